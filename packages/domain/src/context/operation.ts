@@ -1,0 +1,78 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { createEnvelope, subjectFor, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
+import { AppError } from "../errors/app-error.ts";
+import { AuditLog, OutboxEvent, type AuditChanges } from "../modules/ops/entities.ts";
+import { TENANT_FILTER } from "../orm/common-props.ts";
+import { newId } from "../orm/ids.ts";
+import { redact } from "../orm/redact.ts";
+import type { OperationContext } from "./operation-context.ts";
+
+/** Set the row-level-security scope for the rest of the current transaction. */
+export async function applyScope(em: EntityManager, ctx: OperationContext): Promise<void> {
+  await em.execute("select set_config('app.workspace_id', ?, true), set_config('app.user_id', ?, true)", [
+    ctx.workspaceId ?? "",
+    ctx.actorType === "user" && ctx.actorId ? ctx.actorId : "",
+  ]);
+  em.setFilterParams(TENANT_FILTER, { workspaceId: ctx.workspaceId });
+}
+
+/**
+ * One domain operation: a forked entity manager inside one transaction, scoped to one workspace.
+ * Events it emits and audit rows it writes commit with its domain changes, or not at all.
+ */
+export class Operation {
+  constructor(
+    readonly em: EntityManager,
+    readonly ctx: OperationContext,
+  ) {}
+
+  /** The operation's workspace; throws if the operation is not workspace-scoped. */
+  get workspaceId(): string {
+    if (!this.ctx.workspaceId) throw AppError.forbidden("this operation needs a workspace");
+    return this.ctx.workspaceId;
+  }
+
+  /** Move the operation into a workspace (a workspace being created, say). */
+  async enterWorkspace(workspaceId: string): Promise<void> {
+    this.ctx.workspaceId = workspaceId;
+    await applyScope(this.em, this.ctx);
+  }
+
+  /** Record an event; it is validated now and lands in the outbox with this transaction. */
+  emit<T extends EventType>(type: T, payload: EventPayload<T>): EnvelopeOf<T> {
+    const envelope = createEnvelope({
+      type,
+      payload,
+      workspaceId: this.ctx.workspaceId,
+      actorId: this.ctx.actorType === "user" ? this.ctx.actorId : null,
+      correlationId: this.ctx.correlationId,
+    });
+    this.em.persist(
+      this.em.create(OutboxEvent, {
+        id: envelope.event_id,
+        workspaceId: envelope.workspace_id,
+        eventType: envelope.event_type,
+        subject: subjectFor(envelope.workspace_id, envelope.event_type),
+        envelope: envelope as unknown as Record<string, unknown>,
+      }),
+    );
+    return envelope;
+  }
+
+  /** Explicit audit row, for bulk or native writes that bypass the unit of work. */
+  audit(entry: { action: string; targetType: string; targetId: string | null; changes?: AuditChanges }): AuditLog {
+    const audit = this.em.create(AuditLog, {
+      id: newId(),
+      workspaceId: this.workspaceId,
+      actorId: this.ctx.actorId,
+      actorType: this.ctx.actorType,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      changes: redact(entry.changes ?? {}) as AuditChanges,
+      correlationId: this.ctx.correlationId,
+    });
+    this.em.persist(audit);
+    return audit;
+  }
+}

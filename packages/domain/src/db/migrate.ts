@@ -1,0 +1,61 @@
+import { MikroORM } from "@mikro-orm/postgresql";
+import { Migrator } from "@mikro-orm/migrations";
+import pg from "pg";
+import { databaseNameOf } from "./connection-urls.ts";
+import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
+
+/** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
+export const MIGRATIONS = [{ name: "Migration20261128000001_initial", class: Migration20261128000001_initial }];
+
+const DUPLICATE_DATABASE = "42P04";
+
+/** Create the database named in `url` if it does not exist (connects to the server's `postgres` db). */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const name = databaseNameOf(url);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (rowCount) return false;
+    await client.query(`create database "${name.replaceAll('"', '""')}"`);
+    return true;
+  } catch (err) {
+    if (err instanceof Error && "code" in err && err.code === DUPLICATE_DATABASE) return false;
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Apply pending migrations as the owner role; returns the names applied. */
+export async function migrate(ownerUrl: string): Promise<string[]> {
+  await ensureDatabase(ownerUrl);
+  const orm = await MikroORM.init({
+    clientUrl: ownerUrl,
+    entities: [],
+    discovery: { warnWhenNoEntities: false, disableDynamicFileAccess: true },
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+  });
+  try {
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+export async function dropDatabase(ownerUrl: string): Promise<void> {
+  const name = databaseNameOf(ownerUrl);
+  const admin = new URL(ownerUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Database roles. Migrations run as the connecting (owner) role. The app connects as APP_ROLE,
+ * which owns nothing and cannot bypass row-level security; SYSTEM_ROLE may read across
+ * workspaces and is used only by the outbox relay, retention and operator tooling.
+ */
+export const APP_ROLE = "spine_app";
+export const SYSTEM_ROLE = "spine_system";
+
+/** GUCs set per transaction with set_config(..., true). */
+export const WORKSPACE_SETTING = "app.workspace_id";
+export const USER_SETTING = "app.user_id";

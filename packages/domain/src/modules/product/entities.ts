@@ -1,0 +1,120 @@
+import { EntitySchema, OptionalProps } from "@mikro-orm/core";
+import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
+
+export class Project {
+  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "description" | "createdBy";
+  id!: string;
+  workspaceId!: string;
+  name!: string;
+  description = "";
+  createdBy: string | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  deletedAt: Date | null = null;
+}
+export const ProjectSchema = new EntitySchema<Project>({
+  class: Project,
+  tableName: "projects",
+  properties: {
+    ...idProp, ...tenantProp,
+    name: { type: "string" },
+    description: { type: "text" },
+    createdBy: { type: "uuid", nullable: true },
+    ...timestampProps, ...softDeleteProp,
+  },
+  filters: { ...tenantFilter, ...notDeletedFilter },
+});
+
+export class Item {
+  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "body" | "status" | "createdBy";
+  id!: string;
+  workspaceId!: string;
+  projectId!: string;
+  title!: string;
+  body = "";
+  status = "open";
+  createdBy: string | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  deletedAt: Date | null = null;
+}
+export const ItemSchema = new EntitySchema<Item>({
+  class: Item,
+  tableName: "items",
+  properties: {
+    ...idProp, ...tenantProp,
+    projectId: { type: "uuid" },
+    title: { type: "string" },
+    body: { type: "text" },
+    status: { type: "string" },
+    createdBy: { type: "uuid", nullable: true },
+    ...timestampProps, ...softDeleteProp,
+  },
+  filters: { ...tenantFilter, ...notDeletedFilter },
+});
+
+export class Document {
+  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "content" | "metadata" | "projectId" | "contentHash" | "ingestionStatus" | "ingestedAt" | "createdBy";
+  id!: string;
+  workspaceId!: string;
+  projectId: string | null = null;
+  title!: string;
+  content = "";
+  metadata: Record<string, unknown> = {};
+  contentHash: string | null = null;
+  ingestionStatus = "pending";
+  ingestedAt: Date | null = null;
+  createdBy: string | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  deletedAt: Date | null = null;
+}
+export const DocumentSchema = new EntitySchema<Document>({
+  class: Document,
+  tableName: "documents",
+  properties: {
+    ...idProp, ...tenantProp,
+    projectId: { type: "uuid", nullable: true },
+    title: { type: "string" },
+    content: { type: "text" },
+    metadata: { type: "json" },
+    contentHash: { type: "string", nullable: true },
+    ingestionStatus: { type: "string" },
+    ingestedAt: { type: "Date", nullable: true },
+    createdBy: { type: "uuid", nullable: true },
+    ...timestampProps, ...softDeleteProp,
+  },
+  filters: { ...tenantFilter, ...notDeletedFilter },
+});
+
+export class ActivityLog {
+  [OptionalProps]?: "occurredAt" | "data" | "projectId" | "targetId" | "correlationId" | "actorId";
+  id!: string;
+  workspaceId!: string;
+  projectId: string | null = null;
+  actorId: string | null = null;
+  verb!: string;
+  targetType!: string;
+  targetId: string | null = null;
+  summary!: string;
+  data: Record<string, unknown> = {};
+  correlationId: string | null = null;
+  occurredAt!: Date;
+}
+export const ActivityLogSchema = new EntitySchema<ActivityLog>({
+  class: ActivityLog,
+  tableName: "activity_logs",
+  properties: {
+    ...idProp, ...tenantProp,
+    projectId: { type: "uuid", nullable: true },
+    actorId: { type: "uuid", nullable: true },
+    verb: { type: "string" },
+    targetType: { type: "string" },
+    targetId: { type: "uuid", nullable: true },
+    summary: { type: "text" },
+    data: { type: "json" },
+    correlationId: { type: "string", nullable: true },
+    occurredAt: { type: "Date", onCreate: () => new Date() },
+  },
+  filters: { ...tenantFilter },
+});
