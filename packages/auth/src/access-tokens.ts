@@ -1,0 +1,80 @@
+import { SignJWT, errors, jwtVerify } from "jose";
+
+export interface AccessTokenClaims {
+  userId: string;
+  /** Bumped on sign-out-everywhere or password change; older tokens stop working. */
+  tokenVersion: number;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export type TokenFailure = "expired" | "invalid";
+
+export class TokenError extends Error {
+  override readonly name = "TokenError";
+  constructor(
+    readonly reason: TokenFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(reason === "expired" ? "access token expired" : "access token invalid", options);
+  }
+  static isTokenError(err: unknown): err is TokenError {
+    return err instanceof TokenError;
+  }
+}
+
+export interface TokenServiceOptions {
+  /** At least 32 bytes; HS256. */
+  secret: string;
+  issuer?: string;
+  audience?: string;
+  accessTtlSeconds?: number;
+}
+
+/** Short-lived access tokens shared by the API and the realtime gateway. */
+export class AccessTokenService {
+  readonly #key: Uint8Array;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly accessTtlSeconds: number;
+
+  constructor(options: TokenServiceOptions) {
+    if (options.secret.length < 32) throw new Error("token secret must be at least 32 characters");
+    this.#key = new TextEncoder().encode(options.secret);
+    this.issuer = options.issuer ?? "spine";
+    this.audience = options.audience ?? "spine-clients";
+    this.accessTtlSeconds = options.accessTtlSeconds ?? 900;
+  }
+
+  async sign(claims: { userId: string; tokenVersion: number; sessionId: string }, ttlSeconds = this.accessTtlSeconds): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + ttlSeconds;
+    const token = await new SignJWT({ tv: claims.tokenVersion, sid: claims.sessionId })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.userId)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(this.#key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  async verify(token: string): Promise<AccessTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: ["HS256"],
+      });
+      if (typeof payload.sub !== "string" || typeof payload.tv !== "number" || typeof payload.sid !== "string" || typeof payload.exp !== "number") {
+        throw new TokenError("invalid");
+      }
+      return { userId: payload.sub, tokenVersion: payload.tv, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      if (err instanceof errors.JWTExpired) throw new TokenError("expired", { cause: err });
+      throw new TokenError("invalid", { cause: err });
+    }
+  }
+}
