@@ -4,7 +4,6 @@ import {
   MikroORM,
   NotNullConstraintViolationException,
   UniqueConstraintViolationException,
-  type EntityManager,
 } from "@mikro-orm/postgresql";
 import { AppError } from "../errors/app-error.ts";
 import { ENTITY_SCHEMAS } from "../orm/entities.ts";
@@ -56,7 +55,7 @@ export class Domain {
   /** Run `fn` in one transaction scoped to `ctx`; its writes, audit rows and events commit together. */
   async run<T>(ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
     const opCtx: OperationContext = { ...ctx };
-    const em = this.orm.em.fork({ clear: true }) as EntityManager;
+    const em = this.orm.em.fork({ clear: true });
     try {
       return await this.store.run(opCtx, () =>
         em.transactional(async (tem) => {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# One command for a fresh clone: install, start services, migrate, seed a demo workspace,
+# run every app (api, worker, gateway), and print where to look. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "12.4.2" ]; then
+  npm install -g pnpm@12.4.2
+fi
+pnpm install --frozen-lockfile
+bash infra/scripts/services.sh
+
+mkdir -p .spine
+if [ ! -f .spine/dev.env ]; then
+  # A per-clone development secret; never committed (.spine/ is ignored).
+  echo "SPINE_TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" > .spine/dev.env
+fi
+set -a
+# shellcheck disable=SC1091
+. .spine/dev.env
+DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spine}"
+NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+API_PORT="${API_PORT:-4000}"
+GATEWAY_PORT="${GATEWAY_PORT:-4001}"
+WORKER_PORT="${WORKER_PORT:-4002}"
+LOG_LEVEL="${LOG_LEVEL:-info}"
+set +a
+
+pnpm db:migrate
+pnpm db:seed
+
+npx turbo run dev --filter='./apps/*' --ui=stream &
+apps_pid=$!
+trap 'kill -- -$$ 2>/dev/null || kill $apps_pid 2>/dev/null' INT TERM EXIT
+
+wait_http() { for _ in $(seq 1 120); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
+ok=1
+for url in "http://127.0.0.1:$API_PORT/readyz" "http://127.0.0.1:$GATEWAY_PORT/readyz" "http://127.0.0.1:$WORKER_PORT/readyz"; do
+  wait_http "$url" || { echo "!! $url did not become ready" >&2; ok=0; }
+done
+
+cat <<MSG
+
+Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
+  tRPC API        http://127.0.0.1:$API_PORT/trpc        (health: /healthz, /readyz)
+  Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; metrics: /metrics)
+  Worker          http://127.0.0.1:$WORKER_PORT/readyz   (outbox relay, consumers, retention)
+  PostgreSQL      $DATABASE_URL
+  NATS            $NATS_URL   (events on evt.<workspace_id>.<event_type>)
+  Demo sign-in    see the seed output above (demo@spine.dev)
+  Watch events    pnpm spine events tail 'evt.>'
+  Stop            Ctrl-C
+MSG
+wait $apps_pid
