@@ -1,11 +1,5 @@
-import {
-  DriverException,
-  ForeignKeyConstraintViolationException,
-  MikroORM,
-  NotNullConstraintViolationException,
-  UniqueConstraintViolationException,
-} from "@mikro-orm/postgresql";
-import { AppError } from "../errors/app-error.ts";
+import { MikroORM } from "@mikro-orm/postgresql";
+import { toAppError } from "../errors/driver-error.ts";
 import { ENTITY_SCHEMAS } from "../orm/entities.ts";
 import { UnitOfWorkSubscriber } from "../orm/unit-of-work.subscriber.ts";
 import { Operation, applyScope } from "./operation.ts";
@@ -16,19 +10,6 @@ export interface DomainOptions {
   clientUrl: string;
   poolMax?: number;
   debug?: boolean;
-}
-
-const RLS_VIOLATION = "42501";
-
-function toAppError(err: unknown): unknown {
-  if (err instanceof AppError) return err;
-  if (err instanceof UniqueConstraintViolationException) return AppError.conflict("a record with these values already exists");
-  if (err instanceof ForeignKeyConstraintViolationException) return AppError.notFound("referenced record");
-  if (err instanceof NotNullConstraintViolationException) return AppError.badRequest("a required field is missing");
-  if (err instanceof DriverException && err.code === RLS_VIOLATION) {
-    return AppError.forbidden("write outside the operation's workspace");
-  }
-  return err;
 }
 
 /** The domain runtime: one ORM, and operations that each run in one scoped transaction. */

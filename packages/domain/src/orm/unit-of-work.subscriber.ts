@@ -1,122 +1,89 @@
-import { ChangeSetType, type ChangeSet, type EventSubscriber, type FlushEventArgs } from "@mikro-orm/core";
+import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type UnitOfWork } from "@mikro-orm/core";
 import { AppError } from "../errors/app-error.ts";
-import type { OperationContextStore } from "../context/operation-context.ts";
+import type { OperationContext, OperationContextStore } from "../context/operation-context.ts";
 import { AuditLog } from "../modules/ops/entities.ts";
+import { auditEntryFor, type AnyChangeSet } from "./audit-entry.ts";
 import { newId } from "./ids.ts";
-import { redact } from "./redact.ts";
 
-/**
- * Privileged writes: every create, update and delete of these entities writes an audit row.
- * Keep in step with the README's "Audit" section.
- */
-export const PRIVILEGED_ENTITIES: Readonly<Record<string, string>> = {
-  Workspace: "workspace", // create, settings and name changes, delete, restore
-  WorkspaceMembership: "membership", // add, role change, removal
-  Role: "role", // custom roles and permission changes
-  Integration: "integration", // connect, config and credential changes, disconnect
-  UsagePolicy: "usage_policy",
-  DemoAccessState: "access_state",
-};
-/** User-facing records: soft-deleted by default; every delete and restore is audited. */
-export const SOFT_DELETE_TARGETS: Readonly<Record<string, string>> = {
-  Workspace: "workspace", Project: "project", Item: "item", Document: "document",
-  AgentThread: "agent_thread", Integration: "integration",
-};
+export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
 
-const IGNORED_DIFF_KEYS = new Set(["updatedAt", "createdAt"]);
-
-function pick(source: Record<string, unknown> | undefined, keys: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (!source) return out;
-  for (const key of keys) out[key] = source[key] ?? null;
-  return out;
+function workspaceOf(entity: Record<string, unknown> | undefined, name: string): string | null {
+  if (!entity) return null;
+  const ws = name === "Workspace" ? entity.id : entity.workspaceId;
+  return typeof ws === "string" ? ws : null;
 }
 
-function workspaceOf(cs: ChangeSet<Record<string, unknown>>): string | null {
-  if (cs.name === "Workspace") return cs.entity.id as string;
-  const ws = cs.entity.workspaceId;
-  return typeof ws === "string" ? ws : null;
+/** A DELETE of an entity with `deletedAt` becomes an UPDATE that sets it (the row stays). */
+function convertToSoftDelete(uow: UnitOfWork, cs: AnyChangeSet, originals: Map<object, Record<string, unknown>>): void {
+  const loaded = uow.getOriginalEntityData(cs.entity) as Record<string, unknown> | undefined;
+  if (loaded) originals.set(cs.entity, { ...loaded });
+  cs.entity.deletedAt = new Date();
+  if (cs.meta.properties.updatedAt) cs.entity.updatedAt = new Date();
+  cs.type = ChangeSetType.UPDATE;
+  // A delete change set carries no snapshot; the update persister and the audit diff need one.
+  if (loaded) cs.originalEntity = loaded as AnyChangeSet["originalEntity"];
+  uow.recomputeSingleChangeSet(cs.entity);
+}
+
+/** Every tenant row written must belong to the operation's workspace, before and after the change. */
+function assertSameWorkspace(ctx: OperationContext, cs: AnyChangeSet, original: Record<string, unknown> | undefined): void {
+  for (const ws of [workspaceOf(cs.entity, cs.name), workspaceOf(original, cs.name)]) {
+    if (ws !== null && ws !== ctx.workspaceId) {
+      throw AppError.forbidden(`${cs.name} belongs to another workspace than the operation's`);
+    }
+  }
 }
 
 /**
  * One subscriber, three steps in a fixed order on every flush, all inside the flush's transaction:
  * 1. a DELETE of a soft-deletable entity becomes an UPDATE of `deletedAt`;
- * 2. every tenant row written must belong to the operation's workspace;
- * 3. privileged writes get their audit row.
+ * 2. every tenant row written must belong to the operation's workspace (fails closed without one);
+ * 3. privileged writes (see privileged-writes.ts) get exactly one audit row each.
  */
 export class UnitOfWorkSubscriber implements EventSubscriber {
   constructor(private readonly store: OperationContextStore) {}
 
   async onFlush({ uow, em }: FlushEventArgs): Promise<void> {
     const ctx = this.store.current();
-    const changeSets = uow.getChangeSets() as ChangeSet<Record<string, unknown>>[];
-
-    for (const cs of changeSets) {
-      if (cs.type !== ChangeSetType.DELETE || !cs.meta.properties.deletedAt) continue;
-      cs.entity.deletedAt = new Date();
-      cs.type = ChangeSetType.UPDATE;
-      uow.recomputeSingleChangeSet(cs.entity);
+    // Snapshots taken before any recompute: `cs.originalEntity` is the as-loaded state for
+    // updates, but delete change sets have none, so read it from the unit of work.
+    const originals = new Map<object, Record<string, unknown>>();
+    for (const cs of uow.getChangeSets() as AnyChangeSet[]) {
+      const isDelete = cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY;
+      if (isDelete && cs.meta.properties.deletedAt) {
+        convertToSoftDelete(uow, cs, originals);
+        continue;
+      }
+      const loaded = (cs.originalEntity ?? uow.getOriginalEntityData(cs.entity)) as Record<string, unknown> | undefined;
+      if (loaded) originals.set(cs.entity, { ...loaded });
     }
 
-    const pending = uow.getChangeSets() as ChangeSet<Record<string, unknown>>[];
+    const pending = uow.getChangeSets() as AnyChangeSet[];
     if (pending.length === 0) return;
     if (!ctx) throw new AppError("INTERNAL", "writes must run inside a domain operation (Domain.run)");
 
     const audits: AuditLog[] = [];
     for (const cs of pending) {
       if (cs.name === "AuditLog") continue;
-      const ws = workspaceOf(cs);
-      if (ctx.workspaceId !== null && ws !== null && ws !== ctx.workspaceId) {
-        throw AppError.forbidden(`${cs.name} belongs to another workspace than the operation's`);
-      }
-      const entry = this.auditEntry(cs);
+      const original = cs.type === ChangeSetType.CREATE ? undefined : originals.get(cs.entity);
+      assertSameWorkspace(ctx, cs, original);
+      const entry = auditEntryFor(cs, original);
+      const ws = workspaceOf(cs.entity, cs.name);
       if (!entry || !ws) continue;
-      const audit = em.create(AuditLog, {
-        id: newId(),
-        workspaceId: ws,
-        actorId: ctx.actorId,
-        actorType: ctx.actorType,
-        action: entry.action,
-        targetType: entry.targetType,
-        targetId: (cs.entity.id as string | undefined) ?? null,
-        changes: entry.changes,
-        correlationId: ctx.correlationId,
-      });
-      audits.push(audit);
+      audits.push(
+        em.create(AuditLog, {
+          id: newId(),
+          workspaceId: ws,
+          actorId: ctx.actorId,
+          actorType: ctx.actorType,
+          action: entry.action,
+          targetType: entry.targetType,
+          targetId: typeof cs.entity.id === "string" ? cs.entity.id : null,
+          changes: entry.changes,
+          correlationId: ctx.correlationId,
+        }),
+      );
     }
     for (const audit of audits) uow.computeChangeSet(audit);
-  }
-
-  private auditEntry(cs: ChangeSet<Record<string, unknown>>) {
-    const privileged = PRIVILEGED_ENTITIES[cs.name];
-    const softTarget = SOFT_DELETE_TARGETS[cs.name];
-    const targetType = privileged ?? softTarget;
-    if (!targetType) return null;
-    const payload = (cs.payload ?? {}) as Record<string, unknown>;
-    const original = cs.originalEntity as Record<string, unknown> | undefined;
-
-    if (cs.type === ChangeSetType.CREATE) {
-      if (!privileged) return null;
-      return { targetType, action: `${targetType}.created`, changes: { after: redact(cs.entity) as Record<string, unknown> } };
-    }
-    if (cs.type === ChangeSetType.DELETE) {
-      return { targetType, action: `${targetType}.deleted`, changes: { before: redact(original ?? cs.entity) as Record<string, unknown> } };
-    }
-    const keys = Object.keys(payload).filter((k) => !IGNORED_DIFF_KEYS.has(k));
-    if (keys.length === 0) return null;
-    let action = `${targetType}.updated`;
-    if (keys.includes("deletedAt")) {
-      action = payload.deletedAt ? `${targetType}.deleted` : `${targetType}.restored`;
-    } else if (!privileged) {
-      return null;
-    }
-    return {
-      targetType,
-      action,
-      changes: {
-        before: redact(pick(original, keys)) as Record<string, unknown>,
-        after: redact(pick(cs.entity, keys)) as Record<string, unknown>,
-      },
-    };
   }
 }

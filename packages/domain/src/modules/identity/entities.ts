@@ -24,6 +24,7 @@ export const UserSchema = new EntitySchema<User>({
     ...timestampProps,
     ...softDeleteProp,
   },
+  filters: { ...notDeletedFilter },
 });
 
 export class AuthSession {
