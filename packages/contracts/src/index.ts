@@ -5,3 +5,4 @@ export * from "./define-event.ts";
 export * from "./registry.ts";
 export * from "./parse-envelope.ts";
 export * as events from "./events.ts";
+export * from "./socket-messages.ts";

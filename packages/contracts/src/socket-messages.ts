@@ -1,0 +1,138 @@
+import { z } from "zod";
+import { ZEnvelopeSchema } from "./envelope.ts";
+import { APP_ERROR_CODES } from "./errors.ts";
+
+/**
+ * The realtime protocol between apps/gateway and packages/client, as a zod catalog.
+ * Every message is `{ version, type, payload }` and travels on the Socket.IO event named
+ * after its `type`. Receivers parse every message; one that fails is logged and skipped.
+ */
+export const SOCKET_PROTOCOL_VERSION = 1;
+
+/** Resume cursor: the JetStream stream sequence of an envelope, as a decimal string (uint64). */
+export const ZCursorSchema = z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "must be a stream sequence");
+export type TCursor = z.infer<typeof ZCursorSchema>;
+
+export const ZSocketErrorSchema = z.object({ code: z.enum(APP_ERROR_CODES), message: z.string() });
+export type TSocketError = z.infer<typeof ZSocketErrorSchema>;
+
+const version = z.literal(SOCKET_PROTOCOL_VERSION);
+
+function socketMessage<const TType extends string, TPayload extends z.ZodType>(type: TType, payload: TPayload) {
+  return z.object({ version, type: z.literal(type), payload });
+}
+
+function ackOf<TOk extends z.ZodRawShape>(ok: TOk) {
+  return z.discriminatedUnion("ok", [
+    z.object({ ok: z.literal(true), ...ok }),
+    z.object({ ok: z.literal(false), error: ZSocketErrorSchema }),
+  ]);
+}
+
+/* ---------------- server → client ---------------- */
+
+/** A workspace envelope, validated against its contract, with its resume cursor. */
+export const ZEventMessageSchema = z.object({
+  version,
+  type: z.literal("event"),
+  payload: ZEnvelopeSchema,
+  cursor: ZCursorSchema,
+});
+
+export const RESYNC_REASONS = [
+  /** The cursor is older than the stream's history window; reload state, then subscribe afresh. */
+  "history_exhausted",
+  /** The cursor does not belong to this stream (ahead of it, or the stream was recreated). */
+  "cursor_unknown",
+  /** The client fell too far behind; resume with the last cursor it processed. */
+  "client_too_slow",
+] as const;
+export type TResyncReason = (typeof RESYNC_REASONS)[number];
+
+export const ZResyncRequiredMessageSchema = socketMessage(
+  "resync_required",
+  z.object({
+    workspace_id: z.uuid(),
+    reason: z.enum(RESYNC_REASONS),
+    /** The last cursor the gateway delivered (or the client's), when there is one. */
+    cursor: ZCursorSchema.nullable(),
+  }),
+);
+
+export const SUBSCRIPTION_END_REASONS = ["membership_removed", "workspace_deleted", "access_revoked"] as const;
+export type TSubscriptionEndReason = (typeof SUBSCRIPTION_END_REASONS)[number];
+
+export const ZSubscriptionEndedMessageSchema = socketMessage(
+  "subscription_ended",
+  z.object({ workspace_id: z.uuid(), reason: z.enum(SUBSCRIPTION_END_REASONS) }),
+);
+
+/** Sent ahead of the access token's expiry; the client answers with `auth.refresh`. */
+export const ZAuthExpiringMessageSchema = socketMessage(
+  "auth.expiring",
+  z.object({ expires_at: z.iso.datetime({ offset: true }) }),
+);
+
+export const SERVER_SOCKET_MESSAGES = {
+  event: { message: ZEventMessageSchema, ack: z.object({ cursor: ZCursorSchema }) },
+  resync_required: { message: ZResyncRequiredMessageSchema },
+  subscription_ended: { message: ZSubscriptionEndedMessageSchema },
+  "auth.expiring": { message: ZAuthExpiringMessageSchema },
+} as const;
+
+/* ---------------- client → server ---------------- */
+
+export const ZSubscribeMessageSchema = socketMessage(
+  "subscribe",
+  z.object({
+    workspace_id: z.uuid(),
+    /** Resume after this cursor; omit or null to start with the live events. */
+    cursor: ZCursorSchema.nullish(),
+  }),
+);
+/** `cursor` is where delivery starts: events after it reach the client (the baseline to resume from). */
+export const ZSubscribeAckSchema = ackOf({ workspace_id: z.uuid(), cursor: ZCursorSchema });
+
+export const ZUnsubscribeMessageSchema = socketMessage("unsubscribe", z.object({ workspace_id: z.uuid() }));
+export const ZUnsubscribeAckSchema = ackOf({ workspace_id: z.uuid() });
+
+export const ZAuthRefreshMessageSchema = socketMessage("auth.refresh", z.object({ token: z.string().min(1).max(4096) }));
+export const ZAuthRefreshAckSchema = ackOf({ expires_at: z.iso.datetime({ offset: true }) });
+
+export const CLIENT_SOCKET_MESSAGES = {
+  subscribe: { message: ZSubscribeMessageSchema, ack: ZSubscribeAckSchema },
+  unsubscribe: { message: ZUnsubscribeMessageSchema, ack: ZUnsubscribeAckSchema },
+  "auth.refresh": { message: ZAuthRefreshMessageSchema, ack: ZAuthRefreshAckSchema },
+} as const;
+
+/* ---------------- types ---------------- */
+
+export type ServerSocketCatalog = typeof SERVER_SOCKET_MESSAGES;
+export type ClientSocketCatalog = typeof CLIENT_SOCKET_MESSAGES;
+export type ServerMessageType = keyof ServerSocketCatalog;
+export type ClientMessageType = keyof ClientSocketCatalog;
+export type ServerMessage<K extends ServerMessageType> = z.infer<ServerSocketCatalog[K]["message"]>;
+export type ClientMessage<K extends ClientMessageType> = z.infer<ClientSocketCatalog[K]["message"]>;
+export type ClientMessageAck<K extends ClientMessageType> = z.infer<ClientSocketCatalog[K]["ack"]>;
+export type EventMessageAck = z.infer<ServerSocketCatalog["event"]["ack"]>;
+
+/** Socket.IO event map of what the server emits (for typed `socket.io-client` sockets). */
+export type ServerToClientEvents = {
+  event: (message: ServerMessage<"event">, ack: (ack: EventMessageAck) => void) => void;
+  resync_required: (message: ServerMessage<"resync_required">) => void;
+  subscription_ended: (message: ServerMessage<"subscription_ended">) => void;
+  "auth.expiring": (message: ServerMessage<"auth.expiring">) => void;
+};
+/** Socket.IO event map of what a well-behaved client emits. */
+export type ClientToServerEvents = {
+  [K in ClientMessageType]: (message: ClientMessage<K>, ack: (ack: ClientMessageAck<K>) => void) => void;
+};
+
+export type SocketParseResult<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+/** Parse one inbound message against its catalog entry; never throws. */
+export function parseSocketMessage<TSchema extends z.ZodType>(schema: TSchema, input: unknown): SocketParseResult<z.infer<TSchema>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, message: result.data };
+  return { ok: false, reason: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") };
+}
