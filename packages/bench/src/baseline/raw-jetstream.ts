@@ -1,0 +1,72 @@
+import { connect } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/nats-core";
+import { nowMs, summarize, type LatencySummary } from "../lib/stats.ts";
+
+export interface RawStream {
+  name: string;
+  prefix: string;
+}
+
+export async function createRawStream(natsUrl: string, name: string, prefix: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name, subjects: [`${prefix}.>`], storage: StorageType.File, duplicate_window: nanos(120_000) });
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function deleteStream(natsUrl: string, name: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(name).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The relay's ceiling: pipelined JetStream publishes of the same envelopes with message ids. */
+export async function rawPublish(natsUrl: string, messages: { subject: string; id: string; data: Uint8Array }[], window = 1000): Promise<{ perSecond: number; seconds: number }> {
+  const nc = await connect({ servers: natsUrl });
+  const js = jetstream(nc);
+  const start = nowMs();
+  for (let i = 0; i < messages.length; i += window) {
+    const batch = messages.slice(i, i + window);
+    await Promise.all(batch.map((m) => js.publish(m.subject, m.data, { msgID: m.id })));
+  }
+  const seconds = (nowMs() - start) / 1000;
+  await nc.close();
+  return { perSecond: Math.round(messages.length / seconds), seconds: Math.round(seconds * 100) / 100 };
+}
+
+/** Publish-to-consume latency of bare JetStream at a fixed rate (ordered consumer). */
+export async function rawPubSubLatency(natsUrl: string, stream: string, prefix: string, rate: number, seconds: number): Promise<LatencySummary> {
+  const nc = await connect({ servers: natsUrl });
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(stream, { filter_subjects: [`${prefix}.>`] });
+  const latencies: number[] = [];
+  const total = rate * seconds;
+  const messages = await consumer.consume();
+  const done = (async () => {
+    for await (const m of messages) {
+      const sentAt = Number(m.headers?.get("sent-at") ?? m.string());
+      latencies.push(performance.timeOrigin + performance.now() - sentAt);
+      if (latencies.length >= total) break;
+    }
+  })();
+  const interval = 1000 / rate;
+  const t0 = nowMs();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - nowMs();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    void js.publish(`${prefix}.ws.latency`, String(performance.timeOrigin + performance.now()));
+  }
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  await messages.close();
+  await nc.close();
+  return summarize(latencies);
+}

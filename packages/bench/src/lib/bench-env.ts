@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { newId } from "@spine/domain";
+
+/** A fresh migrated database with one user and `workspaces` workspaces, plus a random NATS prefix. */
+export interface BenchEnv {
+  db: TestDatabase;
+  userId: string;
+  workspaceIds: string[];
+  runId: string;
+  natsUrl: string;
+  close(): Promise<void>;
+}
+
+export async function createBenchEnv(workspaces: number, natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222"): Promise<BenchEnv> {
+  const db = await createTestDatabase("bench");
+  const owner = new pg.Client({ connectionString: db.ownerUrl });
+  await owner.connect();
+  const userId = newId();
+  const workspaceIds: string[] = [];
+  try {
+    await owner.query("begin");
+    await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'Bench')", [userId, `bench-${userId}@spine.dev`]);
+    for (let i = 0; i < workspaces; i++) {
+      const ws = newId();
+      workspaceIds.push(ws);
+      const role = newId();
+      await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, $2, $3, $4)", [ws, `bench ${i}`, `bench-${ws}`, userId]);
+      await owner.query("insert into roles (id, workspace_id, key, name, permissions, built_in) values ($1, $2, 'owner', 'Owner', '{*}', true)", [role, ws]);
+      await owner.query("insert into workspace_memberships (id, workspace_id, user_id, role_id) values ($1, $2, $3, $4)", [newId(), ws, userId, role]);
+    }
+    await owner.query("commit");
+  } finally {
+    await owner.end();
+  }
+  return { db, userId, workspaceIds, runId: randomBytes(4).toString("hex"), natsUrl, close: () => db.drop() };
+}
