@@ -3,7 +3,8 @@
 # PostgreSQL and NATS, then one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bash infra/scripts/services.sh || exit 1
+bash infra/scripts/bootstrap.sh || { echo "0 passed, 1 failed"; exit 1; }
+bash infra/scripts/services.sh || { echo "0 passed, 1 failed"; exit 1; }
 rm -rf apps/*/.reports packages/*/.reports
 
 status=0

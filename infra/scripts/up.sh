@@ -4,10 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "12.4.2" ]; then
-  npm install -g pnpm@12.4.2
-fi
-pnpm install --frozen-lockfile
+bash infra/scripts/bootstrap.sh
 bash infra/scripts/services.sh
 
 mkdir -p .spine
