@@ -17,3 +17,5 @@ export * from "./modules/knowledge/entities.ts";
 export * from "./modules/integrations/entities.ts";
 export * from "./modules/governance/entities.ts";
 export * from "./modules/ops/entities.ts";
+export * from "./modules/identity/index.ts";
+export * from "./modules/product/index.ts";

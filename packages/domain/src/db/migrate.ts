@@ -3,9 +3,13 @@ import { Migrator } from "@mikro-orm/migrations";
 import pg from "pg";
 import { databaseNameOf } from "./connection-urls.ts";
 import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
+import { Migration20261128000200_api } from "./migrations/Migration20261128000200_api.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
-export const MIGRATIONS = [{ name: "Migration20261128000001_initial", class: Migration20261128000001_initial }];
+export const MIGRATIONS = [
+  { name: "Migration20261128000001_initial", class: Migration20261128000001_initial },
+  { name: "Migration20261128000200_api", class: Migration20261128000200_api },
+];
 
 const DUPLICATE_DATABASE = "42P04";
 

@@ -1,0 +1,22 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { newId } from "../../orm/ids.ts";
+import { assertGrantablePermissions } from "./assert-grantable-permissions.ts";
+import { Role } from "./entities.ts";
+import type { TPermission } from "./permissions.ts";
+
+export interface CreateRoleInput {
+  key: string;
+  name: string;
+  permissions: TPermission[];
+}
+
+/** Define a custom role in the operation's workspace. */
+export async function createRole(op: Operation, input: CreateRoleInput): Promise<Role> {
+  assertGrantablePermissions(input.permissions);
+  const existing = await op.em.findOne(Role, { key: input.key });
+  if (existing) throw AppError.conflict("role key taken", [{ path: "key", message: `role "${input.key}" exists` }]);
+  const role = op.em.create(Role, { id: newId(), workspaceId: op.workspaceId, key: input.key, name: input.name, permissions: [...new Set(input.permissions)] });
+  await op.em.flush();
+  return role;
+}

@@ -1,0 +1,16 @@
+import type { Operation } from "../../context/operation.ts";
+import { AuthSession, User } from "./entities.ts";
+
+/** Sign out: revoke this session, or every session and every access token of the user. */
+export async function revokeSession(op: Operation, userId: string, sessionId: string, everywhere: boolean): Promise<number> {
+  const now = new Date();
+  const where = everywhere ? { userId, revokedAt: null } : { id: sessionId, userId, revokedAt: null };
+  const sessions = await op.em.find(AuthSession, where);
+  for (const session of sessions) session.revokedAt = now;
+  if (everywhere) {
+    const user = await op.em.findOneOrFail(User, { id: userId });
+    user.tokenVersion += 1;
+  }
+  await op.em.flush();
+  return sessions.length;
+}

@@ -1,0 +1,22 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { assertGrantablePermissions } from "./assert-grantable-permissions.ts";
+import { Role } from "./entities.ts";
+import type { TPermission } from "./permissions.ts";
+
+/** Rename a custom role or replace its permissions; built-in roles are fixed. */
+export async function updateRole(
+  op: Operation,
+  input: { roleId: string; name?: string | undefined; permissions?: TPermission[] | undefined },
+): Promise<Role> {
+  const role = await op.em.findOne(Role, { id: input.roleId });
+  if (!role) throw AppError.notFound("role", input.roleId);
+  if (role.builtIn) throw AppError.forbidden("built-in roles cannot be changed");
+  if (input.permissions) {
+    assertGrantablePermissions(input.permissions);
+    role.permissions = [...new Set(input.permissions)];
+  }
+  if (input.name !== undefined) role.name = input.name;
+  await op.em.flush();
+  return role;
+}

@@ -1,0 +1,27 @@
+import type { Operation } from "../../context/operation.ts";
+import { newId } from "../../orm/ids.ts";
+import { contentHash } from "./content-hash.ts";
+import { Document } from "./entities.ts";
+import { findProject } from "./find-project.ts";
+import { recordActivity } from "./record-activity.ts";
+
+export interface CreateDocumentInput {
+  projectId?: string | null | undefined;
+  title: string;
+  content?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+/** Create a document, pending ingestion; `document.created` is what the ingestion consumer reacts to. */
+export async function createDocument(op: Operation, input: CreateDocumentInput): Promise<Document> {
+  const projectId = input.projectId ? (await findProject(op, input.projectId)).id : null;
+  const content = input.content ?? "";
+  const doc = op.em.create(Document, {
+    id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, content,
+    metadata: input.metadata ?? {}, contentHash: contentHash(content), ingestionStatus: "pending", createdBy: op.ctx.actorId,
+  });
+  op.emit("document.created", { document_id: doc.id, project_id: projectId, title: doc.title });
+  recordActivity(op, { verb: "created", targetType: "document", targetId: doc.id, projectId, summary: `created document ${doc.title}` });
+  await op.em.flush();
+  return doc;
+}

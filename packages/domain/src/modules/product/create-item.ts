@@ -1,0 +1,26 @@
+import type { Operation } from "../../context/operation.ts";
+import { newId } from "../../orm/ids.ts";
+import { Item } from "./entities.ts";
+import { findProject } from "./find-project.ts";
+import type { TItemStatus } from "./item-status.ts";
+import { recordActivity } from "./record-activity.ts";
+
+export interface CreateItemInput {
+  projectId: string;
+  title: string;
+  body?: string | undefined;
+  status?: TItemStatus | undefined;
+}
+
+/** Create an item in a live project of the operation's workspace. */
+export async function createItem(op: Operation, input: CreateItemInput): Promise<Item> {
+  const project = await findProject(op, input.projectId);
+  const item = op.em.create(Item, {
+    id: newId(), workspaceId: op.workspaceId, projectId: project.id, title: input.title,
+    body: input.body ?? "", status: input.status ?? "open", createdBy: op.ctx.actorId,
+  });
+  op.emit("item.created", { item_id: item.id, project_id: project.id, title: item.title });
+  recordActivity(op, { verb: "created", targetType: "item", targetId: item.id, projectId: project.id, summary: `created item ${item.title}` });
+  await op.em.flush();
+  return item;
+}

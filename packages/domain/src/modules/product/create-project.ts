@@ -1,0 +1,15 @@
+import type { Operation } from "../../context/operation.ts";
+import { newId } from "../../orm/ids.ts";
+import { Project } from "./entities.ts";
+import { recordActivity } from "./record-activity.ts";
+
+/** Create a project in the operation's workspace. */
+export async function createProject(op: Operation, input: { name: string; description?: string | undefined }): Promise<Project> {
+  const project = op.em.create(Project, {
+    id: newId(), workspaceId: op.workspaceId, name: input.name, description: input.description ?? "", createdBy: op.ctx.actorId,
+  });
+  op.emit("project.created", { project_id: project.id, name: project.name });
+  recordActivity(op, { verb: "created", targetType: "project", targetId: project.id, projectId: project.id, summary: `created project ${project.name}` });
+  await op.em.flush();
+  return project;
+}

@@ -1,0 +1,13 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { Document } from "./entities.ts";
+
+/** A document of the operation's workspace; deleted ones only when asked for. */
+export async function findDocument(op: Operation, documentId: string, options: { includeDeleted?: boolean } = {}): Promise<Document> {
+  const doc = await op.em.findOne(Document, { id: documentId }, { filters: { notDeleted: !options.includeDeleted } });
+  if (!doc) {
+    const message = `document ${documentId} not found`;
+    throw new AppError("NOT_FOUND", message, { issues: [{ path: "documentId", message }] });
+  }
+  return doc;
+}

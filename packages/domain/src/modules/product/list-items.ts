@@ -1,0 +1,24 @@
+import type { FilterQuery } from "@mikro-orm/core";
+import type { Operation } from "../../context/operation.ts";
+import { Item } from "./entities.ts";
+import { findProject } from "./find-project.ts";
+import type { TItemStatus } from "./item-status.ts";
+import { pageOf, type Page } from "./page.ts";
+
+export interface ListItemsQuery {
+  projectId?: string | undefined;
+  status?: TItemStatus | undefined;
+  includeDeleted?: boolean | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** Items of the workspace or of one live project, newest first. */
+export async function listItems(op: Operation, query: ListItemsQuery): Promise<Page<Item>> {
+  const where: FilterQuery<Item> = {};
+  if (query.projectId) where.projectId = (await findProject(op, query.projectId)).id;
+  if (query.status) where.status = query.status;
+  if (query.cursor) where.id = { $lt: query.cursor };
+  const rows = await op.em.find(Item, where, { orderBy: { id: "desc" }, limit: query.limit + 1, filters: { notDeleted: !query.includeDeleted } });
+  return pageOf(rows, query.limit);
+}
