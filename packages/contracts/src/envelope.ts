@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { rfc3339 } from "./rfc3339.ts";
 
 /** The event envelope, field for field as the seed specification names it. */
 export const ZEnvelopeSchema = z.object({
   event_id: z.uuid({ version: "v7", error: "must be a UUIDv7" }),
   event_type: z.string().min(1).max(100),
-  occurred_at: z.iso.datetime({ offset: true, error: "must be an RFC 3339 timestamp" }),
+  occurred_at: rfc3339(),
   workspace_id: z.uuid().nullable(),
   actor_id: z.uuid().nullable(),
   correlation_id: z.string().min(1).max(200),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineEvent, legacyVersion } from "./define-event.ts";
+import { rfc3339 } from "./rfc3339.ts";
 
 const id = z.uuid();
 const name = z.string().min(1).max(200);
@@ -126,6 +127,11 @@ export const integrationConnected = defineEvent({
   description: "An integration was connected to a workspace.",
   schema: z.object({ integration_id: id, provider: z.string().min(1).max(64) }),
 });
+export const integrationUpdated = defineEvent({
+  type: "integration.updated", category: "integration", tenancy: "workspace", version: 1,
+  description: "An integration's name, config or credentials changed (field names only, never values).",
+  schema: z.object({ integration_id: id, provider: z.string().min(1).max(64), changed_fields: z.array(z.string()) }),
+});
 export const integrationDisconnected = defineEvent({
   type: "integration.disconnected", category: "integration", tenancy: "workspace", version: 1,
   description: "An integration was disconnected (soft-deleted).",
@@ -159,17 +165,17 @@ const plan = z.string().min(1).max(64);
 export const accessActivated = defineEvent({
   type: "access.activated", category: "access", tenancy: "workspace", version: 1,
   description: "Access for the workspace became active on a plan.",
-  schema: z.object({ plan, effective_at: z.iso.datetime({ offset: true }), expires_at: z.iso.datetime({ offset: true }).nullable() }),
+  schema: z.object({ plan, effective_at: rfc3339(), expires_at: rfc3339().nullable() }),
 });
 export const accessChanged = defineEvent({
   type: "access.changed", category: "access", tenancy: "workspace", version: 1,
   description: "The workspace's plan or expiry changed.",
-  schema: z.object({ plan, effective_at: z.iso.datetime({ offset: true }), expires_at: z.iso.datetime({ offset: true }).nullable() }),
+  schema: z.object({ plan, effective_at: rfc3339(), expires_at: rfc3339().nullable() }),
 });
 export const accessDeactivated = defineEvent({
   type: "access.deactivated", category: "access", tenancy: "workspace", version: 1,
   description: "Access for the workspace ended.",
-  schema: z.object({ reason: z.string().min(1).max(200), effective_at: z.iso.datetime({ offset: true }) }),
+  schema: z.object({ reason: z.string().min(1).max(200), effective_at: rfc3339() }),
 });
 export const usageLimitReached = defineEvent({
   type: "usage.limit_reached", category: "access", tenancy: "workspace", version: 1,
@@ -178,8 +184,25 @@ export const usageLimitReached = defineEvent({
     metric: z.string().min(1).max(64),
     limit: z.number().int().nonnegative(),
     value: z.number().int().nonnegative(),
-    window_start: z.iso.datetime({ offset: true }),
+    window: z.enum(["day", "month"]),
+    window_start: rfc3339(),
   }),
+});
+export const usagePolicySet = defineEvent({
+  type: "usage_policy.set", category: "access", tenancy: "workspace", version: 1,
+  description: "A usage policy (limit per metric and window) was created or changed.",
+  schema: z.object({
+    policy_id: id,
+    metric: z.string().min(1).max(64),
+    window: z.enum(["day", "month"]),
+    limit: z.number().int().nonnegative(),
+    action: z.enum(["block", "notify"]),
+  }),
+});
+export const usagePolicyCleared = defineEvent({
+  type: "usage_policy.cleared", category: "access", tenancy: "workspace", version: 1,
+  description: "A usage policy was removed; the metric is unlimited in that window.",
+  schema: z.object({ policy_id: id, metric: z.string().min(1).max(64), window: z.enum(["day", "month"]) }),
 });
 
 /* ---------------- AI events ---------------- */

@@ -30,6 +30,9 @@ export function parseEnvelope(input: unknown): AnyEnvelope {
   if (def.tenancy === "workspace" && env.workspace_id === null) {
     throw new EnvelopeError([{ path: "workspace_id", message: `required for ${def.type}` }]);
   }
+  if (def.tenancy === "system" && env.workspace_id !== null) {
+    throw new EnvelopeError([{ path: "workspace_id", message: `must be null for the system event ${def.type}` }]);
+  }
   if (env.version === def.version) {
     const payload = def.schema.safeParse(env.payload);
     if (!payload.success) throw new EnvelopeError(toIssues(payload.error, "payload"));
