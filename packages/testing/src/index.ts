@@ -1,1 +1,3 @@
 export * from "./test-database.ts";
+export * from "./nats-server.ts";
+export * from "./nats-names.ts";

@@ -1,0 +1,29 @@
+export { BusError, BUS_ERROR_CODES, errorMessage, type BusErrorCode } from "./errors.ts";
+export { connectNats, type NatsConnectOptions } from "./nats-connection.ts";
+export {
+  DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_EVENTS_MAX_AGE_MS,
+  DEFAULT_EVENTS_STREAM,
+  ensureEventsStream,
+  ensureStream,
+  eventsStreamConfig,
+  jobsStreamConfig,
+  type EventsStreamOptions,
+  type JobsStreamOptions,
+} from "./streams.ts";
+export { durableConsumerConfig, ensureDurableConsumer, type DurableConsumerOptions } from "./consumers.ts";
+export { publishEnvelope, subjectOf, type PublishOptions } from "./publisher.ts";
+export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult } from "./outbox-relay.ts";
+export { OutboxListener, OUTBOX_CHANNEL } from "./outbox-listener.ts";
+export { deleteExpiredIdempotencyKeys, deletePublishedOutbox } from "./outbox-retention.ts";
+export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";
+export { createRolePools, inTransaction, PgTxRunner, type PgTxRunnerOptions, type QueryResult, type Tx, type TxRunner } from "./tx-runner.ts";
+export { defineHandler, operationKeyOf, type EventHandler, type HandlerContext } from "./handler.ts";
+export { applyOnce, type ApplyOutcome } from "./apply-once.ts";
+export { JOB_RUN_STATUSES, type JobRunStatus } from "./job-runs.ts";
+export { listDeadLetters, type DeadLetterRow } from "./dead-letters.ts";
+export { replayDeadLetters, type DeadLetterReplayOptions, type ReplayResult, type ReplayTarget } from "./dead-letter-replay.ts";
+export { ConsumerRunner, DEFAULT_BACKOFF_MS, type ConsumerRunnerOptions } from "./consumer-runner.ts";
+export type { ProcessorHooks } from "./message-processor.ts";
+export { tailEvents, type TailedMessage } from "./events-tail.ts";
+export type { Logger } from "./logger.ts";

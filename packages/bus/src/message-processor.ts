@@ -1,0 +1,138 @@
+import type { JsMsg } from "@nats-io/jetstream";
+import { safeParseEnvelope, type AnyEnvelope } from "@spine/contracts";
+import { applyOnce, recordFailure, type ApplyOutcome } from "./apply-once.ts";
+import { insertDeadLetter, uuidOrNull } from "./dead-letters.ts";
+import { errorMessage } from "./errors.ts";
+import { handlesType, operationKeyOf, type EventHandler } from "./handler.ts";
+import { recordJobFailure } from "./job-runs.ts";
+import type { Logger } from "./logger.ts";
+import type { TxRunner } from "./tx-runner.ts";
+
+export interface ProcessorHooks {
+  /** Called after the handler's transaction committed and before the ack (metrics, crash tests). */
+  afterCommit?(envelope: AnyEnvelope, outcome: ApplyOutcome): void | Promise<void>;
+}
+
+export interface MessageProcessorOptions {
+  handler: EventHandler;
+  txRunner: TxRunner;
+  /** Handler attempts before the message is dead-lettered. */
+  maxAttempts: number;
+  /** Delay before attempt n+1 is `backoffMs[n-1]` (last value repeats). */
+  backoffMs: readonly number[];
+  ackWaitMs: number;
+  logger: Logger;
+  hooks?: ProcessorHooks;
+}
+
+function decode(m: JsMsg): unknown {
+  const text = m.string();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { raw: text };
+  }
+}
+
+/** One message: parse, apply once, then ack, nak with backoff, or dead-letter and term. */
+export class MessageProcessor {
+  constructor(private readonly options: MessageProcessorOptions) {}
+
+  async process(m: JsMsg): Promise<void> {
+    const { handler, logger } = this.options;
+    const attempt = m.info.deliveryCount;
+    const data = decode(m);
+    const parsed = safeParseEnvelope(data);
+    if (!parsed.ok) {
+      await this.deadLetterRaw(m, data, parsed.error.message, attempt);
+      return;
+    }
+    const envelope = parsed.envelope;
+    if (!handlesType(handler, envelope.event_type)) {
+      m.ack();
+      return;
+    }
+    const log = logger.child({ handler: handler.name, event_id: envelope.event_id, correlation_id: envelope.correlation_id, attempt });
+    if (attempt > this.options.maxAttempts) {
+      // Only reachable when the process died during the final attempt: dead-letter without running again.
+      await this.deadLetter(m, data, envelope, "delivery limit reached (the final attempt did not finish)", attempt - 1, 0);
+      return;
+    }
+    const started = performance.now();
+    const keepAlive = setInterval(() => m.working(), Math.max(500, this.options.ackWaitMs / 2));
+    try {
+      const outcome = await applyOnce(this.options.txRunner, handler, envelope, attempt, log);
+      await this.options.hooks?.afterCommit?.(envelope, outcome);
+      m.ack();
+      if (outcome === "duplicate") log.info("duplicate delivery skipped");
+    } catch (err) {
+      const durationMs = Math.round(performance.now() - started);
+      await this.fail(m, data, envelope, errorMessage(err), attempt, durationMs, log);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async fail(m: JsMsg, data: unknown, envelope: AnyEnvelope, error: string, attempt: number, durationMs: number, log: Logger): Promise<void> {
+    if (attempt >= this.options.maxAttempts) {
+      log.error({ err: error }, "handler failed for the last time; dead-lettering");
+      await this.deadLetter(m, data, envelope, error, attempt, durationMs);
+      return;
+    }
+    const backoff = this.options.backoffMs;
+    const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 1_000;
+    log.warn({ err: error, delay }, "handler failed; will retry");
+    try {
+      await recordFailure(this.options.txRunner, this.options.handler, envelope, attempt, { status: "failed", error, durationMs });
+    } catch (recordErr) {
+      log.error({ err: errorMessage(recordErr) }, "could not record the failed attempt");
+    }
+    m.nak(delay);
+  }
+
+  private async deadLetter(m: JsMsg, data: unknown, envelope: AnyEnvelope, error: string, attempts: number, durationMs: number): Promise<void> {
+    const handler = this.options.handler;
+    const run = {
+      handler: handler.name,
+      operationKey: operationKeyOf(handler, envelope),
+      workspaceId: envelope.workspace_id,
+      eventId: envelope.event_id,
+      eventType: envelope.event_type,
+      attempt: attempts,
+    };
+    await this.bookkeep(m, async () => {
+      await this.options.txRunner.run(null, async (tx) => {
+        await recordJobFailure(tx, { ...run, status: "dead", error, durationMs });
+        await insertDeadLetter(tx, {
+          handler: handler.name, workspaceId: envelope.workspace_id, eventId: envelope.event_id, eventType: envelope.event_type,
+          subject: m.subject, envelope: data, error, attempts, streamSeq: m.seq,
+        });
+      });
+    });
+  }
+
+  private async deadLetterRaw(m: JsMsg, data: unknown, error: string, attempt: number): Promise<void> {
+    const record = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
+    this.options.logger.error({ handler: this.options.handler.name, subject: m.subject, seq: m.seq, err: error }, "invalid envelope; dead-lettering");
+    await this.bookkeep(m, async () => {
+      await this.options.txRunner.run(null, (tx) =>
+        insertDeadLetter(tx, {
+          handler: this.options.handler.name, workspaceId: uuidOrNull(record.workspace_id), eventId: uuidOrNull(record.event_id),
+          eventType: typeof record.event_type === "string" ? record.event_type.slice(0, 200) : null,
+          subject: m.subject, envelope: data, error, attempts: attempt, streamSeq: m.seq,
+        }),
+      );
+    });
+  }
+
+  /** Write the dead letter, then term; if the write fails the message comes back later instead. */
+  private async bookkeep(m: JsMsg, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+      m.term("dead-lettered");
+    } catch (err) {
+      this.options.logger.error({ err: errorMessage(err), seq: m.seq }, "could not write the dead letter; retrying later");
+      m.nak(this.options.backoffMs.at(-1) ?? 5_000);
+    }
+  }
+}

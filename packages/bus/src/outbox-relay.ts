@@ -1,0 +1,204 @@
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, type TEnvelope } from "@spine/contracts";
+import type pg from "pg";
+import { errorMessage } from "./errors.ts";
+import { defaultLogger, type Logger } from "./logger.ts";
+import { OutboxListener } from "./outbox-listener.ts";
+import { publishEnvelope } from "./publisher.ts";
+import { backoffDelay, sleep } from "./sleep.ts";
+
+export interface OutboxRelayOptions {
+  /** Pool of the system role: the relay reads every workspace's outbox rows. */
+  pool: pg.Pool;
+  js: JetStreamClient;
+  /** System-role URL for a dedicated LISTEN connection; without it the relay only polls. */
+  listenUrl?: string;
+  prefix?: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  publishTimeoutMs?: number;
+  /** Backoff while NATS (or Postgres) fails: base and cap, in ms. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  logger?: Logger;
+}
+
+export interface RelayBatchResult {
+  claimed: number;
+  published: number;
+  /** Rows whose publish failed (NATS down, timeout); they stay unpublished. */
+  failed: number;
+  /** Rows whose stored envelope does not parse; never published, kept aside with `last_error`. */
+  rejected: number;
+}
+
+interface OutboxRow {
+  id: string;
+  envelope: unknown;
+}
+
+interface Failure {
+  id: string;
+  error: string;
+}
+
+/**
+ * Publishes committed outbox rows to JetStream. Rows are claimed with FOR UPDATE SKIP LOCKED inside
+ * a transaction (so relays can run side by side), selected by `published_at is null` (so a row that
+ * commits late is never skipped), published pipelined with msgID = event_id, and marked published
+ * in the same transaction once their acks are in. A crash before the commit means a re-send, which
+ * the stream's duplicate window drops.
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private readonly prefix: string;
+  private readonly batchSize: number;
+  private readonly listener: OutboxListener | null;
+  private abort = new AbortController();
+  private wakeRequested = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.logger = options.logger ?? defaultLogger("outbox-relay");
+    this.prefix = options.prefix ?? EVENTS_SUBJECT_PREFIX;
+    this.batchSize = options.batchSize ?? 500;
+    this.listener = options.listenUrl ? new OutboxListener(options.listenUrl, () => this.notify(), this.logger) : null;
+  }
+
+  /** Ask the relay to look for rows now (LISTEN/NOTIFY calls this). */
+  notify(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    await this.listener?.start();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake?.();
+    await this.listener?.stop();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Publish until no full batch is left; returns how many rows were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.relayBatch();
+      total += batch.published;
+      if (batch.failed > 0 || batch.claimed < this.batchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      this.wakeRequested = false;
+      try {
+        const batch = await this.relayBatch();
+        if (batch.failed > 0) throw new Error(`${batch.failed} publishes failed`);
+        failures = 0;
+        if (batch.claimed >= this.batchSize) continue;
+      } catch (err) {
+        failures += 1;
+        const delay = backoffDelay(failures, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5_000);
+        this.logger.warn({ err: errorMessage(err), failures, delay }, "outbox relay backing off");
+        await sleep(delay, signal);
+        continue;
+      }
+      await this.idle(signal);
+    }
+  }
+
+  private async idle(signal: AbortSignal): Promise<void> {
+    if (this.wakeRequested || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs ?? 1_000);
+      this.wake = done;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    this.wake = null;
+  }
+
+  /** Claim one batch, publish it, and mark what was acked; one transaction. */
+  async relayBatch(): Promise<RelayBatchResult> {
+    const client = await this.options.pool.connect();
+    try {
+      await client.query("begin");
+      const { rows } = await client.query<OutboxRow>(
+        `select id, envelope from outbox
+         where published_at is null and (last_error is null or last_error not like 'invalid envelope%')
+         order by created_at, id limit $1 for update skip locked`,
+        [this.batchSize],
+      );
+      const result = await this.publishRows(rows);
+      await this.record(client, result.publishedIds, result.failures);
+      await client.query("commit");
+      return {
+        claimed: rows.length,
+        published: result.publishedIds.length,
+        failed: result.failures.length - result.rejected,
+        rejected: result.rejected,
+      };
+    } catch (err) {
+      await client.query("rollback").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async publishRows(rows: OutboxRow[]): Promise<{ publishedIds: string[]; failures: Failure[]; rejected: number }> {
+    const publishedIds: string[] = [];
+    const failures: Failure[] = [];
+    let rejected = 0;
+    const pending: Promise<void>[] = [];
+    for (const row of rows) {
+      const parsed = safeParseEnvelope(row.envelope);
+      if (!parsed.ok) {
+        rejected += 1;
+        failures.push({ id: row.id, error: parsed.error.message });
+        this.logger.error({ event_id: row.id, err: parsed.error.message }, "outbox row holds an invalid envelope; not published");
+        continue;
+      }
+      // Publish the envelope as stored (it parsed above); consumers upcast old versions themselves.
+      const envelope = row.envelope as TEnvelope;
+      pending.push(
+        publishEnvelope(this.options.js, envelope, { prefix: this.prefix, timeoutMs: this.options.publishTimeoutMs ?? 5_000 }).then(
+          () => void publishedIds.push(row.id),
+          (err: unknown) => void failures.push({ id: row.id, error: errorMessage(err) }),
+        ),
+      );
+    }
+    await Promise.all(pending);
+    return { publishedIds, failures, rejected };
+  }
+
+  private async record(client: pg.PoolClient, publishedIds: string[], failures: Failure[]): Promise<void> {
+    if (publishedIds.length > 0) {
+      await client.query(
+        `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
+         where id = any($1::uuid[])`,
+        [publishedIds],
+      );
+    }
+    if (failures.length > 0) {
+      await client.query(
+        `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
+         from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id`,
+        [failures.map((f) => f.id), failures.map((f) => f.error.slice(0, 2000))],
+      );
+    }
+  }
+}
