@@ -19,3 +19,4 @@ export * from "./modules/governance/entities.ts";
 export * from "./modules/ops/entities.ts";
 export * from "./modules/identity/index.ts";
 export * from "./modules/product/index.ts";
+export * from "./modules/knowledge/index.ts";

@@ -1,0 +1,18 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import type { AgentRun } from "./entities.ts";
+import { findAgentRun } from "./find-agent-run.ts";
+import { ToolCall } from "./entities.ts";
+
+/** running → completed with its output, and `agent.run.completed`. */
+export async function completeAgentRun(op: Operation, runId: string, output: Record<string, unknown>): Promise<AgentRun> {
+  const run = await findAgentRun(op, runId, { forUpdate: true });
+  if (run.status !== "running") throw AppError.precondition(`agent run ${runId} is ${run.status}, not running`);
+  const toolCallCount = await op.em.count(ToolCall, { runId: run.id });
+  run.status = "completed";
+  run.output = output;
+  run.completedAt = new Date();
+  op.emit("agent.run.completed", { run_id: run.id, thread_id: run.threadId, tool_call_count: toolCallCount });
+  await op.em.flush();
+  return run;
+}

@@ -1,0 +1,28 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { newId } from "../../orm/ids.ts";
+import { Workspace } from "../identity/entities.ts";
+import { AgentRun, AgentThread } from "./entities.ts";
+import { DEFAULT_AGENT_RUN_RETENTION, retainUntil, type AgentRunRetentionPolicy } from "./retain-until.ts";
+
+export interface QueueAgentRunInput {
+  threadId: string;
+  model: string;
+  input: Record<string, unknown>;
+  retention?: AgentRunRetentionPolicy | undefined;
+}
+
+/** Record a run as `queued` in a live thread, with its retention deadline from the workspace's plan tier. */
+export async function queueAgentRun(op: Operation, input: QueueAgentRunInput): Promise<AgentRun> {
+  const thread = await op.em.findOne(AgentThread, { id: input.threadId });
+  if (!thread) throw AppError.notFound("agent thread", input.threadId);
+  const workspace = await op.em.findOneOrFail(Workspace, { id: op.workspaceId }, { failHandler: () => AppError.notFound("workspace", op.workspaceId) });
+  const now = new Date();
+  const run = op.em.create(AgentRun, {
+    id: newId(), workspaceId: op.workspaceId, threadId: thread.id, status: "queued", model: input.model, input: input.input,
+    retainUntil: retainUntil(workspace.planTier, input.retention ?? DEFAULT_AGENT_RUN_RETENTION, now),
+    createdBy: op.ctx.actorType === "user" ? op.ctx.actorId : null,
+  });
+  await op.em.flush();
+  return run;
+}

@@ -1,0 +1,25 @@
+import type { Operation } from "../../context/operation.ts";
+import { AppError } from "../../errors/app-error.ts";
+import { newId } from "../../orm/ids.ts";
+import { ToolCall } from "./entities.ts";
+import { findAgentRun } from "./find-agent-run.ts";
+
+export interface RecordToolCallInput {
+  runId: string;
+  ordinal: number;
+  toolName: string;
+  input: Record<string, unknown>;
+}
+
+/** A running run calls a tool: the call is recorded as `running`, with `agent.tool.called`. */
+export async function recordToolCall(op: Operation, input: RecordToolCallInput): Promise<ToolCall> {
+  const run = await findAgentRun(op, input.runId, { forUpdate: true });
+  if (run.status !== "running") throw AppError.precondition(`agent run ${run.id} is ${run.status}, not running`);
+  const call = op.em.create(ToolCall, {
+    id: newId(), workspaceId: op.workspaceId, runId: run.id, ordinal: input.ordinal, toolName: input.toolName,
+    input: input.input, status: "running",
+  });
+  op.emit("agent.tool.called", { run_id: run.id, tool_call_id: call.id, tool_name: call.toolName });
+  await op.em.flush();
+  return call;
+}

@@ -1,0 +1,19 @@
+/** How long AI run artifacts are kept, per plan tier ("AI run artifacts: retention based on policy and plan tier"). */
+export interface AgentRunRetentionPolicy {
+  daysByPlanTier: Readonly<Record<string, number>>;
+  /** For plan tiers the policy does not name. */
+  defaultDays: number;
+}
+
+export const DEFAULT_AGENT_RUN_RETENTION: AgentRunRetentionPolicy = {
+  daysByPlanTier: { free: 30, pro: 365 },
+  defaultDays: 30,
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The moment a run created at `now` in a workspace on `planTier` may be purged. */
+export function retainUntil(planTier: string, policy: AgentRunRetentionPolicy, now: Date): Date {
+  const days = Object.hasOwn(policy.daysByPlanTier, planTier) ? policy.daysByPlanTier[planTier] : undefined;
+  return new Date(now.getTime() + (days ?? policy.defaultDays) * DAY_MS);
+}
