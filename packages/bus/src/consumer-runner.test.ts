@@ -1,0 +1,182 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConsumerRunner, type ConsumerRunnerOptions } from "./consumer-runner.ts";
+import { replayDeadLetters } from "./dead-letter-replay.ts";
+import type { DeadLetterRow } from "./dead-letters.ts";
+import { defineHandler } from "./handler.ts";
+import { connectNats } from "./nats-connection.ts";
+import { publishEnvelope } from "./publisher.ts";
+import { ensureEventsStream } from "./streams.ts";
+import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
+import { projectCreated } from "./test-support/outbox-events.ts";
+import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
+import { createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+
+const names = natsTestNames("consumer");
+let db: TestDatabase;
+let owner: pg.Pool;
+let pools: PgTxRunnerOptions;
+let txRunner: PgTxRunner;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+let ws: string[];
+
+beforeAll(async () => {
+  db = await createTestDatabase("consumer");
+  await createEffectsTable(db.ownerUrl);
+  ws = await seedWorkspaces(db.ownerUrl, 5);
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
+  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
+  txRunner = new PgTxRunner(pools);
+  nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-test" });
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });
+});
+afterAll(async () => {
+  await jsm?.streams.delete(names.stream).catch(() => undefined);
+  await nc?.close();
+  await owner?.end();
+  await pools?.appPool.end();
+  await pools?.systemPool.end();
+  await db?.drop();
+});
+
+function runner(options: Pick<ConsumerRunnerOptions, "handler"> & Partial<ConsumerRunnerOptions>): ConsumerRunner {
+  return new ConsumerRunner({
+    js, jsm, txRunner, stream: names.stream, prefix: names.prefix, logger: pino({ level: "silent" }),
+    ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, ...options,
+  });
+}
+
+async function publishProjects(workspaceId: string, count: number, name = "P"): Promise<string[]> {
+  const envs = Array.from({ length: count }, () => projectCreated(workspaceId, name));
+  await Promise.all(envs.map((e) => publishEnvelope(js, e, { prefix: names.prefix })));
+  return envs.map((e) => e.event_id);
+}
+
+async function deadLetters(handler: string): Promise<DeadLetterRow[]> {
+  const { rows } = await owner.query<DeadLetterRow>("select * from dead_letter_jobs where handler = $1 order by created_at", [handler]);
+  return rows;
+}
+
+describe("consumer runner", () => {
+  it("applies each event once, in its workspace, and records job_runs", async () => {
+    // First test on a fresh stream: the handler may take every subject.
+    const handler = effectsHandler(`apply_${names.suffix}`, "*.project.created");
+    const r = runner({ handler, concurrency: 4 });
+    r.start();
+    const ids = [...(await publishProjects(ws[0] ?? "", 20)), ...(await publishProjects(ws[1] ?? "", 20))];
+    await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 40, "40 effects");
+    await r.stop();
+    expect(await effectCounts(owner, handler.name)).toEqual({ rows: 40, distinct: 40 });
+    const runs = await owner.query<{ status: string; n: number; ws: number }>(
+      `select status, count(*)::int as n, count(distinct workspace_id)::int as ws from job_runs
+       where handler = $1 and event_id = any($2::uuid[]) group by status`,
+      [handler.name, ids],
+    );
+    expect(runs.rows).toEqual([{ status: "succeeded", n: 40, ws: 2 }]);
+    const misplaced = await owner.query(
+      `select 1 from bus_test_effects e join job_runs j on j.event_id = e.event_id and j.handler = e.handler
+       where e.handler = $1 and e.workspace_id <> j.workspace_id`,
+      [handler.name],
+    );
+    expect(misplaced.rowCount).toBe(0);
+  });
+
+  it("an invalid envelope is dead-lettered and terminated; the loop goes on", async () => {
+    const handler = effectsHandler(`invalid_${names.suffix}`, `${ws[2]}.>`);
+    const r = runner({ handler });
+    r.start();
+    await js.publish(`${names.prefix}.${ws[2]}.project.created`, "{not json");
+    await js.publish(`${names.prefix}.${ws[2]}.project.created`, JSON.stringify({ ...projectCreated(ws[2] ?? ""), event_id: "nope" }));
+    const good = await publishProjects(ws[2] ?? "", 3);
+    await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 3, "the valid events behind the invalid ones");
+    const dead = await waitUntil(async () => {
+      const rows = await deadLetters(handler.name);
+      return rows.length >= 2 && rows;
+    }, "two dead letters");
+    await r.stop();
+    expect(dead).toHaveLength(2);
+    expect(dead.map((d) => d.error).join(" ")).toContain("event_id");
+    expect(dead.every((d) => d.status === "dead" && d.attempts === 1)).toBe(true);
+    expect((await effectCounts(owner, handler.name)).distinct).toBe(good.length);
+  });
+
+  it("a poison message: max attempts with backoff, one dead letter, others flow; after the fix, replay applies once", async () => {
+    let broken = true;
+    const attempts: number[] = [];
+    const appliedDuringRetries: string[] = [];
+    const name = `poison_${names.suffix}`;
+    const handler = defineHandler({
+      name,
+      eventTypes: ["project.created"],
+      subjectFilter: `${ws[3]}.>`,
+      async handle(envelope, { tx }) {
+        if (envelope.payload.name === "poison") {
+          attempts.push(Date.now());
+          if (broken) throw new Error("cannot apply poison yet");
+        } else if (attempts.length > 0) {
+          appliedDuringRetries.push(envelope.event_id);
+        }
+        await tx.query("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), $1, $2)", [
+          envelope.event_id,
+          name,
+        ]);
+      },
+    });
+    const backoffMs = [400, 800];
+    const r = runner({ handler, concurrency: 1, maxAttempts: 3, backoffMs });
+    r.start();
+    const [poisonId] = await publishProjects(ws[3] ?? "", 1, "poison");
+    const behind = await publishProjects(ws[3] ?? "", 10);
+    const [dead] = await waitUntil(async () => {
+      const rows = await deadLetters(name);
+      return rows.length > 0 && rows;
+    }, "the dead letter");
+    await waitUntil(async () => (await effectCounts(owner, name)).rows >= behind.length, "the messages behind the poison");
+    await r.stop();
+
+    expect(attempts).toHaveLength(3);
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual((backoffMs[0] ?? 0) * 0.9);
+    expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual((backoffMs[1] ?? 0) * 0.9);
+    expect(appliedDuringRetries.length).toBeGreaterThan(0);
+    expect(await deadLetters(name)).toHaveLength(1);
+    expect(dead).toMatchObject({ event_id: poisonId, attempts: 3, error: "cannot apply poison yet", status: "dead" });
+    const job = await owner.query("select status, attempts, last_error from job_runs where handler = $1 and event_id = $2", [name, poisonId]);
+    expect(job.rows[0]).toEqual({ status: "dead", attempts: 3, last_error: "cannot apply poison yet" });
+
+    broken = false;
+    const replay = { systemPool: pools.systemPool, txRunner, handlers: [handler] };
+    expect(await replayDeadLetters(replay, { handler: name })).toEqual([{ id: dead?.id, outcome: "applied" }]);
+    expect(await replayDeadLetters(replay, { handler: name })).toEqual([]);
+    expect(await replayDeadLetters(replay, { id: dead?.id ?? "" })).toEqual([{ id: dead?.id, outcome: "duplicate" }]);
+    const poisonEffects = await owner.query("select 1 from bus_test_effects where handler = $1 and event_id = $2", [name, poisonId]);
+    expect(poisonEffects.rowCount).toBe(1);
+    const after = await deadLetters(name);
+    expect(after[0]).toMatchObject({ status: "replayed", replay_attempts: 1, replay_error: null });
+    expect(after[0]?.replayed_at).toBeInstanceOf(Date);
+  });
+
+  it("the watchdog re-creates a consumer deleted under it", async () => {
+    const handler = effectsHandler(`watchdog_${names.suffix}`, `${ws[4]}.>`);
+    const r = runner({ handler });
+    r.start();
+    await publishProjects(ws[4] ?? "", 2);
+    await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 2, "first effects");
+    await jsm.consumers.delete(names.stream, handler.name);
+    const restartsBefore = r.restarts;
+    await waitUntil(async () => r.restarts > restartsBefore, "the consume loop to restart");
+    await publishProjects(ws[4] ?? "", 2);
+    await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 4, "effects after re-creation");
+    await r.stop();
+    // Re-created with deliver-all, the consumer sees the first two again: job_runs turns them into no-ops.
+    expect(await effectCounts(owner, handler.name)).toEqual({ rows: 4, distinct: 4 });
+  });
+});

@@ -1,0 +1,166 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectNats } from "./nats-connection.ts";
+import { OutboxRelay } from "./outbox-relay.ts";
+import { deletePublishedOutbox } from "./outbox-retention.ts";
+import { republishOutbox } from "./outbox-republish.ts";
+import { publishEnvelope } from "./publisher.ts";
+import { ensureEventsStream } from "./streams.ts";
+import { commitEvents, insertOutboxRow, projectCreated } from "./test-support/outbox-events.ts";
+import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
+import { streamEventIds } from "./test-support/stream-contents.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
+
+const names = natsTestNames("relay");
+let db: TestDatabase;
+let owner: pg.Pool;
+let system: pg.Pool;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+let workspaceId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase("relay");
+  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
+  system = new pg.Pool({ connectionString: db.systemUrl, max: 4 });
+  nc = await connectNats({ servers: TEST_NATS_URL, name: "relay-test" });
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix, duplicateWindowMs: 60_000 });
+});
+afterAll(async () => {
+  await jsm?.streams.delete(names.stream).catch(() => undefined);
+  await nc?.close();
+  await owner?.end();
+  await system?.end();
+  await db?.drop();
+});
+
+async function unpublished(): Promise<number> {
+  const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+  return rows[0]?.n ?? -1;
+}
+
+describe("streams as code", () => {
+  it("creates or updates the events stream idempotently", async () => {
+    const again = await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix, duplicateWindowMs: 60_000 });
+    expect(again.config.subjects).toEqual([`${names.prefix}.>`]);
+    expect(again.config.storage).toBe("file");
+    expect(again.config.duplicate_window).toBe(60_000 * 1_000_000);
+  });
+});
+
+describe("outbox relay", () => {
+  it("publishes committed rows on the subject from the envelope and marks them published", async () => {
+    const ids = await commitEvents(owner, workspaceId, 25);
+    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, batchSize: 10 });
+    expect(await relay.drain()).toBe(25);
+    expect(await unpublished()).toBe(0);
+    const msg = await jsm.streams.getMessage(names.stream, { last_by_subj: `${names.prefix}.${workspaceId}.project.created` });
+    expect(ids).toContain(msg?.json<{ event_id: string }>().event_id);
+    expect(msg?.header?.get("Nats-Msg-Id")).toBe(msg?.json<{ event_id: string }>().event_id);
+  });
+
+  it("a re-publish of the same event_id inside the window is dropped by the stream", async () => {
+    const env = projectCreated(workspaceId);
+    const first = await publishEnvelope(js, env, { prefix: names.prefix });
+    const second = await publishEnvelope(js, env, { prefix: names.prefix });
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect(second.seq).toBe(first.seq);
+  });
+
+  it("commit order: a row that commits late is not lost, where a naive id > cursor poller loses it", async () => {
+    const early = projectCreated(workspaceId, "early");
+    const late = projectCreated(workspaceId, "late");
+    expect(early.event_id < late.event_id).toBe(true);
+    const naive = await naivePoller();
+    // Transaction A takes the smaller id but commits after transaction B.
+    const a = await owner.connect();
+    const b = await owner.connect();
+    await a.query("begin");
+    await insertOutboxRow(a, early);
+    await b.query("begin");
+    await insertOutboxRow(b, late);
+    await b.query("commit");
+
+    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix });
+    const seenByNaive = await naive.poll();
+    await relay.drain();
+
+    await a.query("commit");
+    a.release();
+    b.release();
+    seenByNaive.push(...(await naive.poll()));
+    await relay.drain();
+
+    expect(seenByNaive).toContain(late.event_id);
+    expect(seenByNaive).not.toContain(early.event_id);
+    const inStream = await streamEventIds(nc, names.stream);
+    expect(inStream).toContain(early.event_id);
+    expect(inStream).toContain(late.event_id);
+  });
+
+  it("concurrent writers committing out of id order lose nothing with the relay running", async () => {
+    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, listenUrl: db.systemUrl, pollIntervalMs: 200 });
+    await relay.start();
+    const writers = Array.from({ length: 12 }, async (_, i) => {
+      const client = await owner.connect();
+      try {
+        await client.query("begin");
+        const env = projectCreated(workspaceId, `w${i}`);
+        await insertOutboxRow(client, env);
+        // Hold some transactions open so later ids commit first.
+        await client.query("select pg_sleep($1)", [((12 - i) % 4) * 0.05]);
+        await client.query("commit");
+        return env.event_id;
+      } finally {
+        client.release();
+      }
+    });
+    const ids = await Promise.all(writers);
+    await waitUntil(async () => (await unpublished()) === 0, "relay to publish everything");
+    await relay.stop();
+    const inStream = new Set(await streamEventIds(nc, names.stream));
+    for (const id of ids) expect(inStream.has(id)).toBe(true);
+  });
+
+  it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async () => {
+    const ids = await commitEvents(owner, workspaceId, 5);
+    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix });
+    await relay.drain();
+    const kept = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is not null", [ids]);
+    expect(kept.rowCount).toBe(5);
+
+    const again = await republishOutbox({ pool: system, js, prefix: names.prefix, ids });
+    expect(again).toEqual({ published: 0, duplicates: 5, skipped: 0 });
+    const since = await republishOutbox({ pool: system, js, prefix: names.prefix, since: new Date(Date.now() - 60_000) });
+    expect(since.published).toBe(0);
+    expect(since.duplicates).toBeGreaterThanOrEqual(5);
+
+    expect(await deletePublishedOutbox(system, { replayWindowMs: 60 * 60_000 })).toBe(0);
+    const before = await owner.query<{ n: number }>("select count(*)::int as n from outbox");
+    const deleted = await deletePublishedOutbox(system, { replayWindowMs: 0 });
+    expect(deleted).toBe(before.rows[0]?.n);
+  });
+});
+
+/** What the relay must not be: remembers the highest id it saw and reads past it. */
+async function naivePoller(): Promise<{ poll(): Promise<string[]> }> {
+  let cursor = "00000000-0000-0000-0000-000000000000";
+  const { rows } = await owner.query<{ id: string }>("select max(id::text) as id from outbox");
+  cursor = rows[0]?.id ?? cursor;
+  return {
+    async poll() {
+      const res = await owner.query<{ id: string }>("select id::text from outbox where id > $1::uuid order by id", [cursor]);
+      const last = res.rows.at(-1);
+      if (last) cursor = last.id;
+      return res.rows.map((r) => r.id);
+    },
+  };
+}
