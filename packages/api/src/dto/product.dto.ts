@@ -1,0 +1,68 @@
+import type { ActivityLog, AuditLog, Document, Item, Project } from "@spine/domain";
+import { ZItemStatusSchema, type TItemStatus } from "@spine/domain";
+import { z } from "zod";
+import { iso, ZIdSchema, ZTimestampSchema } from "./common.ts";
+
+const ZRecordMetaSchema = z.object({
+  id: ZIdSchema, workspaceId: ZIdSchema, createdBy: ZIdSchema.nullable(),
+  createdAt: ZTimestampSchema, updatedAt: ZTimestampSchema, deletedAt: ZTimestampSchema.nullable(),
+});
+function meta(r: Project | Item | Document) {
+  return { id: r.id, workspaceId: r.workspaceId, createdBy: r.createdBy, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), deletedAt: iso(r.deletedAt) };
+}
+
+export const ZProjectSchema = ZRecordMetaSchema.extend({ name: z.string(), description: z.string() });
+export type TProject = z.infer<typeof ZProjectSchema>;
+export function toProjectDto(p: Project): TProject {
+  return { ...meta(p), name: p.name, description: p.description };
+}
+
+export const ZItemSchema = ZRecordMetaSchema.extend({ projectId: ZIdSchema, title: z.string(), body: z.string(), status: ZItemStatusSchema });
+export type TItem = z.infer<typeof ZItemSchema>;
+export function toItemDto(i: Item): TItem {
+  return { ...meta(i), projectId: i.projectId, title: i.title, body: i.body, status: i.status as TItemStatus };
+}
+
+/** A document without its text, for lists. */
+export const ZDocumentSummarySchema = ZRecordMetaSchema.extend({
+  projectId: ZIdSchema.nullable(), title: z.string(), metadata: z.record(z.string(), z.unknown()),
+  contentHash: z.string().nullable(), ingestionStatus: z.string(), ingestedAt: ZTimestampSchema.nullable(),
+});
+export type TDocumentSummary = z.infer<typeof ZDocumentSummarySchema>;
+export function toDocumentSummaryDto(d: Document): TDocumentSummary {
+  return {
+    ...meta(d), projectId: d.projectId, title: d.title, metadata: d.metadata,
+    contentHash: d.contentHash, ingestionStatus: d.ingestionStatus, ingestedAt: iso(d.ingestedAt),
+  };
+}
+export const ZDocumentSchema = ZDocumentSummarySchema.extend({ content: z.string() });
+export type TDocument = z.infer<typeof ZDocumentSchema>;
+export function toDocumentDto(d: Document): TDocument {
+  return { ...toDocumentSummaryDto(d), content: d.content };
+}
+
+export const ZActivitySchema = z.object({
+  id: ZIdSchema, projectId: ZIdSchema.nullable(), actorId: ZIdSchema.nullable(), verb: z.string(), targetType: z.string(),
+  targetId: ZIdSchema.nullable(), summary: z.string(), data: z.record(z.string(), z.unknown()), correlationId: z.string().nullable(),
+  occurredAt: ZTimestampSchema,
+});
+export type TActivity = z.infer<typeof ZActivitySchema>;
+export function toActivityDto(a: ActivityLog): TActivity {
+  return {
+    id: a.id, projectId: a.projectId, actorId: a.actorId, verb: a.verb, targetType: a.targetType, targetId: a.targetId,
+    summary: a.summary, data: a.data, correlationId: a.correlationId, occurredAt: iso(a.occurredAt),
+  };
+}
+
+export const ZAuditEntrySchema = z.object({
+  id: ZIdSchema, actorId: ZIdSchema.nullable(), actorType: z.string(), action: z.string(), targetType: z.string(),
+  targetId: ZIdSchema.nullable(), changes: z.object({ before: z.record(z.string(), z.unknown()).optional(), after: z.record(z.string(), z.unknown()).optional() }),
+  correlationId: z.string(), occurredAt: ZTimestampSchema,
+});
+export type TAuditEntry = z.infer<typeof ZAuditEntrySchema>;
+export function toAuditEntryDto(a: AuditLog): TAuditEntry {
+  return {
+    id: a.id, actorId: a.actorId, actorType: a.actorType, action: a.action, targetType: a.targetType, targetId: a.targetId,
+    changes: a.changes, correlationId: a.correlationId, occurredAt: iso(a.occurredAt),
+  };
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { ZIdSchema, ZJsonObjectSchema, ZNameSchema, ZPageInputSchema } from "../../dto/common.ts";
+
+/** Text content is capped at one million characters; ingestion splits it into chunks later. */
+export const MAX_DOCUMENT_CHARS = 1_000_000;
+const ZContentSchema = z.string().max(MAX_DOCUMENT_CHARS, `must be at most ${MAX_DOCUMENT_CHARS} characters`);
+export const ZCreateDocumentRequestSchema = z.object({
+  projectId: ZIdSchema.nullable().optional(), title: ZNameSchema, content: ZContentSchema.optional(), metadata: ZJsonObjectSchema.optional(),
+});
+export const ZDocumentRefSchema = z.object({ documentId: ZIdSchema });
+export const ZUpdateDocumentRequestSchema = z.object({
+  documentId: ZIdSchema, projectId: ZIdSchema.nullable().optional(), title: ZNameSchema.optional(),
+  content: ZContentSchema.optional(), metadata: ZJsonObjectSchema.optional(),
+});
+export const ZListDocumentsRequestSchema = ZPageInputSchema.extend({
+  projectId: ZIdSchema.optional(),
+  ingestionStatus: z.enum(["pending", "processing", "ingested", "failed"]).optional(),
+  includeDeleted: z.boolean().default(false),
+});

@@ -1,0 +1,20 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { createRole, listRoles, updateRole } from "@spine/domain";
+import { z } from "zod";
+import { toRoleDto, ZRoleSchema } from "../../dto/identity.dto.ts";
+import { workspaceProcedure } from "../../trpc.ts";
+import { ZCreateRoleRequestSchema, ZUpdateRoleRequestSchema } from "./role.types.ts";
+
+export const roleRouter = {
+  list: workspaceProcedure("members.read")
+    .output(z.array(ZRoleSchema))
+    .query(({ ctx }) => ctx.run(async (op) => (await listRoles(op)).map(toRoleDto))),
+  create: workspaceProcedure("roles.manage")
+    .input(ZCreateRoleRequestSchema)
+    .output(ZRoleSchema)
+    .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await createRole(op, input)))),
+  update: workspaceProcedure("roles.manage")
+    .input(ZUpdateRoleRequestSchema)
+    .output(ZRoleSchema)
+    .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await updateRole(op, input)))),
+} satisfies TRPCRouterRecord;

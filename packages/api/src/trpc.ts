@@ -1,0 +1,109 @@
+import { initTRPC } from "@trpc/server";
+import { TokenError } from "@spine/auth";
+import { AppError, authenticateSession, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
+import { z } from "zod";
+import type { ApiContext } from "./context.ts";
+import { issuesOf, publicMessage, toTRPCError } from "./errors/format-error.ts";
+import { parseIdempotencyKey, type IdempotencyRequest } from "./idempotency/idempotency-key.ts";
+import { requestHash } from "./idempotency/request-hash.ts";
+import { runIdempotent } from "./idempotency/run-idempotent.ts";
+
+const t = initTRPC.context<ApiContext>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const issues = issuesOf(error);
+    return {
+      code: shape.code,
+      message: publicMessage(error, issues),
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path ?? null,
+        appCode: error.cause instanceof AppError ? error.cause.code : null,
+        issues,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Every procedure: domain errors become tRPC errors here and nowhere else. */
+const baseProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+function unauthenticated(reason: "missing" | "expired" | "invalid"): AppError {
+  const message = reason === "missing" ? "missing bearer token" : `access token ${reason}`;
+  return new AppError("UNAUTHENTICATED", message, { issues: [{ path: "authorization", message: reason }] });
+}
+
+/** No caller identity required (sign up, sign in, refresh). */
+export const publicProcedure = baseProcedure;
+
+/** A signed-in caller; mutations may carry an Idempotency-Key. */
+export const protectedProcedure = baseProcedure.use(async ({ ctx, type, path, getRawInput, next }) => {
+  const header = ctx.req.authorization;
+  if (!header?.startsWith("Bearer ")) throw unauthenticated("missing");
+  const claims = await ctx.deps.tokens.verify(header.slice(7).trim()).catch((err: unknown) => {
+    if (err instanceof TokenError) throw unauthenticated(err.reason);
+    throw err;
+  });
+  const opCtx = { workspaceId: null, actorId: claims.userId, actorType: "user" as const, correlationId: ctx.correlationId };
+  const user = await ctx.deps.domain.run(opCtx, (op) => authenticateSession(op, claims));
+  let idempotency: IdempotencyRequest | null = null;
+  if (type === "mutation" && ctx.req.idempotencyKey !== null) {
+    idempotency = { key: parseIdempotencyKey(ctx.req.idempotencyKey), procedure: path, requestHash: requestHash(path, await getRawInput()) };
+  }
+  return next({ ctx: { user, sessionId: claims.sessionId, idempotency, log: ctx.log.child({ user_id: user.id }) } });
+});
+
+interface AuthedContext extends ApiContext {
+  user: User;
+  idempotency: IdempotencyRequest | null;
+}
+
+/**
+ * Run one domain operation as the caller: `prepare` (authorisation) first, then `fn` under the
+ * request's Idempotency-Key, all in one transaction.
+ */
+export function runAsCaller<P, T>(
+  ctx: AuthedContext,
+  workspaceId: string | null,
+  prepare: (op: Operation) => Promise<P>,
+  fn: (op: Operation, prepared: P) => Promise<T>,
+): Promise<T> {
+  const opCtx = { workspaceId, actorId: ctx.user.id, actorType: "user" as const, correlationId: ctx.correlationId };
+  return ctx.deps.domain.run(opCtx, async (op) => {
+    const prepared = await prepare(op);
+    const idempotency = ctx.idempotency;
+    if (!idempotency) return fn(op, prepared);
+    return runIdempotent(op, ctx.user.id, idempotency, ctx.deps.config.idempotencyTtlSeconds, () => fn(op, prepared));
+  });
+}
+
+/** An authenticated operation outside any workspace (creating one, listing mine). */
+export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => null, (op) => fn(op)) } }),
+);
+
+const ZWorkspaceScopedSchema = z.object({ workspaceId: z.uuid({ error: "must be a workspace id (UUID)" }) });
+
+/**
+ * A procedure on one workspace: the caller must be a member whose role holds `permission`.
+ * Non-members get NOT_FOUND; members without the permission get FORBIDDEN.
+ */
+export function workspaceProcedure(permission: TPermission, options: { allowDeletedWorkspace?: boolean } = {}) {
+  return protectedProcedure.input(ZWorkspaceScopedSchema).use(async ({ ctx, input, next }) =>
+    next({
+      ctx: {
+        workspaceId: input.workspaceId,
+        run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) =>
+          runAsCaller(ctx, input.workspaceId, (op) => authorizeMember(op, permission, options), fn),
+      },
+    }),
+  );
+}
