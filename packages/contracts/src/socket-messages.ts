@@ -46,6 +46,8 @@ export const RESYNC_REASONS = [
   "cursor_unknown",
   /** The client fell too far behind; resume with the last cursor it processed. */
   "client_too_slow",
+  /** The gateway could not replay just now; resume again with the same cursor. */
+  "gateway_unavailable",
 ] as const;
 export type TResyncReason = (typeof RESYNC_REASONS)[number];
 

@@ -1,0 +1,57 @@
+import type { GatewayResources } from "../gateway-resources.ts";
+import type { SocketSink } from "../delivery/socket-sink.ts";
+import type { Subscription } from "../delivery/subscription.ts";
+import { planReplay, type ReplayEnd } from "../stream/replay-workspace.ts";
+import type { TResyncReason } from "@spine/contracts";
+
+/**
+ * Replay a workspace's envelopes after the client's cursor from the stream, paced to the
+ * socket, then switch the subscription to live. Resolves with a resync reason when the gap
+ * cannot be served, so the caller tells the client instead of leaving a hole.
+ */
+export async function resumeSubscription(
+  r: GatewayResources,
+  sink: SocketSink,
+  sub: Subscription,
+  afterSeq: number,
+): Promise<TResyncReason | null> {
+  sub.startReplay(afterSeq);
+  const { limits, stream, subjectPrefix } = r.config;
+  const plan = await planReplay({
+    js: r.js,
+    jsm: r.jsm,
+    stream,
+    subjectPrefix,
+    workspaceId: sub.workspaceId,
+    afterSeq,
+    maxReplay: limits.maxReplay,
+    pageSize: Math.max(1, Math.min(limits.replayPageSize, Math.floor(limits.maxQueue / 2))),
+  });
+  if (plan.kind === "resync") return plan.reason;
+  try {
+    const pages = plan.pages();
+    let end: ReplayEnd | null = null;
+    while (sub.state === "replaying") {
+      const next = await pages.next();
+      if (next.done) {
+        end = next.value;
+        break;
+      }
+      for (const decoded of next.value) {
+        if (decoded.ok) {
+          sub.offerReplayed(decoded.value);
+          continue;
+        }
+        r.metrics.envelopesInvalid += 1;
+        r.logger.error({ seq: decoded.seq, subject: decoded.subject, reason: decoded.reason }, "invalid envelope in replay; skipped");
+      }
+      await sink.waitForRoom(sub.abort.signal);
+    }
+    if (sub.state !== "replaying" || end === null) return null;
+    if (!end.complete) return end.reason;
+    sub.goLive();
+    return null;
+  } finally {
+    await plan.close();
+  }
+}

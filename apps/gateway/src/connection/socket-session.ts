@@ -1,0 +1,232 @@
+import {
+  SOCKET_PROTOCOL_VERSION,
+  ZAuthRefreshMessageSchema,
+  ZSubscribeMessageSchema,
+  ZUnsubscribeMessageSchema,
+  parseSocketMessage,
+  type AppErrorCode,
+  type TResyncReason,
+  type TSubscriptionEndReason,
+} from "@spine/contracts";
+import type { Logger } from "pino";
+import { authenticate } from "../auth/handshake-auth.ts";
+import { TokenExpiry } from "../auth/token-expiry.ts";
+import { checkMembership } from "../db/check-membership.ts";
+import { SocketSink } from "../delivery/socket-sink.ts";
+import { Subscription, type SubscriptionHooks } from "../delivery/subscription.ts";
+import type { GatewayResources } from "../gateway-resources.ts";
+import { reply, type GatewaySocket } from "../socket-types.ts";
+import { resumeSubscription } from "./resume-subscription.ts";
+
+/** A socket may watch this many workspaces at once. */
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+
+function failure(code: AppErrorCode, message: string) {
+  return { ok: false as const, error: { code, message } };
+}
+
+/** One authenticated socket: its subscriptions, its outbound buffer and its token deadline. */
+export class SocketSession {
+  readonly #subs = new Map<string, Subscription>();
+  readonly #sink: SocketSink;
+  readonly #expiry: TokenExpiry;
+  readonly #log: Logger;
+  readonly #hooks: SubscriptionHooks;
+
+  constructor(
+    private readonly socket: GatewaySocket,
+    private readonly r: GatewayResources,
+  ) {
+    const { claims } = socket.data;
+    this.#log = r.logger.child({ socket_id: socket.id, user_id: claims.userId });
+    this.#sink = new SocketSink({
+      maxQueue: r.config.limits.maxQueue,
+      maxInFlight: r.config.limits.maxInFlight,
+      metrics: r.metrics,
+      send: (message, ack) => socket.emit("event", message, () => ack()),
+      onOverflow: () => this.#tooSlow(),
+    });
+    this.#expiry = new TokenExpiry(
+      r.config.refreshLeadMs,
+      (expiresAt) => socket.emit("auth.expiring", { version: SOCKET_PROTOCOL_VERSION, type: "auth.expiring", payload: { expires_at: expiresAt.toISOString() } }),
+      () => this.#expired(),
+    );
+    this.#hooks = {
+      onEnd: (sub, reason) => this.#end(sub, reason),
+      onRecheck: (sub) => void this.#recheck(sub),
+      onTooSlow: (sub) => this.#resync(sub, "client_too_slow"),
+      onReplayed: () => {
+        r.metrics.replayedDeliveries += 1;
+      },
+    };
+  }
+
+  get userId(): string {
+    return this.socket.data.claims.userId;
+  }
+
+  attach(): void {
+    const { socket } = this;
+    this.r.metrics.connectionsOpen += 1;
+    this.r.metrics.connectionsTotal += 1;
+    this.#expiry.schedule(socket.data.claims.expiresAt);
+    socket.on("subscribe", (raw, ack) => void this.#guard("subscribe", ack, () => this.#subscribe(raw, ack)));
+    socket.on("unsubscribe", (raw, ack) => this.#unsubscribe(raw, ack));
+    socket.on("auth.refresh", (raw, ack) => void this.#guard("auth.refresh", ack, () => this.#refresh(raw, ack)));
+    socket.on("disconnect", (reason) => this.#close(reason));
+    this.#log.info("socket connected");
+  }
+
+  async #guard(what: string, ack: unknown, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.#log.error({ err, request: what }, "request failed");
+      reply(ack, failure("INTERNAL", "the gateway could not handle the request"));
+    }
+  }
+
+  async #subscribe(raw: unknown, ack: unknown): Promise<void> {
+    const parsed = parseSocketMessage(ZSubscribeMessageSchema, raw);
+    if (!parsed.ok) {
+      this.r.metrics.subscribeRejected += 1;
+      this.#log.warn({ reason: parsed.reason }, "malformed subscribe skipped");
+      reply(ack, failure("BAD_REQUEST", parsed.reason));
+      return;
+    }
+    const { workspace_id: workspaceId, cursor } = parsed.message.payload;
+    if (!this.#subs.has(workspaceId) && this.#subs.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      reply(ack, failure("BAD_REQUEST", `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket`));
+      return;
+    }
+    const previous = this.#subs.get(workspaceId);
+    if (previous) this.#drop(previous);
+    // Registered before the membership check, so an access change in the stream meanwhile is applied to it.
+    const sub = new Subscription(workspaceId, this.userId, this.r.tail.position, this.#sink, this.r.config.limits.maxQueue, this.#hooks);
+    this.#subs.set(workspaceId, sub);
+    this.r.router.add(sub);
+
+    const check = await checkMembership(this.r.pool, this.userId, workspaceId).catch((err: unknown) => {
+      this.#drop(sub);
+      throw err;
+    });
+    if (sub.closed) {
+      reply(ack, failure("CONFLICT", "subscription superseded or closed"));
+      return;
+    }
+    if (!check.member) {
+      this.#drop(sub);
+      this.r.metrics.subscribeRejected += 1;
+      this.#log.warn({ workspace_id: workspaceId }, "subscribe refused: not a member");
+      // One answer for "no such workspace" and "not yours": ids cannot be probed.
+      reply(ack, failure("FORBIDDEN", "not a member of this workspace"));
+      return;
+    }
+    if (cursor === null || cursor === undefined) {
+      sub.goLive();
+      reply(ack, { ok: true, workspace_id: workspaceId, cursor: String(sub.lastOffered) });
+      this.#log.info({ workspace_id: workspaceId, cursor: sub.lastOffered }, "subscribed");
+      return;
+    }
+    reply(ack, { ok: true, workspace_id: workspaceId, cursor });
+    const afterSeq = Number(cursor);
+    if (!Number.isSafeInteger(afterSeq)) {
+      this.#resync(sub, "cursor_unknown");
+      return;
+    }
+    this.#log.info({ workspace_id: workspaceId, cursor }, "resuming");
+    const outcome = await resumeSubscription(this.r, this.#sink, sub, afterSeq).catch((err: unknown) => {
+      this.#log.error({ err, workspace_id: workspaceId }, "replay failed");
+      return "gateway_unavailable" as const;
+    });
+    if (outcome !== null && !sub.closed) this.#resync(sub, outcome);
+  }
+
+  #unsubscribe(raw: unknown, ack: unknown): void {
+    const parsed = parseSocketMessage(ZUnsubscribeMessageSchema, raw);
+    if (!parsed.ok) {
+      reply(ack, failure("BAD_REQUEST", parsed.reason));
+      return;
+    }
+    const { workspace_id: workspaceId } = parsed.message.payload;
+    const sub = this.#subs.get(workspaceId);
+    if (sub) this.#drop(sub);
+    reply(ack, { ok: true, workspace_id: workspaceId });
+  }
+
+  async #refresh(raw: unknown, ack: unknown): Promise<void> {
+    const parsed = parseSocketMessage(ZAuthRefreshMessageSchema, raw);
+    if (!parsed.ok) {
+      reply(ack, failure("BAD_REQUEST", parsed.reason));
+      return;
+    }
+    const result = await authenticate(this.r, parsed.message.payload.token);
+    if (!result.ok || result.claims.userId !== this.userId) {
+      this.#log.warn({ reason: result.ok ? "other_user" : result.reason }, "token refresh refused");
+      reply(ack, failure("UNAUTHENTICATED", "token refused"));
+      return;
+    }
+    this.socket.data.claims = result.claims;
+    this.#expiry.schedule(result.claims.expiresAt);
+    reply(ack, { ok: true, expires_at: result.claims.expiresAt.toISOString() });
+  }
+
+  #end(sub: Subscription, reason: TSubscriptionEndReason): void {
+    if (!this.#drop(sub)) return;
+    this.r.metrics.subscriptionsEnded += 1;
+    this.#log.info({ workspace_id: sub.workspaceId, reason }, "subscription ended by access change");
+    this.socket.emit("subscription_ended", {
+      version: SOCKET_PROTOCOL_VERSION,
+      type: "subscription_ended",
+      payload: { workspace_id: sub.workspaceId, reason },
+    });
+  }
+
+  #resync(sub: Subscription, reason: TResyncReason): void {
+    if (!this.#drop(sub)) return;
+    this.r.metrics.resyncRequired += 1;
+    this.#log.warn({ workspace_id: sub.workspaceId, reason, last_acked: sub.lastAcked }, "resync required");
+    this.socket.emit("resync_required", {
+      version: SOCKET_PROTOCOL_VERSION,
+      type: "resync_required",
+      payload: { workspace_id: sub.workspaceId, reason, cursor: sub.lastAcked === null ? null : String(sub.lastAcked) },
+    });
+  }
+
+  async #recheck(sub: Subscription): Promise<void> {
+    const check = await checkMembership(this.r.pool, this.userId, sub.workspaceId).catch((err: unknown) => {
+      this.#log.error({ err, workspace_id: sub.workspaceId }, "membership recheck failed; ending subscription");
+      return { member: false as const, reason: "not_member" as const };
+    });
+    if (!check.member && !sub.closed) this.#end(sub, "access_revoked");
+  }
+
+  /** The outbound buffer overflowed: every subscription stops until the client resumes it. */
+  #tooSlow(): void {
+    for (const sub of [...this.#subs.values()]) this.#resync(sub, "client_too_slow");
+  }
+
+  #expired(): void {
+    this.r.metrics.tokenExpiryDisconnects += 1;
+    this.#log.info("access token expired without refresh; disconnecting");
+    this.socket.disconnect(true);
+  }
+
+  /** Stop a subscription and forget its unsent envelopes; false if it was already gone. */
+  #drop(sub: Subscription): boolean {
+    if (sub.closed) return false;
+    sub.close();
+    this.r.router.remove(sub);
+    if (this.#subs.get(sub.workspaceId) === sub) this.#subs.delete(sub.workspaceId);
+    this.#sink.dropWorkspace(sub.workspaceId);
+    return true;
+  }
+
+  #close(reason: string): void {
+    for (const sub of [...this.#subs.values()]) this.#drop(sub);
+    this.#sink.close();
+    this.#expiry.clear();
+    this.r.metrics.connectionsOpen -= 1;
+    this.#log.info({ reason }, "socket disconnected");
+  }
+}

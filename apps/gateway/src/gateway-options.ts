@@ -1,0 +1,41 @@
+import type { Logger } from "pino";
+
+export interface GatewayLimits {
+  /** Envelopes queued per socket beyond the in-flight window; past it the client must resync. */
+  maxQueue: number;
+  /** Envelopes sent to a socket and not yet acknowledged by it. */
+  maxInFlight: number;
+  /** Most envelopes one resume may replay; a longer gap gets `resync_required`. */
+  maxReplay: number;
+  /** Envelopes read from the stream per replay page. */
+  replayPageSize: number;
+}
+
+export interface GatewayOptions {
+  /** Postgres URL of the app role (never the owner): membership and token-version checks run under RLS. */
+  appDatabaseUrl: string;
+  natsUrl: string;
+  tokenSecret: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  stream?: string;
+  subjectPrefix?: string;
+  limits?: Partial<GatewayLimits>;
+  /** How long before token expiry the gateway sends `auth.expiring`. */
+  refreshLeadMs?: number;
+  corsOrigin?: string;
+  logger?: Logger;
+  /** Name in logs and metrics; several gateways may run side by side. */
+  instanceId?: string;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = { maxQueue: 1000, maxInFlight: 128, maxReplay: 100_000, replayPageSize: 256 };
+
+export interface GatewayConfig {
+  stream: string;
+  subjectPrefix: string;
+  limits: GatewayLimits;
+  refreshLeadMs: number;
+  instanceId: string;
+}

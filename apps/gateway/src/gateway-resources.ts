@@ -1,0 +1,21 @@
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { AccessTokenService } from "@spine/auth";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { SubscriptionRouter } from "./delivery/subscription-router.ts";
+import type { GatewayConfig } from "./gateway-options.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import type { LiveTail } from "./stream/live-tail.ts";
+
+/** Everything a connection needs, injected once; no module singletons. */
+export interface GatewayResources {
+  pool: pg.Pool;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  tokens: AccessTokenService;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  config: GatewayConfig;
+  router: SubscriptionRouter;
+  tail: LiveTail;
+}

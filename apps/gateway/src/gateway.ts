@@ -1,0 +1,107 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { AccessTokenService } from "@spine/auth";
+import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
+import { pino } from "pino";
+import { Server } from "socket.io";
+import { handshakeAuth } from "./auth/handshake-auth.ts";
+import { SocketSession } from "./connection/socket-session.ts";
+import { createAppPool } from "./db/app-database.ts";
+import { SubscriptionRouter } from "./delivery/subscription-router.ts";
+import { DEFAULT_LIMITS, type GatewayConfig, type GatewayOptions } from "./gateway-options.ts";
+import type { GatewayResources } from "./gateway-resources.ts";
+import { healthRoutes } from "./http/health-routes.ts";
+import { GatewayMetrics } from "./metrics.ts";
+import type { GatewayServer } from "./socket-types.ts";
+import { LiveTail } from "./stream/live-tail.ts";
+
+export type { GatewayOptions, GatewayLimits } from "./gateway-options.ts";
+
+export interface Gateway {
+  /** `http://host:port` for socket.io-client and the health endpoints. */
+  url: string;
+  port: number;
+  metrics: () => Record<string, number | string | boolean>;
+  close: () => Promise<void>;
+}
+
+function resolveConfig(options: GatewayOptions): GatewayConfig {
+  return {
+    stream: options.stream ?? "EVENTS",
+    subjectPrefix: options.subjectPrefix ?? EVENTS_SUBJECT_PREFIX,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    refreshLeadMs: options.refreshLeadMs ?? 30_000,
+    instanceId: options.instanceId ?? randomBytes(4).toString("hex"),
+  };
+}
+
+/**
+ * Start a realtime gateway: Socket.IO over HTTP, its own ordered read of the events stream,
+ * membership checks as the app role. Returns once it listens and the stream tail runs.
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const config = resolveConfig(options);
+  const logger = (options.logger ?? pino({ name: "gateway" })).child({ gateway: config.instanceId });
+  const nc: NatsConnection = await connect({ servers: options.natsUrl, name: `spine-gateway-${config.instanceId}` });
+  const metrics = new GatewayMetrics();
+  const router = new SubscriptionRouter();
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const pool = createAppPool(options.appDatabaseUrl);
+  pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
+  const tail = new LiveTail({ js, jsm, stream: config.stream, subjectPrefix: config.subjectPrefix, logger, metrics, onEnvelope: (m) => router.dispatch(m) });
+  const resources: GatewayResources = { pool, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail };
+
+  try {
+    await tail.start();
+  } catch (err) {
+    await Promise.allSettled([nc.close(), pool.end()]);
+    throw err;
+  }
+
+  const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position });
+  const routes = healthRoutes({
+    metrics: snapshot,
+    ready: async () => {
+      const database = await pool.query("select 1").then(() => true, () => false);
+      const checks = { stream_tail: tail.ready, nats: !nc.isClosed(), database };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+  });
+  // Socket.IO takes /socket.io/ and hands every other request to this listener.
+  const http: HttpServer = createServer((req, res) => {
+    if (!routes(req, res)) res.writeHead(404).end();
+  });
+  const io: GatewayServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    cors: options.corsOrigin ? { origin: options.corsOrigin } : undefined,
+    // No connectionStateRecovery: every reconnect is a new handshake, authenticated again.
+  });
+  io.use(handshakeAuth(resources));
+  io.on("connection", (socket) => new SocketSession(socket, resources).attach());
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
+  logger.info({ port, stream: config.stream, subject_prefix: config.subjectPrefix }, "gateway listening");
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await io.close();
+      await tail.stop();
+      await nc.drain().catch(() => undefined);
+      await pool.end();
+      logger.info("gateway closed");
+    })();
+    return closing;
+  };
+  return { url, port, metrics: snapshot, close };
+}

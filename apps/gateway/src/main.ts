@@ -1,0 +1,33 @@
+import { appUrlFrom } from "@spine/domain";
+import { pino } from "pino";
+import { readEnv } from "./env.ts";
+import { createGateway } from "./gateway.ts";
+
+const env = readEnv();
+const logger = pino({ name: "gateway", level: env.LOG_LEVEL });
+
+const gateway = await createGateway({
+  appDatabaseUrl: appUrlFrom(env.DATABASE_URL),
+  natsUrl: env.NATS_URL,
+  tokenSecret: env.SPINE_TOKEN_SECRET,
+  port: env.GATEWAY_PORT,
+  host: env.GATEWAY_HOST,
+  stream: env.SPINE_EVENTS_STREAM,
+  subjectPrefix: env.SPINE_SUBJECT_PREFIX,
+  limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
+  corsOrigin: env.GATEWAY_CORS_ORIGIN,
+  logger,
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, "shutting down");
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,44 @@
+/** Process-local counters and gauges, served as JSON at /metrics. */
+export class GatewayMetrics {
+  connectionsOpen = 0;
+  connectionsTotal = 0;
+  authRejected = 0;
+  subscriptionsActive = 0;
+  subscribeRejected = 0;
+  /** Envelopes read from the stream by the live tail. */
+  envelopesRead = 0;
+  /** Stream messages that failed their contract and were skipped. */
+  envelopesInvalid = 0;
+  /** Envelopes emitted to sockets (live and replayed). */
+  deliveries = 0;
+  replayedDeliveries = 0;
+  /** Envelopes dropped because a socket's buffer overflowed. */
+  drops = 0;
+  resyncRequired = 0;
+  subscriptionsEnded = 0;
+  tokenExpiryDisconnects = 0;
+  lastStreamSequence = 0;
+
+  snapshot(extra: Record<string, number | string | boolean> = {}): Record<string, number | string | boolean> {
+    return { ...this.#counters(), ...extra };
+  }
+
+  #counters(): Record<string, number> {
+    return {
+      connections_open: this.connectionsOpen,
+      connections_total: this.connectionsTotal,
+      auth_rejected: this.authRejected,
+      subscriptions_active: this.subscriptionsActive,
+      subscribe_rejected: this.subscribeRejected,
+      envelopes_read: this.envelopesRead,
+      envelopes_invalid: this.envelopesInvalid,
+      deliveries: this.deliveries,
+      replayed_deliveries: this.replayedDeliveries,
+      drops: this.drops,
+      resync_required: this.resyncRequired,
+      subscriptions_ended: this.subscriptionsEnded,
+      token_expiry_disconnects: this.tokenExpiryDisconnects,
+      last_stream_sequence: this.lastStreamSequence,
+    };
+  }
+}
