@@ -10,7 +10,7 @@ export { ENTITY_SCHEMAS } from "./orm/entities.ts";
 export { APP_ROLE, SYSTEM_ROLE } from "./db/roles.ts";
 export { appUrlFrom, systemUrlFrom, databaseNameOf } from "./db/connection-urls.ts";
 export { migrate, ensureDatabase, dropDatabase, MIGRATIONS } from "./db/migrate.ts";
-export { TENANT_TABLES, OPERATIONAL_TABLES } from "./db/migrations/Migration20261128000001_initial.ts";
+export { TENANT_TABLES, OPERATIONAL_TABLES, type TenantTable, type OperationalTable } from "./db/tenant-tables.ts";
 export * from "./modules/identity/entities.ts";
 export * from "./modules/product/entities.ts";
 export * from "./modules/knowledge/entities.ts";

@@ -45,7 +45,8 @@ export class Domain {
         }),
       );
     } catch (err) {
-      throw toAppError(err);
+      const converter = this.orm.em.getPlatform().getExceptionConverter();
+      throw toAppError(err, (raw) => converter.convertException(raw));
     }
   }
 

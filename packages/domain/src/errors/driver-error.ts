@@ -12,11 +12,20 @@ import { AppError } from "./app-error.ts";
 /** SQLSTATE insufficient_privilege: an RLS `with check` failure or a missing grant. */
 const INSUFFICIENT_PRIVILEGE = "42501";
 
+/** A raw `pg` DatabaseError: the QueryBuilder's `execute()` rethrows these unconverted. */
+function isRawDatabaseError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && !(err instanceof DriverException) && "severity" in err && "code" in err && typeof err.code === "string";
+}
+
+export type ConvertException = (err: Error & { code: string }) => DriverException;
+
 /**
  * Map a driver error to the domain vocabulary by its class; anything unrecognised is returned
- * unchanged (it is a bug, not a domain outcome). The driver error is kept as `cause`.
+ * unchanged (it is a bug, not a domain outcome). The driver error is kept as `cause`. Raw `pg`
+ * errors are first converted to MikroORM's exception classes by the platform's converter.
  */
-export function toAppError(err: unknown): unknown {
+export function toAppError(input: unknown, convert?: ConvertException): unknown {
+  const err = convert && isRawDatabaseError(input) ? convert(input) : input;
   if (err instanceof AppError) return err;
   if (!(err instanceof DriverException)) return err;
   const cause = { cause: err };

@@ -1,15 +1,17 @@
 import { Migration } from "@mikro-orm/migrations";
 import { APP_ROLE, SYSTEM_ROLE } from "../roles.ts";
 
-/** Tables with workspace_id whose rows are always tenant-owned (workspace_id NOT NULL). */
-export const TENANT_TABLES = [
+/**
+ * The tenant tables as this migration created them. Frozen: a later migration that adds a tenant
+ * table appends it to TENANT_TABLES in src/db/tenant-tables.ts, never here.
+ */
+const INITIAL_TENANT_TABLES = [
   "roles", "workspace_memberships", "projects", "items", "documents", "activity_logs",
   "document_chunks", "embeddings", "agent_threads", "agent_runs", "tool_calls",
   "integrations", "integration_events", "demo_access_states", "usage_policies", "usage_counters",
   "audit_logs",
 ] as const;
-/** Operational tables that also hold untenanted system rows (workspace_id NULL). */
-export const OPERATIONAL_TABLES = ["job_runs", "dead_letter_jobs", "outbox"] as const;
+const INITIAL_OPERATIONAL_TABLES = ["job_runs", "dead_letter_jobs", "outbox"] as const;
 
 const ts = "created_at timestamptz not null default now(), updated_at timestamptz not null default now()";
 const tenant = "workspace_id uuid not null references workspaces(id) deferrable initially deferred";
@@ -162,18 +164,18 @@ exception when duplicate_object then null; end $$;`);
     this.addSql(`create table rate_limit_hits (
       bucket text not null, window_start timestamptz not null, hits integer not null default 0, primary key (bucket, window_start));`);
 
-    for (const table of TENANT_TABLES) {
+    for (const table of INITIAL_TENANT_TABLES) {
       this.addSql(`create index ${table}_workspace_idx on ${table} (workspace_id);`);
     }
     // Row-level security: fail closed when no workspace is set.
-    for (const table of [...TENANT_TABLES, ...OPERATIONAL_TABLES]) {
+    for (const table of [...INITIAL_TENANT_TABLES, ...INITIAL_OPERATIONAL_TABLES]) {
       this.addSql(`alter table ${table} enable row level security; alter table ${table} force row level security;`);
     }
-    for (const table of TENANT_TABLES.filter((t) => t !== "workspace_memberships")) {
+    for (const table of INITIAL_TENANT_TABLES.filter((t) => t !== "workspace_memberships")) {
       this.addSql(`create policy tenant_isolation on ${table}
         using (workspace_id = spine_current_workspace()) with check (workspace_id = spine_current_workspace());`);
     }
-    for (const table of OPERATIONAL_TABLES) {
+    for (const table of INITIAL_OPERATIONAL_TABLES) {
       this.addSql(`create policy tenant_isolation on ${table}
         using (workspace_id = spine_current_workspace()) with check (workspace_id = spine_current_workspace());`);
     }

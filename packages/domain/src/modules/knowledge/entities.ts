@@ -2,8 +2,14 @@ import { EntitySchema, OptionalProps, Type } from "@mikro-orm/core";
 import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
 
 /** Embedding vectors are stored as Postgres real[] (pgvector is not assumed). */
-export class RealArrayType extends Type<number[], number[]> {
-  override convertToJSValue(value: number[]): number[] {
+export class RealArrayType extends Type<number[], string> {
+  /** A Postgres array literal: a bare JS array would be spread into one parameter per element by native inserts. */
+  override convertToDatabaseValue(value: number[] | string): string {
+    if (typeof value === "string") return value;
+    return `{${value.map((n) => (Number.isFinite(n) ? String(n) : "NaN")).join(",")}}`;
+  }
+  override convertToJSValue(value: number[] | string): number[] {
+    if (typeof value === "string") return value.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
     return value.map(Number);
   }
   override getColumnType(): string {

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { Domain } from "../context/domain.ts";
+import type { OperationContext } from "../context/operation-context.ts";
+import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
+import { newId } from "../orm/ids.ts";
+
+export interface TestDomain {
+  db: TestDatabase;
+  domain: Domain;
+}
+
+/** A fresh, migrated database and a Domain on the app role for one test file. */
+export function useTestDomain(label: string): TestDomain {
+  const holder = {} as TestDomain;
+  beforeAll(async () => {
+    holder.db = await createTestDatabase(label);
+    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, poolMax: 4 });
+  });
+  afterAll(async () => {
+    await holder.domain?.close();
+    await holder.db?.drop();
+  });
+  return holder;
+}
+
+export interface SeededWorkspace {
+  workspaceId: string;
+  userId: string;
+  roleId: string;
+  membershipId: string;
+}
+
+export function userCtx(workspaceId: string | null, userId: string, correlationId = `corr-${newId()}`): OperationContext {
+  return { workspaceId, actorId: userId, actorType: "user", correlationId };
+}
+
+/** A user who owns a new workspace (user, workspace, owner role, membership) committed in one operation. */
+export async function seedWorkspace(domain: Domain, slug: string): Promise<SeededWorkspace> {
+  const userId = newId();
+  const workspaceId = newId();
+  const roleId = newId();
+  const membershipId = newId();
+  await domain.run(userCtx(null, userId), async (op) => {
+    op.em.create(User, { id: userId, email: `${slug}-${userId}@example.test`, passwordHash: "x", displayName: slug });
+    await op.enterWorkspace(workspaceId);
+    op.em.create(Workspace, { id: workspaceId, name: slug, slug: `${slug}-${workspaceId}`, createdBy: userId });
+    op.em.create(Role, { id: roleId, workspaceId, key: "owner", name: "Owner", permissions: ["*"], builtIn: true });
+    op.em.create(WorkspaceMembership, { id: membershipId, workspaceId, userId, roleId });
+  });
+  return { workspaceId, userId, roleId, membershipId };
+}
