@@ -1,0 +1,61 @@
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage } from "@langchain/core/messages";
+import type { ChatResult } from "@langchain/core/outputs";
+import { SEARCH_DOCUMENTS_TOOL_NAME } from "../agent/search-documents-output.ts";
+import { fnv1a } from "../embeddings/fnv1a.ts";
+import { composeOfflineAnswer } from "./compose-offline-answer.ts";
+
+export const OFFLINE_CHAT_MODEL_NAME = "offline-deterministic-v1";
+
+function toolNameOf(tool: BindToolsInput): string | null {
+  if (typeof tool !== "object" || tool === null) return null;
+  if ("name" in tool && typeof tool.name === "string") return tool.name;
+  if ("function" in tool && typeof tool.function === "object" && tool.function !== null && "name" in tool.function) {
+    return typeof tool.function.name === "string" ? tool.function.name : null;
+  }
+  return null;
+}
+
+/**
+ * OFFLINE, DETERMINISTIC chat model — no language model behind it. It follows one fixed script:
+ * for the latest user message it calls `search_documents` once with that message as the query
+ * (when the tool is bound), then answers from the tool results with a template. Same messages in,
+ * same message out. It exists so Spine runs and tests without any model service; configure an
+ * OpenAI-compatible endpoint (createChatModel) for real answers.
+ */
+export class OfflineDeterministicChatModel extends BaseChatModel {
+  readonly model = OFFLINE_CHAT_MODEL_NAME;
+  private readonly boundTools: readonly string[];
+
+  constructor(params: BaseChatModelParams & { boundTools?: readonly string[] } = {}) {
+    super(params);
+    this.boundTools = params.boundTools ?? [];
+  }
+
+  _llmType(): string {
+    return "offline-deterministic";
+  }
+
+  override bindTools(tools: BindToolsInput[]): OfflineDeterministicChatModel {
+    const names = tools.map(toolNameOf).filter((n): n is string => n !== null);
+    return new OfflineDeterministicChatModel({ boundTools: [...this.boundTools, ...names] });
+  }
+
+  async _generate(messages: BaseMessage[], _options: this["ParsedCallOptions"], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+    const message = this.respond(messages);
+    return Promise.resolve({ generations: [{ text: message.text, message }] });
+  }
+
+  private respond(messages: BaseMessage[]): AIMessage {
+    const lastHuman = messages.findLastIndex((m) => m.type === "human");
+    const question = lastHuman >= 0 ? (messages[lastHuman]?.text ?? "").trim() : "";
+    const toolOutputs = messages.slice(lastHuman + 1).filter((m) => m.type === "tool").map((m) => m.text);
+    const alreadySearched = messages.slice(lastHuman + 1).some((m) => m.type === "ai" && (m as AIMessage).tool_calls?.length);
+    if (!alreadySearched && this.boundTools.includes(SEARCH_DOCUMENTS_TOOL_NAME) && question.length > 0) {
+      const id = `call_${fnv1a(`${lastHuman}:${question}`).toString(16).padStart(8, "0")}`;
+      return new AIMessage({ content: "", tool_calls: [{ id, name: SEARCH_DOCUMENTS_TOOL_NAME, args: { query: question }, type: "tool_call" }] });
+    }
+    return new AIMessage({ content: composeOfflineAnswer(question, this.boundTools.length === 0 ? [] : toolOutputs) });
+  }
+}
