@@ -1,0 +1,26 @@
+import { pino } from "pino";
+import { loadEnv } from "./env.ts";
+import { createApiServer } from "./server.ts";
+
+const env = loadEnv();
+const logger = pino({ name: "api", level: env.LOG_LEVEL });
+const api = await createApiServer({
+  databaseUrl: env.DATABASE_URL,
+  tokenSecret: env.SPINE_TOKEN_SECRET,
+  port: env.API_PORT,
+  host: env.API_HOST,
+  logger,
+  accessTtlSeconds: env.SPINE_ACCESS_TOKEN_TTL_SECONDS,
+  trustProxy: env.SPINE_TRUST_PROXY,
+  config: { idempotencyTtlSeconds: env.SPINE_IDEMPOTENCY_TTL_SECONDS },
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, "shutting down");
+    api.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, "shutdown failed");
+      process.exit(1);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { AccessTokenService } from "@spine/auth";
+import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type ApiConfig, type RequestMeta } from "@spine/api";
+import { appUrlFrom, Domain } from "@spine/domain";
+import { pino, type Logger } from "pino";
+import { handleHealthz, handleReadyz } from "./health.ts";
+
+export interface ApiServerOptions {
+  /** OWNER connection URL; the server connects as the app role via `appUrlFrom(databaseUrl)`. */
+  databaseUrl: string;
+  /** HS256 secret for access tokens (shared with the gateway), at least 32 characters. */
+  tokenSecret: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  accessTtlSeconds?: number;
+  trustProxy?: boolean;
+  /** Request bodies above this are refused with PAYLOAD_TOO_LARGE (default 5 MiB). */
+  maxBodyBytes?: number;
+  config?: Partial<ApiConfig>;
+}
+
+export interface ApiServer {
+  /** e.g. `http://127.0.0.1:54321` */
+  url: string;
+  /** e.g. `http://127.0.0.1:54321/trpc` — pass to createSpineClient. */
+  trpcUrl: string;
+  port: number;
+  domain: Domain;
+  tokens: AccessTokenService;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const logger = options.logger ?? pino({ name: "api" });
+  const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
+  const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config } };
+  const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: options.maxBodyBytes ?? 5 * 1024 * 1024,
+    createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
+    onError: ({ error, path, ctx }) => {
+      const log = ctx?.log ?? logger;
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");
+      else log.info({ path, code: error.code, reason: error.message }, "procedure refused");
+    },
+  });
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const meta = readRequestMeta(req.headers, req.socket.remoteAddress ?? null, options.trustProxy ?? false);
+    metaOf.set(req, meta);
+    res.setHeader("x-correlation-id", meta.correlationId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ correlation_id: meta.correlationId, method: req.method, url: req.url, status: res.statusCode, duration_ms: ms }, "request");
+    });
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (path === "/healthz") return handleHealthz(res);
+    if (path === "/readyz") return void handleReadyz(res, domain);
+    if (path === "/trpc" || path.startsWith("/trpc/")) return trpc(req, res);
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "not found" }));
+  };
+
+  const server: Server = createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
+  const url = `http://${host}:${port}`;
+  logger.info({ url }, "api listening");
+
+  return {
+    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await domain.close();
+    },
+  };
+}
