@@ -45,7 +45,7 @@ export class OfflineHashEmbeddings extends Embeddings {
       vector[index] = (vector[index] ?? 0) + sign * (1 + Math.log(count));
     }
     const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-    // Postgres stores real (float4); rounding here keeps in-process and stored vectors identical.
+    // Stored as real (float4): rounding now makes the vector we return the one Postgres keeps.
     return norm === 0 ? vector : vector.map((x) => Math.fround(x / norm));
   }
 }

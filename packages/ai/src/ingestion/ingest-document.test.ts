@@ -1,0 +1,138 @@
+import { Embeddings } from "@langchain/core/embeddings";
+import { describe, expect, it } from "vitest";
+import { DocumentChunk, Embedding, Document, deleteDocument, updateDocument, type Domain, type OperationContext } from "@spine/domain";
+import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
+import { outboxOf, seedDocument, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { createIngestionHandler } from "./create-ingestion-handler.ts";
+import { ingestDocument } from "./ingest-document.ts";
+
+const t = useTestDomain("ai_ingest");
+const embeddings = new OfflineHashEmbeddings();
+const splitter = { chunkSize: 120, chunkOverlap: 20 };
+const handbook = [
+  "Refunds for annual plans are prorated to the remaining full months of the term.",
+  "Invoices are issued on the first day of each billing period and are due within thirty days.",
+  "Support is available on weekdays between nine and five, Central European Time.",
+].join("\n\n");
+
+class FailingEmbeddings extends Embeddings {
+  readonly model = "failing-embedder";
+  constructor() {
+    super({});
+  }
+  embedDocuments(): Promise<number[][]> {
+    return Promise.reject(new Error("embedding endpoint unavailable"));
+  }
+  embedQuery(): Promise<number[]> {
+    return Promise.reject(new Error("embedding endpoint unavailable"));
+  }
+}
+
+async function stored(domain: Domain, ctx: OperationContext, documentId: string) {
+  return domain.run(ctx, async (op) => {
+    const chunks = await op.em.find(DocumentChunk, { documentId }, { orderBy: { ordinal: "asc" } });
+    const vectors = await op.em.find(Embedding, { chunkId: { $in: chunks.map((c) => c.id) } });
+    const doc = await op.em.findOneOrFail(Document, { id: documentId });
+    return { chunks, vectors, doc };
+  });
+}
+
+describe("ingestDocument", () => {
+  it("chunks, embeds and stores a document, marks it ingested and emits document.ingested", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-happy");
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+
+    const result = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
+
+    expect(result).toMatchObject({ status: "ingested", chunkCount: 3, embeddingModel: "offline-hash-bow-v1-d256" });
+    const { chunks, vectors, doc } = await stored(t.domain, ws.ctx, documentId);
+    expect(chunks.map((c) => c.ordinal)).toEqual([0, 1, 2]);
+    expect(chunks[0]!.content).toMatch(/^Refunds/);
+    expect(chunks.every((c) => c.tokenCount > 0)).toBe(true);
+    expect(vectors).toHaveLength(3);
+    expect(vectors.every((v) => v.dimensions === 256 && v.vector.length === 256 && v.model === "offline-hash-bow-v1-d256")).toBe(true);
+    const expected = await embeddings.embedQuery(chunks[0]!.content);
+    // real[] reads back as float4 text; rounding to float4 recovers exactly the vector we wrote.
+    expect(vectors.find((v) => v.chunkId === chunks[0]!.id)!.vector.map(Math.fround)).toEqual(expected);
+    expect(doc.ingestionStatus).toBe("ingested");
+    expect(doc.ingestedAt).toBeInstanceOf(Date);
+    expect(doc.contentHash).toBe(result.contentHash);
+    const events = await outboxOf(t.domain, ws.ctx, ["document.ingested"]);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.envelope).toMatchObject({
+      event_type: "document.ingested", workspace_id: ws.workspaceId, correlation_id: ws.ctx.correlationId,
+      payload: { document_id: documentId, chunk_count: 3, embedding_model: "offline-hash-bow-v1-d256", content_hash: result.contentHash },
+    });
+  });
+
+  it("is idempotent: the same content twice keeps the same rows and emits once; new content emits again", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-idem");
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+
+    await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
+    const first = await stored(t.domain, ws.ctx, documentId);
+    const again = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
+    const second = await stored(t.domain, ws.ctx, documentId);
+
+    expect(again.status).toBe("unchanged");
+    expect(second.chunks.map((c) => [c.id, c.content])).toEqual(first.chunks.map((c) => [c.id, c.content]));
+    expect(second.vectors.map((v) => v.id).sort()).toEqual(first.vectors.map((v) => v.id).sort());
+    expect(second.doc.ingestedAt).toEqual(first.doc.ingestedAt);
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(1);
+
+    await t.domain.run(ws.ctx, (op) => updateDocument(op, { documentId, content: "A single new paragraph about parking." }));
+    const changed = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
+    const third = await stored(t.domain, ws.ctx, documentId);
+    expect(changed).toMatchObject({ status: "ingested", chunkCount: 1 });
+    expect(third.chunks.map((c) => c.content)).toEqual(["A single new paragraph about parking."]);
+    expect(third.vectors).toHaveLength(1);
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(2);
+  });
+
+  it("is atomic: a failing embedder leaves no chunks, no embeddings and no event", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-fail");
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+
+    await expect(ingestDocument(t.domain, ws.ctx, documentId, { embeddings: new FailingEmbeddings(), splitter })).rejects.toThrow(/unavailable/);
+
+    const { chunks, vectors, doc } = await stored(t.domain, ws.ctx, documentId);
+    expect(chunks).toHaveLength(0);
+    expect(vectors).toHaveLength(0);
+    expect(doc.ingestionStatus).toBe("failed");
+    expect(doc.ingestedAt).toBeNull();
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(0);
+
+    const retried = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
+    expect(retried.status).toBe("ingested");
+  });
+
+  it("rejects a document of another workspace as not found", async () => {
+    const a = await seedWorkspace(t.domain, "ingest-a");
+    const b = await seedWorkspace(t.domain, "ingest-b");
+    const documentId = await seedDocument(t.domain, a.ctx, "Private", handbook);
+    await expect(ingestDocument(t.domain, b.ctx, documentId, { embeddings, splitter })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await stored(t.domain, a.ctx, documentId)).doc.ingestionStatus).toBe("pending");
+  });
+});
+
+describe("createIngestionHandler", () => {
+  it("ingests on document.created, skips title-only updates and deleted documents", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-handler");
+    const handler = createIngestionHandler({ domain: t.domain, embeddings, splitter });
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+    const [created] = await outboxOf(t.domain, ws.ctx, ["document.created"]);
+    const envelope = created!.envelope as unknown as Parameters<typeof handler.handle>[0];
+
+    expect(handler.eventTypes).toEqual(["document.created", "document.updated"]);
+    expect(await handler.handle(envelope)).toMatchObject({ status: "ingested", chunkCount: 3 });
+    expect(await handler.handle(envelope)).toMatchObject({ status: "unchanged" });
+
+    await t.domain.run(ws.ctx, (op) => updateDocument(op, { documentId, title: "Staff handbook" }));
+    const [updated] = await outboxOf(t.domain, ws.ctx, ["document.updated"]);
+    expect(await handler.handle(updated!.envelope as unknown as Parameters<typeof handler.handle>[0])).toEqual({ status: "skipped", reason: "content unchanged" });
+
+    await t.domain.run(ws.ctx, (op) => deleteDocument(op, documentId));
+    expect(await handler.handle(envelope)).toMatchObject({ status: "skipped" });
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(1);
+  });
+});
