@@ -30,6 +30,8 @@ import {
 
 interface WantedSubscription {
   cursor: TCursor | null;
+  /** The gateway accepted it on the current connection. */
+  active: boolean;
   waiters: { resolve: (v: { cursor: TCursor }) => void; reject: (e: RealtimeError) => void }[];
 }
 
@@ -74,7 +76,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   };
 
   for (const [workspaceId, cursor] of Object.entries(options.cursors ?? {})) {
-    wanted.set(workspaceId, { cursor, waiters: [] });
+    wanted.set(workspaceId, { cursor, active: false, waiters: [] });
   }
 
   async function sendSubscribe(workspaceId: string, sub: WantedSubscription): Promise<void> {
@@ -95,6 +97,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       return settle(sub, new RealtimeError(ack.data.error.code, ack.data.error.message));
     }
     sub.cursor ??= ack.data.cursor;
+    sub.active = true;
     settle(sub, { cursor: sub.cursor });
   }
 
@@ -120,6 +123,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   });
 
   socket.on("disconnect", (reason) => {
+    for (const sub of wanted.values()) sub.active = false;
     // The gateway dropped us (e.g. token expiry): reconnect with a fresh token unless we chose to leave.
     if (reason === "io server disconnect" && !closed && !userDisconnected) setTimeout(() => socket.connect(), options.reconnectDelayMs ?? 250);
   });
@@ -153,6 +157,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     const { workspace_id: workspaceId, reason } = parsed.data.payload;
     const sub = wanted.get(workspaceId);
     if (!sub) return;
+    sub.active = false;
     switch (reason) {
       case "client_too_slow":
         return resubscribe(workspaceId);
@@ -193,13 +198,13 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   return {
     subscribe(workspaceId) {
       if (closed) return Promise.reject(new RealtimeError("CLOSED", "client closed"));
-      let sub = wanted.get(workspaceId);
-      const fresh = !sub;
-      sub ??= { cursor: null, waiters: [] };
-      wanted.set(workspaceId, sub);
-      const target = sub;
+      const existing = wanted.get(workspaceId);
+      if (existing?.active && existing.cursor !== null) return Promise.resolve({ cursor: existing.cursor });
+      const target = existing ?? { cursor: null, active: false, waiters: [] };
+      wanted.set(workspaceId, target);
       const result = new Promise<{ cursor: TCursor }>((resolve, reject) => target.waiters.push({ resolve, reject }));
-      if (socket.connected && (fresh || target.waiters.length === 1)) void sendSubscribe(workspaceId, target);
+      // One request in flight per workspace; a connect sends it otherwise.
+      if (socket.connected && target.waiters.length === 1) void sendSubscribe(workspaceId, target);
       return result;
     },
     async unsubscribe(workspaceId) {
