@@ -1,0 +1,87 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { deleteDocument } from "@spine/domain";
+import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
+import { ingestDocument } from "../ingestion/ingest-document.ts";
+import { seedDocument, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { searchChunks } from "./search-chunks.ts";
+
+const t = useTestDomain("ai_search");
+const embeddings = new OfflineHashEmbeddings();
+const splitter = { chunkSize: 200, chunkOverlap: 0 };
+
+async function seedIngested(ws: Awaited<ReturnType<typeof seedWorkspace>>, title: string, content: string): Promise<string> {
+  const id = await seedDocument(t.domain, ws.ctx, title, content);
+  await ingestDocument(t.domain, ws.ctx, id, { embeddings, splitter });
+  return id;
+}
+
+describe("searchChunks", () => {
+  it("ranks the workspace's chunks by cosine similarity to the query", async () => {
+    const ws = await seedWorkspace(t.domain, "search-rank");
+    const refunds = await seedIngested(ws, "Billing", "Refunds for annual plans are prorated to the remaining months.");
+    await seedIngested(ws, "Office", "The coffee machine on the third floor is descaled every Friday.");
+    await seedIngested(ws, "Support", "Support answers tickets on weekdays from nine to five.");
+
+    const hits = await searchChunks(t.domain, ws.ctx, "how are refunds for annual plans calculated", 2, embeddings);
+
+    expect(hits).toHaveLength(2);
+    expect(hits[0]).toMatchObject({ documentId: refunds, documentTitle: "Billing", ordinal: 0 });
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    expect(hits[0]!.score).toBeLessThanOrEqual(1.000001);
+    const same = await searchChunks(t.domain, ws.ctx, "Refunds for annual plans are prorated to the remaining months.", 1, embeddings);
+    expect(same[0]!.score).toBeCloseTo(1, 5);
+  });
+
+  it("never returns another workspace's chunks, even for identical content", async () => {
+    const a = await seedWorkspace(t.domain, "search-a");
+    const b = await seedWorkspace(t.domain, "search-b");
+    const secret = "Project Nightingale launches on the first of March with the new pricing page.";
+    const mine = await seedIngested(a, "Launch plan A", secret);
+    const theirs = await seedIngested(b, "Launch plan B", secret);
+
+    const fromA = await searchChunks(t.domain, a.ctx, "when does project nightingale launch", 10, embeddings);
+    const fromB = await searchChunks(t.domain, b.ctx, "when does project nightingale launch", 10, embeddings);
+
+    expect(fromA.map((h) => h.documentId)).toEqual([mine]);
+    expect(fromB.map((h) => h.documentId)).toEqual([theirs]);
+  });
+
+  it("is backed by row-level security: the app role sees only the scoped workspace's embeddings, none unscoped", async () => {
+    const a = await seedWorkspace(t.domain, "search-rls-a");
+    const b = await seedWorkspace(t.domain, "search-rls-b");
+    await seedIngested(a, "A", "alpha text about apples");
+    await seedIngested(b, "B", "beta text about bananas");
+    const client = new pg.Client({ connectionString: t.db.appUrl });
+    await client.connect();
+    try {
+      const unscoped = await client.query("select count(*)::int as n from embeddings");
+      expect(unscoped.rows[0]).toEqual({ n: 0 });
+      await client.query("begin");
+      await client.query("select set_config('app.workspace_id', $1, true)", [a.workspaceId]);
+      const scoped = await client.query<{ workspace_id: string }>(
+        "select distinct e.workspace_id from embeddings e join document_chunks c on c.id = e.chunk_id",
+      );
+      await client.query("commit");
+      expect(scoped.rows).toEqual([{ workspace_id: a.workspaceId }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("leaves out deleted documents and chunks of other embedding models", async () => {
+    const ws = await seedWorkspace(t.domain, "search-filter");
+    const gone = await seedIngested(ws, "Gone", "Quarterly roadmap review notes.");
+    await t.domain.run(ws.ctx, (op) => deleteDocument(op, gone));
+    expect(await searchChunks(t.domain, ws.ctx, "quarterly roadmap review", 5, embeddings)).toEqual([]);
+
+    await seedIngested(ws, "Kept", "Quarterly roadmap review notes.");
+    const otherModel = new OfflineHashEmbeddings({ dimensions: 64 });
+    expect(await searchChunks(t.domain, ws.ctx, "quarterly roadmap review", 5, otherModel)).toEqual([]);
+  });
+
+  it("rejects a k out of range", async () => {
+    const ws = await seedWorkspace(t.domain, "search-k");
+    await expect(searchChunks(t.domain, ws.ctx, "anything", 0, embeddings)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
