@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { createSpineClient, type SpineClient, type SpineSession } from "@spine/client";
+import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { pino } from "pino";
+import { createApiServer, type ApiServer, type ApiServerOptions } from "../server.ts";
+
+export const TEST_TOKEN_SECRET = "test-secret-for-the-api-suite-0123456789";
+
+/** Tables a "nothing changed" check fingerprints. */
+export const WATCHED_TABLES = [
+  "users", "workspaces", "roles", "workspace_memberships", "projects", "items", "documents",
+  "activity_logs", "audit_logs", "outbox", "idempotency_keys",
+] as const;
+
+export interface Actor {
+  email: string;
+  session: SpineSession;
+  userId: string;
+  client: SpineClient;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: { result?: { data: unknown }; error?: { message: string; code: number; data: { code: string; appCode: string | null; issues: { path: string; message: string }[] } } };
+}
+
+export interface Harness {
+  db: TestDatabase;
+  api: ApiServer;
+  /** Reads across workspaces (system role, bypasses RLS) for assertions. */
+  sql: pg.Client;
+  signUp(label: string): Promise<Actor>;
+  clientFor(token: string, context?: { correlationId?: string }): SpineClient;
+  raw(path: string, opts: { type: "query" | "mutation"; input?: unknown; token?: string; headers?: Record<string, string> }): Promise<RawResponse>;
+  fingerprint(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** A fresh database and an API server on a free port, for one test file. */
+export async function startHarness(label: string, options: Partial<ApiServerOptions> = {}): Promise<Harness> {
+  const db = await createTestDatabase(label);
+  const api = await createApiServer({
+    databaseUrl: db.ownerUrl,
+    tokenSecret: TEST_TOKEN_SECRET,
+    logger: pino({ level: process.env.API_TEST_LOG ?? "silent" }),
+    ...options,
+  });
+  const sql = new pg.Client({ connectionString: db.systemUrl });
+  await sql.connect();
+
+  const clientFor = (token: string) => createSpineClient({ url: api.trpcUrl, token });
+  const anonymous = createSpineClient({ url: api.trpcUrl });
+
+  return {
+    db, api, sql, clientFor,
+    async signUp(name) {
+      const email = `${name}-${randomUUID().slice(0, 8)}@example.test`;
+      const session = await anonymous.auth.signUp.mutate({ email, password: "correct horse battery", displayName: name });
+      return { email, session, userId: session.user.id, client: clientFor(session.accessToken) };
+    },
+    async raw(path, opts) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let res: Response;
+      if (opts.type === "query") {
+        const qs = opts.input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(opts.input))}`;
+        res = await fetch(`${api.trpcUrl}/${path}${qs}`, { headers });
+      } else {
+        res = await fetch(`${api.trpcUrl}/${path}`, {
+          method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(opts.input ?? null),
+        });
+      }
+      return { status: res.status, headers: res.headers, body: (await res.json()) as RawResponse["body"] };
+    },
+    async fingerprint() {
+      const out: Record<string, string> = {};
+      for (const table of WATCHED_TABLES) {
+        const { rows } = await sql.query<{ n: string; h: string | null }>(
+          `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t`,
+        );
+        out[table] = `${rows[0]?.n}:${rows[0]?.h}`;
+      }
+      return out;
+    },
+    async close() {
+      await sql.end();
+      await api.close();
+      await db.drop();
+    },
+  };
+}
