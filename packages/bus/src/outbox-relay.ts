@@ -26,6 +26,8 @@ export interface OutboxRelayOptions {
 export interface RelayBatchResult {
   claimed: number;
   published: number;
+  /** Of those, re-sends the stream dropped as duplicates (a previous relay died before marking them). */
+  duplicates: number;
   /** Rows whose publish failed (NATS down, timeout); they stay unpublished. */
   failed: number;
   /** Rows whose stored envelope does not parse; never published, kept aside with `last_error`. */
@@ -145,9 +147,11 @@ export class OutboxRelay {
       const result = await this.publishRows(rows);
       await this.record(client, result.publishedIds, result.failures);
       await client.query("commit");
+      if (result.duplicates > 0) this.logger.info({ duplicates: result.duplicates }, "re-sent events dropped by the stream as duplicates");
       return {
         claimed: rows.length,
         published: result.publishedIds.length,
+        duplicates: result.duplicates,
         failed: result.failures.length - result.rejected,
         rejected: result.rejected,
       };
@@ -159,10 +163,11 @@ export class OutboxRelay {
     }
   }
 
-  private async publishRows(rows: OutboxRow[]): Promise<{ publishedIds: string[]; failures: Failure[]; rejected: number }> {
+  private async publishRows(rows: OutboxRow[]): Promise<{ publishedIds: string[]; failures: Failure[]; rejected: number; duplicates: number }> {
     const publishedIds: string[] = [];
     const failures: Failure[] = [];
     let rejected = 0;
+    let duplicates = 0;
     const pending: Promise<void>[] = [];
     for (const row of rows) {
       const parsed = safeParseEnvelope(row.envelope);
@@ -176,13 +181,16 @@ export class OutboxRelay {
       const envelope = row.envelope as TEnvelope;
       pending.push(
         publishEnvelope(this.options.js, envelope, { prefix: this.prefix, timeoutMs: this.options.publishTimeoutMs ?? 5_000 }).then(
-          () => void publishedIds.push(row.id),
+          (ack) => {
+            publishedIds.push(row.id);
+            if (ack.duplicate) duplicates += 1;
+          },
           (err: unknown) => void failures.push({ id: row.id, error: errorMessage(err) }),
         ),
       );
     }
     await Promise.all(pending);
-    return { publishedIds, failures, rejected };
+    return { publishedIds, failures, rejected, duplicates };
   }
 
   private async record(client: pg.PoolClient, publishedIds: string[], failures: Failure[]): Promise<void> {

@@ -1,0 +1,74 @@
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectNats } from "./nats-connection.ts";
+import { publishEnvelope } from "./publisher.ts";
+import { ensureEventsStream } from "./streams.ts";
+import { spawnTsx } from "./test-support/child-process.ts";
+import { createEffectsTable, effectCounts } from "./test-support/effects-table.ts";
+import { projectCreated } from "./test-support/outbox-events.ts";
+import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
+
+const names = natsTestNames("crash");
+const EVENTS = 60;
+let db: TestDatabase;
+let owner: pg.Pool;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let workspaceId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase("crash");
+  await createEffectsTable(db.ownerUrl);
+  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-crash-test" });
+  jsm = await jetstreamManager(nc);
+  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });
+});
+afterAll(async () => {
+  await jsm?.streams.delete(names.stream).catch(() => undefined);
+  await nc?.close();
+  await owner?.end();
+  await db?.drop();
+});
+
+describe("consumer killed after its effect, before its ack", () => {
+  it("the redelivery applies nothing twice: effects equal events", async () => {
+    const js = jetstream(nc);
+    const envelopes = Array.from({ length: EVENTS }, () => projectCreated(workspaceId));
+    await Promise.all(envelopes.map((e) => publishEnvelope(js, e, { prefix: names.prefix })));
+    const handler = `crash_${names.suffix}`;
+    const config = {
+      natsUrl: TEST_NATS_URL, appUrl: db.appUrl, systemUrl: db.systemUrl, stream: names.stream, prefix: names.prefix, handler,
+    };
+
+    const crashed: string[] = [];
+    for (const crashAfterCommits of [7, 11]) {
+      const child = spawnTsx("consumer-process.ts", { ...config, crashAfterCommits });
+      const { signal } = await child.exited;
+      expect(signal, child.lines.slice(-10).join("\n")).toBe("SIGKILL");
+      const line = child.lines.find((l) => l.includes("crashing after commit"));
+      crashed.push((JSON.parse(line ?? "{}") as { event_id: string }).event_id);
+    }
+
+    const survivor = spawnTsx("consumer-process.ts", { ...config, crashAfterCommits: null });
+    await waitUntil(async () => (await effectCounts(owner, handler)).distinct === EVENTS, "every event applied");
+    // The events whose ack was lost come back and are skipped, not applied again.
+    await waitUntil(
+      async () => crashed.every((id) => survivor.lines.some((l) => l.includes("duplicate delivery skipped") && l.includes(id))),
+      "the crashed events' redeliveries",
+    );
+    survivor.proc.kill("SIGTERM");
+    await survivor.exited;
+
+    expect(await effectCounts(owner, handler)).toEqual({ rows: EVENTS, distinct: EVENTS });
+    const runs = await owner.query<{ n: number }>("select count(*)::int as n from job_runs where handler = $1 and status = 'succeeded'", [
+      handler,
+    ]);
+    expect(runs.rows[0]?.n).toBe(EVENTS);
+  });
+});

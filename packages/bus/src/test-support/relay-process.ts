@@ -1,0 +1,31 @@
+/**
+ * A relay as its own process, so a test can kill -9 it. Config comes as one JSON argument
+ * (packages never read the environment). Logs "relay started" once it is running.
+ */
+import { jetstream } from "@nats-io/jetstream";
+import pg from "pg";
+import { pino } from "pino";
+import { z } from "zod";
+import { connectNats } from "../nats-connection.ts";
+import { OutboxRelay } from "../outbox-relay.ts";
+
+const ZConfig = z.object({ natsUrl: z.string(), systemUrl: z.string(), prefix: z.string(), batchSize: z.number().int().positive() });
+const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
+const logger = pino({ level: "info" });
+
+const nc = await connectNats({ servers: config.natsUrl, name: "relay-process" });
+const pool = new pg.Pool({ connectionString: config.systemUrl, max: 2 });
+const relay = new OutboxRelay({
+  pool, js: jetstream(nc), prefix: config.prefix, listenUrl: config.systemUrl, batchSize: config.batchSize, pollIntervalMs: 100, logger,
+});
+await relay.start();
+logger.info("relay started");
+
+process.once("SIGTERM", () => {
+  void (async () => {
+    await relay.stop();
+    await pool.end();
+    await nc.drain();
+    logger.info("relay stopped");
+  })();
+});
