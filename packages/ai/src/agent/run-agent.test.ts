@@ -1,0 +1,130 @@
+import { tool } from "@langchain/core/tools";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AgentRun, findAgentRun, listToolCalls, purgeExpiredAgentRuns, AuditLog, Workspace, type Domain, type OperationContext } from "@spine/domain";
+import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
+import { ingestDocument } from "../ingestion/ingest-document.ts";
+import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
+import { outboxOf, seedDocument, seedThread, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { createSearchDocumentsTool } from "./search-documents-tool.ts";
+import { runAgent } from "./run-agent.ts";
+
+const t = useTestDomain("ai_agent");
+const embeddings = new OfflineHashEmbeddings();
+const AGENT_EVENTS = ["agent.run.started", "agent.tool.called", "agent.run.completed", "agent.run.failed"];
+const DAY = 24 * 60 * 60 * 1000;
+
+async function seedKnowledge(domain: Domain, ctx: OperationContext): Promise<void> {
+  for (const [title, content] of [
+    ["Billing", "Refunds for annual plans are prorated to the remaining months of the term."],
+    ["Office", "The coffee machine on the third floor is descaled every Friday."],
+  ] as const) {
+    const id = await seedDocument(domain, ctx, title, content);
+    await ingestDocument(domain, ctx, id, { embeddings, splitter: { chunkSize: 200, chunkOverlap: 0 } });
+  }
+}
+
+function searchTool(ctx: OperationContext) {
+  return createSearchDocumentsTool({ domain: t.domain, ctx, embeddings, defaultK: 1 });
+}
+
+const brokenSearch = tool(
+  async (): Promise<string> => {
+    throw new Error("search index unavailable");
+  },
+  { name: "search_documents", description: "always fails", schema: z.object({ query: z.string() }) },
+);
+
+describe("runAgent with the offline deterministic model", () => {
+  it("records the run, its tool call and its events in order, and answers from the documents", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-happy");
+    await seedKnowledge(t.domain, ws.ctx);
+    const threadId = await seedThread(t.domain, ws.ctx);
+
+    const result = await runAgent(t.domain, ws.ctx, {
+      threadId, input: "how are refunds for annual plans handled", model: new OfflineDeterministicChatModel(), tools: [searchTool(ws.ctx)],
+    });
+
+    expect(result.status).toBe("completed");
+    if (result.status !== "completed") return;
+    expect(result.toolCallCount).toBe(1);
+    expect(result.answer).toContain("Billing");
+    expect(result.answer).toContain("Refunds for annual plans are prorated");
+    expect(result.answer).not.toContain("coffee");
+
+    const { run, calls } = await t.domain.run(ws.ctx, async (op) => ({ run: await findAgentRun(op, result.runId), calls: await listToolCalls(op, result.runId) }));
+    expect(run).toMatchObject({ status: "completed", model: "offline-deterministic-v1", threadId, input: { text: "how are refunds for annual plans handled" }, output: { answer: result.answer }, error: null });
+    expect(run.startedAt).toBeInstanceOf(Date);
+    expect(run.completedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt!.getTime());
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ ordinal: 1, toolName: "search_documents", status: "completed", input: { query: "how are refunds for annual plans handled" }, error: null });
+    expect(String(calls[0]!.output?.content)).toContain("Refunds for annual plans");
+
+    const events = await outboxOf(t.domain, ws.ctx, AGENT_EVENTS);
+    expect(events.map((e) => e.eventType)).toEqual(["agent.run.started", "agent.tool.called", "agent.run.completed"]);
+    expect(events.map((e) => e.envelope.payload)).toEqual([
+      { run_id: run.id, thread_id: threadId, model: "offline-deterministic-v1" },
+      { run_id: run.id, tool_call_id: calls[0]!.id, tool_name: "search_documents" },
+      { run_id: run.id, thread_id: threadId, tool_call_count: 1 },
+    ]);
+    expect(events.every((e) => e.envelope.correlation_id === ws.ctx.correlationId)).toBe(true);
+  });
+
+  it("is deterministic: the same input over the same documents gives the same answer", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-determinism");
+    await seedKnowledge(t.domain, ws.ctx);
+    const threadId = await seedThread(t.domain, ws.ctx);
+    const ask = () => runAgent(t.domain, ws.ctx, { threadId, input: "when is the coffee machine descaled", model: new OfflineDeterministicChatModel(), tools: [searchTool(ws.ctx)] });
+
+    const [first, second] = [await ask(), await ask()];
+
+    expect(first.status).toBe("completed");
+    expect(second).toEqual({ ...first, runId: second.runId });
+    expect(second.runId).not.toBe(first.runId);
+  });
+
+  it("fails the run when a tool fails: tool call failed, agent.run.failed, no completion", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-tool-fails");
+    const threadId = await seedThread(t.domain, ws.ctx);
+
+    const result = await runAgent(t.domain, ws.ctx, { threadId, input: "anything", model: new OfflineDeterministicChatModel(), tools: [brokenSearch] });
+
+    expect(result).toMatchObject({ status: "failed", toolCallCount: 1, error: "tool search_documents failed: search index unavailable" });
+    const { run, calls } = await t.domain.run(ws.ctx, async (op) => ({ run: await findAgentRun(op, result.runId), calls: await listToolCalls(op, result.runId) }));
+    expect(run).toMatchObject({ status: "failed", output: null, error: "tool search_documents failed: search index unavailable" });
+    expect(run.completedAt).toBeInstanceOf(Date);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ status: "failed", error: "search index unavailable", output: null });
+    const events = await outboxOf(t.domain, ws.ctx, AGENT_EVENTS);
+    expect(events.map((e) => e.eventType)).toEqual(["agent.run.started", "agent.tool.called", "agent.run.failed"]);
+    expect(events[2]!.envelope.payload).toEqual({ run_id: run.id, thread_id: threadId, error: run.error });
+  });
+
+  it("fails the run when the model calls a tool it was not given", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-unknown-tool");
+    const threadId = await seedThread(t.domain, ws.ctx);
+    const model = new OfflineDeterministicChatModel().bindTools([{ type: "function", function: { name: "search_documents", description: "x", parameters: {} } }]);
+    const other = tool(async () => "unused", { name: "calculator", description: "x", schema: z.object({}) });
+
+    const result = await runAgent(t.domain, ws.ctx, { threadId, input: "hi", model, tools: [other] });
+
+    expect(result).toMatchObject({ status: "failed", error: expect.stringContaining('unknown tool "search_documents"') });
+  });
+
+  it("answers without a tool call when it has no tools", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-no-tools");
+    const threadId = await seedThread(t.domain, ws.ctx);
+    const result = await runAgent(t.domain, ws.ctx, { threadId, input: "hello", model: new OfflineDeterministicChatModel(), tools: [] });
+    expect(result).toMatchObject({ status: "completed", toolCallCount: 0 });
+  });
+
+  it("refuses a thread of another workspace and records nothing there", async () => {
+    const a = await seedWorkspace(t.domain, "agent-a");
+    const b = await seedWorkspace(t.domain, "agent-b");
+    const threadOfA = await seedThread(t.domain, a.ctx);
+    await expect(runAgent(t.domain, b.ctx, { threadId: threadOfA, input: "x", model: new OfflineDeterministicChatModel(), tools: [] }))
+      .rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await outboxOf(t.domain, a.ctx, AGENT_EVENTS)).toHaveLength(0);
+  });
+});
