@@ -64,10 +64,17 @@ export class PgTxRunner implements TxRunner {
   }
 }
 
+/** A pool whose idle-client errors (server restart, terminated backend) are logged, not fatal. */
+export function createPool(url: string, max: number, onError?: (err: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on("error", (err) => onError?.(err));
+  return pool;
+}
+
 /** Pools for the two roles; the caller ends them. */
-export function createRolePools(urls: { appUrl: string; systemUrl: string; max?: number }): PgTxRunnerOptions {
+export function createRolePools(urls: { appUrl: string; systemUrl: string; max?: number; onError?: (err: Error) => void }): PgTxRunnerOptions {
   return {
-    appPool: new pg.Pool({ connectionString: urls.appUrl, max: urls.max ?? 10 }),
-    systemPool: new pg.Pool({ connectionString: urls.systemUrl, max: urls.max ?? 10 }),
+    appPool: createPool(urls.appUrl, urls.max ?? 10, urls.onError),
+    systemPool: createPool(urls.systemUrl, urls.max ?? 10, urls.onError),
   };
 }
