@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectNats } from "@spine/bus";
 import { AccessTokenService } from "@spine/auth";
 import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
 import { pino } from "pino";
@@ -45,7 +46,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = resolveConfig(options);
   const logger = (options.logger ?? pino({ name: "gateway" })).child({ gateway: config.instanceId });
-  const nc: NatsConnection = await connect({ servers: options.natsUrl, name: `spine-gateway-${config.instanceId}` });
+  const nc: NatsConnection = await connectNats({ servers: options.natsUrl, name: `spine-gateway-${config.instanceId}` });
   const metrics = new GatewayMetrics();
   const router = new SubscriptionRouter();
   const js = jetstream(nc);

@@ -43,7 +43,7 @@ export class LiveTail {
     this.position = bounds.lastSeq;
     this.#o.metrics.lastStreamSequence = bounds.lastSeq;
     const consumer = await js.consumers.get(stream, {
-      filter_subjects: [`${subjectPrefix}.>`],
+      filter_subjects: `${subjectPrefix}.>`,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: bounds.lastSeq + 1,
     });

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { parseEnvelope } from "@spine/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+let h: GatewayHarness;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwdeliver");
+  gateway = await h.gateway();
+});
+afterAll(() => h.close());
+
+describe("delivery", () => {
+  it("delivers a published envelope to a subscribed member as a valid, typed event message", async () => {
+    const user = await h.seed.user("alice");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const client = await TestSocket.connected(gateway.url, await h.token(user.id));
+
+    const ack = await client.subscribe(ws);
+    expect(ack).toMatchObject({ ok: true, workspace_id: ws });
+
+    const correlationId = `req-${randomUUID()}`;
+    const projectId = randomUUID();
+    const published = await h.publish(ws, "project.created", { project_id: projectId, name: "Roadmap" }, { correlationId, actorId: user.id });
+    await waitUntil(() => client.events.length === 1, "the event");
+
+    const [received] = client.events;
+    expect(received?.message).toMatchObject({ version: 1, type: "event", cursor: String(published.seq) });
+    const envelope = parseEnvelope(received?.message.payload);
+    expect(envelope).toEqual(published.envelope);
+    expect(envelope).toMatchObject({
+      event_type: "project.created",
+      workspace_id: ws,
+      actor_id: user.id,
+      correlation_id: correlationId,
+      payload: { project_id: projectId, name: "Roadmap" },
+      version: 1,
+    });
+    client.close();
+  });
+
+  it("skips envelopes that break their contract and keeps delivering the valid ones", async () => {
+    const user = await h.seed.user("bob");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const client = await TestSocket.connected(gateway.url, await h.token(user.id));
+    await client.subscribe(ws);
+
+    await h.js.publish(`${h.prefix}.${ws}.project.created`, JSON.stringify({ event_type: "project.created", workspace_id: ws, payload: {} }));
+    await h.js.publish(`${h.prefix}.${ws}.project.created`, "not json");
+    const good = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "after the bad ones" });
+    await waitUntil(() => client.events.length === 1, "the valid event");
+    expect(client.events.map((e) => e.message.payload.event_id)).toEqual([good.envelope.event_id]);
+    expect(gateway.metrics()).toMatchObject({ envelopes_invalid: 2 });
+    client.close();
+  });
+
+  it("serves health, readiness and metrics", async () => {
+    const healthz = await fetch(`${gateway.url}/healthz`);
+    expect(healthz.status).toBe(200);
+    const readyz = await fetch(`${gateway.url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toMatchObject({ ready: true, checks: { stream_tail: true, nats: true, database: true } });
+    const metrics = (await (await fetch(`${gateway.url}/metrics`)).json()) as Record<string, unknown>;
+    expect(metrics).toMatchObject({ connections_total: 2 });
+    expect(metrics.deliveries).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${gateway.url}/nope`)).status).toBe(404);
+  });
+});

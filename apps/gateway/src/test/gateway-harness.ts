@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { AccessTokenService } from "@spine/auth";
+import { connectNats, ensureStream, eventsStreamConfig, publishEnvelope } from "@spine/bus";
+import { createEnvelope, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import { pino } from "pino";
+import { createGateway, type Gateway, type GatewayOptions } from "../gateway.ts";
+import { TenancySeed } from "./tenancy-seed.ts";
+
+export const TEST_TOKEN_SECRET = "gateway-test-secret-that-is-long-enough";
+
+export interface PublishedEnvelope<T extends EventType> {
+  seq: number;
+  envelope: EnvelopeOf<T>;
+}
+
+/** One test file's world: a fresh database, its own events stream and prefix, gateways on free ports. */
+export class GatewayHarness {
+  readonly tokens = new AccessTokenService({ secret: TEST_TOKEN_SECRET });
+  readonly #gateways: Gateway[] = [];
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly seed: TenancySeed,
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly stream: string,
+    readonly prefix: string,
+  ) {}
+
+  static async start(label: string, stream: Partial<StreamConfig> = {}): Promise<GatewayHarness> {
+    const db = await createTestDatabase(label);
+    const names = natsTestNames(label);
+    const nc = await connectNats({ servers: TEST_NATS_URL, name: `gateway-test-${label}` });
+    const jsm = await jetstreamManager(nc);
+    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix: names.prefix }), storage: StorageType.Memory, ...stream });
+    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, names.prefix);
+  }
+
+  async gateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
+    const gateway = await createGateway({
+      appDatabaseUrl: this.db.appUrl,
+      natsUrl: TEST_NATS_URL,
+      tokenSecret: TEST_TOKEN_SECRET,
+      stream: this.stream,
+      subjectPrefix: this.prefix,
+      port: 0,
+      logger: pino({ level: "silent" }),
+      ...options,
+    });
+    this.#gateways.push(gateway);
+    return gateway;
+  }
+
+  async token(userId: string, options: { tokenVersion?: number; ttlSeconds?: number } = {}): Promise<string> {
+    const { token } = await this.tokens.sign({ userId, tokenVersion: options.tokenVersion ?? 0, sessionId: randomUUID() }, options.ttlSeconds);
+    return token;
+  }
+
+  /** Publish a valid envelope to this run's stream, as the outbox relay would. */
+  async publish<T extends EventType>(
+    workspaceId: string,
+    type: T,
+    payload: EventPayload<T>,
+    options: { correlationId?: string; actorId?: string | null } = {},
+  ): Promise<PublishedEnvelope<T>> {
+    const envelope = createEnvelope({
+      type,
+      payload,
+      workspaceId,
+      actorId: options.actorId ?? null,
+      correlationId: options.correlationId ?? `corr-${randomUUID()}`,
+    });
+    const ack = await publishEnvelope(this.js, envelope, { prefix: this.prefix });
+    return { seq: ack.seq, envelope };
+  }
+
+  /** `count` project.created envelopes, published one after another. */
+  async publishProjects(workspaceId: string, count: number, label = "p"): Promise<PublishedEnvelope<"project.created">[]> {
+    const out: PublishedEnvelope<"project.created">[] = [];
+    for (let i = 0; i < count; i++) out.push(await this.publish(workspaceId, "project.created", { project_id: randomUUID(), name: `${label}-${i}` }));
+    return out;
+  }
+
+  /** Remove a membership as the API would: the row, then its event in the stream. */
+  async removeMember(workspaceId: string, userId: string, membershipId: string): Promise<PublishedEnvelope<"membership.removed">> {
+    await this.seed.removeMember(workspaceId, userId);
+    return this.publish(workspaceId, "membership.removed", { membership_id: membershipId, user_id: userId });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#gateways.map((g) => g.close()));
+    await this.jsm.streams.delete(this.stream).catch(() => false);
+    await this.nc.close();
+    await this.seed.close();
+    await this.db.drop();
+  }
+}

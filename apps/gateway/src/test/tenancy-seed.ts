@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+
+export interface SeededUser {
+  id: string;
+  email: string;
+}
+
+/** Rows written directly as the database owner: users, workspaces, roles, memberships. */
+export class TenancySeed {
+  constructor(private readonly owner: pg.Pool) {}
+
+  static connect(ownerUrl: string): TenancySeed {
+    return new TenancySeed(new pg.Pool({ connectionString: ownerUrl, max: 3 }));
+  }
+
+  async user(label = "user"): Promise<SeededUser> {
+    const id = randomUUID();
+    const email = `${label}-${id.slice(0, 8)}@example.test`;
+    await this.owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', $3)", [id, email, label]);
+    return { id, email };
+  }
+
+  /** A workspace with a `member` role; the creator is not made a member. */
+  async workspace(createdBy: string): Promise<string> {
+    const id = randomUUID();
+    await this.owner.query("insert into workspaces (id, name, slug, created_by) values ($1, $2, $3, $4)", [id, `ws ${id.slice(0, 8)}`, `ws-${id}`, createdBy]);
+    await this.owner.query("insert into roles (id, workspace_id, key, name, built_in) values ($1, $2, 'member', 'Member', true)", [randomUUID(), id]);
+    return id;
+  }
+
+  async addMember(workspaceId: string, userId: string): Promise<string> {
+    const membershipId = randomUUID();
+    await this.owner.query(
+      "insert into workspace_memberships (id, workspace_id, user_id, role_id) select $1, $2, $3, id from roles where workspace_id = $2 and key = 'member'",
+      [membershipId, workspaceId, userId],
+    );
+    return membershipId;
+  }
+
+  async removeMember(workspaceId: string, userId: string): Promise<void> {
+    await this.owner.query("delete from workspace_memberships where workspace_id = $1 and user_id = $2", [workspaceId, userId]);
+  }
+
+  async deleteWorkspace(workspaceId: string): Promise<void> {
+    await this.owner.query("update workspaces set deleted_at = now() where id = $1", [workspaceId]);
+  }
+
+  async bumpTokenVersion(userId: string): Promise<void> {
+    await this.owner.query("update users set token_version = token_version + 1 where id = $1", [userId]);
+  }
+
+  close(): Promise<void> {
+    return this.owner.end();
+  }
+}
