@@ -1,0 +1,63 @@
+import type { TPermission } from "@spine/domain";
+import type { WorkspaceFixture } from "./workspace-fixture.ts";
+
+/** Who will make the call (for procedures that need the caller to be a member of a spare workspace). */
+export interface Caller {
+  email: string;
+  roleKey: string;
+}
+
+export interface ProcedureCase {
+  path: string;
+  type: "query" | "mutation";
+  permission: TPermission;
+  /** Build a valid input in the fixture's workspace (may create records first). */
+  input: (f: WorkspaceFixture, caller: Caller | null) => Promise<Record<string, unknown>>;
+  /** Event types the call leaves in the outbox. */
+  events: string[];
+  /** Audit actions the call writes. */
+  audits: string[];
+}
+
+const ws = (f: WorkspaceFixture) => ({ workspaceId: f.workspaceId });
+const key = () => `r-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Every workspace-scoped procedure, the permission it needs, a valid input, and what it records. */
+export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
+  { path: "workspace.get", type: "query", permission: "workspace.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "workspace.update", type: "mutation", permission: "workspace.update", input: async (f) => ({ ...ws(f), settings: { theme: "dark" } }), events: ["workspace.updated"], audits: ["workspace.updated"] },
+  { path: "workspace.delete", type: "mutation", permission: "workspace.delete", input: async (f, c) => ({ workspaceId: await f.spareWorkspace(c, false) }), events: ["workspace.deleted"], audits: ["workspace.deleted"] },
+  { path: "workspace.restore", type: "mutation", permission: "workspace.delete", input: async (f, c) => ({ workspaceId: await f.spareWorkspace(c, true) }), events: ["workspace.restored"], audits: ["workspace.restored"] },
+  { path: "member.list", type: "query", permission: "members.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "member.add", type: "mutation", permission: "members.manage", input: async (f) => ({ ...ws(f), email: await f.newUserEmail(), roleKey: "viewer" }), events: ["membership.added"], audits: ["membership.created"] },
+  { path: "member.changeRole", type: "mutation", permission: "members.manage", input: async (f) => ({ ...ws(f), membershipId: await f.newMembership("viewer"), roleKey: "member" }), events: ["membership.role_changed"], audits: ["membership.updated"] },
+  { path: "member.remove", type: "mutation", permission: "members.manage", input: async (f) => ({ ...ws(f), membershipId: await f.newMembership("viewer") }), events: ["membership.removed"], audits: ["membership.deleted"] },
+  { path: "role.list", type: "query", permission: "members.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "role.create", type: "mutation", permission: "roles.manage", input: async (f) => ({ ...ws(f), key: key(), name: "Reader", permissions: ["projects.read"] }), events: [], audits: ["role.created"] },
+  { path: "role.update", type: "mutation", permission: "roles.manage", input: async (f) => ({ ...ws(f), roleId: f.customRoleId, name: `Custom ${key()}` }), events: [], audits: ["role.updated"] },
+  { path: "project.create", type: "mutation", permission: "projects.write", input: async (f) => ({ ...ws(f), name: "New project" }), events: ["project.created"], audits: [] },
+  { path: "project.get", type: "query", permission: "projects.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },
+  { path: "project.list", type: "query", permission: "projects.read", input: async (f) => ({ ...ws(f), limit: 10 }), events: [], audits: [] },
+  { path: "project.update", type: "mutation", permission: "projects.write", input: async (f) => ({ ...ws(f), projectId: f.projectId, description: `d ${key()}` }), events: ["project.updated"], audits: [] },
+  { path: "project.delete", type: "mutation", permission: "projects.delete", input: async (f) => ({ ...ws(f), projectId: await f.newProject() }), events: ["project.deleted"], audits: ["project.deleted"] },
+  { path: "project.restore", type: "mutation", permission: "projects.delete", input: async (f) => ({ ...ws(f), projectId: await f.newProject(true) }), events: ["project.restored"], audits: ["project.restored"] },
+  { path: "item.create", type: "mutation", permission: "items.write", input: async (f) => ({ ...ws(f), projectId: f.projectId, title: "New item" }), events: ["item.created"], audits: [] },
+  { path: "item.get", type: "query", permission: "items.read", input: async (f) => ({ ...ws(f), itemId: f.itemId }), events: [], audits: [] },
+  { path: "item.list", type: "query", permission: "items.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },
+  { path: "item.update", type: "mutation", permission: "items.write", input: async (f) => ({ ...ws(f), itemId: f.itemId, body: `b ${key()}` }), events: ["item.updated"], audits: [] },
+  { path: "item.delete", type: "mutation", permission: "items.delete", input: async (f) => ({ ...ws(f), itemId: await f.newItem() }), events: ["item.deleted"], audits: ["item.deleted"] },
+  { path: "item.restore", type: "mutation", permission: "items.delete", input: async (f) => ({ ...ws(f), itemId: await f.newItem(true) }), events: ["item.restored"], audits: ["item.restored"] },
+  { path: "document.create", type: "mutation", permission: "documents.write", input: async (f) => ({ ...ws(f), projectId: f.projectId, title: "New doc", content: "text", metadata: { source: "test" } }), events: ["document.created"], audits: [] },
+  { path: "document.get", type: "query", permission: "documents.read", input: async (f) => ({ ...ws(f), documentId: f.documentId }), events: [], audits: [] },
+  { path: "document.list", type: "query", permission: "documents.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },
+  { path: "document.update", type: "mutation", permission: "documents.write", input: async (f) => ({ ...ws(f), documentId: f.documentId, content: `c ${key()}` }), events: ["document.updated"], audits: [] },
+  { path: "document.delete", type: "mutation", permission: "documents.delete", input: async (f) => ({ ...ws(f), documentId: await f.newDocument() }), events: ["document.deleted"], audits: ["document.deleted"] },
+  { path: "document.restore", type: "mutation", permission: "documents.delete", input: async (f) => ({ ...ws(f), documentId: await f.newDocument(true) }), events: ["document.restored"], audits: ["document.restored"] },
+  { path: "activity.list", type: "query", permission: "activity.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },
+  { path: "audit.list", type: "query", permission: "audit.read", input: async (f) => ({ ...ws(f), limit: 5 }), events: [], audits: [] },
+];
+
+/** Procedures that are not about one workspace. */
+export const UNSCOPED_PROCEDURES = [
+  "auth.signUp", "auth.signIn", "auth.refresh", "auth.signOut", "auth.me", "workspace.create", "workspace.listMine",
+];
