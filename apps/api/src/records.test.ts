@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+
+let h: Harness;
+let owner: Actor;
+let f: WorkspaceFixture;
+beforeAll(async () => {
+  h = await startHarness("records");
+  owner = await h.signUp("owner");
+  f = await createWorkspaceFixture(h, owner, "R");
+});
+afterAll(async () => h?.close());
+
+async function recorded(correlationId: string) {
+  const outbox = await h.sql.query<{ event_type: string; envelope: { workspace_id: string; actor_id: string; version: number } }>(
+    `select event_type, envelope from outbox where envelope->>'correlation_id' = $1 order by id`, [correlationId],
+  );
+  const audits = await h.sql.query<{ action: string; actor_id: string }>(`select action, actor_id from audit_logs where correlation_id = $1 order by id`, [correlationId]);
+  const activity = await h.sql.query<{ verb: string }>(`select verb from activity_logs where correlation_id = $1`, [correlationId]);
+  return { outbox: outbox.rows, audits: audits.rows, activity: activity.rows };
+}
+
+describe("mutations record their events and audit rows with the request's correlation id", () => {
+  const mutations = WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation");
+  it.each(mutations.map((p) => [p.path, p] as const))("%s", async (_path, proc) => {
+    const input = await proc.input(f, null);
+    const correlationId = `corr-${proc.path}-${Date.now()}`;
+    const res = await h.raw(proc.path, { type: "mutation", input, token: owner.session.accessToken, headers: { "x-correlation-id": correlationId } });
+    expect(res.status, JSON.stringify(res.body.error)).toBe(200);
+    expect(res.headers.get("x-correlation-id")).toBe(correlationId);
+    const rows = await recorded(correlationId);
+    expect(rows.outbox.map((r) => r.event_type)).toEqual(proc.events);
+    for (const row of rows.outbox) expect(row.envelope).toMatchObject({ workspace_id: input.workspaceId, actor_id: owner.userId });
+    expect(rows.audits.map((r) => r.action)).toEqual(proc.audits);
+    for (const row of rows.audits) expect(row.actor_id).toBe(owner.userId);
+    if (proc.events.length > 0) expect(rows.activity.length).toBe(1);
+  });
+
+  it("workspace.create", async () => {
+    const correlationId = `corr-ws-create-${Date.now()}`;
+    const res = await h.raw("workspace.create", { type: "mutation", input: { name: "Fresh" }, token: owner.session.accessToken, headers: { "x-correlation-id": correlationId } });
+    expect(res.status).toBe(200);
+    const rows = await recorded(correlationId);
+    expect(rows.outbox.map((r) => r.event_type)).toEqual(["workspace.created", "membership.added"]);
+    expect(rows.audits.map((r) => r.action).sort()).toEqual(["membership.created", "role.created", "role.created", "role.created", "role.created", "workspace.created"]);
+  });
+
+  it("item.updated is emitted at version 2 with its project id", async () => {
+    const correlationId = `corr-item-v2-${Date.now()}`;
+    await owner.client.item.update.mutate({ workspaceId: f.workspaceId, itemId: f.itemId, status: "in_progress" }, { context: { correlationId } });
+    const rows = await recorded(correlationId);
+    expect(rows.outbox[0]?.envelope).toMatchObject({ version: 2, payload: { item_id: f.itemId, project_id: f.projectId, changed_fields: ["status"] } });
+  });
+});
+
+describe("reads", () => {
+  it("pages projects by cursor, newest first, and filters by name", async () => {
+    const c = owner.client;
+    const { workspace } = await c.workspace.create.mutate({ name: "Paging" });
+    const names = ["alpha", "beta", "gamma", "delta", "alphabet"];
+    for (const name of names) await c.project.create.mutate({ workspaceId: workspace.id, name });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await c.project.list.query({ workspaceId: workspace.id, limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((p) => p.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([...names].reverse());
+    const filtered = await c.project.list.query({ workspaceId: workspace.id, search: "ALPHA" });
+    expect(filtered.items.map((p) => p.name)).toEqual(["alphabet", "alpha"]);
+  });
+
+  it("hides soft-deleted records from reads until restored", async () => {
+    const c = owner.client;
+    const ws = { workspaceId: f.workspaceId };
+    const item = await c.item.create.mutate({ ...ws, projectId: f.projectId, title: "ephemeral", status: "open" });
+    await c.item.delete.mutate({ ...ws, itemId: item.id });
+    await expect(c.item.get.query({ ...ws, itemId: item.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    const listed = await c.item.list.query({ ...ws, projectId: f.projectId, limit: 100 });
+    expect(listed.items.map((i) => i.id)).not.toContain(item.id);
+    const withDeleted = await c.item.list.query({ ...ws, projectId: f.projectId, includeDeleted: true, limit: 100 });
+    expect(withDeleted.items.find((i) => i.id === item.id)?.deletedAt).not.toBeNull();
+    await c.item.restore.mutate({ ...ws, itemId: item.id });
+    await expect(c.item.get.query({ ...ws, itemId: item.id })).resolves.toMatchObject({ deletedAt: null });
+    const filtered = await c.item.list.query({ ...ws, status: "open", limit: 100 });
+    expect(filtered.items.every((i) => i.status === "open")).toBe(true);
+  });
+
+  it("keeps a deleted workspace out of reach except for its restore", async () => {
+    const c = owner.client;
+    const { workspace } = await c.workspace.create.mutate({ name: "Doomed" });
+    await c.workspace.delete.mutate({ workspaceId: workspace.id });
+    await expect(c.project.list.query({ workspaceId: workspace.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect((await c.workspace.listMine.query()).map((m) => m.workspace.id)).not.toContain(workspace.id);
+    expect((await c.workspace.listMine.query({ includeDeleted: true })).map((m) => m.workspace.id)).toContain(workspace.id);
+    await c.workspace.restore.mutate({ workspaceId: workspace.id });
+    await expect(c.project.list.query({ workspaceId: workspace.id })).resolves.toMatchObject({ items: [] });
+  });
+
+  it("shows the activity feed per workspace and per project, and the audit log filtered", async () => {
+    const c = owner.client;
+    const ws = { workspaceId: f.workspaceId };
+    const project = await c.project.create.mutate({ ...ws, name: "Feed" });
+    await c.item.create.mutate({ ...ws, projectId: project.id, title: "one" });
+    const feed = await c.activity.list.query({ ...ws, projectId: project.id });
+    expect(feed.items.map((a) => `${a.verb} ${a.targetType}`)).toEqual(["created item", "created project"]);
+    expect(feed.items[0]?.actorId).toBe(owner.userId);
+    const all = await c.activity.list.query({ ...ws, limit: 100 });
+    expect(all.items.length).toBeGreaterThan(feed.items.length);
+
+    const audits = await c.audit.list.query({ ...ws, action: "membership.created", actorId: owner.userId });
+    expect(audits.items.length).toBeGreaterThan(0);
+    expect(audits.items.every((a) => a.action === "membership.created")).toBe(true);
+    const future = await c.audit.list.query({ ...ws, from: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(future.items).toEqual([]);
+    const page = await c.audit.list.query({ ...ws, limit: 1 });
+    const next = await c.audit.list.query({ ...ws, limit: 1, cursor: page.nextCursor! });
+    expect(next.items[0]!.id < page.items[0]!.id).toBe(true);
+  });
+});
