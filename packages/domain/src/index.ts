@@ -20,3 +20,6 @@ export * from "./modules/ops/entities.ts";
 export * from "./modules/identity/index.ts";
 export * from "./modules/product/index.ts";
 export * from "./modules/knowledge/index.ts";
+export * from "./modules/integrations/index.ts";
+export * from "./modules/governance/index.ts";
+export * from "./modules/ops/index.ts";

@@ -13,3 +13,5 @@ export * from "./record-tool-call.ts";
 export * from "./replace-document-chunks.ts";
 export * from "./retain-until.ts";
 export * from "./start-agent-run.ts";
+export * from "./delete-agent-thread.ts";
+export * from "./restore-agent-thread.ts";

@@ -1,0 +1,8 @@
+// Use-cases of the governance module (usage policies and counters, access lifecycle), one per file.
+export * from "./access-fold.ts";
+export * from "./apply-access-event.ts";
+export * from "./change-access.ts";
+export * from "./clear-usage-policy.ts";
+export * from "./increment-usage.ts";
+export * from "./set-usage-policy.ts";
+export * from "./usage-window.ts";

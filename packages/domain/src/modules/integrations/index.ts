@@ -1,0 +1,9 @@
+// Use-cases of the integrations module, one per file.
+export * from "./connect-integration.ts";
+export * from "./disconnect-integration.ts";
+export * from "./find-integration.ts";
+export * from "./integration-view.ts";
+export * from "./record-integration-event.ts";
+export * from "./record-sync-failure.ts";
+export * from "./restore-integration.ts";
+export * from "./update-integration.ts";

@@ -1,0 +1,2 @@
+// Use-cases of the ops module (compliance), one per file.
+export * from "./purge-record.ts";
