@@ -9,12 +9,11 @@ import { composeOfflineAnswer } from "./compose-offline-answer.ts";
 export const OFFLINE_CHAT_MODEL_NAME = "offline-deterministic-v1";
 
 function toolNameOf(tool: BindToolsInput): string | null {
-  if (typeof tool !== "object" || tool === null) return null;
-  if ("name" in tool && typeof tool.name === "string") return tool.name;
-  if ("function" in tool && typeof tool.function === "object" && tool.function !== null && "name" in tool.function) {
-    return typeof tool.function.name === "string" ? tool.function.name : null;
-  }
-  return null;
+  // A LangChain tool has `name`; an OpenAI-format tool definition has `function.name`.
+  const shape = tool as { name?: unknown; function?: { name?: unknown } | null };
+  if (typeof shape.name === "string") return shape.name;
+  const fnName = shape.function?.name;
+  return typeof fnName === "string" ? fnName : null;
 }
 
 /**
