@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+let h: GatewayHarness;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwrevoke");
+  gateway = await h.gateway();
+});
+afterAll(() => h.close());
+
+describe("live authorization", () => {
+  it("removing a membership cuts off that user's sockets at once, and only theirs", async () => {
+    const owner = await h.seed.user("owner");
+    const leaver = await h.seed.user("leaver");
+    const ws = await h.seed.workspace(owner.id);
+    await h.seed.addMember(ws, owner.id);
+    const membership = await h.seed.addMember(ws, leaver.id);
+    const other = await h.seed.workspace(leaver.id);
+    await h.seed.addMember(other, leaver.id);
+
+    const stays = await TestSocket.connected(gateway.url, await h.token(owner.id));
+    const leaverPhone = await TestSocket.connected(gateway.url, await h.token(leaver.id));
+    const leaverDesktop = await TestSocket.connected(gateway.url, await h.token(leaver.id));
+    for (const s of [stays, leaverPhone, leaverDesktop]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+    expect(await leaverDesktop.subscribe(other)).toMatchObject({ ok: true });
+
+    const before = await h.publishProjects(ws, 3, "before");
+    const removal = await h.removeMember(ws, leaver.id, membership);
+    const after = await h.publishProjects(ws, 5, "after");
+    const otherMarker = await h.publish(other, "project.created", { project_id: randomUUID(), name: "other workspace" });
+
+    const ids = (xs: { envelope: { event_id: string } }[]) => xs.map((x) => x.envelope.event_id);
+    await waitUntil(() => stays.events.length === 9, "all events at the remaining member");
+    await waitUntil(() => leaverDesktop.idsOf(other).length === 1, "the leaver's other workspace");
+    await waitUntil(() => leaverPhone.ended.length === 1 && leaverDesktop.ended.length === 1, "subscription_ended at both of the leaver's sockets");
+
+    expect(stays.idsOf(ws)).toEqual([...ids(before), removal.envelope.event_id, ...ids(after)]);
+    for (const s of [leaverPhone, leaverDesktop]) {
+      expect(s.idsOf(ws)).toEqual(ids(before));
+      expect(s.ended[0]?.payload).toEqual({ workspace_id: ws, reason: "membership_removed" });
+    }
+    // The leaver's other workspace keeps flowing on the same socket.
+    expect(leaverDesktop.idsOf(other)).toEqual([otherMarker.envelope.event_id]);
+    expect(await leaverPhone.subscribe(ws)).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    for (const s of [stays, leaverPhone, leaverDesktop]) s.close();
+  });
+
+  it("deleting a workspace ends every subscription to it", async () => {
+    const a = await h.seed.user("a");
+    const b = await h.seed.user("b");
+    const ws = await h.seed.workspace(a.id);
+    await h.seed.addMember(ws, a.id);
+    await h.seed.addMember(ws, b.id);
+    const sa = await TestSocket.connected(gateway.url, await h.token(a.id));
+    const sb = await TestSocket.connected(gateway.url, await h.token(b.id));
+    await sa.subscribe(ws);
+    await sb.subscribe(ws);
+
+    const first = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "one" });
+    await h.seed.deleteWorkspace(ws);
+    await h.publish(ws, "workspace.deleted", { workspace_id: ws });
+    await h.publishProjects(ws, 3, "late");
+    await waitUntil(() => sa.ended.length === 1 && sb.ended.length === 1, "subscription_ended");
+    for (const s of [sa, sb]) {
+      expect(s.idsOf()).toEqual([first.envelope.event_id]);
+      expect(s.ended[0]?.payload.reason).toBe("workspace_deleted");
+    }
+    expect(await sa.subscribe(ws)).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    sa.close();
+    sb.close();
+  });
+
+  it("a removal that lands while the subscribe check runs still applies", async () => {
+    const u = await h.seed.user("racer");
+    const ws = await h.seed.workspace(u.id);
+    const membership = await h.seed.addMember(ws, u.id);
+    const s = await TestSocket.connected(gateway.url, await h.token(u.id));
+    // Both in flight together: whichever order they take, nothing after the removal reaches the socket.
+    const [ack] = await Promise.all([s.subscribe(ws), h.removeMember(ws, u.id, membership)]);
+    const late = await h.publishProjects(ws, 3, "late");
+    const probe = await h.seed.workspace(u.id);
+    await h.seed.addMember(probe, u.id);
+    await s.subscribe(probe);
+    const marker = await h.publish(probe, "project.created", { project_id: randomUUID(), name: "marker" });
+    await waitUntil(() => s.idsOf(probe).length === 1, "marker");
+    const lateIds = new Set(late.map((l) => l.envelope.event_id));
+    expect(s.idsOf(ws).filter((id) => lateIds.has(id))).toEqual([]);
+    expect(s.idsOf(probe)).toEqual([marker.envelope.event_id]);
+    if ((ack as { ok: boolean }).ok) expect(s.ended.map((e) => e.payload.workspace_id)).toEqual([ws]);
+    s.close();
+  });
+});
