@@ -19,7 +19,8 @@ export async function authorizeMember(
   options: { allowDeletedWorkspace?: boolean } = {},
 ): Promise<WorkspaceAccess> {
   const workspaceId = op.workspaceId;
-  const notFound = AppError.notFound("workspace", workspaceId);
+  const message = `workspace ${workspaceId} not found`;
+  const notFound = new AppError("NOT_FOUND", message, { issues: [{ path: "workspaceId", message }] });
   if (op.ctx.actorType !== "user" || !op.ctx.actorId) throw notFound;
   const membership = await op.em.findOne(WorkspaceMembership, { userId: op.ctx.actorId });
   if (!membership) throw notFound;

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+
+let h: Harness;
+let owner: Actor;
+let f: WorkspaceFixture;
+beforeAll(async () => {
+  h = await startHarness("validation", { maxBodyBytes: 2 * 1024 * 1024 });
+  owner = await h.signUp("owner");
+  f = await createWorkspaceFixture(h, owner, "V");
+});
+afterAll(async () => h?.close());
+
+const UNKNOWN = "01900000-0000-7000-8000-000000000000";
+
+interface BadCase {
+  name: string;
+  path: string;
+  type?: "query" | "mutation";
+  input: (f: WorkspaceFixture) => unknown;
+  code: string;
+  /** The field the error must name. */
+  field: string;
+  message?: RegExp;
+  anonymous?: boolean;
+}
+
+const CASES: BadCase[] = [
+  { name: "missing field", path: "project.create", input: (f) => ({ workspaceId: f.workspaceId }), code: "BAD_REQUEST", field: "name" },
+  { name: "wrong type", path: "project.create", input: (f) => ({ workspaceId: f.workspaceId, name: 42 }), code: "BAD_REQUEST", field: "name" },
+  { name: "oversize string", path: "project.create", input: (f) => ({ workspaceId: f.workspaceId, name: "x".repeat(201) }), code: "BAD_REQUEST", field: "name", message: /at most 200/ },
+  { name: "empty string", path: "item.create", input: (f) => ({ workspaceId: f.workspaceId, projectId: f.projectId, title: "   " }), code: "BAD_REQUEST", field: "title" },
+  { name: "not a uuid", path: "project.create", input: () => ({ workspaceId: "nope", name: "n" }), code: "BAD_REQUEST", field: "workspaceId" },
+  { name: "bad enum", path: "item.create", input: (f) => ({ workspaceId: f.workspaceId, projectId: f.projectId, title: "t", status: "bogus" }), code: "BAD_REQUEST", field: "status" },
+  { name: "oversize content", path: "document.create", input: (f) => ({ workspaceId: f.workspaceId, title: "t", content: "a".repeat(1_000_001) }), code: "BAD_REQUEST", field: "content" },
+  { name: "oversize metadata", path: "document.create", input: (f) => ({ workspaceId: f.workspaceId, title: "t", metadata: { blob: "m".repeat(70_000) } }), code: "BAD_REQUEST", field: "metadata" },
+  { name: "bad limit", path: "project.list", type: "query", input: (f) => ({ workspaceId: f.workspaceId, limit: 1000 }), code: "BAD_REQUEST", field: "limit" },
+  { name: "bad permission", path: "role.create", input: (f) => ({ workspaceId: f.workspaceId, key: "x-role", name: "X", permissions: ["everything"] }), code: "BAD_REQUEST", field: "permissions.0" },
+  { name: "unknown project", path: "project.get", type: "query", input: (f) => ({ workspaceId: f.workspaceId, projectId: UNKNOWN }), code: "NOT_FOUND", field: "projectId" },
+  { name: "unknown parent project", path: "item.create", input: (f) => ({ workspaceId: f.workspaceId, projectId: UNKNOWN, title: "t" }), code: "NOT_FOUND", field: "projectId" },
+  { name: "unknown item", path: "item.update", input: (f) => ({ workspaceId: f.workspaceId, itemId: UNKNOWN, title: "t" }), code: "NOT_FOUND", field: "itemId" },
+  { name: "unknown email", path: "member.add", input: (f) => ({ workspaceId: f.workspaceId, email: "ghost@example.test", roleKey: "viewer" }), code: "NOT_FOUND", field: "email" },
+  { name: "unknown role", path: "member.add", input: (f) => ({ workspaceId: f.workspaceId, email: f.owner.email, roleKey: "wizard" }), code: "NOT_FOUND", field: "roleKey" },
+  { name: "short password", path: "auth.signUp", input: () => ({ email: "new@example.test", password: "short", displayName: "N" }), code: "BAD_REQUEST", field: "password", anonymous: true },
+  { name: "bad email", path: "auth.signUp", input: () => ({ email: "not-an-email", password: "long enough password", displayName: "N" }), code: "BAD_REQUEST", field: "email", anonymous: true },
+  { name: "wrong password", path: "auth.signIn", input: (f) => ({ email: f.owner.email, password: "wrong wrong wrong" }), code: "UNAUTHORIZED", field: "", anonymous: true },
+];
+
+describe("bad inputs get typed errors naming the field and change nothing", () => {
+  it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const before = await h.fingerprint();
+    const res = await h.raw(c.path, { type: c.type ?? "mutation", input: c.input(f), ...(c.anonymous ? {} : { token: owner.session.accessToken }) });
+    const error = res.body.error;
+    expect(error?.data.code).toBe(c.code);
+    if (c.field) expect(error?.data.issues.map((i) => i.path)).toContain(c.field);
+    if (c.message) expect(error?.data.issues.find((i) => i.path === c.field)?.message).toMatch(c.message);
+    expect(JSON.stringify(res.body)).not.toMatch(/stack|\n\s+at /);
+    expect(await h.fingerprint()).toEqual(before);
+  });
+
+  it("refuses a body over the size cap", async () => {
+    const res = await h.raw("document.create", {
+      type: "mutation", token: owner.session.accessToken, input: { workspaceId: f.workspaceId, title: "t", content: "a".repeat(3 * 1024 * 1024) },
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it("refuses a malformed Idempotency-Key", async () => {
+    const res = await h.raw("project.create", {
+      type: "mutation", token: owner.session.accessToken, input: { workspaceId: f.workspaceId, name: "n" }, headers: { "idempotency-key": "x".repeat(300) },
+    });
+    expect(res.body.error?.data).toMatchObject({ code: "BAD_REQUEST", issues: [{ path: "idempotency-key" }] });
+  });
+});
