@@ -106,6 +106,36 @@ describe("ingestDocument", () => {
     expect(retried.status).toBe("ingested");
   });
 
+  it("serializes concurrent ingestions of one document: one write, one event", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-race");
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+
+    const results = await Promise.all([1, 2, 3].map(() => ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter })));
+
+    expect(results.map((r) => r.status).sort()).toEqual(["ingested", "unchanged", "unchanged"]);
+    expect((await stored(t.domain, ws.ctx, documentId)).chunks).toHaveLength(3);
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(1);
+  });
+
+  it("writes nothing when the content changes while it is being embedded (the newer version takes over)", async () => {
+    const ws = await seedWorkspace(t.domain, "ingest-superseded");
+    const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
+    class EditDuringEmbedding extends OfflineHashEmbeddings {
+      override async embedDocuments(documents: string[]): Promise<number[][]> {
+        await t.domain.run(ws.ctx, (op) => updateDocument(op, { documentId, content: "Edited while embedding." }));
+        return super.embedDocuments(documents);
+      }
+    }
+
+    const result = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings: new EditDuringEmbedding(), splitter });
+
+    expect(result.status).toBe("superseded");
+    const { chunks, doc } = await stored(t.domain, ws.ctx, documentId);
+    expect(chunks).toHaveLength(0);
+    expect(doc.ingestionStatus).toBe("pending");
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(0);
+  });
+
   it("rejects a document of another workspace as not found", async () => {
     const a = await seedWorkspace(t.domain, "ingest-a");
     const b = await seedWorkspace(t.domain, "ingest-b");
