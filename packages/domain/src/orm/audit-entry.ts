@@ -1,4 +1,4 @@
-import { ChangeSetType, type ChangeSet } from "@mikro-orm/core";
+import { ChangeSetType, type ChangeSet, type EntityMetadata, type Platform } from "@mikro-orm/core";
 import type { AuditChanges } from "../modules/ops/entities.ts";
 import { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
 import { redact } from "./redact.ts";
@@ -21,6 +21,20 @@ function pick(source: Record<string, unknown> | undefined, keys: string[]): Reco
 
 function snapshot(value: Record<string, unknown>): Record<string, unknown> {
   return redact({ ...value }) as Record<string, unknown>;
+}
+
+/**
+ * The unit of work's snapshot holds values in database form (`'{read}'` for a text[], `'10'` for a
+ * bigint, JSON as text); convert each back to what the entity holds so `before` compares with `after`.
+ */
+export function toEntityValues(meta: EntityMetadata, platform: Platform, data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!data) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const type = meta.properties[key]?.customType;
+    out[key] = type && value != null ? type.convertToJSValue(value, platform, { force: true }) : value;
+  }
+  return out;
 }
 
 /**

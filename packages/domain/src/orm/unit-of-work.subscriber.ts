@@ -2,7 +2,7 @@ import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type UnitOfWo
 import { AppError } from "../errors/app-error.ts";
 import type { OperationContext, OperationContextStore } from "../context/operation-context.ts";
 import { AuditLog } from "../modules/ops/entities.ts";
-import { auditEntryFor, type AnyChangeSet } from "./audit-entry.ts";
+import { auditEntryFor, toEntityValues, type AnyChangeSet } from "./audit-entry.ts";
 import { newId } from "./ids.ts";
 
 export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
@@ -67,7 +67,7 @@ export class UnitOfWorkSubscriber implements EventSubscriber {
       if (cs.name === "AuditLog") continue;
       const original = cs.type === ChangeSetType.CREATE ? undefined : originals.get(cs.entity);
       assertSameWorkspace(ctx, cs, original);
-      const entry = auditEntryFor(cs, original);
+      const entry = auditEntryFor(cs, toEntityValues(cs.meta, em.getPlatform(), original));
       const ws = workspaceOf(cs.entity, cs.name);
       if (!entry || !ws) continue;
       audits.push(
