@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+let h: GatewayHarness;
+let gateway: Gateway;
+const limits = { maxQueue: 40, maxInFlight: 8 };
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwpressure");
+  gateway = await h.gateway({ limits });
+});
+afterAll(() => h.close());
+
+describe("backpressure", () => {
+  it("a stalled client neither delays the others nor grows the gateway's buffers; it resumes later without a hole", async () => {
+    const users = await Promise.all([h.seed.user("fast1"), h.seed.user("fast2"), h.seed.user("stalled")]);
+    const ws = await h.seed.workspace(users[0].id);
+    for (const u of users) await h.seed.addMember(ws, u.id);
+    const fast = await Promise.all([
+      TestSocket.connected(gateway.url, await h.token(users[0].id)),
+      TestSocket.connected(gateway.url, await h.token(users[1].id)),
+    ]);
+    // Receives but never acknowledges: from the gateway's side, a client that stopped reading.
+    const stalled = await TestSocket.connected(gateway.url, await h.token(users[2].id), { ackEvents: false });
+    for (const s of [...fast, stalled]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+
+    const total = 300;
+    const published = await h.publishProjects(ws, total, "load");
+    await waitUntil(() => fast.every((s) => s.events.length === total), "every event at the fast clients");
+    for (const s of fast) expect(s.idsOf()).toEqual(published.map((p) => p.envelope.event_id));
+
+    await waitUntil(() => stalled.resyncs.length === 1, "resync_required at the stalled client");
+    expect(stalled.resyncs[0]?.payload).toMatchObject({ workspace_id: ws, reason: "client_too_slow" });
+    // It got its in-flight window and nothing after the overflow.
+    expect(stalled.events.length).toBe(limits.maxInFlight);
+    const metrics = gateway.metrics();
+    expect(metrics.drops).toBeGreaterThan(0);
+    expect(metrics.resync_required).toBe(1);
+
+    // More traffic: nothing more reaches the stalled socket until it resumes.
+    await h.publishProjects(ws, 20, "more");
+    await waitUntil(() => fast.every((s) => s.events.length === total + 20), "the extra events at the fast clients");
+    expect(stalled.events.length).toBe(limits.maxInFlight);
+
+    // It recovers: resume from the last cursor it processed, now acknowledging.
+    const resumed = await TestSocket.connected(gateway.url, await h.token(users[2].id));
+    const lastProcessed = stalled.events.at(-1)?.cursor ?? null;
+    stalled.close();
+    expect(await resumed.subscribe(ws, lastProcessed)).toMatchObject({ ok: true });
+    await waitUntil(() => resumed.events.length === total + 20 - limits.maxInFlight, "the rest, replayed");
+    const all = [...stalled.events, ...resumed.events].map((e) => e.message.payload.event_id);
+    expect(all).toEqual(fast[0]?.idsOf());
+    for (const s of fast) s.close();
+    resumed.close();
+  });
+
+  it("a replay larger than the buffer is paced to the client instead of overflowing it", async () => {
+    const user = await h.seed.user("replayer");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const first = await TestSocket.connected(gateway.url, await h.token(user.id));
+    const ack = (await first.subscribe(ws)) as { cursor: string };
+    first.close();
+    const published = await h.publishProjects(ws, 200, "backlog");
+    const before = gateway.metrics().resync_required;
+    const s = await TestSocket.connected(gateway.url, await h.token(user.id));
+    await s.subscribe(ws, ack.cursor);
+    await waitUntil(() => s.events.length === 200, "the whole backlog");
+    expect(s.idsOf()).toEqual(published.map((p) => p.envelope.event_id));
+    expect(gateway.metrics().resync_required).toBe(before);
+    const marker = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "live" });
+    await waitUntil(() => s.events.length === 201, "live after the replay");
+    expect(s.events.at(-1)?.message.payload.event_id).toBe(marker.envelope.event_id);
+    s.close();
+  });
+});

@@ -1,0 +1,51 @@
+import { createRealtimeClient } from "@spine/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+let h: GatewayHarness;
+let gateways: Gateway[];
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwscale");
+  gateways = await Promise.all([h.gateway({ instanceId: "one" }), h.gateway({ instanceId: "two" })]);
+});
+afterAll(() => h.close());
+
+describe("horizontal scale", () => {
+  it("clients on either of two gateways receive every event of their workspace, in order", async () => {
+    const users = await Promise.all([h.seed.user("u1"), h.seed.user("u2"), h.seed.user("u3"), h.seed.user("u4")]);
+    const ws = await h.seed.workspace(users[0].id);
+    for (const u of users) await h.seed.addMember(ws, u.id);
+    const otherWs = await h.seed.workspace(users[0].id);
+    await h.seed.addMember(otherWs, users[0].id);
+
+    const [g1, g2] = gateways as [Gateway, Gateway];
+    const sockets = await Promise.all([
+      TestSocket.connected(g1.url, await h.token(users[0].id)),
+      TestSocket.connected(g1.url, await h.token(users[1].id)),
+      TestSocket.connected(g2.url, await h.token(users[2].id)),
+    ]);
+    for (const s of sockets) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+    const typed = createRealtimeClient({ url: g2.url, getToken: () => h.token(users[3].id) });
+    const typedNames: string[] = [];
+    typed.on("project.created", (env) => typedNames.push(env.payload.name));
+    await typed.subscribe(ws);
+
+    const published = await h.publishProjects(ws, 60, "fan");
+    await h.publishProjects(otherWs, 5, "elsewhere");
+    const expected = published.map((p) => p.envelope.event_id);
+    await waitUntil(() => sockets.every((s) => s.events.length === 60) && typedNames.length === 60, "every event on both gateways");
+    for (const s of sockets) {
+      expect(s.idsOf()).toEqual(expected);
+      expect(s.events.map((e) => e.cursor)).toEqual(published.map((p) => String(p.seq)));
+    }
+    expect(typedNames).toEqual(published.map((p) => p.envelope.payload.name));
+    // Each instance read the stream itself: both saw all 65 envelopes.
+    for (const g of gateways) expect(g.metrics().envelopes_read).toBe(65);
+    for (const s of sockets) s.close();
+    typed.close();
+  });
+});
