@@ -1,0 +1,44 @@
+import { destination, pino } from "pino";
+import { dlqList, dlqReplay } from "./cli/dlq.ts";
+import { eventsTail } from "./cli/events-tail.ts";
+import { outboxRepublish } from "./cli/outbox-republish.ts";
+import { UsageError } from "./cli/output.ts";
+import { loadCliEnv } from "./env.ts";
+
+const USAGE = `usage: pnpm spine <command>
+  events tail [pattern]                      print envelopes live, e.g. 'evt.*.project.>'
+  dlq list [--handler h] [--status s]        dead-lettered jobs (status: dead | replayed)
+  dlq replay <id> | --handler <name>         re-run dead-lettered jobs once, idempotently
+  outbox republish --since <iso> [--until <iso>] | --ids <id,...>
+                                             publish kept outbox rows again (msgID = event_id)`;
+
+const env = loadCliEnv();
+const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
+const [group, command, ...rest] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  switch (`${group ?? ""} ${command ?? ""}`) {
+    case "events tail":
+      return eventsTail(env, rest);
+    case "dlq list":
+      return dlqList(env, rest);
+    case "dlq replay":
+      return dlqReplay(env, rest, logger);
+    case "outbox republish":
+      return outboxRepublish(env, rest);
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  if (UsageError.isUsageError(err)) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    logger.error({ err }, "command failed");
+    process.exitCode = 1;
+  }
+}

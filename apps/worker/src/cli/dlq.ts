@@ -1,0 +1,36 @@
+import { parseArgs } from "node:util";
+import { listDeadLetters, replayDeadLetters, type Logger } from "@spine/bus";
+import type { TCliEnv } from "../env.ts";
+import { WORKER_HANDLERS } from "../handlers/index.ts";
+import { withDatabase } from "./database.ts";
+import { printJson, UsageError } from "./output.ts";
+
+/** `spine dlq list [--handler <name>] [--status dead|replayed] [--limit n]` */
+export async function dlqList(env: TCliEnv, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { handler: { type: "string" }, status: { type: "string" }, limit: { type: "string" } } });
+  const status = values.status === "dead" || values.status === "replayed" ? values.status : undefined;
+  if (values.status && !status) throw new UsageError("--status must be dead or replayed");
+  const rows = await withDatabase(env, (pools, txRunner) =>
+    txRunner.run(null, (tx) =>
+      listDeadLetters(tx, {
+        ...(values.handler ? { handler: values.handler } : {}),
+        ...(status ? { status } : {}),
+        limit: Number(values.limit ?? 100),
+      }),
+    ),
+  );
+  for (const row of rows) printJson(row);
+}
+
+/** `spine dlq replay <id>` or `spine dlq replay --handler <name>` */
+export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { handler: { type: "string" } } });
+  const id = positionals[0];
+  if (!id && !values.handler) throw new UsageError("usage: spine dlq replay <id> | --handler <name>");
+  const target = id ? { id } : { handler: values.handler ?? "" };
+  const results = await withDatabase(env, (pools, txRunner) =>
+    replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers: WORKER_HANDLERS, logger }, target),
+  );
+  for (const result of results) printJson(result);
+  if (results.some((r) => r.outcome === "failed")) process.exitCode = 1;
+}

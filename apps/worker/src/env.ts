@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const HOUR = 60 * 60_000;
+
+const ZNatsSchema = {
+  NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
+  /** NATS user of this process (infra/nats: `worker` may publish events; `tools` may only subscribe). */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
+  SPINE_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("evt"),
+  SPINE_EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("EVENTS"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+};
+
+/** The worker's configuration; the only place the worker reads the environment. */
+export const ZWorkerEnvSchema = z.object({
+  /** The OWNER connection URL; the worker derives the spine_system and spine_app URLs from it. */
+  DATABASE_URL: z.url({ error: "must be a postgres:// URL" }),
+  ...ZNatsSchema,
+  WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4002),
+  WORKER_HOST: z.string().min(1).default("0.0.0.0"),
+  SPINE_DUPLICATE_WINDOW_MS: ms(2 * 60_000),
+  SPINE_EVENTS_MAX_AGE_MS: ms(7 * 24 * HOUR),
+  /** Published outbox rows are kept this long so a range can be re-published. */
+  SPINE_OUTBOX_REPLAY_WINDOW_MS: ms(72 * HOUR),
+  SPINE_RETENTION_INTERVAL_MS: ms(5 * 60_000),
+  SPINE_RELAY_POLL_MS: ms(1_000),
+  SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
+});
+export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
+
+/** The CLI's configuration: NATS always, the database only for commands that need it. */
+export const ZCliEnvSchema = z.object({
+  DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).optional(),
+  ...ZNatsSchema,
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),
+});
+export type TCliEnv = z.infer<typeof ZCliEnvSchema>;
+
+function parse<T>(schema: z.ZodType<T>, source: Record<string, string | undefined>, what: string): T {
+  const parsed = schema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  throw new Error(`invalid environment for ${what}: ${problems}`);
+}
+
+/** Parse the environment once at boot; fail with a message naming each bad variable. */
+export function loadWorkerEnv(source: Record<string, string | undefined> = process.env): TWorkerEnv {
+  return parse(ZWorkerEnvSchema, source, "apps/worker");
+}
+
+export function loadCliEnv(source: Record<string, string | undefined> = process.env): TCliEnv {
+  return parse(ZCliEnvSchema, source, "pnpm spine");
+}

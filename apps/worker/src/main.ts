@@ -1,0 +1,45 @@
+import { pino } from "pino";
+import { loadWorkerEnv } from "./env.ts";
+import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { startWorker } from "./worker.ts";
+
+const env = loadWorkerEnv();
+const logger = pino({ name: "worker", level: env.LOG_LEVEL });
+
+const worker = await startWorker(
+  {
+    databaseUrl: env.DATABASE_URL,
+    natsUrl: env.NATS_URL,
+    ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPassword: env.NATS_PASSWORD ?? "" } : {}),
+    prefix: env.SPINE_SUBJECT_PREFIX,
+    stream: env.SPINE_EVENTS_STREAM,
+    duplicateWindowMs: env.SPINE_DUPLICATE_WINDOW_MS,
+    eventsMaxAgeMs: env.SPINE_EVENTS_MAX_AGE_MS,
+    outboxReplayWindowMs: env.SPINE_OUTBOX_REPLAY_WINDOW_MS,
+    retentionIntervalMs: env.SPINE_RETENTION_INTERVAL_MS,
+    relayPollMs: env.SPINE_RELAY_POLL_MS,
+    concurrency: env.SPINE_CONSUMER_CONCURRENCY,
+    maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS,
+    ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
+    port: env.WORKER_PORT,
+    host: env.WORKER_HOST,
+    handlers: WORKER_HANDLERS,
+  },
+  logger,
+);
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    worker.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  });
+}

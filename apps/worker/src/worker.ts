@@ -1,0 +1,116 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  ConsumerRunner,
+  connectNats,
+  createRolePools,
+  ensureEventsStream,
+  errorMessage,
+  OutboxRelay,
+  PgTxRunner,
+  type EventHandler,
+  type Logger,
+} from "@spine/bus";
+import { appUrlFrom, systemUrlFrom } from "@spine/domain";
+import { startHealthServer, type HealthReport } from "./health-server.ts";
+import { startRetention } from "./retention.ts";
+
+export interface WorkerConfig {
+  /** Owner URL; the worker connects as spine_system (relay, ops) and spine_app (tenant handlers). */
+  databaseUrl: string;
+  natsUrl: string;
+  natsUser?: string;
+  natsPassword?: string;
+  prefix: string;
+  stream: string;
+  duplicateWindowMs: number;
+  eventsMaxAgeMs: number;
+  outboxReplayWindowMs: number;
+  retentionIntervalMs: number;
+  relayPollMs: number;
+  concurrency: number;
+  maxAttempts: number;
+  ackWaitMs: number;
+  port: number;
+  host: string;
+  handlers: readonly EventHandler[];
+}
+
+export interface RunningWorker {
+  /** The health endpoint's port (useful when configured as 0). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Wire the relay, one durable consumer per handler, retention and the health endpoint. */
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
+  const systemUrl = systemUrlFrom(config.databaseUrl);
+  const pools = createRolePools({
+    appUrl: appUrlFrom(config.databaseUrl),
+    systemUrl,
+    max: config.concurrency * Math.max(1, config.handlers.length) + 4,
+    onError: (err) => logger.warn({ err: err.message }, "idle database connection failed"),
+  });
+  const nc = await connectNats({
+    servers: config.natsUrl, name: "spine-worker",
+    ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? "" } : {}),
+  });
+  let natsUp = true;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect") natsUp = false;
+      if (s.type === "reconnect") natsUp = true;
+    }
+  })();
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  await ensureEventsStream(jsm, {
+    name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
+  });
+
+  const relay = new OutboxRelay({
+    pool: pools.systemPool, js, listenUrl: systemUrl, prefix: config.prefix, pollIntervalMs: config.relayPollMs,
+    logger: logger.child({ component: "outbox-relay" }),
+  });
+  await relay.start();
+  const txRunner = new PgTxRunner(pools);
+  const runners = config.handlers.map(
+    (handler) =>
+      new ConsumerRunner({
+        js, jsm, stream: config.stream, prefix: config.prefix, handler, txRunner, concurrency: config.concurrency,
+        maxAttempts: config.maxAttempts, ackWaitMs: config.ackWaitMs, logger: logger.child({ component: "consumer" }),
+      }),
+  );
+  for (const runner of runners) {
+    await runner.ensure();
+    runner.start();
+  }
+  const retention = startRetention({
+    pool: pools.systemPool, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
+    logger: logger.child({ component: "retention" }),
+  });
+  const health = await startHealthServer({
+    port: config.port,
+    host: config.host,
+    check: async (): Promise<HealthReport> => {
+      const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
+      const nats = natsUp && !nc.isClosed();
+      return { ok: postgres && nats, checks: { postgres, nats } };
+    },
+  });
+  logger.info({ port: health.port, stream: config.stream, prefix: config.prefix, handlers: config.handlers.map((h) => h.name) }, "worker started");
+
+  return {
+    port: health.port,
+    async stop() {
+      logger.info("worker stopping");
+      await health.close();
+      await retention.stop();
+      await Promise.all(runners.map((r) => r.stop()));
+      await relay.stop();
+      await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));
+      await pools.appPool.end();
+      await pools.systemPool.end();
+      logger.info("worker stopped");
+    },
+  };
+}
