@@ -1,0 +1,100 @@
+import { randomUUID } from "node:crypto";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@spine/bus";
+import { Domain } from "@spine/domain";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { startWorker, type RunningWorker } from "./worker.ts";
+
+const names = natsTestNames("worker");
+let db: TestDatabase;
+let owner: pg.Pool;
+let domain: Domain;
+let worker: RunningWorker;
+let workspaceId: string;
+
+async function seedWorkspace(): Promise<string> {
+  const userId = randomUUID();
+  const id = randomUUID();
+  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'W')", [userId, `${userId}@t.local`]);
+  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'W', $2, $3)", [id, `w-${id}`, userId]);
+  return id;
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("worker");
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  workspaceId = await seedWorkspace();
+  domain = await Domain.create({ clientUrl: db.appUrl });
+  worker = await startWorker(
+    {
+      databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
+      duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
+      relayPollMs: 500, concurrency: 4, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: WORKER_HANDLERS,
+    },
+    pino({ level: "silent" }),
+  );
+});
+afterAll(async () => {
+  await worker?.stop();
+  const nc = await connectNats({ servers: TEST_NATS_URL, name: "worker-test-cleanup" });
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined);
+  await nc.close();
+  await domain?.close();
+  await owner?.end();
+  await db?.drop();
+});
+
+describe("worker", () => {
+  it("relays events emitted by domain operations and projects them into the activity feed once", async () => {
+    const projectId = randomUUID();
+    const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: `worker-test-${randomUUID()}` };
+    await domain.run(ctx, async (op) => {
+      op.emit("project.created", { project_id: projectId, name: "Roadmap" });
+      op.emit("project.updated", { project_id: projectId, changed_fields: ["name"] });
+    });
+    await domain.run(ctx, async (op) => {
+      op.emit("item.created", { item_id: randomUUID(), project_id: projectId, title: "First" });
+      op.emit("workspace.updated", { workspace_id: workspaceId, changed_fields: ["name"] });
+    });
+
+    await waitUntil(async () => {
+      const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from activity_logs where project_id = $1", [projectId]);
+      return rows[0]?.n === 3;
+    }, "three activity rows");
+    await waitUntil(async () => {
+      const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+      return rows[0]?.n === 0;
+    }, "the outbox to drain");
+
+    const feed = await owner.query<{ verb: string; summary: string; workspace_id: string; correlation_id: string }>(
+      "select verb, summary, workspace_id, correlation_id from activity_logs where project_id = $1 order by occurred_at, verb",
+      [projectId],
+    );
+    expect(feed.rows.map((r) => r.verb).sort()).toEqual(["item.created", "project.created", "project.updated"]);
+    expect(feed.rows.every((r) => r.workspace_id === workspaceId && r.correlation_id === ctx.correlationId)).toBe(true);
+    expect(feed.rows.find((r) => r.verb === "project.created")?.summary).toBe('Project "Roadmap" created');
+    const runs = await owner.query<{ status: string; n: number }>(
+      "select status, count(*)::int as n from job_runs where handler = 'activity-feed' group by status",
+    );
+    expect(runs.rows).toEqual([{ status: "succeeded", n: 3 }]);
+  });
+
+  it("answers its health endpoint", async () => {
+    const res = await fetch(`http://127.0.0.1:${worker.port}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, checks: { postgres: true, nats: true } });
+  });
+});
