@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { AccessTokenService } from "@spine/auth";
+import { createRealtimeClient, type RealtimeError } from "@spine/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+let h: GatewayHarness;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwauth");
+  gateway = await h.gateway({ refreshLeadMs: 1_500 });
+});
+afterAll(() => h.close());
+
+async function refused(token: string | null): Promise<unknown> {
+  const s = new TestSocket(gateway.url, token);
+  await waitUntil(() => s.connectError !== null || s.socket.connected, "handshake outcome");
+  expect(s.socket.connected).toBe(false);
+  s.close();
+  return s.connectError?.data;
+}
+
+describe("handshake authentication", () => {
+  it("refuses missing, forged, expired and revoked tokens", async () => {
+    const user = await h.seed.user("mallory");
+    expect(await refused(null)).toEqual({ code: "UNAUTHENTICATED", reason: "missing_token" });
+    expect(await refused("not-a-jwt")).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
+    const otherKey = new AccessTokenService({ secret: "some-other-secret-that-is-long-enough" });
+    const forged = (await otherKey.sign({ userId: user.id, tokenVersion: 0, sessionId: randomUUID() })).token;
+    expect(await refused(forged)).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
+    expect(await refused(await h.token(user.id, { ttlSeconds: -5 }))).toEqual({ code: "UNAUTHENTICATED", reason: "expired" });
+    expect(await refused(await h.token(randomUUID()))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    const stale = await h.token(user.id);
+    await h.seed.bumpTokenVersion(user.id);
+    expect(await refused(stale)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(gateway.metrics().auth_rejected).toBeGreaterThanOrEqual(6);
+  });
+
+  it("authenticates every reconnect again", async () => {
+    const user = await h.seed.user("again");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    let token = await h.token(user.id);
+    const errors: RealtimeError[] = [];
+    const client = createRealtimeClient({ url: gateway.url, getToken: () => token, reconnectDelayMs: 50 });
+    client.onError((e) => errors.push(e));
+    await client.subscribe(ws);
+    client.disconnect();
+    await h.seed.bumpTokenVersion(user.id);
+    client.connect();
+    await waitUntil(() => errors.some((e) => e.code === "UNAUTHENTICATED"), "the reconnect refused");
+    expect(client.connected).toBe(false);
+    token = await h.token(user.id, { tokenVersion: 1 });
+    client.connect();
+    await waitUntil(() => client.connected, "reconnected with a current token");
+    client.close();
+  });
+});
+
+describe("token expiry", () => {
+  it("disconnects a socket whose token expires without refresh", async () => {
+    const user = await h.seed.user("expiring");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const s = await TestSocket.connected(gateway.url, await h.token(user.id, { ttlSeconds: 2 }));
+    await s.subscribe(ws);
+    await waitUntil(() => s.expiring.length === 1, "auth.expiring");
+    await waitUntil(() => s.disconnectReason !== null, "disconnect at expiry", 10_000);
+    expect(s.disconnectReason).toBe("io server disconnect");
+    expect(gateway.metrics().token_expiry_disconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps a socket that refreshes its token, and refuses a refresh for another user", async () => {
+    const user = await h.seed.user("refresher");
+    const other = await h.seed.user("other");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const first = await h.token(user.id, { ttlSeconds: 2 });
+    const s = await TestSocket.connected(gateway.url, first);
+    await s.subscribe(ws);
+    expect(await s.request("auth.refresh", { token: await h.token(other.id) })).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    expect(await s.request("auth.refresh", { token: "garbage" })).toMatchObject({ ok: false });
+    const ack = (await s.request("auth.refresh", { token: await h.token(user.id, { ttlSeconds: 60 }) })) as { ok: boolean };
+    expect(ack.ok).toBe(true);
+    const firstExpiry = (await h.tokens.verify(first)).expiresAt.getTime();
+    await waitUntil(() => Date.now() > firstExpiry + 1_000, "past the first token's expiry");
+    const marker = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "still here" });
+    await waitUntil(() => s.events.length === 1, "event after the old expiry");
+    expect(s.idsOf()).toEqual([marker.envelope.event_id]);
+    expect(s.disconnectReason).toBeNull();
+    s.close();
+  });
+
+  it("the realtime client refreshes by itself when warned", async () => {
+    const user = await h.seed.user("auto");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    let calls = 0;
+    const client = createRealtimeClient({
+      url: gateway.url,
+      getToken: () => h.token(user.id, { ttlSeconds: calls++ === 0 ? 2 : 60 }),
+    });
+    const names: string[] = [];
+    client.on("project.created", (env) => names.push(env.payload.name));
+    await client.subscribe(ws);
+    await waitUntil(() => calls >= 2, "refresh asked for a new token");
+    const deadline = Date.now() + 3_000;
+    await waitUntil(() => Date.now() > deadline, "past the first token's expiry");
+    await h.publish(ws, "project.created", { project_id: randomUUID(), name: "after refresh" });
+    await waitUntil(() => names.length === 1, "event");
+    expect(calls).toBe(2);
+    client.close();
+  });
+});
