@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { connectNats, ensureEventsStream, publishEnvelope } from "@spine/bus";
+import { createEnvelope } from "@spine/contracts";
+import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const names = natsTestNames("cli");
+let db: TestDatabase;
+let owner: pg.Pool;
+let nc: NatsConnection;
+let workspaceId: string;
+
+/** Run `spine <args>` as one node process with the given environment (and nothing else). */
+function spine(args: string[], env: Record<string, string>) {
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: appRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const out: string[] = [];
+  let buffer = "";
+  proc.stdout.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    out.push(...lines);
+  });
+  let err = "";
+  proc.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  return { proc, out, stderr: () => err, exited };
+}
+
+async function waitUntil(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("cli");
+  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  const userId = randomUUID();
+  workspaceId = randomUUID();
+  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'C')", [userId, `${userId}@t.local`]);
+  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'C', $2, $3)", [workspaceId, `c-${workspaceId}`, userId]);
+  nc = await connectNats({ servers: TEST_NATS_URL, name: "cli-test" });
+  await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
+});
+afterAll(async () => {
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined);
+  await nc?.close();
+  await owner?.end();
+  await db?.drop();
+});
+
+describe("pnpm spine", () => {
+  it("events tail prints envelopes live from a subject pattern", async () => {
+    const tail = spine(["events", "tail", `${names.prefix}.*.project.>`], { NATS_URL: TEST_NATS_URL, SPINE_SUBJECT_PREFIX: names.prefix });
+    const js = jetstream(nc);
+    const project = createEnvelope({
+      type: "project.created", payload: { project_id: randomUUID(), name: "Tail" }, workspaceId, actorId: null, correlationId: "cli-tail",
+    });
+    const item = createEnvelope({
+      type: "item.created", payload: { item_id: randomUUID(), project_id: randomUUID(), title: "x" }, workspaceId, actorId: null,
+      correlationId: "cli-tail",
+    });
+    // The subscription starts asynchronously: publish until the tail has printed one.
+    await waitUntil(async () => {
+      await publishEnvelope(js, item, { prefix: names.prefix });
+      await publishEnvelope(js, project, { prefix: names.prefix });
+      return tail.out.length > 0;
+    }, "the tail to print");
+    tail.proc.kill("SIGTERM");
+    expect(await tail.exited).toBe(0);
+    const printed = tail.out.map((l) => JSON.parse(l) as { subject: string; envelope: { event_id: string } });
+    expect(printed[0]).toMatchObject({ subject: `${names.prefix}.${workspaceId}.project.created`, envelope: { event_id: project.event_id } });
+    expect(printed.every((p) => p.envelope.event_id === project.event_id)).toBe(true);
+  });
+
+  it("dlq list and dlq replay re-run a dead-lettered activity-feed job once", async () => {
+    const envelope = createEnvelope({
+      type: "project.created", payload: { project_id: randomUUID(), name: "Replayed" }, workspaceId, actorId: null, correlationId: "cli-dlq",
+    });
+    const id = randomUUID();
+    await owner.query(
+      `insert into dead_letter_jobs (id, workspace_id, handler, event_id, event_type, subject, envelope, error, attempts)
+       values ($1, $2, 'activity-feed', $3, 'project.created', $4, $5, 'boom', 5)`,
+      [id, workspaceId, envelope.event_id, `evt.${workspaceId}.project.created`, JSON.stringify(envelope)],
+    );
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+
+    const list = spine(["dlq", "list", "--handler", "activity-feed"], env);
+    expect(await list.exited, list.stderr()).toBe(0);
+    expect(list.out.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([id]);
+
+    const first = spine(["dlq", "replay", id], env);
+    expect(await first.exited, first.stderr()).toBe(0);
+    expect(JSON.parse(first.out[0] ?? "{}")).toEqual({ id, outcome: "applied" });
+    const again = spine(["dlq", "replay", id], env);
+    expect(await again.exited, again.stderr()).toBe(0);
+    expect(JSON.parse(again.out[0] ?? "{}")).toEqual({ id, outcome: "duplicate" });
+
+    const feed = await owner.query("select 1 from activity_logs where (data->>'event_id')::uuid = $1", [envelope.event_id]);
+    expect(feed.rowCount).toBe(1);
+    const dead = await owner.query<{ status: string; replay_attempts: number }>("select status, replay_attempts from dead_letter_jobs where id = $1", [id]);
+    expect(dead.rows[0]).toEqual({ status: "replayed", replay_attempts: 1 });
+  });
+
+  it("refuses a usage error with exit code 2", async () => {
+    const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toContain("--since");
+  });
+});
