@@ -1,0 +1,65 @@
+import type { AnyEnvelope, EnvelopeOf, TCursor } from "@spine/contracts";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { createRealtimeClient } from "./realtime-client.ts";
+import { isAfter } from "./realtime-cursor.ts";
+import type { EventMeta, RealtimeClient, ResyncRequired, SubscriptionEnded } from "./realtime-types.ts";
+
+// Behaviour against a live gateway is tested in apps/gateway (real Postgres and NATS); here: the types and pure parts.
+describe("realtime client types", () => {
+  const client: RealtimeClient = createRealtimeClient({ url: "http://127.0.0.1:9", getToken: () => "t", autoConnect: false });
+
+  it("infers the payload of on(type) from the contracts registry", () => {
+    client.on("project.created", (envelope, meta) => {
+      expectTypeOf(envelope).toEqualTypeOf<EnvelopeOf<"project.created">>();
+      expectTypeOf(envelope.event_type).toEqualTypeOf<"project.created">();
+      expectTypeOf(envelope.payload).toEqualTypeOf<{ project_id: string; name: string }>();
+      expectTypeOf(envelope.correlation_id).toEqualTypeOf<string>();
+      expectTypeOf(meta).toEqualTypeOf<EventMeta>();
+    });
+    client.on("item.updated", (envelope) => {
+      expectTypeOf(envelope.payload.project_id).toEqualTypeOf<string | null>();
+      expectTypeOf(envelope.payload.changed_fields).toEqualTypeOf<string[]>();
+    });
+    client.on("membership.removed", (envelope) => {
+      expectTypeOf(envelope.payload).toHaveProperty("user_id").toEqualTypeOf<string>();
+    });
+    client.onAny((envelope) => {
+      expectTypeOf(envelope).toEqualTypeOf<AnyEnvelope>();
+      if (envelope.event_type === "document.ingested") expectTypeOf(envelope.payload.chunk_count).toEqualTypeOf<number>();
+    });
+  });
+
+  it("rejects unknown event types and mismatched handlers at compile time", () => {
+    // @ts-expect-error not a registered event type
+    client.on("project.exploded", () => undefined);
+    // @ts-expect-error the payload of project.created has no item_id
+    client.on("project.created", (envelope: EnvelopeOf<"item.created">) => envelope.payload.item_id);
+    expect(true).toBe(true);
+  });
+
+  it("types the lifecycle callbacks", () => {
+    expectTypeOf(client.subscribe).returns.resolves.toEqualTypeOf<{ cursor: TCursor }>();
+    expectTypeOf(client.onResyncRequired).parameter(0).parameter(0).toEqualTypeOf<ResyncRequired>();
+    expectTypeOf<ResyncRequired["reason"]>().toEqualTypeOf<"history_exhausted" | "cursor_unknown">();
+    expectTypeOf(client.onSubscriptionEnded).parameter(0).parameter(0).toEqualTypeOf<SubscriptionEnded>();
+    expectTypeOf(client.cursor).returns.toEqualTypeOf<TCursor | null>();
+  });
+
+  it("keeps subscriptions while disconnected and refuses after close", async () => {
+    const pending = client.subscribe("0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f6");
+    expect(client.connected).toBe(false);
+    client.close();
+    await expect(pending).rejects.toMatchObject({ code: "CLOSED" });
+    await expect(client.subscribe("0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f6")).rejects.toMatchObject({ code: "CLOSED" });
+  });
+});
+
+describe("cursor order", () => {
+  it("compares stream sequences past 2^53 exactly", () => {
+    expect(isAfter("9007199254740993", "9007199254740992")).toBe(true);
+    expect(isAfter("10", "9")).toBe(true);
+    expect(isAfter("9", "10")).toBe(false);
+    expect(isAfter("5", "5")).toBe(false);
+    expect(isAfter("1", null)).toBe(true);
+  });
+});
