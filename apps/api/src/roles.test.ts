@@ -70,7 +70,7 @@ describe("owners and roles", () => {
     const role = await owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: "auditor", name: "Auditor", permissions: ["audit.read", "projects.read"] });
     const auditor = await h.signUp("auditor");
     await owner.client.member.add.mutate({ workspaceId: f.workspaceId, email: auditor.email, roleKey: role.key });
-    await expect(auditor.client.audit.list.query({ workspaceId: f.workspaceId })).resolves.toMatchObject({ items: expect.any(Array) });
+    expect((await auditor.client.audit.list.query({ workspaceId: f.workspaceId })).items.length).toBeGreaterThan(0);
     await expect(auditor.client.project.list.query({ workspaceId: f.workspaceId })).resolves.toBeTruthy();
     await expect(auditor.client.item.list.query({ workspaceId: f.workspaceId })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
     await expect(owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: "deleter", name: "D", permissions: ["workspace.delete"] }))

@@ -44,7 +44,7 @@ export async function startHarness(label: string, options: Partial<ApiServerOpti
   const api = await createApiServer({
     databaseUrl: db.ownerUrl,
     tokenSecret: TEST_TOKEN_SECRET,
-    logger: pino({ level: process.env.API_TEST_LOG ?? "silent" }),
+    logger: pino({ level: "silent" }),
     ...options,
   });
   const sql = new pg.Client({ connectionString: db.systemUrl });
