@@ -1,0 +1,3 @@
+export * from "./verify-signature.ts";
+export * from "./read-body.ts";
+export * from "./webhook-ingress.ts";

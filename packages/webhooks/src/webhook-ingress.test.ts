@@ -1,0 +1,105 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectIntegration, createWorkspace, Domain, signUp } from "@spine/domain";
+import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { signWebhook } from "./verify-signature.ts";
+import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
+
+let db: TestDatabase;
+let domain: Domain;
+let server: Server;
+let base: string;
+let owner: pg.Client;
+const secret = `whsec_${randomBytes(24).toString("base64")}`;
+const ws: { a: string; b: string; integrationA: string; integrationB: string } = { a: "", b: "", integrationA: "", integrationB: "" };
+
+async function setupWorkspace(email: string): Promise<{ workspaceId: string; integrationId: string }> {
+  const correlationId = randomUUID();
+  const user = await domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
+    signUp(op, { email, password: "correct horse battery staple", displayName: email }),
+  );
+  return domain.run({ workspaceId: null, actorId: user.id, actorType: "user", correlationId }, async (op) => {
+    const { workspace } = await createWorkspace(op, { name: email });
+    const integration = await connectIntegration(op, { provider: "github", name: "repo", credentials: { token: "t" }, webhookSecret: secret });
+    return { workspaceId: workspace.id, integrationId: integration.id };
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("webhooks");
+  domain = await Domain.create({ clientUrl: db.appUrl });
+  const a = await setupWorkspace("a@webhooks.test");
+  const b = await setupWorkspace("b@webhooks.test");
+  Object.assign(ws, { a: a.workspaceId, b: b.workspaceId, integrationA: a.integrationId, integrationB: b.integrationId });
+  const handle = createWebhookIngress({ domain, maxBodyBytes: 1024 });
+  server = createServer((req, res) => {
+    const m = WEBHOOK_ROUTE.exec(req.url ?? "");
+    if (!m) return void res.writeHead(404).end();
+    void handle(req, res, m[1]!, m[2]!);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  owner = new pg.Client({ connectionString: db.ownerUrl });
+  await owner.connect();
+});
+afterAll(async () => {
+  await owner?.end();
+  await new Promise((r) => server?.close(r));
+  await domain?.close();
+  await db?.drop();
+});
+
+async function counts() {
+  const { rows } = await owner.query<{ events: string; outbox: string }>(
+    "select (select count(*) from integration_events) as events, (select count(*) from outbox where event_type = 'webhook.received') as outbox",
+  );
+  return { events: Number(rows[0]!.events), outbox: Number(rows[0]!.outbox) };
+}
+
+function post(path: string, body: string, headers: Record<string, string>) {
+  return fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+}
+
+describe("webhook ingress", () => {
+  it("stores a verified webhook once and announces it once; a repeat answers 2xx and does nothing", async () => {
+    const body = JSON.stringify({ type: "push", ref: "main" });
+    const headers = signWebhook(secret, "evt_1", new Date(), body);
+    const first = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, headers);
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ status: "accepted" });
+    const again = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, headers);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect(await counts()).toEqual({ events: 1, outbox: 1 });
+    const { rows } = await owner.query("select envelope from outbox where event_type = 'webhook.received'");
+    expect(rows[0].envelope).toMatchObject({ workspace_id: ws.a, payload: { source: "github", source_event_id: "evt_1", event_type: "push" } });
+  });
+
+  it("refuses bad signatures, stale timestamps, oversize bodies and foreign integrations, changing nothing", async () => {
+    const before = await counts();
+    const body = JSON.stringify({ type: "push" });
+    const forged = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, signWebhook(`whsec_${randomBytes(24).toString("base64")}`, "evt_2", new Date(), body));
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: { code: "UNAUTHENTICATED", reason: "bad_signature" } });
+    const stale = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, signWebhook(secret, "evt_3", new Date(Date.now() - 10 * 60_000), body));
+    expect(stale.status).toBe(401);
+    const big = "x".repeat(2048);
+    const large = await post(`/webhooks/${ws.a}/${ws.integrationA}`, big, signWebhook(secret, "evt_4", new Date(), big));
+    expect(large.status).toBe(413);
+    // B's integration addressed under A's workspace: invisible, so not found.
+    const foreign = await post(`/webhooks/${ws.a}/${ws.integrationB}`, body, signWebhook(secret, "evt_5", new Date(), body));
+    expect(foreign.status).toBe(404);
+    const junk = await post(`/webhooks/${"-".repeat(36)}/${ws.integrationA}`, body, signWebhook(secret, "evt_6", new Date(), body));
+    expect(junk.status).toBe(404);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("dedupes per workspace: the same webhook id in another workspace is a different event", async () => {
+    const body = JSON.stringify({ type: "push" });
+    const res = await post(`/webhooks/${ws.b}/${ws.integrationB}`, body, signWebhook(secret, "evt_1", new Date(), body));
+    expect(res.status).toBe(202);
+  });
+});

@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
+import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
+import { verifySignature, WebhookRejectedError } from "./verify-signature.ts";
+
+export interface WebhookLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface WebhookIngressOptions {
+  domain: Domain;
+  /** Bodies above this are refused before anything is hashed. Default 256 KiB. */
+  maxBodyBytes?: number;
+  logger?: WebhookLogger;
+}
+
+/** `/webhooks/<workspace_id>/<integration_id>`: the workspace scopes the lookup, so no RLS bypass is needed. */
+export const WEBHOOK_ROUTE = /^\/webhooks\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/?$/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 404, BAD_REQUEST: 400, CONFLICT: 409 };
+
+function send(res: ServerResponse, status: number, body: Record<string, unknown>, correlationId: string): void {
+  res.writeHead(status, { "content-type": "application/json", "x-correlation-id": correlationId });
+  res.end(JSON.stringify(body));
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Inbound webhooks: cap the body, verify the Standard Webhooks signature against the integration's
+ * secret(s), store the event once per (workspace, source, source_event_id) and announce it with
+ * `webhook.received` in the same transaction. A repeat answers 2xx and does nothing twice.
+ */
+export function createWebhookIngress(options: WebhookIngressOptions) {
+  const limit = options.maxBodyBytes ?? 256 * 1024;
+  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, workspaceId: string, integrationId: string): Promise<void> {
+    const correlationId = header(req, "x-correlation-id")?.slice(0, 200) || `webhook-${randomUUID()}`;
+    if (req.method !== "POST") return send(res, 405, { error: { code: "BAD_REQUEST", message: "use POST" } }, correlationId);
+    if (!UUID.test(workspaceId) || !UUID.test(integrationId)) {
+      return send(res, 404, { error: { code: "NOT_FOUND", message: "integration not found" } }, correlationId);
+    }
+    try {
+      const body = await readBodyCapped(req, limit);
+      const result = await options.domain.run(
+        { workspaceId, actorId: null, actorType: "integration", correlationId },
+        async (op) => {
+          const integration = await findIntegration(op, integrationId);
+          const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
+          const verified = verifySignature(secrets, body, {
+            "webhook-id": header(req, "webhook-id"),
+            "webhook-timestamp": header(req, "webhook-timestamp"),
+            "webhook-signature": header(req, "webhook-signature"),
+          });
+          const eventType = typeof verified.payload.type === "string" ? verified.payload.type.slice(0, 200) : "unknown";
+          return recordIntegrationEvent(op, {
+            integrationId: integration.id,
+            source: integration.provider,
+            sourceEventId: verified.id.slice(0, 255),
+            eventType,
+            payload: verified.payload,
+          });
+        },
+      );
+      options.logger?.info({ correlation_id: correlationId, integration_id: integrationId, duplicate: !result.created }, "webhook stored");
+      return send(res, result.created ? 202 : 200, { status: result.created ? "accepted" : "duplicate", integration_event_id: result.integrationEventId }, correlationId);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        return send(res, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: `body exceeds ${err.limitBytes} bytes` } }, correlationId);
+      }
+      if (err instanceof WebhookRejectedError) {
+        options.logger?.warn({ correlation_id: correlationId, integration_id: integrationId, reason: err.reason }, "webhook rejected");
+        return send(res, 401, { error: { code: "UNAUTHENTICATED", message: "signature verification failed", reason: err.reason } }, correlationId);
+      }
+      if (err instanceof AppError && STATUS[err.code]) {
+        return send(res, STATUS[err.code] ?? 400, { error: { code: err.code === "FORBIDDEN" ? "NOT_FOUND" : err.code, message: err.code === "FORBIDDEN" ? "integration not found" : err.message } }, correlationId);
+      }
+      options.logger?.error({ correlation_id: correlationId, err }, "webhook failed");
+      return send(res, 500, { error: { code: "INTERNAL", message: "internal error" } }, correlationId);
+    }
+  };
+}
