@@ -9,7 +9,7 @@ export { chatModelName } from "./models/chat-model-name.ts";
 export { ingestDocument, type IngestDocumentOptions, type IngestionResult } from "./ingestion/ingest-document.ts";
 export {
   createIngestionHandler, INGESTION_EVENT_TYPES,
-  type IngestionEventType, type IngestionHandler, type IngestionHandlerOptions, type IngestionOutcome,
+  type IngestionEnvelope, type IngestionEventType, type IngestionHandler, type IngestionHandlerOptions, type IngestionOutcome,
 } from "./ingestion/create-ingestion-handler.ts";
 export { searchChunks } from "./search/search-chunks.ts";
 export { createSearchDocumentsTool, type SearchDocumentsToolOptions } from "./agent/search-documents-tool.ts";

@@ -1,7 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { findAgentRun, listToolCalls, type Domain, type OperationContext } from "@spine/domain";
+import { AgentRun, findAgentRun, listToolCalls, type Domain, type OperationContext } from "@spine/domain";
 import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
 import { ingestDocument } from "../ingestion/ingest-document.ts";
 import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
@@ -97,6 +97,27 @@ describe("runAgent with the offline deterministic model", () => {
     const events = await outboxOf(t.domain, ws.ctx, AGENT_EVENTS);
     expect(events.map((e) => e.eventType)).toEqual(["agent.run.started", "agent.tool.called", "agent.run.failed"]);
     expect(events[2]!.envelope.payload).toEqual({ run_id: run.id, thread_id: threadId, error: run.error });
+  });
+
+  it("commits each step as it happens: mid-run, other transactions already see the run running and its events", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-mid-run");
+    const threadId = await seedThread(t.domain, ws.ctx);
+    const seen: { status: string; callStatus: string | undefined; events: string[] }[] = [];
+    const observing = tool(
+      async (): Promise<string> => {
+        const runs = await t.domain.run(ws.ctx, (op) => op.em.find(AgentRun, { threadId }));
+        const calls = await t.domain.run(ws.ctx, (op) => listToolCalls(op, runs[0]!.id));
+        const events = await outboxOf(t.domain, ws.ctx, AGENT_EVENTS);
+        seen.push({ status: runs[0]!.status, callStatus: calls[0]?.status, events: events.map((e) => e.eventType) });
+        return JSON.stringify({ query: "x", results: [] });
+      },
+      { name: "search_documents", description: "observes", schema: z.object({ query: z.string() }) },
+    );
+
+    const result = await runAgent(t.domain, ws.ctx, { threadId, input: "x", model: new OfflineDeterministicChatModel(), tools: [observing] });
+
+    expect(result.status).toBe("completed");
+    expect(seen).toEqual([{ status: "running", callStatus: "running", events: ["agent.run.started", "agent.tool.called"] }]);
   });
 
   it("fails the run when the model calls a tool it was not given", async () => {

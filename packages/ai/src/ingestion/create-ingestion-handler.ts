@@ -7,6 +7,9 @@ import { ingestDocument, type IngestionResult } from "./ingest-document.ts";
 export const INGESTION_EVENT_TYPES = ["document.created", "document.updated"] as const;
 export type IngestionEventType = (typeof INGESTION_EVENT_TYPES)[number];
 
+/** An envelope of one of the ingestion event types, narrowable by `event_type`. */
+export type IngestionEnvelope = EnvelopeOf<"document.created"> | EnvelopeOf<"document.updated">;
+
 export type IngestionOutcome = IngestionResult | { status: "skipped"; reason: string };
 
 export interface IngestionHandlerOptions {
@@ -20,10 +23,10 @@ export interface IngestionHandlerOptions {
 export interface IngestionHandler {
   readonly name: string;
   readonly eventTypes: readonly IngestionEventType[];
-  handle(envelope: EnvelopeOf<IngestionEventType>): Promise<IngestionOutcome>;
+  handle(envelope: IngestionEnvelope): Promise<IngestionOutcome>;
 }
 
-function contextOf(envelope: EnvelopeOf<IngestionEventType>, workspaceId: string): OperationContext {
+function contextOf(envelope: IngestionEnvelope, workspaceId: string): OperationContext {
   return { workspaceId, actorId: null, actorType: "system", correlationId: envelope.correlation_id };
 }
 
@@ -40,12 +43,11 @@ export function createIngestionHandler(options: IngestionHandlerOptions): Ingest
     async handle(envelope) {
       const workspaceId = envelope.workspace_id;
       if (!workspaceId) return { status: "skipped", reason: "event has no workspace" };
-      const payload = envelope.payload;
-      if ("changed_fields" in payload && !payload.changed_fields.includes("content")) {
+      if (envelope.event_type === "document.updated" && !envelope.payload.changed_fields.includes("content")) {
         return { status: "skipped", reason: "content unchanged" };
       }
       try {
-        return await ingestDocument(options.domain, contextOf(envelope, workspaceId), payload.document_id, ingestOptions);
+        return await ingestDocument(options.domain, contextOf(envelope, workspaceId), envelope.payload.document_id, ingestOptions);
       } catch (err) {
         // A document deleted before its ingestion ran has nothing to ingest.
         if (AppError.isAppError(err) && err.code === "NOT_FOUND") return { status: "skipped", reason: "document not found or deleted" };
