@@ -74,8 +74,8 @@ describe("webhook ingress", () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     expect(await counts()).toEqual({ events: 1, outbox: 1 });
-    const { rows } = await owner.query("select envelope from outbox where event_type = 'webhook.received'");
-    expect(rows[0].envelope).toMatchObject({ workspace_id: ws.a, payload: { source: "github", source_event_id: "evt_1", event_type: "push" } });
+    const { rows } = await owner.query<{ envelope: unknown }>("select envelope from outbox where event_type = 'webhook.received'");
+    expect(rows[0]!.envelope).toMatchObject({ workspace_id: ws.a, payload: { source: "github", source_event_id: "evt_1", event_type: "push" } });
   });
 
   it("refuses bad signatures, stale timestamps, oversize bodies and foreign integrations, changing nothing", async () => {
