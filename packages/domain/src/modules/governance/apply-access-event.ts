@@ -15,7 +15,8 @@ function snapshotOf(row: DemoAccessState): AccessSnapshot {
 /**
  * Fold one access lifecycle event into the workspace's `demo_access_states` row (audited as a
  * privileged write). The row is locked first, so concurrent deliveries apply one after the other.
- * Returns whether the event changed anything; a duplicate or an older event is a no-op.
+ * Returns whether the event changed anything; a duplicate or an older event is a no-op. Two first
+ * deliveries racing to create the row end in one CONFLICT, which the consumer retries.
  */
 export async function applyAccessEvent(op: Operation, env: AccessEnvelope): Promise<{ applied: boolean; state: AccessSnapshot }> {
   if (env.workspace_id !== op.workspaceId) throw AppError.forbidden("access event of another workspace");
