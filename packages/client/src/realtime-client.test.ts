@@ -38,11 +38,11 @@ describe("realtime client types", () => {
   });
 
   it("types the lifecycle callbacks", () => {
-    expectTypeOf(client.subscribe).returns.resolves.toEqualTypeOf<{ cursor: TCursor }>();
-    expectTypeOf(client.onResyncRequired).parameter(0).parameter(0).toEqualTypeOf<ResyncRequired>();
+    expectTypeOf<RealtimeClient["subscribe"]>().returns.resolves.toEqualTypeOf<{ cursor: TCursor }>();
+    expectTypeOf<RealtimeClient["onResyncRequired"]>().parameter(0).parameter(0).toEqualTypeOf<ResyncRequired>();
     expectTypeOf<ResyncRequired["reason"]>().toEqualTypeOf<"history_exhausted" | "cursor_unknown">();
-    expectTypeOf(client.onSubscriptionEnded).parameter(0).parameter(0).toEqualTypeOf<SubscriptionEnded>();
-    expectTypeOf(client.cursor).returns.toEqualTypeOf<TCursor | null>();
+    expectTypeOf<RealtimeClient["onSubscriptionEnded"]>().parameter(0).parameter(0).toEqualTypeOf<SubscriptionEnded>();
+    expectTypeOf<RealtimeClient["cursor"]>().returns.toEqualTypeOf<TCursor | null>();
   });
 
   it("keeps subscriptions while disconnected and refuses after close", async () => {

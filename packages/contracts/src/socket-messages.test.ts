@@ -1,9 +1,10 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { createEnvelope } from "./parse-envelope.ts";
+import type {
+  ZSubscribeAckSchema} from "./socket-messages.ts";
 import {
   CLIENT_SOCKET_MESSAGES,
   SERVER_SOCKET_MESSAGES,
-  ZSubscribeAckSchema,
   ZSubscribeMessageSchema,
   parseSocketMessage,
   type ClientMessage,
