@@ -1,0 +1,53 @@
+import { createSpineClient } from "@spine/client";
+import { rawWrites } from "../baseline/raw-write.ts";
+import { createBenchEnv } from "../lib/bench-env.ts";
+import { emit, emitMemory } from "../lib/report.ts";
+import { newTokenSecret, startApp } from "../lib/spine-apps.ts";
+import { nowMs, ratio, summarize } from "../lib/stats.ts";
+
+/**
+ * Write path: `project.create` over HTTP (auth, membership check, tenant scope, domain row + audit
+ * row + outbox row in one transaction) against raw node-postgres transactions doing the same inserts.
+ */
+export async function benchWritePath(options: { total: number; concurrencies: number[] }): Promise<void> {
+  const env = await createBenchEnv(1);
+  const api = await startApp("api", { databaseUrl: env.db.ownerUrl, natsUrl: env.natsUrl, tokenSecret: newTokenSecret(), stream: "unused", prefix: "unused" });
+  try {
+    const anon = createSpineClient({ url: `${api.url}/trpc` });
+    const session = await anon.auth.signUp.mutate({ email: `writer-${env.runId}@bench.dev`, password: "bench-password-123", displayName: "Writer" });
+    const client = createSpineClient({ url: `${api.url}/trpc`, token: session.accessToken });
+    const { workspace } = await client.workspace.create.mutate({ name: "bench" });
+
+    for (const concurrency of options.concurrencies) {
+      const spineLatencies: number[] = [];
+      let issued = 0;
+      const warmup = Math.min(200, options.total / 5);
+      const worker = async (count: { left: number }, record: boolean) => {
+        while (count.left-- > 0) {
+          const t0 = nowMs();
+          await client.project.create.mutate({ workspaceId: workspace.id, name: `p${issued++}` });
+          if (record) spineLatencies.push(nowMs() - t0);
+        }
+      };
+      const warm = { left: warmup };
+      await Promise.all(Array.from({ length: concurrency }, () => worker(warm, false)));
+      const counter = { left: options.total };
+      const start = nowMs();
+      await Promise.all(Array.from({ length: concurrency }, () => worker(counter, true)));
+      const spinePerSecond = Math.round(options.total / ((nowMs() - start) / 1000));
+      const spine = summarize(spineLatencies);
+
+      await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, warmup);
+      const raw = await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, options.total);
+
+      const variant = `c=${concurrency} n=${options.total}`;
+      emit({ bench: "write", variant, metric: "throughput", spine: spinePerSecond, baseline: raw.perSecond, ratio: ratio(spinePerSecond, raw.perSecond), unit: "writes/s" });
+      emit({ bench: "write", variant, metric: "latency p50", spine: spine.p50, baseline: raw.latency.p50, ratio: ratio(spine.p50, raw.latency.p50), unit: "ms" });
+      emit({ bench: "write", variant, metric: "latency p99", spine: spine.p99, baseline: raw.latency.p99, ratio: ratio(spine.p99, raw.latency.p99), unit: "ms" });
+    }
+    emitMemory("write", { bench: "self", api: api.child.pid ?? "self" });
+  } finally {
+    await api.stop();
+    await env.close();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * `pnpm bench [write|relay|e2e|fanout|consumer|all] [--quick]` — Spine against its raw parts, side by
+ * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
+ */
+import { benchWritePath } from "./bench/write-path.ts";
+import { machine } from "./lib/report.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const which = args.find((a) => !a.startsWith("--")) ?? "all";
+
+const benches: Record<string, () => Promise<void>> = {
+  write: () => benchWritePath({ total: quick ? 300 : 3000, concurrencies: [1, 8] }),
+};
+
+process.stdout.write(`BENCH ${JSON.stringify({ machine: machine() })}\n`);
+const selected = which === "all" ? Object.keys(benches) : [which];
+for (const name of selected) {
+  const run = benches[name];
+  if (!run) {
+    process.stderr.write(`unknown benchmark "${name}"; choose one of: ${Object.keys(benches).join(", ")}, all\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`\n== ${name} ==\n`);
+  await run();
+}
+process.exit(0);

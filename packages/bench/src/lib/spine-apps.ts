@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
+import { startChild, stopChild, waitHttp } from "./child.ts";
+import { freePort } from "./ports.ts";
+
+const appEntry = (app: string) => fileURLToPath(new URL(`../../../../apps/${app}/src/main.ts`, import.meta.url));
+
+export interface RunningApp {
+  name: string;
+  url: string;
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface AppEnv {
+  databaseUrl: string;
+  natsUrl: string;
+  tokenSecret: string;
+  stream: string;
+  prefix: string;
+}
+
+export function newTokenSecret(): string {
+  return randomBytes(32).toString("hex");
+}
+
+/** Start one of Spine's apps as a real process with the bench's database, stream and prefix. */
+export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, extra: Record<string, string> = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const portVar = { api: "API_PORT", gateway: "GATEWAY_PORT", worker: "WORKER_PORT" }[app];
+  const { child } = await startChild(
+    appEntry(app),
+    [],
+    {
+      DATABASE_URL: env.databaseUrl,
+      NATS_URL: env.natsUrl,
+      SPINE_TOKEN_SECRET: env.tokenSecret,
+      SPINE_EVENTS_STREAM: env.stream,
+      SPINE_SUBJECT_PREFIX: env.prefix,
+      LOG_LEVEL: "warn",
+      [portVar]: String(port),
+      ...extra,
+    },
+    false,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(`${url}/readyz`, 60_000);
+  return { name: app, url, port, child, stop: () => stopChild(child) };
+}
