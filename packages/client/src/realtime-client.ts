@@ -93,6 +93,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     const ack = ZSubscribeAckSchema.safeParse(raw);
     if (!ack.success) return settle(sub, new RealtimeError("INTERNAL", "malformed subscribe answer"));
     if (!ack.data.ok) {
+      // A newer subscribe for this workspace replaced this one; its answer settles the waiters.
+      if (ack.data.error.code === "CONFLICT") return;
       wanted.delete(workspaceId);
       return settle(sub, new RealtimeError(ack.data.error.code, ack.data.error.message));
     }
