@@ -16,4 +16,5 @@ export { createSearchDocumentsTool, type SearchDocumentsToolOptions } from "./ag
 export { SEARCH_DOCUMENTS_TOOL_NAME, ZSearchDocumentsOutputSchema, type TSearchDocumentsOutput } from "./agent/search-documents-output.ts";
 export { runAgent, type RunAgentInput, type AgentRunResult } from "./agent/run-agent.ts";
 export { AgentRunError } from "./agent/agent-run-error.ts";
+export { failAbandonedAgentRuns, type FailAbandonedAgentRunsOptions } from "./agent/fail-abandoned-agent-runs.ts";
 export { purgeExpiredAgentRuns, DEFAULT_AGENT_RUN_RETENTION, type AgentRunRetentionPolicy } from "@spine/domain";

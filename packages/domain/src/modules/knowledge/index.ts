@@ -5,6 +5,7 @@ export * from "./fail-agent-run.ts";
 export * from "./find-agent-run.ts";
 export * from "./find-similar-chunks.ts";
 export * from "./finish-tool-call.ts";
+export * from "./list-stale-agent-runs.ts";
 export * from "./load-document-for-ingestion.ts";
 export * from "./mark-document-ingestion-failed.ts";
 export * from "./purge-expired-agent-runs.ts";
