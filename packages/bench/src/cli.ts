@@ -2,6 +2,7 @@
  * `pnpm bench [write|relay|e2e|fanout|consumer|all] [--quick]` — Spine against its raw parts, side by
  * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
  */
+import { benchConsumer } from "./bench/consumer.ts";
 import { benchRelay } from "./bench/relay.ts";
 import { benchWritePath } from "./bench/write-path.ts";
 import { machine } from "./lib/report.ts";
@@ -13,6 +14,7 @@ const which = args.find((a) => !a.startsWith("--")) ?? "all";
 const benches: Record<string, () => Promise<void>> = {
   write: () => benchWritePath({ total: quick ? 300 : 3000, concurrencies: [1, 8] }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
+  consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
 };
 
 process.stdout.write(`BENCH ${JSON.stringify({ machine: machine() })}\n`);
