@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@spine/bus";
+import { createRealtimeClient, createSpineClient, type RealtimeClient, type SubscriptionEnded } from "@spine/client";
+import type { EnvelopeOf } from "@spine/contracts";
+import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppProcess } from "./test/app-process.ts";
+import { TEST_TOKEN_SECRET } from "./test/gateway-harness.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+// api, worker (outbox relay) and gateway as real processes over real Postgres and NATS.
+const names = natsTestNames("gwe2e");
+let db: TestDatabase;
+let apps: AppProcess[] = [];
+let apiUrl: string;
+let gatewayUrl: string;
+const clients: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase("gwe2e");
+  const [apiPort, workerPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const shared = {
+    DATABASE_URL: db.ownerUrl,
+    NATS_URL: TEST_NATS_URL,
+    SPINE_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    SPINE_EVENTS_STREAM: names.stream,
+    SPINE_SUBJECT_PREFIX: names.prefix,
+  };
+  const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
+  const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1" });
+  const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1" });
+  apps = [worker, api, gateway];
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`);
+  await api.waitForHttp(`${apiUrl}/readyz`);
+  await gateway.waitForHttp(`${gatewayUrl}/readyz`);
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await Promise.allSettled(apps.map((a) => a.stop()));
+  const nc = await connectNats({ servers: TEST_NATS_URL, name: "gateway-e2e-cleanup" });
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+  await nc.close();
+  await db?.drop();
+});
+
+async function signUp(name: string) {
+  const anonymous = createSpineClient({ url: `${apiUrl}/trpc` });
+  const email = `${name}-${randomUUID().slice(0, 8)}@example.test`;
+  const session = await anonymous.auth.signUp.mutate({ email, password: "correct horse battery", displayName: name });
+  const api = createSpineClient({ url: `${apiUrl}/trpc`, token: session.accessToken });
+  const realtime = createRealtimeClient({ url: gatewayUrl, getToken: () => session.accessToken, reconnectDelayMs: 50 });
+  clients.push(realtime);
+  return { email, session, api, realtime };
+}
+
+describe("end to end: tRPC mutation → outbox → relay → JetStream → gateway → socket", () => {
+  it("a project created through tRPC reaches a subscribed member with the request's correlation id", async () => {
+    const alice = await signUp("alice");
+    const { workspace } = await alice.api.workspace.create.mutate({ name: "E2E" });
+    const received: EnvelopeOf<"project.created">[] = [];
+    alice.realtime.on("project.created", (env) => received.push(env));
+    await alice.realtime.subscribe(workspace.id);
+
+    const correlationId = `e2e-${randomUUID()}`;
+    const project = await alice.api.project.create.mutate({ workspaceId: workspace.id, name: "Launch" }, { context: { correlationId } });
+    await waitUntil(() => received.length === 1, "project.created at the socket", 30_000);
+    expect(received[0]).toMatchObject({
+      event_type: "project.created",
+      workspace_id: workspace.id,
+      actor_id: alice.session.user.id,
+      correlation_id: correlationId,
+      payload: { project_id: project.id, name: "Launch" },
+      version: 1,
+    });
+  });
+
+  it("removing a member through tRPC cuts off that member only; a reconnect after 100 commits gets all of them in order", async () => {
+    const owner = await signUp("owner");
+    const bob = await signUp("bob");
+    const { workspace } = await owner.api.workspace.create.mutate({ name: "Team" });
+    const membership = await owner.api.member.add.mutate({ workspaceId: workspace.id, email: bob.email, roleKey: "member" });
+
+    const ownerSeen: string[] = [];
+    const bobSeen: string[] = [];
+    const bobEnded: SubscriptionEnded[] = [];
+    owner.realtime.on("project.created", (env) => ownerSeen.push(env.payload.name));
+    bob.realtime.on("project.created", (env) => bobSeen.push(env.payload.name));
+    bob.realtime.onSubscriptionEnded((e) => bobEnded.push(e));
+    await owner.realtime.subscribe(workspace.id);
+    await bob.realtime.subscribe(workspace.id);
+
+    await owner.api.project.create.mutate({ workspaceId: workspace.id, name: "shared" });
+    await waitUntil(() => ownerSeen.length === 1 && bobSeen.length === 1, "shared project at both");
+
+    await owner.api.member.remove.mutate({ workspaceId: workspace.id, membershipId: membership.membershipId });
+    await waitUntil(() => bobEnded.length === 1, "bob's subscription ended");
+    expect(bobEnded[0]).toEqual({ workspaceId: workspace.id, reason: "membership_removed" });
+
+    owner.realtime.disconnect();
+    const created: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const name = `after-${i}`;
+      await owner.api.project.create.mutate({ workspaceId: workspace.id, name });
+      created.push(name);
+    }
+    owner.realtime.connect();
+    await waitUntil(() => ownerSeen.length === 101, "the 100 projects after reconnect", 60_000);
+    expect(ownerSeen).toEqual(["shared", ...created]);
+    expect(bobSeen).toEqual(["shared"]);
+    await expect(bob.realtime.subscribe(workspace.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
