@@ -2,7 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import {
-  completeAgentRun, failAgentRun, queueAgentRun, startAgentRun,
+  AppError, completeAgentRun, failAgentRun, queueAgentRun, startAgentRun,
   type AgentRunRetentionPolicy, type Domain, type OperationContext,
 } from "@spine/domain";
 import { chatModelName } from "../models/chat-model-name.ts";
@@ -29,6 +29,15 @@ export type AgentRunResult =
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === "string" ? err : "unknown error";
+}
+
+/** Fail the run; one already ended (failed by the abandoned-run sweep, say) stays as it is. */
+async function failUnlessFinal(domain: Domain, ctx: OperationContext, runId: string, error: string): Promise<void> {
+  try {
+    await domain.run(ctx, (op) => failAgentRun(op, runId, error));
+  } catch (err) {
+    if (!(AppError.isAppError(err) && err.code === "PRECONDITION_FAILED")) throw err;
+  }
 }
 
 interface LoopState {
@@ -77,7 +86,7 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
     return { runId, status: "completed", answer, toolCallCount: state.toolCallCount };
   } catch (err) {
     const error = errorMessage(err);
-    await domain.run(ctx, (op) => failAgentRun(op, runId, error));
+    await failUnlessFinal(domain, ctx, runId, error);
     return { runId, status: "failed", error, toolCallCount: state.toolCallCount };
   }
 }
