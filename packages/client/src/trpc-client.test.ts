@@ -6,7 +6,7 @@ describe("createSpineClient types", () => {
   const client: SpineClient = createSpineClient({ url: "http://127.0.0.1:1/trpc", token: "t" });
 
   it("infers procedure inputs from AppRouter", () => {
-    expectTypeOf(client.project.create.mutate).parameter(0).toEqualTypeOf<RouterInputs["project"]["create"]>();
+    expectTypeOf<typeof client.project.create.mutate>().parameter(0).toEqualTypeOf<RouterInputs["project"]["create"]>();
     expectTypeOf<RouterInputs["project"]["create"]>().toEqualTypeOf<{ workspaceId: string; name: string; description?: string | undefined }>();
     expectTypeOf<RouterInputs["item"]["create"]["status"]>().toEqualTypeOf<"open" | "in_progress" | "done" | "archived" | undefined>();
     expectTypeOf<RouterInputs["project"]["list"]>().toHaveProperty("cursor");
@@ -17,7 +17,7 @@ describe("createSpineClient types", () => {
   });
 
   it("infers procedure outputs from AppRouter", () => {
-    expectTypeOf(client.project.create.mutate).returns.resolves.toEqualTypeOf<RouterOutputs["project"]["create"]>();
+    expectTypeOf<typeof client.project.create.mutate>().returns.resolves.toEqualTypeOf<RouterOutputs["project"]["create"]>();
     expectTypeOf<RouterOutputs["project"]["list"]["items"][number]["createdAt"]>().toEqualTypeOf<string>();
     expectTypeOf<RouterOutputs["project"]["list"]["nextCursor"]>().toEqualTypeOf<string | null>();
     expectTypeOf<RouterOutputs["auth"]["signIn"]>().toHaveProperty("accessToken").toEqualTypeOf<string>();
@@ -26,7 +26,7 @@ describe("createSpineClient types", () => {
   });
 
   it("accepts idempotency and correlation through the operation context", () => {
-    expectTypeOf(client.project.delete.mutate).parameter(1).exclude<undefined>().toHaveProperty("context");
+    expectTypeOf<typeof client.project.delete.mutate>().parameter(1).exclude<undefined>().toHaveProperty("context");
     void (() => client.project.delete.mutate({ workspaceId: "w", projectId: "p" }, { context: { idempotencyKey: "k", correlationId: "c" } }));
   });
 });
