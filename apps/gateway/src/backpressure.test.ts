@@ -40,6 +40,9 @@ describe("backpressure", () => {
     const metrics = gateway.metrics();
     expect(metrics.drops).toBeGreaterThan(0);
     expect(metrics.resync_required).toBe(1);
+    // Memory stays bounded: once the fast clients' last acks land, only the stalled socket's window is held.
+    await waitUntil(() => gateway.metrics().in_flight_events === limits.maxInFlight, "only the stalled window in flight");
+    expect(gateway.metrics().buffered_events).toBe(0);
 
     // More traffic: nothing more reaches the stalled socket until it resumes.
     await h.publishProjects(ws, 20, "more");
@@ -56,6 +59,8 @@ describe("backpressure", () => {
     expect(all).toEqual(fast[0]?.idsOf());
     for (const s of fast) s.close();
     resumed.close();
+    await waitUntil(() => gateway.metrics().connections_open === 0, "sockets closed");
+    expect(gateway.metrics()).toMatchObject({ buffered_events: 0, in_flight_events: 0, subscriptions_active: 0 });
   });
 
   it("a replay larger than the buffer is paced to the client instead of overflowing it", async () => {

@@ -18,6 +18,10 @@ export class GatewayMetrics {
   subscriptionsEnded = 0;
   tokenExpiryDisconnects = 0;
   lastStreamSequence = 0;
+  /** Envelopes waiting in socket queues (gauge; bounded by maxQueue per socket). */
+  bufferedEvents = 0;
+  /** Envelopes sent and not yet acknowledged (gauge; bounded by maxInFlight per socket). */
+  inFlightEvents = 0;
 
   snapshot(extra: Record<string, number | string | boolean> = {}): Record<string, number | string | boolean> {
     return { ...this.#counters(), ...extra };
@@ -39,6 +43,8 @@ export class GatewayMetrics {
       subscriptions_ended: this.subscriptionsEnded,
       token_expiry_disconnects: this.tokenExpiryDisconnects,
       last_stream_sequence: this.lastStreamSequence,
+      buffered_events: this.bufferedEvents,
+      in_flight_events: this.inFlightEvents,
     };
   }
 }

@@ -95,4 +95,23 @@ describe("live authorization", () => {
     if ((ack as { ok: boolean }).ok) expect(s.ended.map((e) => e.payload.workspace_id)).toEqual([ws]);
     s.close();
   });
+
+  it("a role change makes the gateway check the membership again", async () => {
+    const u = await h.seed.user("demoted");
+    const ws = await h.seed.workspace(u.id);
+    const membership = await h.seed.addMember(ws, u.id);
+    const s = await TestSocket.connected(gateway.url, await h.token(u.id));
+    await s.subscribe(ws);
+    // Still a member after a role change: delivery continues.
+    await h.publish(ws, "membership.role_changed", { membership_id: membership, user_id: u.id, from_role: "member", to_role: "viewer" });
+    const kept = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "kept" });
+    await waitUntil(() => s.idsOf(ws).includes(kept.envelope.event_id), "delivery after a role change");
+    expect(s.ended).toEqual([]);
+    // The row is gone by the time the gateway checks: access revoked.
+    await h.seed.removeMember(ws, u.id);
+    await h.publish(ws, "membership.role_changed", { membership_id: membership, user_id: u.id, from_role: "viewer", to_role: "member" });
+    await waitUntil(() => s.ended.length === 1, "subscription ended by the recheck");
+    expect(s.ended[0]?.payload).toEqual({ workspace_id: ws, reason: "access_revoked" });
+    s.close();
+  });
 });

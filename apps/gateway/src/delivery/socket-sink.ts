@@ -48,19 +48,20 @@ export class SocketSink {
     if (this.#closed) return false;
     if (this.#queue.length >= this.#o.maxQueue) {
       this.#o.metrics.drops += this.#queue.length + 1;
-      this.#queue = [];
+      this.#setQueue([]);
       this.#wakeRoomWaiters();
       this.#o.onOverflow();
       return false;
     }
     this.#queue.push(event);
+    this.#o.metrics.bufferedEvents += 1;
     this.#pump();
     return true;
   }
 
   /** Forget queued (unsent) events of a workspace the socket may no longer see. */
   dropWorkspace(workspaceId: string): void {
-    this.#queue = this.#queue.filter((e) => e.workspaceId !== workspaceId);
+    this.#setQueue(this.#queue.filter((e) => e.workspaceId !== workspaceId));
     this.#wakeRoomWaiters();
   }
 
@@ -79,8 +80,15 @@ export class SocketSink {
 
   close(): void {
     this.#closed = true;
-    this.#queue = [];
+    this.#setQueue([]);
+    this.#o.metrics.inFlightEvents -= this.#inFlight;
+    this.#inFlight = 0;
     this.#wakeRoomWaiters();
+  }
+
+  #setQueue(queue: OutboundEvent[]): void {
+    this.#o.metrics.bufferedEvents += queue.length - this.#queue.length;
+    this.#queue = queue;
   }
 
   #hasRoom(): boolean {
@@ -98,13 +106,16 @@ export class SocketSink {
     while (!this.#closed && this.#inFlight < this.#o.maxInFlight) {
       const next = this.#queue.shift();
       if (!next) break;
+      this.#o.metrics.bufferedEvents -= 1;
+      this.#o.metrics.inFlightEvents += 1;
       this.#inFlight += 1;
       this.#o.metrics.deliveries += 1;
       let acked = false;
       this.#o.send(next.message, () => {
-        if (acked) return;
+        if (acked || this.#closed) return;
         acked = true;
         this.#inFlight -= 1;
+        this.#o.metrics.inFlightEvents -= 1;
         next.onAck();
         this.#pump();
       });

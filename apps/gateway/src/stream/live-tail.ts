@@ -79,10 +79,12 @@ export class LiveTail {
       logger.error({ seq, subject, reason: decoded.reason }, "invalid envelope on the stream; skipped");
       return;
     }
+    const { envelope } = decoded.value;
+    logger.debug({ seq, event_type: envelope.event_type, workspace_id: envelope.workspace_id, correlation_id: envelope.correlation_id }, "envelope");
     try {
       this.#o.onEnvelope(decoded.value);
     } catch (err) {
-      logger.error({ err, seq, correlation_id: decoded.value.envelope.correlation_id }, "dispatch failed");
+      logger.error({ err, seq, correlation_id: envelope.correlation_id }, "dispatch failed");
     }
   }
 
