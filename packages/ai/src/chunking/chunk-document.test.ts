@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MarkdownTextSplitter } from "@langchain/textsplitters";
 import { chunkDocument } from "./chunk-document.ts";
 
 /** The longest tail of `a` that is also the head of `b`. */
@@ -52,5 +53,12 @@ describe("chunkDocument", () => {
 
   it("rejects an overlap as large as the chunk", async () => {
     await expect(chunkDocument("x", { chunkSize: 10, chunkOverlap: 10 })).rejects.toThrow(/chunkOverlap/);
+  });
+
+  it("accepts any LangChain TextSplitter, e.g. Markdown-aware splitting by heading", async () => {
+    const markdown = "# Billing\nRefunds are prorated.\n\n# Support\nWeekdays nine to five.";
+    const chunks = await chunkDocument(markdown, new MarkdownTextSplitter({ chunkSize: 40, chunkOverlap: 0 }));
+    expect(chunks.map((c) => c.content)).toEqual(["# Billing\nRefunds are prorated.", "# Support\nWeekdays nine to five."]);
+    expect(chunks.map((c) => c.metadata.lines)).toEqual([{ from: 1, to: 2 }, { from: 4, to: 5 }]);
   });
 });

@@ -1,4 +1,4 @@
-import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
+import { RecursiveCharacterTextSplitter, TextSplitter } from "@langchain/textsplitters";
 import { z } from "zod";
 import { estimateTokens } from "./estimate-tokens.ts";
 
@@ -31,15 +31,23 @@ function linesOf(metadata: LineLocation): { from: number; to: number } {
   return { from: metadata.loc?.lines?.from ?? 1, to: metadata.loc?.lines?.to ?? 1 };
 }
 
-/** Split a document's text into overlapping chunks with LangChain's recursive character splitter. */
-export async function chunkDocument(text: string, options: TChunkingOptions = {}): Promise<TextChunk[]> {
+function splitterFor(options: TChunkingOptions | TextSplitter): TextSplitter {
+  if (options instanceof TextSplitter) return options;
   const opts = ZChunkingOptionsSchema.parse(options);
-  if (text.trim().length === 0) return [];
-  const splitter = new RecursiveCharacterTextSplitter({
+  return new RecursiveCharacterTextSplitter({
     chunkSize: opts.chunkSize,
     chunkOverlap: opts.chunkOverlap,
     ...(opts.separators ? { separators: opts.separators } : {}),
   });
+}
+
+/**
+ * Split a document's text into overlapping chunks: LangChain's recursive character splitter with
+ * the given size and overlap, or any LangChain `TextSplitter` (Markdown, code…) passed instead.
+ */
+export async function chunkDocument(text: string, options: TChunkingOptions | TextSplitter = {}): Promise<TextChunk[]> {
+  const splitter = splitterFor(options);
+  if (text.trim().length === 0) return [];
   const docs = await splitter.createDocuments([text]);
   return docs.map((doc, ordinal) => ({
     ordinal,

@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { EnvelopeOf } from "@spine/contracts";
 import { AppError, type Domain, type OperationContext } from "@spine/domain";
+import type { TextSplitter } from "@langchain/textsplitters";
 import type { TChunkingOptions } from "../chunking/chunk-document.ts";
 import { ingestDocument, type IngestionResult } from "./ingest-document.ts";
 
@@ -15,7 +16,7 @@ export type IngestionOutcome = IngestionResult | { status: "skipped"; reason: st
 export interface IngestionHandlerOptions {
   domain: Domain;
   embeddings: EmbeddingsInterface;
-  splitter?: TChunkingOptions;
+  splitter?: TChunkingOptions | TextSplitter;
   /** Durable consumer / job_runs handler name. */
   name?: string;
 }

@@ -3,12 +3,14 @@ import {
   AppError, contentHash, loadDocumentForIngestion, markDocumentIngestionFailed, replaceDocumentChunks,
   type Domain, type DocumentIngestionState, type OperationContext,
 } from "@spine/domain";
+import type { TextSplitter } from "@langchain/textsplitters";
 import { chunkDocument, type TChunkingOptions } from "../chunking/chunk-document.ts";
 import { embeddingModelName } from "../embeddings/embedding-model-name.ts";
 
 export interface IngestDocumentOptions {
   embeddings: EmbeddingsInterface;
-  splitter?: TChunkingOptions;
+  /** Chunk size and overlap for the recursive splitter, or any LangChain TextSplitter. */
+  splitter?: TChunkingOptions | TextSplitter;
 }
 
 export type IngestionResult =
