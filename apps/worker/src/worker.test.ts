@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "@spine/bus";
+import { connectNats, createPool } from "@spine/bus";
 import { Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import pg from "pg";
@@ -35,7 +35,7 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
 
 beforeAll(async () => {
   db = await createTestDatabase("worker");
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  owner = createPool(db.ownerUrl, 2);
   workspaceId = await seedWorkspace();
   domain = await Domain.create({ clientUrl: db.appUrl });
   worker = await startWorker(

@@ -11,6 +11,7 @@ import { createEffectsTable, effectCounts } from "./test-support/effects-table.t
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
+import { createPool } from "./tx-runner.ts";
 
 const names = natsTestNames("crash");
 const EVENTS = 60;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   db = await createTestDatabase("crash");
   await createEffectsTable(db.ownerUrl);
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  owner = createPool(db.ownerUrl, 2);
   nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-crash-test" });
   jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });

@@ -15,7 +15,7 @@ import { createEffectsTable, effectCounts, effectsHandler } from "./test-support
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+import { createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
 
 const names = natsTestNames("consumer");
 let db: TestDatabase;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   db = await createTestDatabase("consumer");
   await createEffectsTable(db.ownerUrl);
   ws = await seedWorkspaces(db.ownerUrl, 5);
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
+  owner = createPool(db.ownerUrl, 4);
   pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
   txRunner = new PgTxRunner(pools);
   nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-test" });

@@ -2,6 +2,9 @@ import type { EnvelopeOf, EventType } from "@spine/contracts";
 import type { Logger } from "./logger.ts";
 import type { Tx } from "./tx-runner.ts";
 
+/** The envelope of any one of `T`'s types: a union a handler can switch on by `event_type`. */
+export type EnvelopeFor<T extends EventType> = T extends EventType ? EnvelopeOf<T> : never;
+
 export interface HandlerContext {
   /** The handler's transaction: its effects commit together with its `job_runs` row. */
   tx: Tx;
@@ -21,15 +24,15 @@ export interface EventHandler<T extends EventType = EventType> {
   /** Subject filter after the prefix (default `>`: every workspace, every type). */
   readonly subjectFilter?: string;
   /** Idempotency key of the operation; default `<handler>:<event_id>`. */
-  operationKey?(envelope: EnvelopeOf<T>): string;
-  handle(envelope: EnvelopeOf<T>, ctx: HandlerContext): Promise<void>;
+  operationKey?(envelope: EnvelopeFor<T>): string;
+  handle(envelope: EnvelopeFor<T>, ctx: HandlerContext): Promise<void>;
 }
 
 export function defineHandler<const T extends EventType>(handler: EventHandler<T>): EventHandler<T> {
   return handler;
 }
 
-export function operationKeyOf(handler: EventHandler, envelope: EnvelopeOf<EventType>): string {
+export function operationKeyOf(handler: EventHandler, envelope: EnvelopeFor<EventType>): string {
   return handler.operationKey?.(envelope) ?? `${handler.name}:${envelope.event_id}`;
 }
 

@@ -13,7 +13,7 @@ import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+import { createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
 
 const names = natsTestNames("outage");
 const BATCHES = 40;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   db = await createTestDatabase("outage");
   await createEffectsTable(db.ownerUrl);
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
+  owner = createPool(db.ownerUrl, 4);
   pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
   server = await startNatsServer();
   nc = await connectNats({ servers: server.url, name: "outage-test" });

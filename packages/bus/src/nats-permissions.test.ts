@@ -14,7 +14,9 @@ import { streamMessageCount } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats", "nats-server.conf");
-const passwords = { worker: randomBytes(12).toString("hex"), gateway: randomBytes(12).toString("hex"), tools: randomBytes(12).toString("hex") };
+// nats-server parses an environment value as a config token: start passwords with a letter.
+const secret = () => `p${randomBytes(12).toString("hex")}`;
+const passwords = { worker: secret(), gateway: secret(), tools: secret() };
 let server: NatsServerProcess;
 const connections: NatsConnection[] = [];
 

@@ -10,6 +10,7 @@ import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
+import { createPool } from "./tx-runner.ts";
 
 const names = natsTestNames("relaykill");
 const TOTAL = 5_000;
@@ -23,7 +24,7 @@ let workspaceId: string;
 beforeAll(async () => {
   db = await createTestDatabase("relaykill");
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
+  owner = createPool(db.ownerUrl, 4);
   nc = await connectNats({ servers: TEST_NATS_URL, name: "relay-kill-test" });
   jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });

@@ -13,6 +13,7 @@ import { commitEvents, insertOutboxRow, projectCreated } from "./test-support/ou
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
+import { createPool } from "./tx-runner.ts";
 
 const names = natsTestNames("relay");
 let db: TestDatabase;
@@ -26,8 +27,8 @@ let workspaceId: string;
 beforeAll(async () => {
   db = await createTestDatabase("relay");
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
-  system = new pg.Pool({ connectionString: db.systemUrl, max: 4 });
+  owner = createPool(db.ownerUrl, 4);
+  system = createPool(db.systemUrl, 4);
   nc = await connectNats({ servers: TEST_NATS_URL, name: "relay-test" });
   js = jetstream(nc);
   jsm = await jetstreamManager(nc);

@@ -3,18 +3,18 @@
  * (packages never read the environment). Logs "relay started" once it is running.
  */
 import { jetstream } from "@nats-io/jetstream";
-import pg from "pg";
 import { pino } from "pino";
 import { z } from "zod";
 import { connectNats } from "../nats-connection.ts";
 import { OutboxRelay } from "../outbox-relay.ts";
+import { createPool } from "../tx-runner.ts";
 
 const ZConfig = z.object({ natsUrl: z.string(), systemUrl: z.string(), prefix: z.string(), batchSize: z.number().int().positive() });
 const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
 const logger = pino({ level: "info" });
 
 const nc = await connectNats({ servers: config.natsUrl, name: "relay-process" });
-const pool = new pg.Pool({ connectionString: config.systemUrl, max: 2 });
+const pool = createPool(config.systemUrl, 2, (err) => logger.warn({ err: err.message }, "idle connection failed"));
 const relay = new OutboxRelay({
   pool, js: jetstream(nc), prefix: config.prefix, listenUrl: config.systemUrl, batchSize: config.batchSize, pollIntervalMs: 100, logger,
 });
