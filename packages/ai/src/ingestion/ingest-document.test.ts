@@ -65,7 +65,7 @@ describe("ingestDocument", () => {
     });
   });
 
-  it("is idempotent: the same content twice keeps the same rows and emits once; new content emits again", async () => {
+  it("is idempotent: the same content twice keeps the same rows and emits once; force or new content emits again", async () => {
     const ws = await seedWorkspace(t.domain, "ingest-idem");
     const documentId = await seedDocument(t.domain, ws.ctx, "Handbook", handbook);
 
@@ -80,13 +80,17 @@ describe("ingestDocument", () => {
     expect(second.doc.ingestedAt).toEqual(first.doc.ingestedAt);
     expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(1);
 
+    const forced = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter: { chunkSize: 1000, chunkOverlap: 0 }, force: true });
+    expect(forced).toMatchObject({ status: "ingested", chunkCount: 1 });
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(2);
+
     await t.domain.run(ws.ctx, (op) => updateDocument(op, { documentId, content: "A single new paragraph about parking." }));
     const changed = await ingestDocument(t.domain, ws.ctx, documentId, { embeddings, splitter });
     const third = await stored(t.domain, ws.ctx, documentId);
     expect(changed).toMatchObject({ status: "ingested", chunkCount: 1 });
     expect(third.chunks.map((c) => c.content)).toEqual(["A single new paragraph about parking."]);
     expect(third.vectors).toHaveLength(1);
-    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(2);
+    expect(await outboxOf(t.domain, ws.ctx, ["document.ingested"])).toHaveLength(3);
   });
 
   it("is atomic: a failing embedder leaves no chunks, no embeddings and no event", async () => {

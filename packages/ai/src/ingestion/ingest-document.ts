@@ -11,6 +11,8 @@ export interface IngestDocumentOptions {
   embeddings: EmbeddingsInterface;
   /** Chunk size and overlap for the recursive splitter, or any LangChain TextSplitter. */
   splitter?: TChunkingOptions | TextSplitter;
+  /** Re-chunk and re-embed even when this content was already ingested with this model (new splitter settings, say). */
+  force?: boolean;
 }
 
 export type IngestionResult =
@@ -36,7 +38,7 @@ async function ingestOnce(domain: Domain, ctx: OperationContext, documentId: str
   const model = embeddingModelName(options.embeddings);
   const before = await domain.run(ctx, (op) => loadDocumentForIngestion(op, documentId));
   const hash = contentHash(before.content);
-  if (isUpToDate(before, hash, model)) return { status: "unchanged", documentId, embeddingModel: model, contentHash: hash };
+  if (!options.force && isUpToDate(before, hash, model)) return { status: "unchanged", documentId, embeddingModel: model, contentHash: hash };
 
   // Chunk and embed outside any transaction: a remote embedder must not hold a row lock and a
   // pooled connection. The write below re-checks the content under the lock.
@@ -45,7 +47,7 @@ async function ingestOnce(domain: Domain, ctx: OperationContext, documentId: str
   return domain.run(ctx, async (op): Promise<IngestionResult> => {
     const current = await loadDocumentForIngestion(op, documentId);
     if (contentHash(current.content) !== hash) return { status: "superseded", documentId, contentHash: hash };
-    if (isUpToDate(current, hash, model)) return { status: "unchanged", documentId, embeddingModel: model, contentHash: hash };
+    if (!options.force && isUpToDate(current, hash, model)) return { status: "unchanged", documentId, embeddingModel: model, contentHash: hash };
     const written = await replaceDocumentChunks(op, { documentId, contentHash: hash, embeddingModel: model, chunks });
     return { status: "ingested", documentId, chunkCount: written.chunkCount, embeddingModel: model, contentHash: hash };
   });
