@@ -18,6 +18,7 @@ import { healthRoutes } from "./http/health-routes.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import type { GatewayServer } from "./socket-types.ts";
 import { LiveTail } from "./stream/live-tail.ts";
+import { watchNatsLink } from "./stream/nats-link.ts";
 
 export type { GatewayOptions, GatewayLimits } from "./gateway-options.ts";
 
@@ -52,6 +53,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const pool = createAppPool(options.appDatabaseUrl);
+  const natsLink = watchNatsLink(nc, logger);
   pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
   const tail = new LiveTail({ js, jsm, stream: config.stream, subjectPrefix: config.subjectPrefix, logger, metrics, onEnvelope: (m) => router.dispatch(m) });
   const resources: GatewayResources = { pool, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail };
@@ -68,7 +70,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics: snapshot,
     ready: async () => {
       const database = await pool.query("select 1").then(() => true, () => false);
-      const checks = { stream_tail: tail.ready, nats: !nc.isClosed(), database };
+      const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
   });

@@ -128,7 +128,7 @@ describe("resume", () => {
   });
 
   it("past the stream's history window the client is told to resync, never left with a hole", async () => {
-    const small = await GatewayHarness.start("gwwindow", { max_msgs: 20, retention: RetentionPolicy.Limits });
+    const small = await GatewayHarness.start("gwwindow", { stream: { max_msgs: 20, retention: RetentionPolicy.Limits } });
     try {
       const gateway = await small.gateway();
       const user = await small.seed.user("late");

@@ -47,7 +47,8 @@ export class LiveTail {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: bounds.lastSeq + 1,
     });
-    this.#messages = await consumer.consume({ max_messages: 512 });
+    // Short pulls: a lost consumer (NATS restart) is noticed by missed heartbeats and recreated quickly.
+    this.#messages = await consumer.consume({ max_messages: 512, expires: 5_000 });
     this.#loop = this.#run(this.#messages);
     this.#o.logger.info({ stream, start_seq: bounds.lastSeq + 1 }, "live tail started");
   }

@@ -29,21 +29,23 @@ export class GatewayHarness {
     readonly jsm: JetStreamManager,
     readonly stream: string,
     readonly prefix: string,
+    readonly natsUrl: string,
   ) {}
 
-  static async start(label: string, stream: Partial<StreamConfig> = {}): Promise<GatewayHarness> {
+  static async start(label: string, options: { stream?: Partial<StreamConfig>; natsUrl?: string } = {}): Promise<GatewayHarness> {
     const db = await createTestDatabase(label);
     const names = natsTestNames(label);
-    const nc = await connectNats({ servers: TEST_NATS_URL, name: `gateway-test-${label}` });
+    const natsUrl = options.natsUrl ?? TEST_NATS_URL;
+    const nc = await connectNats({ servers: natsUrl, name: `gateway-test-${label}` });
     const jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix: names.prefix }), storage: StorageType.Memory, ...stream });
-    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, names.prefix);
+    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix: names.prefix }), storage: StorageType.Memory, ...options.stream });
+    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, names.prefix, natsUrl);
   }
 
   async gateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
     const gateway = await createGateway({
       appDatabaseUrl: this.db.appUrl,
-      natsUrl: TEST_NATS_URL,
+      natsUrl: this.natsUrl,
       tokenSecret: TEST_TOKEN_SECRET,
       stream: this.stream,
       subjectPrefix: this.prefix,
@@ -65,7 +67,7 @@ export class GatewayHarness {
     workspaceId: string,
     type: T,
     payload: EventPayload<T>,
-    options: { correlationId?: string; actorId?: string | null } = {},
+    options: { correlationId?: string; actorId?: string | null; retryForMs?: number } = {},
   ): Promise<PublishedEnvelope<T>> {
     const envelope = createEnvelope({
       type,
@@ -74,8 +76,17 @@ export class GatewayHarness {
       actorId: options.actorId ?? null,
       correlationId: options.correlationId ?? `corr-${randomUUID()}`,
     });
-    const ack = await publishEnvelope(this.js, envelope, { prefix: this.prefix });
-    return { seq: ack.seq, envelope };
+    const deadline = Date.now() + (options.retryForMs ?? 0);
+    for (;;) {
+      try {
+        const ack = await publishEnvelope(this.js, envelope, { prefix: this.prefix, timeoutMs: 2_000 });
+        return { seq: ack.seq, envelope };
+      } catch (err) {
+        // Same event_id on every attempt: the stream's duplicate window keeps one copy.
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   }
 
   /** `count` project.created envelopes, published one after another. */
