@@ -59,6 +59,11 @@ describe("bad inputs get typed errors naming the field and change nothing", () =
     expect(await h.fingerprint()).toEqual(before);
   });
 
+  it("names every bad field at once, the workspace id included", async () => {
+    const res = await h.raw("item.create", { type: "mutation", input: { workspaceId: 7, title: "" }, token: owner.session.accessToken });
+    expect(res.body.error?.data.issues.map((i) => i.path).sort()).toEqual(["projectId", "title", "workspaceId"]);
+  });
+
   it("refuses a body over the size cap", async () => {
     const res = await h.raw("document.create", {
       type: "mutation", token: owner.session.accessToken, input: { workspaceId: f.workspaceId, title: "t", content: "a".repeat(3 * 1024 * 1024) },

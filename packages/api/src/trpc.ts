@@ -91,19 +91,28 @@ export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
 );
 
 const ZWorkspaceScopedSchema = z.object({ workspaceId: z.uuid({ error: "must be a workspace id (UUID)" }) });
+const ZNoFieldsSchema = z.object({});
 
 /**
  * A procedure on one workspace: the caller must be a member whose role holds `permission`.
- * Non-members get NOT_FOUND; members without the permission get FORBIDDEN.
+ * Non-members get NOT_FOUND; members without the permission get FORBIDDEN. `schema` is merged
+ * with `workspaceId` into one input, so every bad field is reported at once.
  */
-export function workspaceProcedure(permission: TPermission, options: { allowDeletedWorkspace?: boolean } = {}) {
-  return protectedProcedure.input(ZWorkspaceScopedSchema).use(async ({ ctx, input, next }) =>
-    next({
+export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, never>>(
+  permission: TPermission,
+  schema?: z.ZodObject<TShape>,
+  options: { allowDeletedWorkspace?: boolean } = {},
+) {
+  const input = ZWorkspaceScopedSchema.extend((schema ?? ZNoFieldsSchema).shape as TShape);
+  return protectedProcedure.input(input).use(async ({ ctx, input: parsed, next }) => {
+    // The merged schema always holds workspaceId; TypeScript cannot see through the generic extend.
+    const { workspaceId } = parsed as { workspaceId: string };
+    return next({
       ctx: {
-        workspaceId: input.workspaceId,
+        workspaceId,
         run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) =>
-          runAsCaller(ctx, input.workspaceId, (op) => authorizeMember(op, permission, options), fn),
+          runAsCaller(ctx, workspaceId, (op) => authorizeMember(op, permission, options), fn),
       },
-    }),
-  );
+    });
+  });
 }

@@ -8,8 +8,7 @@ export const ZListActivityRequestSchema = ZPageInputSchema.extend({ projectId: Z
 
 export const activityRouter = {
   /** The workspace's feed, or one project's when `projectId` is given. */
-  list: workspaceProcedure("activity.read")
-    .input(ZListActivityRequestSchema)
+  list: workspaceProcedure("activity.read", ZListActivityRequestSchema)
     .output(zPage(ZActivitySchema))
     .query(({ ctx, input }) =>
       ctx.run(async (op) => {

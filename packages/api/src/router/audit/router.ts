@@ -16,8 +16,7 @@ export const ZListAuditRequestSchema = ZPageInputSchema.extend({
 
 export const auditRouter = {
   /** Owners' and admins' view of privileged changes; `from` inclusive, `to` exclusive. */
-  list: workspaceProcedure("audit.read")
-    .input(ZListAuditRequestSchema)
+  list: workspaceProcedure("audit.read", ZListAuditRequestSchema)
     .output(zPage(ZAuditEntrySchema))
     .query(({ ctx, input }) =>
       ctx.run(async (op) => {

@@ -6,16 +6,13 @@ import { workspaceProcedure } from "../../trpc.ts";
 import { ZCreateDocumentRequestSchema, ZDocumentRefSchema, ZListDocumentsRequestSchema, ZUpdateDocumentRequestSchema } from "./document.types.ts";
 
 export const documentRouter = {
-  create: workspaceProcedure("documents.write")
-    .input(ZCreateDocumentRequestSchema)
+  create: workspaceProcedure("documents.write", ZCreateDocumentRequestSchema)
     .output(ZDocumentSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toDocumentDto(await createDocument(op, input)))),
-  get: workspaceProcedure("documents.read")
-    .input(ZDocumentRefSchema)
+  get: workspaceProcedure("documents.read", ZDocumentRefSchema)
     .output(ZDocumentSchema)
     .query(({ ctx, input }) => ctx.run(async (op) => toDocumentDto(await findDocument(op, input.documentId)))),
-  list: workspaceProcedure("documents.read")
-    .input(ZListDocumentsRequestSchema)
+  list: workspaceProcedure("documents.read", ZListDocumentsRequestSchema)
     .output(zPage(ZDocumentSummarySchema))
     .query(({ ctx, input }) =>
       ctx.run(async (op) => {
@@ -23,16 +20,13 @@ export const documentRouter = {
         return { items: page.items.map(toDocumentSummaryDto), nextCursor: page.nextCursor };
       }),
     ),
-  update: workspaceProcedure("documents.write")
-    .input(ZUpdateDocumentRequestSchema)
+  update: workspaceProcedure("documents.write", ZUpdateDocumentRequestSchema)
     .output(ZDocumentSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toDocumentDto(await updateDocument(op, input)))),
-  delete: workspaceProcedure("documents.delete")
-    .input(ZDocumentRefSchema)
+  delete: workspaceProcedure("documents.delete", ZDocumentRefSchema)
     .output(ZDocumentSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toDocumentDto(await deleteDocument(op, input.documentId)))),
-  restore: workspaceProcedure("documents.delete")
-    .input(ZDocumentRefSchema)
+  restore: workspaceProcedure("documents.delete", ZDocumentRefSchema)
     .output(ZDocumentSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toDocumentDto(await restoreDocument(op, input.documentId)))),
 } satisfies TRPCRouterRecord;

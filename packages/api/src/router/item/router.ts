@@ -6,16 +6,13 @@ import { workspaceProcedure } from "../../trpc.ts";
 import { ZCreateItemRequestSchema, ZItemRefSchema, ZListItemsRequestSchema, ZUpdateItemRequestSchema } from "./item.types.ts";
 
 export const itemRouter = {
-  create: workspaceProcedure("items.write")
-    .input(ZCreateItemRequestSchema)
+  create: workspaceProcedure("items.write", ZCreateItemRequestSchema)
     .output(ZItemSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toItemDto(await createItem(op, input)))),
-  get: workspaceProcedure("items.read")
-    .input(ZItemRefSchema)
+  get: workspaceProcedure("items.read", ZItemRefSchema)
     .output(ZItemSchema)
     .query(({ ctx, input }) => ctx.run(async (op) => toItemDto(await findItem(op, input.itemId)))),
-  list: workspaceProcedure("items.read")
-    .input(ZListItemsRequestSchema)
+  list: workspaceProcedure("items.read", ZListItemsRequestSchema)
     .output(zPage(ZItemSchema))
     .query(({ ctx, input }) =>
       ctx.run(async (op) => {
@@ -23,16 +20,13 @@ export const itemRouter = {
         return { items: page.items.map(toItemDto), nextCursor: page.nextCursor };
       }),
     ),
-  update: workspaceProcedure("items.write")
-    .input(ZUpdateItemRequestSchema)
+  update: workspaceProcedure("items.write", ZUpdateItemRequestSchema)
     .output(ZItemSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toItemDto(await updateItem(op, input)))),
-  delete: workspaceProcedure("items.delete")
-    .input(ZItemRefSchema)
+  delete: workspaceProcedure("items.delete", ZItemRefSchema)
     .output(ZItemSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toItemDto(await deleteItem(op, input.itemId)))),
-  restore: workspaceProcedure("items.delete")
-    .input(ZItemRefSchema)
+  restore: workspaceProcedure("items.delete", ZItemRefSchema)
     .output(ZItemSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toItemDto(await restoreItem(op, input.itemId)))),
 } satisfies TRPCRouterRecord;

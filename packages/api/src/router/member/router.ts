@@ -9,16 +9,13 @@ export const memberRouter = {
   list: workspaceProcedure("members.read")
     .output(z.array(ZMemberSchema))
     .query(({ ctx }) => ctx.run(async (op) => (await listMembers(op)).map(toMemberDto))),
-  add: workspaceProcedure("members.manage")
-    .input(ZAddMemberRequestSchema)
+  add: workspaceProcedure("members.manage", ZAddMemberRequestSchema)
     .output(ZMemberSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op, access) => toMemberDto(await addMember(op, access, input)))),
-  changeRole: workspaceProcedure("members.manage")
-    .input(ZChangeMemberRoleRequestSchema)
+  changeRole: workspaceProcedure("members.manage", ZChangeMemberRoleRequestSchema)
     .output(ZMemberSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op, access) => toMemberDto(await changeMemberRole(op, access, input)))),
-  remove: workspaceProcedure("members.manage")
-    .input(ZRemoveMemberRequestSchema)
+  remove: workspaceProcedure("members.manage", ZRemoveMemberRequestSchema)
     .output(ZMemberSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op, access) => toMemberDto(await removeMember(op, access, input.membershipId)))),
 } satisfies TRPCRouterRecord;

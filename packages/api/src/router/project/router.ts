@@ -6,16 +6,13 @@ import { workspaceProcedure } from "../../trpc.ts";
 import { ZCreateProjectRequestSchema, ZListProjectsRequestSchema, ZProjectRefSchema, ZUpdateProjectRequestSchema } from "./project.types.ts";
 
 export const projectRouter = {
-  create: workspaceProcedure("projects.write")
-    .input(ZCreateProjectRequestSchema)
+  create: workspaceProcedure("projects.write", ZCreateProjectRequestSchema)
     .output(ZProjectSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toProjectDto(await createProject(op, input)))),
-  get: workspaceProcedure("projects.read")
-    .input(ZProjectRefSchema)
+  get: workspaceProcedure("projects.read", ZProjectRefSchema)
     .output(ZProjectSchema)
     .query(({ ctx, input }) => ctx.run(async (op) => toProjectDto(await findProject(op, input.projectId)))),
-  list: workspaceProcedure("projects.read")
-    .input(ZListProjectsRequestSchema)
+  list: workspaceProcedure("projects.read", ZListProjectsRequestSchema)
     .output(zPage(ZProjectSchema))
     .query(({ ctx, input }) =>
       ctx.run(async (op) => {
@@ -23,16 +20,13 @@ export const projectRouter = {
         return { items: page.items.map(toProjectDto), nextCursor: page.nextCursor };
       }),
     ),
-  update: workspaceProcedure("projects.write")
-    .input(ZUpdateProjectRequestSchema)
+  update: workspaceProcedure("projects.write", ZUpdateProjectRequestSchema)
     .output(ZProjectSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toProjectDto(await updateProject(op, input)))),
-  delete: workspaceProcedure("projects.delete")
-    .input(ZProjectRefSchema)
+  delete: workspaceProcedure("projects.delete", ZProjectRefSchema)
     .output(ZProjectSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toProjectDto(await deleteProject(op, input.projectId)))),
-  restore: workspaceProcedure("projects.delete")
-    .input(ZProjectRefSchema)
+  restore: workspaceProcedure("projects.delete", ZProjectRefSchema)
     .output(ZProjectSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toProjectDto(await restoreProject(op, input.projectId)))),
 } satisfies TRPCRouterRecord;

@@ -9,12 +9,10 @@ export const roleRouter = {
   list: workspaceProcedure("members.read")
     .output(z.array(ZRoleSchema))
     .query(({ ctx }) => ctx.run(async (op) => (await listRoles(op)).map(toRoleDto))),
-  create: workspaceProcedure("roles.manage")
-    .input(ZCreateRoleRequestSchema)
+  create: workspaceProcedure("roles.manage", ZCreateRoleRequestSchema)
     .output(ZRoleSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await createRole(op, input)))),
-  update: workspaceProcedure("roles.manage")
-    .input(ZUpdateRoleRequestSchema)
+  update: workspaceProcedure("roles.manage", ZUpdateRoleRequestSchema)
     .output(ZRoleSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await updateRole(op, input)))),
 } satisfies TRPCRouterRecord;

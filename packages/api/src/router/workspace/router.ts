@@ -15,14 +15,13 @@ export const workspaceRouter = {
   get: workspaceProcedure("workspace.read")
     .output(ZMyWorkspaceSchema)
     .query(({ ctx }) => ctx.run(async (_op, access) => toMyWorkspaceDto(access))),
-  update: workspaceProcedure("workspace.update")
-    .input(ZUpdateWorkspaceRequestSchema)
+  update: workspaceProcedure("workspace.update", ZUpdateWorkspaceRequestSchema)
     .output(ZWorkspaceSchema)
     .mutation(({ ctx, input }) => ctx.run(async (op, access) => toWorkspaceDto(await updateWorkspace(op, access.workspace, input)))),
   delete: workspaceProcedure("workspace.delete")
     .output(ZWorkspaceSchema)
     .mutation(({ ctx }) => ctx.run(async (op, access) => toWorkspaceDto(await deleteWorkspace(op, access.workspace)))),
-  restore: workspaceProcedure("workspace.delete", { allowDeletedWorkspace: true })
+  restore: workspaceProcedure("workspace.delete", undefined, { allowDeletedWorkspace: true })
     .output(ZWorkspaceSchema)
     .mutation(({ ctx }) => ctx.run(async (op, access) => toWorkspaceDto(await restoreWorkspace(op, access.workspace)))),
 } satisfies TRPCRouterRecord;
