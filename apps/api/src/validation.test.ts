@@ -59,6 +59,17 @@ describe("bad inputs get typed errors naming the field and change nothing", () =
     expect(await h.fingerprint()).toEqual(before);
   });
 
+  it.each(["expired", "forged"] as const)("refuses a mutation with an %s token, naming the reason, changing nothing", async (kind) => {
+    const before = await h.fingerprint();
+    const token = kind === "expired"
+      ? (await h.api.tokens.sign({ userId: owner.userId, tokenVersion: 0, sessionId: owner.session.sessionId }, -1)).token
+      : `${owner.session.accessToken.slice(0, -4)}AAAA`;
+    const res = await h.raw("project.create", { type: "mutation", input: { workspaceId: f.workspaceId, name: "never" }, token });
+    expect(res.status).toBe(401);
+    expect(res.body.error?.data.issues).toEqual([{ path: "authorization", message: kind === "expired" ? "expired" : "invalid" }]);
+    expect(await h.fingerprint()).toEqual(before);
+  });
+
   it("names every bad field at once, the workspace id included", async () => {
     const res = await h.raw("item.create", { type: "mutation", input: { workspaceId: 7, title: "" }, token: owner.session.accessToken });
     expect(res.body.error?.data.issues.map((i) => i.path).sort()).toEqual(["projectId", "title", "workspaceId"]);
