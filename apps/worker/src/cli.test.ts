@@ -7,7 +7,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, createPool, ensureEventsStream, publishEnvelope } from "@spine/bus";
 import { createEnvelope } from "@spine/contracts";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { createTestDatabase, natsTestNames, startNatsServer, type NatsServerProcess, type TestDatabase } from "@spine/testing";
-import pg from "pg";
+import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsumerRunner } from "./consumer-runner.ts";
