@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
 import { GatewayHarness } from "./test/gateway-harness.ts";
@@ -81,5 +83,33 @@ describe("backpressure", () => {
     await waitUntil(() => s.events.length === 201, "live after the replay");
     expect(s.events.at(-1)?.message.payload.event_id).toBe(marker.envelope.event_id);
     s.close();
+  });
+
+  it("a client process frozen mid-stream (SIGSTOP) is cut loose while the others keep receiving", async () => {
+    const users = await Promise.all([h.seed.user("awake"), h.seed.user("frozen")]);
+    const ws = await h.seed.workspace(users[0].id);
+    for (const u of users) await h.seed.addMember(ws, u.id);
+    const awake = await TestSocket.connected(gateway.url, await h.token(users[0].id));
+    await awake.subscribe(ws);
+    const frozen = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./test/stall-client.ts", import.meta.url)), gateway.url, await h.token(users[1].id), ws], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let out = "";
+      frozen.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      await waitUntil(() => out.includes("subscribed"), "the child client subscribed");
+      const resyncsBefore = gateway.metrics().resync_required as number;
+      frozen.kill("SIGSTOP");
+
+      const published = await h.publishProjects(ws, 200, "frozen");
+      await waitUntil(() => awake.events.length === 200, "every event at the awake client");
+      expect(awake.idsOf()).toEqual(published.map((p) => p.envelope.event_id));
+      await waitUntil(() => gateway.metrics().resync_required === resyncsBefore + 1, "the frozen client told to resync");
+      expect(gateway.metrics().buffered_events).toBe(0);
+    } finally {
+      frozen.kill("SIGCONT");
+      frozen.kill("SIGKILL");
+      awake.close();
+    }
   });
 });
