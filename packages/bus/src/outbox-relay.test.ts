@@ -131,6 +131,22 @@ describe("outbox relay", () => {
     for (const id of ids) expect(inStream.has(id)).toBe(true);
   });
 
+  it("several relays side by side each publish a row once (SKIP LOCKED), together all of them", async () => {
+    const before = new Set(await streamEventIds(nc, names.stream));
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i += 1) ids.push(...(await commitEvents(owner, workspaceId, 100)));
+    const pools = Array.from({ length: 3 }, () => createPool(db.systemUrl, 2));
+    const relays = pools.map((pool) => new OutboxRelay({ pool, js, prefix: names.prefix, batchSize: 50 }));
+    const published = await Promise.all(relays.map((r) => r.drain()));
+    await Promise.all(pools.map((p) => p.end()));
+    // A row published by two relays would be counted twice.
+    expect(published.reduce((a, b) => a + b, 0)).toBe(ids.length);
+    expect(await unpublished()).toBe(0);
+    const fresh = (await streamEventIds(nc, names.stream)).filter((id) => !before.has(id));
+    expect(fresh).toHaveLength(ids.length);
+    expect(new Set(fresh)).toEqual(new Set(ids));
+  });
+
   it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async () => {
     const ids = await commitEvents(owner, workspaceId, 5);
     const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix });
