@@ -31,10 +31,12 @@ afterAll(async () => {
   await owner?.end();
 });
 
-function metaFor(table: string): EntityMetadata {
+type TenantRow = { id: string; workspaceId: string | null };
+
+function metaFor(table: string): EntityMetadata<TenantRow> {
   const meta = Object.values(t.domain.orm.getMetadata().getAll()).find((m) => m.tableName === table && !m.embeddable);
   if (!meta) throw new Error(`no entity maps table ${table}`);
-  return meta;
+  return meta as EntityMetadata<TenantRow>;
 }
 
 /** A fixture row (column names) as entity properties. */
@@ -96,10 +98,10 @@ describe.each(scopes)("from a transaction scoped to %s", (_label, scope) => {
       all: await op.em.find(meta.class, {}),
       unfiltered: await op.em.find(meta.class, { workspaceId: A.workspaceId }, { filters: false }),
       byId: await op.em.findOne(meta.class, { id: idsA[table] }, { filters: false }),
-      qb: await op.em.createQueryBuilder(meta.class).select("*").where({ workspaceId: A.workspaceId }).execute("all"),
+      qb: await op.em.createQueryBuilder(meta.class).select("*").where({ workspaceId: A.workspaceId }).execute<TenantRow[]>("all"),
       qbCount: await op.em.createQueryBuilder(meta.class).where({ id: idsA[table] }).getCount(),
     }));
-    expect(found.all.filter((row: { workspaceId?: unknown }) => row.workspaceId === A.workspaceId)).toEqual([]);
+    expect(found.all.filter((row) => row.workspaceId === A.workspaceId)).toEqual([]);
     expect(found.unfiltered).toEqual([]);
     expect(found.byId).toBeNull();
     expect(found.qb).toEqual([]);
