@@ -7,6 +7,7 @@ import {
   NotNullConstraintViolationException,
   UniqueConstraintViolationException,
 } from "@mikro-orm/core";
+import { EnvelopeError } from "@spine/contracts";
 import { AppError } from "./app-error.ts";
 
 /** SQLSTATE insufficient_privilege: an RLS `with check` failure or a missing grant. */
@@ -27,6 +28,8 @@ export type ConvertException = (err: Error & { code: string }) => DriverExceptio
 export function toAppError(input: unknown, convert?: ConvertException): unknown {
   const err = convert && isRawDatabaseError(input) ? convert(input) : input;
   if (err instanceof AppError) return err;
+  // Domain code built an envelope that breaks its contract: a bug, reported with the offending fields.
+  if (err instanceof EnvelopeError) return new AppError("INTERNAL", err.message, { issues: err.issues, cause: err });
   if (!(err instanceof DriverException)) return err;
   const cause = { cause: err };
   if (err instanceof UniqueConstraintViolationException) {
@@ -45,7 +48,7 @@ export function toAppError(input: unknown, convert?: ConvertException): unknown 
     return new AppError("CONFLICT", "a concurrent change conflicted; retry the operation", cause);
   }
   if (err.code === INSUFFICIENT_PRIVILEGE) {
-    return new AppError("FORBIDDEN", "write outside the operation's workspace", cause);
+    return new AppError("FORBIDDEN", "not permitted: outside the operation's workspace, or history that cannot be edited", cause);
   }
   return err;
 }

@@ -1,4 +1,5 @@
-const SECRET_KEY = /pass(word)?|secret|token|credential|api_?key|private_?key|authorization/i;
+/** Keys whose values are secret material; matched anywhere in the key, case-insensitively (camel or snake case). */
+const SECRET_KEY = /pass(word|phrase)?|secret|token|credential|api_?key|access_?key|private_?key|signing_?key|authorization|cookie|bearer/i;
 export const REDACTED = "[redacted]";
 
 /** Deep copy with every secret-looking key's value replaced; used for audit diffs and logs. */
