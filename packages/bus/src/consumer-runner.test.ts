@@ -122,7 +122,8 @@ describe("consumer runner", () => {
         if (envelope.payload.name === "poison") {
           attempts.push(Date.now());
           if (broken) throw new Error("cannot apply poison yet");
-        } else if (attempts.length > 0) {
+        } else if (attempts.length > 0 && attempts.length < 3) {
+          // Between the poison's first and last attempt: the loop did not wait for it.
           appliedDuringRetries.push(envelope.event_id);
         }
         await tx.query("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), $1, $2)", [

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from "@nats-io/nats-core";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectNats } from "./nats-connection.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
@@ -164,6 +165,26 @@ describe("outbox relay", () => {
     const before = await owner.query<{ n: number }>("select count(*)::int as n from outbox");
     const deleted = await deletePublishedOutbox(system, { replayWindowMs: 0 });
     expect(deleted).toBe(before.rows[0]?.n);
+  });
+
+  it("never publishes a row whose envelope does not parse; sets it aside and goes on", async () => {
+    const bad = projectCreated(workspaceId);
+    await owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope) values ($1, $2, $3, $4, $5)", [
+      bad.event_id, workspaceId, "project.created", "evt.x.project.created", JSON.stringify({ ...bad, payload: { name: 42 } }),
+    ]);
+    const good = await commitEvents(owner, workspaceId, 3);
+    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, logger: pino({ level: "silent" }) });
+    const first = await relay.relayBatch();
+    expect(first).toMatchObject({ published: 3, rejected: 1, failed: 0 });
+    expect(await relay.relayBatch()).toMatchObject({ claimed: 0 });
+    const row = await owner.query<{ published_at: Date | null; last_error: string }>("select published_at, last_error from outbox where id = $1", [
+      bad.event_id,
+    ]);
+    expect(row.rows[0]?.published_at).toBeNull();
+    expect(row.rows[0]?.last_error).toMatch(/^invalid envelope: payload/);
+    const inStream = new Set(await streamEventIds(nc, names.stream));
+    expect(inStream.has(bad.event_id)).toBe(false);
+    expect(good.every((id) => inStream.has(id))).toBe(true);
   });
 });
 
