@@ -9,7 +9,7 @@ import { OutboxRelay } from "./outbox-relay.ts";
 import { deletePublishedOutbox } from "./outbox-retention.ts";
 import { republishOutbox } from "./outbox-republish.ts";
 import { publishEnvelope } from "./publisher.ts";
-import { ensureEventsStream } from "./streams.ts";
+import { ensureEventsStream, ensureStream, jobsStreamConfig } from "./streams.ts";
 import { commitEvents, insertOutboxRow, projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
@@ -54,6 +54,14 @@ describe("streams as code", () => {
     expect(again.config.subjects).toEqual([`${names.prefix}.>`]);
     expect(again.config.storage).toBe("file");
     expect(again.config.duplicate_window).toBe(60_000 * 1_000_000);
+  });
+
+  it("creates a work-queue stream for jobs", async () => {
+    const name = `JOBS_${names.suffix}`.toUpperCase();
+    const info = await ensureStream(jsm, jobsStreamConfig({ name, prefix: `job_${names.suffix}` }));
+    expect(info.config.retention).toBe("workqueue");
+    expect((await ensureStream(jsm, jobsStreamConfig({ name, prefix: `job_${names.suffix}` }))).config.subjects).toEqual([`job_${names.suffix}.>`]);
+    await jsm.streams.delete(name);
   });
 });
 
