@@ -21,6 +21,8 @@ interface Write {
   run(op: Operation, bag: Bag): Promise<void>;
   action: string;
   target: (bag: Bag) => string;
+  /** The audited workspace when it is not the operation's starting one (a workspace being created). */
+  workspace?: (bag: Bag) => string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 }
@@ -32,6 +34,13 @@ const findMembership = (op: Operation, id: string) => op.em.findOneOrFail(Worksp
 /** Every privileged entity, every kind of write to it, and the audit row each must produce. */
 const WRITES: Record<string, Write[]> = {
   Workspace: [
+    { label: "create", action: "workspace.created", target: (b) => b.newWs!, workspace: (b) => b.newWs!,
+      run: async (op, b) => {
+        b.newWs = newId();
+        await op.enterWorkspace(b.newWs);
+        op.em.create(Workspace, { id: b.newWs, name: "New", slug: `new-${b.newWs}`, createdBy: op.ctx.actorId!, settings: { signingKey: "sk-SECRET" } });
+      },
+      after: { name: "New", settings: { signingKey: REDACTED } } },
     { label: "settings change", action: "workspace.updated", target: (b) => b.ws!,
       run: async (op) => { (await op.em.findOneOrFail(Workspace, { id: op.workspaceId })).settings = { theme: "dark", apiToken: "tok-SECRET" }; },
       before: { settings: {} }, after: { settings: { theme: "dark", apiToken: REDACTED } } },
@@ -152,7 +161,7 @@ describe.each(Object.entries(WRITES))("%s", (_entity, writes) => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({
-      workspace_id: ws.workspaceId, actor_id: ws.userId, actor_type: "user", action: write.action,
+      workspace_id: write.workspace?.(bag) ?? ws.workspaceId, actor_id: ws.userId, actor_type: "user", action: write.action,
       target_type: PRIVILEGED_ENTITIES[_entity], target_id: write.target(bag), correlation_id: corr,
     });
     if (write.before) expect(row.changes.before).toMatchObject(resolve(write.before, bag) as object);
