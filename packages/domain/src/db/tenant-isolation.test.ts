@@ -79,7 +79,7 @@ describe("catalog coverage: nothing with a workspace_id is left out", () => {
     expect(rows[0]).toEqual({ relrowsecurity: true, relforcerowsecurity: true, policy: true });
   });
 
-  it.each(TENANT_TABLES)("%s: its entity carries the default tenant filter", (table) => {
+  it.each(TABLES)("%s: its entity carries the default tenant filter", (table) => {
     expect(metaFor(table).filters.tenant?.default).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TENANT_TABLES } from "../db/tenant-tables.ts";
+import { OPERATIONAL_TABLES, TENANT_TABLES } from "../db/tenant-tables.ts";
 import { useTestDomain } from "../test-support/test-domain.ts";
 import { NOT_DELETED_FILTER, TENANT_FILTER } from "./common-props.ts";
 import { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
@@ -30,10 +30,10 @@ describe("entity filters and lists stay in step with the schema", () => {
     }
   });
 
-  it("every entity with a workspaceId maps a table listed as tenant or operational", () => {
-    const tenantEntities = entities().filter((m) => m.properties.workspaceId && !m.properties.workspaceId.nullable);
-    for (const meta of tenantEntities) {
-      expect({ table: meta.tableName, listed: (TENANT_TABLES as readonly string[]).includes(meta.tableName) }).toEqual({ table: meta.tableName, listed: true });
+  it("every entity with a workspaceId maps a table listed as tenant or operational, and carries the tenant filter", () => {
+    const listed: readonly string[] = [...TENANT_TABLES, ...OPERATIONAL_TABLES];
+    for (const meta of entities().filter((m) => m.properties.workspaceId)) {
+      expect({ table: meta.tableName, listed: listed.includes(meta.tableName) }).toEqual({ table: meta.tableName, listed: true });
       expect({ table: meta.tableName, filter: meta.filters[TENANT_FILTER]?.default }).toEqual({ table: meta.tableName, filter: true });
     }
   });

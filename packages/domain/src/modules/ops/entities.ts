@@ -63,6 +63,8 @@ export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
     publishAttempts: { type: "integer" },
     lastError: { type: "text", nullable: true },
   },
+  // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
+  filters: { ...tenantFilter },
 });
 
 export class JobRun {
@@ -99,6 +101,8 @@ export const JobRunSchema = new EntitySchema<JobRun>({
     finishedAt: { type: "Date", nullable: true },
     durationMs: { type: "integer", nullable: true },
   },
+  // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
+  filters: { ...tenantFilter },
 });
 
 export class DeadLetterJob {
@@ -139,6 +143,8 @@ export const DeadLetterJobSchema = new EntitySchema<DeadLetterJob>({
     replayError: { type: "text", nullable: true },
     createdAt: { type: "Date", onCreate: () => new Date() },
   },
+  // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
+  filters: { ...tenantFilter },
 });
 
 export class IdempotencyKey {
