@@ -4,11 +4,13 @@ import pg from "pg";
 import { databaseNameOf } from "./connection-urls.ts";
 import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
 import { Migration20261128000200_api } from "./migrations/Migration20261128000200_api.ts";
+import { Migration20261128000310_governance_checks } from "./migrations/Migration20261128000310_governance_checks.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
   { name: "Migration20261128000001_initial", class: Migration20261128000001_initial },
   { name: "Migration20261128000200_api", class: Migration20261128000200_api },
+  { name: "Migration20261128000310_governance_checks", class: Migration20261128000310_governance_checks },
 ];
 
 const DUPLICATE_DATABASE = "42P04";

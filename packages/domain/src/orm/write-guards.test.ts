@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error.ts";
+import { UsagePolicy, type UsageWindow } from "../modules/governance/entities.ts";
 import { Project } from "../modules/product/entities.ts";
 import { seedWorkspace, useTestDomain, userCtx } from "../test-support/test-domain.ts";
 import { newId } from "./ids.ts";
@@ -32,5 +33,15 @@ describe("the unit of work's tenant guard (checked before anything reaches the d
     expect(await codeOf(move)).toBe("FORBIDDEN");
     const still = await t.domain.run(userCtx(a.workspaceId, a.userId), (op) => op.em.findOne(Project, { id: projectId }));
     expect(still?.workspaceId).toBe(a.workspaceId);
+  });
+});
+
+describe("database checks surface as domain errors", () => {
+  it("a value the table does not allow is BAD_REQUEST", async () => {
+    const a = await seedWorkspace(t.domain, "gchk");
+    const write = t.domain.run(userCtx(a.workspaceId, a.userId), async (op) => {
+      op.em.create(UsagePolicy, { id: newId(), workspaceId: a.workspaceId, metric: "m", window: "week" as UsageWindow, limitValue: 1 });
+    });
+    expect(await codeOf(write)).toBe("BAD_REQUEST");
   });
 });
