@@ -44,7 +44,8 @@ export class Operation {
       type,
       payload,
       workspaceId: this.ctx.workspaceId,
-      actorId: this.ctx.actorType === "user" ? this.ctx.actorId : null,
+      // The spec's actor_id is "the user or system actor, if known": any actor the context names.
+      actorId: this.ctx.actorId,
       correlationId: this.ctx.correlationId,
     });
     this.em.persist(
