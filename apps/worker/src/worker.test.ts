@@ -7,6 +7,7 @@ import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { runRetention } from "./retention.ts";
 import { startWorker, type RunningWorker } from "./worker.ts";
 
 const names = natsTestNames("worker");
@@ -96,5 +97,29 @@ describe("worker", () => {
     const res = await fetch(`http://127.0.0.1:${worker.port}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, checks: { postgres: true, nats: true } });
+  });
+
+  it("retention deletes published outbox rows past the replay window and expired idempotency keys only", async () => {
+    const { rows: users } = await owner.query<{ id: string }>("select id from users limit 1");
+    const userId = users[0]?.id;
+    await owner.query(
+      `insert into idempotency_keys (id, user_id, key, procedure, request_hash, expires_at) values
+       (gen_random_uuid(), $1, 'old', 'p', 'h', now() - interval '1 minute'), (gen_random_uuid(), $1, 'new', 'p', 'h', now() + interval '1 hour')`,
+      [userId],
+    );
+    await owner.query("update outbox set published_at = now() - interval '2 hours' where published_at is not null");
+    const unpublishedBefore = await owner.query("select id from outbox where published_at is null");
+    const system = createPool(db.systemUrl, 1);
+    try {
+      const deleted = await runRetention({ pool: system, replayWindowMs: 3_600_000, logger: pino({ level: "silent" }) });
+      expect(deleted.outbox).toBeGreaterThanOrEqual(4);
+      expect(deleted.idempotencyKeys).toBe(1);
+    } finally {
+      await system.end();
+    }
+    const keys = await owner.query<{ key: string }>("select key from idempotency_keys");
+    expect(keys.rows.map((r) => r.key)).toEqual(["new"]);
+    const unpublishedAfter = await owner.query("select id from outbox where published_at is null");
+    expect(unpublishedAfter.rowCount).toBe(unpublishedBefore.rowCount);
   });
 });
