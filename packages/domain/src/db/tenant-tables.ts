@@ -1,7 +1,8 @@
 /**
- * Every table with a `workspace_id` column. A migration that adds one appends it here; the
+ * Every table with a `workspace_id` column. A migration that adds one appends it here, and adds a
+ * sample row to TENANT_ROWS in src/test-support/tenant-rows.ts (the typecheck insists). The
  * isolation suite discovers tables from the catalog, fails on any table missing from these lists,
- * and proves row-level security on each of them.
+ * and proves row-level security, the ORM filter and the unit-of-work guard on each of them.
  */
 
 /** Tenant-owned rows only: `workspace_id NOT NULL`, RLS forced, `tenant_isolation` policy. */
