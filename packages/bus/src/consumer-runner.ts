@@ -28,6 +28,8 @@ export interface ConsumerRunnerOptions {
   idleHeartbeatMs?: number;
   /** How long one pull request stays open. */
   expiresMs?: number;
+  /** Where a new durable starts: every retained event (default), or only new ones. */
+  startFrom?: "all" | "new";
   logger?: Logger;
   hooks?: ProcessorHooks;
 }
@@ -80,6 +82,7 @@ export class ConsumerRunner {
       maxDeliver: (this.options.maxAttempts ?? 5) + 1,
       ackWaitMs: this.options.ackWaitMs ?? 30_000,
       maxAckPending: Math.max(1_000, this.concurrency * 4),
+      ...(this.options.startFrom ? { startFrom: this.options.startFrom } : {}),
     });
   }
 

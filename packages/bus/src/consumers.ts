@@ -19,6 +19,8 @@ export interface DurableConsumerOptions {
   maxDeliver: number;
   ackWaitMs: number;
   maxAckPending: number;
+  /** Where a NEW durable starts: every retained event (default) or only events published from now on. */
+  startFrom?: "all" | "new";
 }
 
 /** A durable pull consumer with explicit acks. */
@@ -26,7 +28,7 @@ export function durableConsumerConfig(options: DurableConsumerOptions): Partial<
   return {
     durable_name: options.durable,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: options.startFrom === "new" ? DeliverPolicy.New : DeliverPolicy.All,
     replay_policy: ReplayPolicy.Instant,
     filter_subject: options.filterSubject,
     max_deliver: options.maxDeliver,
