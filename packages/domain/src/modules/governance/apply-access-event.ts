@@ -1,4 +1,3 @@
-import { LockMode } from "@mikro-orm/core";
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
@@ -12,15 +11,19 @@ function snapshotOf(row: DemoAccessState): AccessSnapshot {
   };
 }
 
+// Serialises the workspace's deliveries, including the first ones, before its state row exists.
+const LOCK_WORKSPACE_ACCESS = "select pg_advisory_xact_lock(hashtextextended('demo_access_states:' || ?, 0))";
+
 /**
  * Fold one access lifecycle event into the workspace's `demo_access_states` row (audited as a
- * privileged write). The row is locked first, so concurrent deliveries apply one after the other.
- * Returns whether the event changed anything; a duplicate or an older event is a no-op. Two first
- * deliveries racing to create the row end in one CONFLICT, which the consumer retries.
+ * privileged write). Concurrent deliveries for one workspace apply one after the other (a
+ * transaction-scoped advisory lock). Returns whether the event changed anything; a duplicate or an
+ * older event is a no-op.
  */
 export async function applyAccessEvent(op: Operation, env: AccessEnvelope): Promise<{ applied: boolean; state: AccessSnapshot }> {
   if (env.workspace_id !== op.workspaceId) throw AppError.forbidden("access event of another workspace");
-  const row = await op.em.findOne(DemoAccessState, { workspaceId: op.workspaceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  await op.em.execute(LOCK_WORKSPACE_ACCESS, [op.workspaceId]);
+  const row = await op.em.findOne(DemoAccessState, { workspaceId: op.workspaceId });
   const current = row ? snapshotOf(row) : INITIAL_ACCESS;
   const next = foldAccessEvent(current, env);
   if (next === current) return { applied: false, state: current };
