@@ -10,6 +10,11 @@
  *   writes its audit row explicitly through `op.audit`, as must any other bulk or native write
  *   to these tables.
  *
+ * Native writes that are deliberately not audited (none touches a table above): usage counter
+ * upserts (incrementUsage), inbound webhook events (recordIntegrationEvent), chunk replacement
+ * (replaceDocumentChunks) and rate-limit hits. Native writes that are: purgeRecord and
+ * purgeExpiredAgentRuns (explicit audit rows).
+ *
  * Secrets (credentials, webhook secret, tokens, passwords, keys) are redacted in `changes`.
  * Keep this list in step with the README's "Audit" section.
  */
