@@ -4,7 +4,7 @@
  * that many handler transactions committed, before acking the last one.
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { pino } from "pino";
+import { destination, pino } from "pino";
 import { z } from "zod";
 import { ConsumerRunner } from "../consumer-runner.ts";
 import { connectNats } from "../nats-connection.ts";
@@ -16,7 +16,8 @@ const ZConfig = z.object({
   handler: z.string(), crashAfterCommits: z.number().int().positive().nullable(),
 });
 const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
-const logger = pino({ level: "info" });
+// Synchronous writes: a line logged just before a SIGKILL must not be lost in a buffer.
+const logger = pino({ level: "info" }, destination({ dest: 1, sync: true }));
 
 const nc = await connectNats({ servers: config.natsUrl, name: "consumer-process" });
 const pools = createRolePools({ appUrl: config.appUrl, systemUrl: config.systemUrl, max: 4 });

@@ -3,7 +3,7 @@
  * (packages never read the environment). Logs "relay started" once it is running.
  */
 import { jetstream } from "@nats-io/jetstream";
-import { pino } from "pino";
+import { destination, pino } from "pino";
 import { z } from "zod";
 import { connectNats } from "../nats-connection.ts";
 import { OutboxRelay } from "../outbox-relay.ts";
@@ -11,7 +11,8 @@ import { createPool } from "../tx-runner.ts";
 
 const ZConfig = z.object({ natsUrl: z.string(), systemUrl: z.string(), prefix: z.string(), batchSize: z.number().int().positive() });
 const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
-const logger = pino({ level: "info" });
+// Synchronous writes: a line logged just before a SIGKILL must not be lost in a buffer.
+const logger = pino({ level: "info" }, destination({ dest: 1, sync: true }));
 
 const nc = await connectNats({ servers: config.natsUrl, name: "relay-process" });
 const pool = createPool(config.systemUrl, 2, (err) => logger.warn({ err: err.message }, "idle connection failed"));
