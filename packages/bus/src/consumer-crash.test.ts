@@ -55,6 +55,7 @@ describe("consumer killed after its effect, before its ack", () => {
       const { signal } = await child.exited;
       expect(signal, child.lines.slice(-10).join("\n")).toBe("SIGKILL");
       const line = child.lines.find((l) => l.includes("crashing after commit"));
+      expect(line, child.lines.join("\n")).toBeDefined();
       crashed.push((JSON.parse(line ?? "{}") as { event_id: string }).event_id);
     }
 
