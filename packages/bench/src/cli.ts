@@ -3,6 +3,7 @@
  * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
  */
 import { benchConsumer } from "./bench/consumer.ts";
+import { benchEndToEnd } from "./bench/end-to-end.ts";
 import { benchRelay } from "./bench/relay.ts";
 import { benchWritePath } from "./bench/write-path.ts";
 import { machine } from "./lib/report.ts";
@@ -14,9 +15,15 @@ const which = args.find((a) => !a.startsWith("--")) ?? "all";
 const benches: Record<string, () => Promise<void>> = {
   write: () => benchWritePath({ total: quick ? 300 : 3000, concurrencies: [1, 8] }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
+  e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
   consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
 };
 
+// A stray rejection must fail the run loudly rather than leave child processes behind.
+process.on("unhandledRejection", (err) => {
+  process.stderr.write(`unhandled rejection: ${String(err)}\n`);
+  process.exitCode = 1;
+});
 process.stdout.write(`BENCH ${JSON.stringify({ machine: machine() })}\n`);
 const selected = which === "all" ? Object.keys(benches) : [which];
 for (const name of selected) {

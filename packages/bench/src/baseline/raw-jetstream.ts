@@ -1,5 +1,5 @@
 import { connect } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
 import { nowMs, summarize, type LatencySummary } from "../lib/stats.ts";
 
@@ -46,7 +46,8 @@ export async function rawPublish(natsUrl: string, messages: { subject: string; i
 export async function rawPubSubLatency(natsUrl: string, stream: string, prefix: string, rate: number, seconds: number): Promise<LatencySummary> {
   const nc = await connect({ servers: natsUrl });
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(stream, { filter_subjects: [`${prefix}.>`] });
+  // The stream captures only `<prefix>.>`; an unfiltered ordered consumer works on NATS 2.9 too.
+  const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.New });
   const latencies: number[] = [];
   const total = rate * seconds;
   const messages = await consumer.consume();
@@ -59,12 +60,14 @@ export async function rawPubSubLatency(natsUrl: string, stream: string, prefix: 
   })();
   const interval = 1000 / rate;
   const t0 = nowMs();
+  const acks: Promise<unknown>[] = [];
   for (let i = 0; i < total; i++) {
     const due = t0 + i * interval;
     const wait = due - nowMs();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    void js.publish(`${prefix}.ws.latency`, String(performance.timeOrigin + performance.now()));
+    acks.push(js.publish(`${prefix}.ws.latency`, String(performance.timeOrigin + performance.now())));
   }
+  await Promise.all(acks);
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
   await messages.close();
   await nc.close();

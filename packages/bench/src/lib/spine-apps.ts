@@ -46,6 +46,6 @@ export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, e
     false,
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitHttp(`${url}/readyz`, 60_000);
+  await waitHttp(`${url}/${app === "worker" ? "healthz" : "readyz"}`, 60_000);
   return { name: app, url, port, child, stop: () => stopChild(child) };
 }

@@ -1,0 +1,75 @@
+import { fileURLToPath } from "node:url";
+import { createEnvelope } from "@spine/contracts";
+import { newId } from "@spine/domain";
+import { createRawStream, deleteStream, rawPubSubLatency } from "../baseline/raw-jetstream.ts";
+import { createBenchEnv } from "../lib/bench-env.ts";
+import { startChild, stopChild } from "../lib/child.ts";
+import { commitAtRate } from "../lib/commit-generator.ts";
+import { startRealtimeStack, until } from "../lib/realtime-setup.ts";
+import { emit, emitMemory } from "../lib/report.ts";
+import { connectBareFleet, connectSpineFleet, control } from "../lib/socket-fleet.ts";
+import { ratio, summarize } from "../lib/stats.ts";
+
+const bareServer = fileURLToPath(new URL("../baseline/bare-socket-server.ts", import.meta.url));
+const at = () => performance.timeOrigin + performance.now();
+
+/**
+ * End to end: commit → relay → JetStream → gateway → Socket.IO client, with `clients` clients over
+ * `workspaces` workspaces, at each rate — against a bare Socket.IO server emitting the same payloads
+ * to the same rooms, and against raw JetStream publish-to-consume.
+ */
+export async function benchEndToEnd(options: { clients: number; workspaces: number; rates: number[]; seconds: number }): Promise<void> {
+  const env = await createBenchEnv(options.workspaces);
+  const stack = await startRealtimeStack(env, "E2E");
+  const bare = await startChild(bareServer, ["0"]);
+  const rawStream = `BENCH_E2ERAW_${env.runId}`;
+  const rawPrefix = `be2eraw${env.runId}`;
+  await createRawStream(env.natsUrl, rawStream, rawPrefix);
+  const perEvent = options.clients / options.workspaces;
+  const commitTimes = new Map<string, number>();
+  let spineLatencies: number[] = [];
+  let bareLatencies: number[] = [];
+  try {
+    const spineFleet = await connectSpineFleet({
+      url: stack.gateway.url, token: stack.token, count: options.clients,
+      workspaceOf: (i) => env.workspaceIds[i % options.workspaces]!,
+      onEnvelope: (e) => {
+        const committed = commitTimes.get(e.event_id);
+        if (committed !== undefined) spineLatencies.push(at() - committed);
+      },
+    });
+    const bareUrl = `http://127.0.0.1:${String(bare.info.port)}`;
+    const bareFleet = await connectBareFleet({ url: bareUrl, count: options.clients, roomOf: (i) => `r${i % options.workspaces}`, onMessage: (m) => bareLatencies.push(at() - m.t) });
+    const sample = createEnvelope({ type: "project.created", payload: { project_id: newId(), name: "sample" }, workspaceId: env.workspaceIds[0]!, actorId: env.userId, correlationId: "bench" });
+
+    for (const rate of options.rates) {
+      spineLatencies = [];
+      const gen = await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes });
+      const expected = gen.committed * perEvent;
+      await until(() => spineLatencies.length >= expected, 60_000);
+      const spine = summarize(spineLatencies);
+
+      bareLatencies = [];
+      await control(bareUrl, "blast", { rooms: env.workspaceIds.map((_, i) => `r${i}`), rate, seconds: options.seconds, payload: sample });
+      await until(() => bareLatencies.length >= expected, 60_000);
+      const bareSummary = summarize(bareLatencies);
+      const js = await rawPubSubLatency(env.natsUrl, rawStream, rawPrefix, rate, options.seconds);
+
+      const variant = `${rate}/s ${options.clients}c/${options.workspaces}ws`;
+      const extra = { spine_received: spine.count, expected, achieved_commit_rate: gen.achievedRate };
+      for (const q of ["p50", "p99", "max"] as const) {
+        emit({ bench: "e2e", variant, metric: `${q} vs socket.io`, spine: spine[q], baseline: bareSummary[q], ratio: ratio(spine[q], bareSummary[q]), unit: "ms", extra });
+        emit({ bench: "e2e", variant, metric: `${q} vs jetstream`, spine: spine[q], baseline: js[q], ratio: ratio(spine[q], js[q]), unit: "ms" });
+      }
+    }
+    emitMemory("e2e", { bench: "self", gateway: stack.gateway.child.pid ?? "self", worker: stack.worker.child.pid ?? "self", "bare-socket.io": bare.child.pid ?? "self" });
+    for (const c of spineFleet) c.close();
+    for (const s of bareFleet) s.close();
+  } finally {
+    await stopChild(bare.child);
+    await stack.stop();
+    await deleteStream(env.natsUrl, rawStream);
+    await deleteStream(env.natsUrl, stack.stream);
+    await env.close();
+  }
+}
