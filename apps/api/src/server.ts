@@ -5,6 +5,7 @@ import { AccessTokenService } from "@spine/auth";
 import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type ApiConfig, type RequestMeta } from "@spine/api";
 import { appUrlFrom, Domain } from "@spine/domain";
 import { pino, type Logger } from "pino";
+import { createWebhookIngress, WEBHOOK_ROUTE } from "@spine/webhooks";
 import { handleHealthz, handleReadyz } from "./health.ts";
 
 export interface ApiServerOptions {
@@ -20,6 +21,8 @@ export interface ApiServerOptions {
   trustProxy?: boolean;
   /** Request bodies above this are refused with PAYLOAD_TOO_LARGE (default 5 MiB). */
   maxBodyBytes?: number;
+  /** Inbound webhook bodies above this are refused before verification (default 256 KiB). */
+  maxWebhookBodyBytes?: number;
   config?: Partial<ApiConfig>;
 }
 
@@ -42,6 +45,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config } };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
+  const handleWebhook = createWebhookIngress({ domain, logger, ...(options.maxWebhookBodyBytes ? { maxBodyBytes: options.maxWebhookBodyBytes } : {}) });
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -68,6 +72,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
     if (path === "/trpc" || path.startsWith("/trpc/")) return trpc(req, res);
+    const webhook = WEBHOOK_ROUTE.exec(path);
+    if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
     res.writeHead(404, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: "not found" }));
   };

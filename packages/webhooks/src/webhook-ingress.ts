@@ -40,8 +40,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export function createWebhookIngress(options: WebhookIngressOptions) {
   const limit = options.maxBodyBytes ?? 256 * 1024;
-  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, workspaceId: string, integrationId: string): Promise<void> {
-    const correlationId = header(req, "x-correlation-id")?.slice(0, 200) || `webhook-${randomUUID()}`;
+  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, workspaceId: string, integrationId: string, requestCorrelationId?: string): Promise<void> {
+    const correlationId = requestCorrelationId ?? (header(req, "x-correlation-id")?.slice(0, 200) || `webhook-${randomUUID()}`);
     if (req.method !== "POST") return send(res, 405, { error: { code: "BAD_REQUEST", message: "use POST" } }, correlationId);
     if (!UUID.test(workspaceId) || !UUID.test(integrationId)) {
       return send(res, 404, { error: { code: "NOT_FOUND", message: "integration not found" } }, correlationId);
