@@ -6,14 +6,14 @@ export interface HealthReport {
   checks: Record<string, boolean>;
 }
 
-/** A tiny HTTP endpoint: GET /health answers 200 when every check passes, 503 otherwise. */
+/** A tiny HTTP endpoint: GET /health, /healthz and /readyz answer 200 when every check passes, 503 otherwise. */
 export async function startHealthServer(options: {
   port: number;
   host: string;
   check: () => Promise<HealthReport>;
 }): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    if (req.method !== "GET" || (req.url !== "/health" && req.url !== "/healthz")) {
+    if (req.method !== "GET" || (req.url !== "/health" && req.url !== "/healthz" && req.url !== "/readyz")) {
       res.writeHead(404).end();
       return;
     }

@@ -1,10 +1,12 @@
 import { pino } from "pino";
-import { loadWorkerEnv } from "./env.ts";
-import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { appUrlFrom, Domain } from "@spine/domain";
+import { embeddingsConfigOf, loadWorkerEnv } from "./env.ts";
+import { createWorkerHandlers } from "./handlers/index.ts";
 import { startWorker } from "./worker.ts";
 
 const env = loadWorkerEnv();
 const logger = pino({ name: "worker", level: env.LOG_LEVEL });
+const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 4 });
 
 const worker = await startWorker(
   {
@@ -23,7 +25,7 @@ const worker = await startWorker(
     ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    handlers: WORKER_HANDLERS,
+    handlers: createWorkerHandlers({ domain, embeddings: embeddingsConfigOf(env) }),
   },
   logger,
 );
@@ -34,7 +36,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    worker.stop().then(
+    worker.stop().then(() => domain.close()).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, "shutdown failed");

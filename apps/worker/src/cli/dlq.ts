@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { listDeadLetters, replayDeadLetters, type Logger } from "@spine/bus";
 import type { TCliEnv } from "../env.ts";
-import { WORKER_HANDLERS } from "../handlers/index.ts";
+import { appUrlFrom, Domain } from "@spine/domain";
+import { embeddingsConfigOf } from "../env.ts";
+import { createWorkerHandlers } from "../handlers/index.ts";
 import { withDatabase } from "./database.ts";
 import { printJson, UsageError } from "./output.ts";
 
@@ -28,9 +30,12 @@ export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): P
   const id = positionals[0];
   if (!id && !values.handler) throw new UsageError("usage: spine dlq replay <id> | --handler <name>");
   const target = id ? { id } : { handler: values.handler ?? "" };
+  if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required");
+  const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 2 });
+  const handlers = createWorkerHandlers({ domain, embeddings: embeddingsConfigOf(env) });
   const results = await withDatabase(env, (pools, txRunner) =>
-    replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers: WORKER_HANDLERS, logger }, target),
-  );
+    replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers, logger }, target),
+  ).finally(() => domain.close());
   for (const result of results) printJson(result);
   if (results.some((r) => r.outcome === "failed")) process.exitCode = 1;
 }

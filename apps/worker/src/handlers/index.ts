@@ -1,5 +1,19 @@
 import type { EventHandler } from "@spine/bus";
+import { createIngestionHandler, type TEmbeddingsConfig, createEmbeddings } from "@spine/ai";
+import type { Domain } from "@spine/domain";
 import { activityFeedHandler } from "./activity-feed.ts";
+import { documentIngestionHandler } from "./document-ingestion.ts";
+
+/** Handlers that need nothing but their transaction. */
+export const WORKER_HANDLERS: readonly EventHandler[] = [activityFeedHandler];
+
+export interface WorkerHandlerDeps {
+  domain: Domain;
+  embeddings: TEmbeddingsConfig;
+}
 
 /** Every handler the worker runs; dead-letter replay looks handlers up here by name. */
-export const WORKER_HANDLERS: readonly EventHandler[] = [activityFeedHandler];
+export function createWorkerHandlers(deps: WorkerHandlerDeps): readonly EventHandler[] {
+  const ingestion = createIngestionHandler({ domain: deps.domain, embeddings: createEmbeddings(deps.embeddings) });
+  return [...WORKER_HANDLERS, documentIngestionHandler(ingestion) as EventHandler];
+}
