@@ -4,6 +4,7 @@
  */
 import { benchConsumer } from "./bench/consumer.ts";
 import { benchEndToEnd } from "./bench/end-to-end.ts";
+import { benchFanOut } from "./bench/fan-out.ts";
 import { benchRelay } from "./bench/relay.ts";
 import { benchWritePath } from "./bench/write-path.ts";
 import { machine } from "./lib/report.ts";
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   write: () => benchWritePath({ total: quick ? 300 : 3000, concurrencies: [1, 8] }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
+  fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, idleClients: quick ? 1000 : 5000 }),
   consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
 };
 
