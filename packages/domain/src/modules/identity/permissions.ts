@@ -8,14 +8,21 @@ export const PERMISSIONS = [
   "items.read", "items.write", "items.delete",
   "documents.read", "documents.write", "documents.delete",
   "activity.read", "audit.read",
+  "integrations.read", "integrations.manage",
+  "usage.read", "usage.manage",
+  "access.read", "access.manage",
+  "agents.read", "agents.run",
 ] as const;
 export const ZPermissionSchema = z.enum(PERMISSIONS);
 export type TPermission = z.infer<typeof ZPermissionSchema>;
 
-/** Held only by owners, never by a custom role. */
-export const OWNER_ONLY_PERMISSIONS: readonly TPermission[] = ["workspace.delete"];
+/** Held only by owners, never by a custom role: deleting the workspace and changing its access (plan). */
+export const OWNER_ONLY_PERMISSIONS: readonly TPermission[] = ["workspace.delete", "access.manage"];
 
-const READ: TPermission[] = ["workspace.read", "members.read", "projects.read", "items.read", "documents.read", "activity.read"];
+const READ: TPermission[] = [
+  "workspace.read", "members.read", "projects.read", "items.read", "documents.read", "activity.read",
+  "integrations.read", "usage.read", "access.read", "agents.read",
+];
 
 export const BUILT_IN_ROLE_KEYS = ["owner", "admin", "member", "viewer"] as const;
 export type TBuiltInRoleKey = (typeof BUILT_IN_ROLE_KEYS)[number];
@@ -26,7 +33,7 @@ export const BUILT_IN_ROLES: Record<TBuiltInRoleKey, { name: string; permissions
   admin: { name: "Admin", permissions: PERMISSIONS.filter((p) => !OWNER_ONLY_PERMISSIONS.includes(p)) },
   member: {
     name: "Member",
-    permissions: [...READ, "projects.write", "items.write", "items.delete", "documents.write", "documents.delete"],
+    permissions: [...READ, "projects.write", "items.write", "items.delete", "documents.write", "documents.delete", "agents.run"],
   },
   viewer: { name: "Viewer", permissions: READ },
 };
