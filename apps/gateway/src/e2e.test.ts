@@ -4,7 +4,7 @@ import { connectNats } from "@spine/bus";
 import { createRealtimeClient, createSpineClient, type RealtimeClient, type SubscriptionEnded } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { AppProcess } from "./test/app-process.ts";
 import { TEST_TOKEN_SECRET } from "./test/gateway-harness.ts";
 import { waitUntil } from "./test/wait-until.ts";
@@ -29,7 +29,7 @@ beforeAll(async () => {
   };
   const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
   const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1" });
-  const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1" });
+  const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", LOG_LEVEL: "info" });
   apps = [worker, api, gateway];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -57,6 +57,11 @@ async function signUp(name: string) {
   return { email, session, api, realtime };
 }
 
+async function diagnostics(): Promise<string> {
+  const metrics = await fetch(`${gatewayUrl}/metrics`).then((r) => r.text(), (err: unknown) => String(err));
+  return [`gateway metrics: ${metrics}`, ...apps.map((a) => `--- ${a.name} output ---\n${a.output}`)].join("\n");
+}
+
 describe("end to end: tRPC mutation → outbox → relay → JetStream → gateway → socket", () => {
   it("a project created through tRPC reaches a subscribed member with the request's correlation id", async () => {
     const alice = await signUp("alice");
@@ -79,14 +84,20 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
   });
 
   it("removing a member through tRPC cuts off that member only; a reconnect after 100 commits gets all of them in order", async () => {
+    const ownerSeen: string[] = [];
+    const bobSeen: string[] = [];
+    const bobEnded: SubscriptionEnded[] = [];
+    onTestFailed(async () => {
+      console.error(`owner saw ${ownerSeen.length}, bob saw ${bobSeen.length}, bob ended ${bobEnded.length}`);
+      console.error(`owner missing: ${created.filter((n) => !ownerSeen.includes(n)).join(",")}; owner cursor ${owner.realtime.cursor(workspace.id)}`);
+      console.error(await diagnostics());
+    });
     const owner = await signUp("owner");
+    const created: string[] = [];
     const bob = await signUp("bob");
     const { workspace } = await owner.api.workspace.create.mutate({ name: "Team" });
     const membership = await owner.api.member.add.mutate({ workspaceId: workspace.id, email: bob.email, roleKey: "member" });
 
-    const ownerSeen: string[] = [];
-    const bobSeen: string[] = [];
-    const bobEnded: SubscriptionEnded[] = [];
     owner.realtime.on("project.created", (env) => ownerSeen.push(env.payload.name));
     bob.realtime.on("project.created", (env) => bobSeen.push(env.payload.name));
     bob.realtime.onSubscriptionEnded((e) => bobEnded.push(e));
@@ -101,16 +112,15 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
     expect(bobEnded[0]).toEqual({ workspaceId: workspace.id, reason: "membership_removed" });
 
     owner.realtime.disconnect();
-    const created: string[] = [];
     for (let i = 0; i < 100; i++) {
       const name = `after-${i}`;
       await owner.api.project.create.mutate({ workspaceId: workspace.id, name });
       created.push(name);
     }
     owner.realtime.connect();
-    await waitUntil(() => ownerSeen.length === 101, "the 100 projects after reconnect", 60_000);
+    await waitUntil(() => ownerSeen.length === 101, "the 100 projects after reconnect", 120_000);
     expect(ownerSeen).toEqual(["shared", ...created]);
     expect(bobSeen).toEqual(["shared"]);
     await expect(bob.realtime.subscribe(workspace.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
-  });
+  }, 180_000);
 });

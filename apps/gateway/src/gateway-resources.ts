@@ -1,4 +1,5 @@
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { AccessTokenService } from "@spine/auth";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -10,6 +11,7 @@ import type { LiveTail } from "./stream/live-tail.ts";
 /** Everything a connection needs, injected once; no module singletons. */
 export interface GatewayResources {
   pool: pg.Pool;
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   tokens: AccessTokenService;

@@ -56,7 +56,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const natsLink = watchNatsLink(nc, logger);
   pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
   const tail = new LiveTail({ js, jsm, stream: config.stream, subjectPrefix: config.subjectPrefix, logger, metrics, onEnvelope: (m) => router.dispatch(m) });
-  const resources: GatewayResources = { pool, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail };
+  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail };
 
   try {
     await tail.start();

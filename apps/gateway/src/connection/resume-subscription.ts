@@ -18,12 +18,14 @@ export async function resumeSubscription(
   sub.startReplay(afterSeq);
   const { limits, stream, subjectPrefix } = r.config;
   const plan = await planReplay({
+    nc: r.nc,
     js: r.js,
     jsm: r.jsm,
     stream,
     subjectPrefix,
     workspaceId: sub.workspaceId,
     afterSeq,
+    untilSeq: sub.registeredAt,
     maxReplay: limits.maxReplay,
     pageSize: Math.max(1, Math.min(limits.replayPageSize, Math.floor(limits.maxQueue / 2))),
   });
@@ -49,6 +51,7 @@ export async function resumeSubscription(
     }
     if (sub.state !== "replaying" || end === null) return null;
     if (!end.complete) return end.reason;
+    r.logger.info({ workspace_id: sub.workspaceId, after: afterSeq, until: sub.registeredAt, last_replayed: sub.lastOffered }, "replay complete; live");
     sub.goLive();
     return null;
   } finally {

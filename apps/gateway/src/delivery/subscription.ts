@@ -28,6 +28,8 @@ export class Subscription {
   /** Highest sequence the client acknowledged; null before its first ack. */
   lastAcked: number | null = null;
   readonly abort = new AbortController();
+  /** Tail position when registered: every later envelope is offered live, earlier ones need a replay. */
+  readonly registeredAt: number;
   #held: StreamEnvelope[] = [];
 
   constructor(
@@ -39,6 +41,7 @@ export class Subscription {
     private readonly hooks: SubscriptionHooks,
   ) {
     this.lastOffered = baseline;
+    this.registeredAt = baseline;
   }
 
   get closed(): boolean {

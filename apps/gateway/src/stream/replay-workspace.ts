@@ -1,41 +1,47 @@
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/nats-core";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { workspaceSubjectFilter } from "@spine/contracts";
 import { decodeStreamMessage, type DecodeResult } from "./decode-stream-message.ts";
+import { nextMatchingSequence } from "./next-matching-sequence.ts";
 import { readStreamBounds } from "./stream-bounds.ts";
 
 export interface ReplayRequest {
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
   subjectPrefix: string;
   workspaceId: string;
-  /** Replay every envelope of the workspace with a sequence after this one. */
+  /** Replay the workspace's envelopes with a sequence after this one… */
   afterSeq: number;
+  /** …up to and including this one; the live tail holds everything after it for the subscriber. */
+  untilSeq: number;
   maxReplay: number;
   pageSize: number;
 }
 
 export type ReplayPlan =
   | { kind: "resync"; reason: "history_exhausted" | "cursor_unknown" }
-  | { kind: "replay"; total: number; pages: () => AsyncGenerator<DecodeResult[], ReplayEnd>; close: () => Promise<void> };
+  | { kind: "replay"; pages: () => AsyncGenerator<DecodeResult[], ReplayEnd>; close: () => Promise<void> };
 
 /** How a replay ended: all of it, or history aged out under it (never a silent hole). */
 export type ReplayEnd = { complete: true } | { complete: false; reason: "history_exhausted" };
 
 /**
- * Plan a replay of one workspace's envelopes after a cursor: an ephemeral, unacknowledged pull
- * consumer filtered to the workspace, whose pending count fixes how many messages to read. What
- * arrives after that belongs to the live tail.
+ * Plan a replay of one workspace's envelopes in (afterSeq, untilSeq] from the stream: an
+ * ephemeral, unacknowledged pull consumer filtered to the workspace reads them in pages. Its
+ * pending count only sizes the pulls; whether anything is left is asked of the stream itself.
  */
 export async function planReplay(req: ReplayRequest): Promise<ReplayPlan> {
   const bounds = await readStreamBounds(req.jsm, req.stream);
   if (req.afterSeq > bounds.lastSeq) return { kind: "resync", reason: "cursor_unknown" };
   if (req.afterSeq + 1 < bounds.firstSeq) return { kind: "resync", reason: "history_exhausted" };
-  if (req.afterSeq === bounds.lastSeq) return emptyPlan();
+  if (req.afterSeq >= req.untilSeq) return emptyPlan();
 
+  const filter = workspaceSubjectFilter(req.workspaceId, req.subjectPrefix);
   const info = await req.jsm.consumers.add(req.stream, {
-    filter_subject: workspaceSubjectFilter(req.workspaceId, req.subjectPrefix),
+    filter_subject: filter,
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: req.afterSeq + 1,
     ack_policy: AckPolicy.None,
@@ -50,33 +56,37 @@ export async function planReplay(req: ReplayRequest): Promise<ReplayPlan> {
     await close();
     return { kind: "resync", reason: "history_exhausted" };
   }
-  if (info.num_pending === 0) {
-    await close();
-    return emptyPlan();
-  }
   const consumer = req.js.consumers.getConsumerFromInfo(info);
-  const total = info.num_pending;
 
   async function* pages(): AsyncGenerator<DecodeResult[], ReplayEnd> {
-    let read = 0;
-    let lastSeq = req.afterSeq;
-    while (read < total) {
-      const batch = await consumer.fetch({ max_messages: Math.min(req.pageSize, total - read), expires: 5_000 });
+    let lastRead = req.afterSeq;
+    let expected = info.num_pending;
+    while (lastRead < req.untilSeq) {
+      if (expected <= 0) {
+        const next = await nextMatchingSequence(req.nc, req.stream, lastRead + 1, filter);
+        if (next === null) {
+          // Nothing left: fine, unless what we still needed aged out of the stream.
+          const { firstSeq } = await readStreamBounds(req.jsm, req.stream);
+          return firstSeq > lastRead + 1 && firstSeq <= req.untilSeq ? { complete: false, reason: "history_exhausted" } : { complete: true };
+        }
+        if (next > req.untilSeq) return { complete: true };
+        expected = Math.max(1, (await consumer.info()).num_pending);
+      }
+      const batch = await consumer.fetch({ max_messages: Math.min(req.pageSize, expected), expires: 5_000 });
       const page: DecodeResult[] = [];
       for await (const msg of batch) {
         page.push(decodeStreamMessage({ seq: msg.seq, subject: msg.subject, data: msg.data }, req.subjectPrefix));
       }
       // Anything unread that aged out before this fetch would be skipped silently: refuse instead.
       const { firstSeq } = await readStreamBounds(req.jsm, req.stream);
-      if (firstSeq > lastSeq + 1) return { complete: false, reason: "history_exhausted" };
-      if (page.length === 0) return { complete: false, reason: "history_exhausted" };
-      read += page.length;
-      lastSeq = page[page.length - 1]?.seq ?? lastSeq;
-      yield page;
+      if (firstSeq > lastRead + 1 || page.length === 0) return { complete: false, reason: "history_exhausted" };
+      expected -= page.length;
+      lastRead = page[page.length - 1]?.seq ?? lastRead;
+      yield page.filter((m) => m.seq <= req.untilSeq);
     }
     return { complete: true };
   }
-  return { kind: "replay", total, pages, close };
+  return { kind: "replay", pages, close };
 }
 
 function emptyPlan(): ReplayPlan {
@@ -84,5 +94,5 @@ function emptyPlan(): ReplayPlan {
   async function* pages(): AsyncGenerator<DecodeResult[], ReplayEnd> {
     return { complete: true };
   }
-  return { kind: "replay", total: 0, pages, close: async () => undefined };
+  return { kind: "replay", pages, close: async () => undefined };
 }
