@@ -8,8 +8,8 @@ bash infra/scripts/services.sh || { echo "0 passed, 1 failed"; exit 1; }
 rm -rf apps/*/.reports packages/*/.reports
 
 status=0
-npx turbo run typecheck --output-logs=errors-only || { echo "typecheck failed"; status=1; }
-npx turbo run lint --output-logs=errors-only || { echo "lint failed"; status=1; }
+npx turbo run typecheck --continue --output-logs=errors-only || { echo "typecheck failed"; status=1; }
+npx turbo run lint --continue --output-logs=errors-only || { echo "lint failed"; status=1; }
 npx turbo run test --concurrency=1 --continue -- --reporter=default --reporter=json --outputFile=.reports/vitest.json || status=1
 node infra/scripts/summarize-tests.mjs || status=1
 exit $status

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { connect } from "@nats-io/transport-node";
 import { createEnvelope } from "@spine/contracts";
 import { newId } from "@spine/domain";
 import { createRawStream, deleteStream, rawPubSubLatency } from "../baseline/raw-jetstream.ts";
@@ -29,13 +30,26 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
   const commitTimes = new Map<string, number>();
   let spineLatencies: number[] = [];
   let bareLatencies: number[] = [];
+  // Where the time goes: a plain subscription sees each envelope when the relay publishes it.
+  const seenOnNats = new Map<string, number>();
+  const tap = await connect({ servers: env.natsUrl });
+  tap.subscribe(`${stack.prefix}.>`, {
+    callback: (_err, msg) => {
+      const id = (msg.json<{ event_id?: string }>()).event_id;
+      if (id && !seenOnNats.has(id)) seenOnNats.set(id, at());
+    },
+  });
+  let gatewayLeg: number[] = [];
   try {
     const spineFleet = await connectSpineFleet({
       url: stack.gateway.url, token: stack.token, count: options.clients,
       workspaceOf: (i) => env.workspaceIds[i % options.workspaces]!,
       onEnvelope: (e) => {
         const committed = commitTimes.get(e.event_id);
-        if (committed !== undefined) spineLatencies.push(at() - committed);
+        const now = at();
+        if (committed !== undefined) spineLatencies.push(now - committed);
+        const published = seenOnNats.get(e.event_id);
+        if (published !== undefined) gatewayLeg.push(now - published);
       },
     });
     const bareUrl = `http://127.0.0.1:${String(bare.info.port)}`;
@@ -44,10 +58,21 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
 
     for (const rate of options.rates) {
       spineLatencies = [];
+      gatewayLeg = [];
+      const firstCommit = commitTimes.size;
       const gen = await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes });
       const expected = gen.committed * perEvent;
       await until(() => spineLatencies.length >= expected, 60_000);
       const spine = summarize(spineLatencies);
+      const relayLeg = summarize(
+        [...commitTimes.entries()].slice(firstCommit).flatMap(([id, t]) => {
+          const seen = seenOnNats.get(id);
+          return seen === undefined ? [] : [seen - t];
+        }),
+      );
+      const gateway = summarize(gatewayLeg);
+      process.stdout.write(`e2e        ${rate}/s breakdown: commit→NATS p50=${relayLeg.p50} p99=${relayLeg.p99} ms; NATS→socket p50=${gateway.p50} p99=${gateway.p99} ms\n`);
+      process.stdout.write(`BENCH ${JSON.stringify({ bench: "e2e", variant: `${rate}/s`, metric: "breakdown", relay_leg: relayLeg, gateway_leg: gateway })}\n`);
 
       bareLatencies = [];
       await control(bareUrl, "blast", { rooms: env.workspaceIds.map((_, i) => `r${i}`), rate, seconds: options.seconds, payload: sample });
@@ -66,6 +91,7 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
     for (const c of spineFleet) c.close();
     for (const s of bareFleet) s.close();
   } finally {
+    await tap.close();
     await stopChild(bare.child);
     await stack.stop();
     await deleteStream(env.natsUrl, rawStream);

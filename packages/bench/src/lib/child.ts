@@ -8,7 +8,7 @@ export async function startChild(script: string, args: string[], env: Record<str
     stdio: ["ignore", "pipe", "inherit"],
   });
   if (!readyLine) return { child, info: {} };
-  const rl = createInterface({ input: child.stdout! });
+  const rl = createInterface({ input: child.stdout });
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
     rl.once("line", (line) => resolve(JSON.parse(line) as Record<string, unknown>));
