@@ -2,6 +2,7 @@ import type { AccessTokenService } from "@spine/auth";
 import type { Domain } from "@spine/domain";
 import type { Logger } from "pino";
 import type { RequestMeta } from "./request/request-meta.ts";
+import type { AgentModels } from "./router/agent/agent-models.ts";
 
 export interface SignInLimits {
   /** Attempts per account (email) per window. */
@@ -31,6 +32,8 @@ export interface ApiDeps {
   tokens: AccessTokenService;
   logger: Logger;
   config: ApiConfig;
+  /** Chat model and embeddings for agent runs and search; offline deterministic ones when absent. */
+  ai?: AgentModels;
 }
 
 export interface ApiContext {

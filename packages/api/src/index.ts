@@ -10,6 +10,10 @@ export { APP_ERROR_TO_TRPC } from "./errors/error-map.ts";
 export { MAX_DOCUMENT_CHARS } from "./router/document/document.types.ts";
 export type * from "./dto/identity.dto.ts";
 export type * from "./dto/product.dto.ts";
+export type * from "./dto/integration.dto.ts";
+export type * from "./dto/governance.dto.ts";
+export type * from "./dto/agent.dto.ts";
+export type { AgentModels } from "./router/agent/agent-models.ts";
 
 /** Inputs of every procedure, e.g. `RouterInputs["project"]["create"]`. */
 export type RouterInputs = inferRouterInputs<AppRouter>;

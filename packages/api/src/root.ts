@@ -1,11 +1,15 @@
+import { accessRouter } from "./router/access/router.ts";
 import { activityRouter } from "./router/activity/router.ts";
+import { agentRouter } from "./router/agent/router.ts";
 import { auditRouter } from "./router/audit/router.ts";
 import { authRouter } from "./router/auth/router.ts";
 import { documentRouter } from "./router/document/router.ts";
+import { integrationRouter } from "./router/integration/router.ts";
 import { itemRouter } from "./router/item/router.ts";
 import { memberRouter } from "./router/member/router.ts";
 import { projectRouter } from "./router/project/router.ts";
 import { roleRouter } from "./router/role/router.ts";
+import { usageRouter } from "./router/usage/router.ts";
 import { workspaceRouter } from "./router/workspace/router.ts";
 import { createTRPCRouter } from "./trpc.ts";
 
@@ -19,6 +23,10 @@ export const appRouter = createTRPCRouter({
   document: documentRouter,
   activity: activityRouter,
   audit: auditRouter,
+  integration: integrationRouter,
+  usage: usageRouter,
+  access: accessRouter,
+  agent: agentRouter,
 });
 
 export type AppRouter = typeof appRouter;

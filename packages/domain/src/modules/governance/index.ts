@@ -6,3 +6,6 @@ export * from "./clear-usage-policy.ts";
 export * from "./increment-usage.ts";
 export * from "./set-usage-policy.ts";
 export * from "./usage-window.ts";
+export * from "./find-access-state.ts";
+export * from "./list-usage-counters.ts";
+export * from "./list-usage-policies.ts";

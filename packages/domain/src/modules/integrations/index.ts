@@ -7,3 +7,4 @@ export * from "./record-integration-event.ts";
 export * from "./record-sync-failure.ts";
 export * from "./restore-integration.ts";
 export * from "./update-integration.ts";
+export * from "./list-integrations.ts";

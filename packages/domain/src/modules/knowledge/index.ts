@@ -16,3 +16,5 @@ export * from "./retain-until.ts";
 export * from "./start-agent-run.ts";
 export * from "./delete-agent-thread.ts";
 export * from "./restore-agent-thread.ts";
+export * from "./list-agent-runs.ts";
+export * from "./list-agent-threads.ts";

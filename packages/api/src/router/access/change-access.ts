@@ -1,0 +1,25 @@
+import { changeAccess, type AccessSnapshot, type Operation } from "@spine/domain";
+import { toAccessStateDto, ZAccessStateSchema } from "../../dto/governance.dto.ts";
+import { workspaceProcedure } from "../../trpc.ts";
+import { ZChangeAccessRequestSchema, type TChangeAccessRequest } from "./access.types.ts";
+
+/** The envelope carries RFC 3339 in UTC; the request may carry any ISO offset. */
+const rfc3339 = (value: string): string => new Date(value).toISOString();
+
+function apply(op: Operation, change: TChangeAccessRequest["change"]): Promise<AccessSnapshot> {
+  const effective_at = rfc3339(change.effectiveAt ?? new Date().toISOString());
+  switch (change.type) {
+    case "activate":
+    case "change": {
+      const type = change.type === "activate" ? "access.activated" : "access.changed";
+      return changeAccess(op, type, { plan: change.plan, effective_at, expires_at: change.expiresAt === null ? null : rfc3339(change.expiresAt) });
+    }
+    case "deactivate":
+      return changeAccess(op, "access.deactivated", { reason: change.reason, effective_at });
+  }
+}
+
+/** Owners activate, change or deactivate the workspace's access: one access.* event, folded into the state in the same transaction. */
+export const changeAccessRoute = workspaceProcedure("access.manage", ZChangeAccessRequestSchema)
+  .output(ZAccessStateSchema)
+  .mutation(({ ctx, input }) => ctx.run(async (op) => toAccessStateDto(await apply(op, input.change))));

@@ -1,0 +1,13 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { findAccessState } from "@spine/domain";
+import { toAccessStateDto, ZAccessStateSchema } from "../../dto/governance.dto.ts";
+import { workspaceProcedure } from "../../trpc.ts";
+import { changeAccessRoute } from "./change-access.ts";
+
+export const accessRouter = {
+  /** The workspace's current access state (inactive until the first access event). */
+  get: workspaceProcedure("access.read")
+    .output(ZAccessStateSchema)
+    .query(({ ctx }) => ctx.run(async (op) => toAccessStateDto(await findAccessState(op)))),
+  change: changeAccessRoute,
+} satisfies TRPCRouterRecord;
