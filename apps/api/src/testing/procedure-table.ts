@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { TPermission } from "@spine/domain";
 import type { WorkspaceFixture } from "./workspace-fixture.ts";
 
@@ -21,6 +22,26 @@ export interface ProcedureCase {
 
 const ws = (f: WorkspaceFixture) => ({ workspaceId: f.workspaceId });
 const key = () => `r-${Math.random().toString(36).slice(2, 8)}`;
+/** A Standard Webhooks signing secret (32 random bytes). */
+export const newWebhookSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+async function newIntegration(f: WorkspaceFixture, disconnected = false): Promise<string> {
+  const c = f.owner.client;
+  const i = await c.integration.connect.mutate({ ...ws(f), provider: "stripe", name: key(), credentials: { apiKey: "sk_test_x" }, webhookSecret: newWebhookSecret() });
+  if (disconnected) await c.integration.disconnect.mutate({ ...ws(f), integrationId: i.id });
+  return i.id;
+}
+async function newThread(f: WorkspaceFixture, deleted = false): Promise<string> {
+  const c = f.owner.client;
+  const t = await c.agent.createThread.mutate({ ...ws(f), title: "thread" });
+  if (deleted) await c.agent.deleteThread.mutate({ ...ws(f), threadId: t.id });
+  return t.id;
+}
+async function newPolicy(f: WorkspaceFixture): Promise<{ metric: string; window: "day" }> {
+  const metric = key();
+  await f.owner.client.usage.setPolicy.mutate({ ...ws(f), metric, window: "day", limit: 10 });
+  return { metric, window: "day" };
+}
 
 /** Every workspace-scoped procedure, the permission it needs, a valid input, and what it records. */
 export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
@@ -55,6 +76,26 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "document.restore", type: "mutation", permission: "documents.delete", input: async (f) => ({ ...ws(f), documentId: await f.newDocument(true) }), events: ["document.restored"], audits: ["document.restored"] },
   { path: "activity.list", type: "query", permission: "activity.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },
   { path: "audit.list", type: "query", permission: "audit.read", input: async (f) => ({ ...ws(f), limit: 5 }), events: [], audits: [] },
+  { path: "integration.connect", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), provider: "github", name: key(), config: { repo: "spine" }, credentials: { token: "ghp_x" }, webhookSecret: newWebhookSecret() }), events: ["integration.connected"], audits: ["integration.created"] },
+  { path: "integration.get", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f) }), events: [], audits: [] },
+  { path: "integration.list", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), limit: 10 }), events: [], audits: [] },
+  { path: "integration.update", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f), config: { v: key() }, webhookSecret: newWebhookSecret(), keepPreviousWebhookSecret: true }), events: ["integration.updated"], audits: ["integration.updated"] },
+  { path: "integration.disconnect", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f) }), events: ["integration.disconnected"], audits: ["integration.deleted"] },
+  { path: "integration.restore", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f, true) }), events: ["integration.connected"], audits: ["integration.restored"] },
+  { path: "usage.setPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), metric: key(), window: "month", limit: 100 }), events: ["usage_policy.set"], audits: ["usage_policy.created"] },
+  { path: "usage.clearPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), ...(await newPolicy(f)) }), events: ["usage_policy.cleared"], audits: ["usage_policy.deleted"] },
+  { path: "usage.listPolicies", type: "query", permission: "usage.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "usage.listCounters", type: "query", permission: "usage.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "access.get", type: "query", permission: "access.read", input: async (f) => ws(f), events: [], audits: [] },
+  // The first access change of the fixture's workspace creates its state row (records.test calls it once).
+  { path: "access.change", type: "mutation", permission: "access.manage", input: async (f) => ({ ...ws(f), change: { type: "activate", plan: "pro" } }), events: ["access.activated"], audits: ["access_state.created"] },
+  { path: "agent.createThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), title: "Ask" }), events: [], audits: [] },
+  { path: "agent.listThreads", type: "query", permission: "agents.read", input: async (f) => ({ ...ws(f), limit: 10 }), events: [], audits: [] },
+  { path: "agent.deleteThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f) }), events: [], audits: ["agent_thread.deleted"] },
+  { path: "agent.restoreThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f, true) }), events: [], audits: ["agent_thread.restored"] },
+  { path: "agent.run", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f), message: "hello" }), events: ["agent.run.started", "agent.tool.called", "agent.run.completed"], audits: [] },
+  { path: "agent.listRuns", type: "query", permission: "agents.read", input: async (f) => ({ ...ws(f), threadId: await newThread(f) }), events: [], audits: [] },
+  { path: "agent.search", type: "query", permission: "documents.read", input: async (f) => ({ ...ws(f), query: "hello", k: 5 }), events: [], audits: [] },
 ];
 
 /** Procedures that are not about one workspace. */

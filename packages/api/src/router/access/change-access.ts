@@ -1,4 +1,4 @@
-import { changeAccess, type AccessSnapshot, type Operation } from "@spine/domain";
+import { changeAccess, recordActivity, type AccessSnapshot, type Operation } from "@spine/domain";
 import { toAccessStateDto, ZAccessStateSchema } from "../../dto/governance.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { ZChangeAccessRequestSchema, type TChangeAccessRequest } from "./access.types.ts";
@@ -22,4 +22,11 @@ function apply(op: Operation, change: TChangeAccessRequest["change"]): Promise<A
 /** Owners activate, change or deactivate the workspace's access: one access.* event, folded into the state in the same transaction. */
 export const changeAccessRoute = workspaceProcedure("access.manage", ZChangeAccessRequestSchema)
   .output(ZAccessStateSchema)
-  .mutation(({ ctx, input }) => ctx.run(async (op) => toAccessStateDto(await apply(op, input.change))));
+  .mutation(({ ctx, input }) =>
+    ctx.run(async (op) => {
+      const state = await apply(op, input.change);
+      const verb = `${input.change.type}d`;
+      recordActivity(op, { verb, targetType: "access", targetId: null, summary: `${verb} access${state.plan ? ` on plan ${state.plan}` : ""}` });
+      return toAccessStateDto(state);
+    }),
+  );

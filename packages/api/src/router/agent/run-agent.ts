@@ -1,5 +1,5 @@
 import { createSearchDocumentsTool, runAgent } from "@spine/ai";
-import { findAgentRun, listToolCalls, type OperationContext } from "@spine/domain";
+import { findAgentRun, listToolCalls, recordActivity, type OperationContext } from "@spine/domain";
 import { toAgentRunDto, ZAgentRunSchema } from "../../dto/agent.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { chatModelOf, embeddingsOf } from "./agent-models.ts";
@@ -37,6 +37,7 @@ export const runAgentRoute = workspaceProcedure("agents.run", ZRunAgentRequestSc
       return await domain.run(opCtx, async (op) => {
         const run = await findAgentRun(op, result.runId);
         const dto = toAgentRunDto(run, await listToolCalls(op, run.id));
+        recordActivity(op, { verb: "ran", targetType: "agent_run", targetId: run.id, summary: `ran the agent (${run.status})`, data: { thread_id: run.threadId } });
         if (key) await storeRunResponse(op, ctx.user.id, key, dto);
         return dto;
       });

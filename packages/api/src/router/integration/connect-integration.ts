@@ -1,6 +1,7 @@
 import { AppError, connectIntegration } from "@spine/domain";
 import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
+import { recordIntegrationActivity } from "./integration-activity.ts";
 import { ZConnectIntegrationRequestSchema } from "./integration.types.ts";
 
 /** A live integration with the same provider and name is a CONFLICT on `name`. */
@@ -16,7 +17,7 @@ export const connectIntegrationRoute = workspaceProcedure("integrations.manage",
   .output(ZIntegrationSchema)
   .mutation(async ({ ctx, input }) => {
     try {
-      return await ctx.run(async (op) => toIntegrationDto(await connectIntegration(op, input)));
+      return await ctx.run(async (op) => toIntegrationDto(recordIntegrationActivity(op, "connected", await connectIntegration(op, input))));
     } catch (err) {
       throw nameTaken(err);
     }

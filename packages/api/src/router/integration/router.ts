@@ -4,6 +4,7 @@ import { zPage } from "../../dto/common.ts";
 import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { connectIntegrationRoute, nameTaken } from "./connect-integration.ts";
+import { recordIntegrationActivity } from "./integration-activity.ts";
 import { ZIntegrationRefSchema, ZListIntegrationsRequestSchema } from "./integration.types.ts";
 import { updateIntegrationRoute } from "./update-integration.ts";
 
@@ -23,11 +24,11 @@ export const integrationRouter = {
   update: updateIntegrationRoute,
   disconnect: workspaceProcedure("integrations.manage", ZIntegrationRefSchema)
     .output(ZIntegrationSchema)
-    .mutation(({ ctx, input }) => ctx.run(async (op) => toIntegrationDto(await disconnectIntegration(op, input.integrationId)))),
+    .mutation(({ ctx, input }) => ctx.run(async (op) => toIntegrationDto(recordIntegrationActivity(op, "disconnected", await disconnectIntegration(op, input.integrationId))))),
   restore: workspaceProcedure("integrations.manage", ZIntegrationRefSchema)
     .output(ZIntegrationSchema)
     .mutation(({ ctx, input }) =>
-      ctx.run(async (op) => toIntegrationDto(await restoreIntegration(op, input.integrationId))).catch((err: unknown) => {
+      ctx.run(async (op) => toIntegrationDto(recordIntegrationActivity(op, "restored", await restoreIntegration(op, input.integrationId)))).catch((err: unknown) => {
         throw nameTaken(err);
       }),
     ),

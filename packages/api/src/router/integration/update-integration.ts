@@ -2,6 +2,7 @@ import { AppError, findIntegration, updateIntegration, type Operation } from "@s
 import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { nameTaken } from "./connect-integration.ts";
+import { recordIntegrationActivity } from "./integration-activity.ts";
 import { ZUpdateIntegrationRequestSchema, type TUpdateIntegrationRequest } from "./integration.types.ts";
 
 /** The secret(s) to store: the new one(s), plus the currently active secret when asked to keep it. */
@@ -34,7 +35,7 @@ export const updateIntegrationRoute = workspaceProcedure("integrations.manage", 
           ...(input.credentials === undefined ? {} : { credentials: input.credentials }),
           ...(webhookSecret === undefined ? {} : { webhookSecret }),
         });
-        return toIntegrationDto(view);
+        return toIntegrationDto(recordIntegrationActivity(op, "updated", view));
       });
     } catch (err) {
       throw nameTaken(err);
