@@ -12,7 +12,7 @@ let gateway: Gateway;
 
 beforeAll(async () => {
   h = await GatewayHarness.start("gwauth");
-  gateway = await h.gateway({ refreshLeadMs: 1_500 });
+  gateway = await h.gateway({ refreshLeadMs: 1_500, sessionRecheckMs: 300 });
 });
 afterAll(() => h.close());
 
@@ -58,6 +58,22 @@ describe("handshake authentication", () => {
     client.connect();
     await waitUntil(() => client.connected, "reconnected with a current token");
     client.close();
+  });
+});
+
+describe("revocation of open sockets", () => {
+  it("disconnects the open sockets of a user signed out everywhere (token_version bumped)", async () => {
+    const user = await h.seed.user("signout");
+    const other = await h.seed.user("bystander");
+    const a = await TestSocket.connected(gateway.url, await h.token(user.id));
+    const b = await TestSocket.connected(gateway.url, await h.token(user.id));
+    const c = await TestSocket.connected(gateway.url, await h.token(other.id));
+    await h.seed.bumpTokenVersion(user.id);
+    await waitUntil(() => a.disconnectReason !== null && b.disconnectReason !== null, "both of the user's sockets cut off");
+    expect(a.disconnectReason).toBe("io server disconnect");
+    expect(c.socket.connected).toBe(true);
+    expect(gateway.metrics().sessions_revoked).toBeGreaterThanOrEqual(2);
+    c.close();
   });
 });
 

@@ -24,6 +24,8 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   /** How long before token expiry the gateway sends `auth.expiring`. */
   refreshLeadMs?: number;
+  /** How often a connected socket's user is checked again (deleted user, bumped token_version). */
+  sessionRecheckMs?: number;
   corsOrigin?: string;
   logger?: Logger;
   /** Name in logs and metrics; several gateways may run side by side. */
@@ -37,5 +39,6 @@ export interface GatewayConfig {
   subjectPrefix: string;
   limits: GatewayLimits;
   refreshLeadMs: number;
+  sessionRecheckMs: number;
   instanceId: string;
 }

@@ -36,6 +36,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
     subjectPrefix: options.subjectPrefix ?? EVENTS_SUBJECT_PREFIX,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     refreshLeadMs: options.refreshLeadMs ?? 30_000,
+    sessionRecheckMs: options.sessionRecheckMs ?? 60_000,
     instanceId: options.instanceId ?? randomBytes(4).toString("hex"),
   };
 }

@@ -15,6 +15,7 @@ const gateway = await createGateway({
   stream: env.SPINE_EVENTS_STREAM,
   subjectPrefix: env.SPINE_SUBJECT_PREFIX,
   limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
+  sessionRecheckMs: env.GATEWAY_SESSION_RECHECK_MS,
   corsOrigin: env.GATEWAY_CORS_ORIGIN,
   logger,
 });

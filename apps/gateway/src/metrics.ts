@@ -17,6 +17,8 @@ export class GatewayMetrics {
   resyncRequired = 0;
   subscriptionsEnded = 0;
   tokenExpiryDisconnects = 0;
+  /** Sockets cut off because their user was signed out everywhere or deleted. */
+  sessionsRevoked = 0;
   lastStreamSequence = 0;
   /** Envelopes waiting in socket queues (gauge; bounded by maxQueue per socket). */
   bufferedEvents = 0;
@@ -42,6 +44,7 @@ export class GatewayMetrics {
       resync_required: this.resyncRequired,
       subscriptions_ended: this.subscriptionsEnded,
       token_expiry_disconnects: this.tokenExpiryDisconnects,
+      sessions_revoked: this.sessionsRevoked,
       last_stream_sequence: this.lastStreamSequence,
       buffered_events: this.bufferedEvents,
       in_flight_events: this.inFlightEvents,
