@@ -1,0 +1,224 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmbeddings, ingestDocument } from "@spine/ai";
+import { incrementUsage, REDACTED, type OperationContext } from "@spine/domain";
+import { signWebhook } from "@spine/webhooks";
+import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { newWebhookSecret } from "./testing/procedure-table.ts";
+
+let h: Harness;
+let owner: Actor;
+let other: Actor;
+let ws: string;
+let otherWs: string;
+const ctxOf = (workspaceId: string, actor: Actor): OperationContext => ({ workspaceId, actorId: actor.userId, actorType: "user", correlationId: "setup" });
+
+beforeAll(async () => {
+  h = await startHarness("integrations-usage-agents");
+  owner = await h.signUp("owner");
+  other = await h.signUp("other");
+  ws = (await owner.client.workspace.create.mutate({ name: "Main" })).workspace.id;
+  otherWs = (await other.client.workspace.create.mutate({ name: "Other" })).workspace.id;
+});
+afterAll(async () => h?.close());
+
+async function outbox(correlationId: string) {
+  const { rows } = await h.sql.query<{ event_type: string; workspace_id: string; envelope: { correlation_id: string; payload: Record<string, unknown> } }>(
+    "select event_type, workspace_id, envelope from outbox where envelope->>'correlation_id' = $1 order by id", [correlationId],
+  );
+  return rows;
+}
+async function audits(correlationId: string) {
+  const { rows } = await h.sql.query<{ action: string; changes: Record<string, Record<string, unknown>> }>(
+    "select action, changes from audit_logs where correlation_id = $1 order by id", [correlationId],
+  );
+  return rows;
+}
+
+describe("integrations", () => {
+  const secret = newWebhookSecret();
+  const apiKey = `sk_live_${randomBytes(12).toString("hex")}`;
+
+  it("connect audits with secrets redacted and never answers with a secret", async () => {
+    const res = await h.raw("integration.connect", {
+      type: "mutation", token: owner.session.accessToken, headers: { "x-correlation-id": "corr-connect" },
+      input: { workspaceId: ws, provider: "stripe", name: "billing", config: { region: "eu", signingKey: "sk_cfg" }, credentials: { apiKey }, webhookSecret: secret },
+    });
+    expect(res.status).toBe(200);
+    const text = JSON.stringify(res.body);
+    for (const s of [secret, apiKey, "sk_cfg"]) expect(text).not.toContain(s);
+    const view = res.body.result?.data as { id: string; hasCredentials: boolean; hasWebhookSecret: boolean; webhookPath: string; config: Record<string, unknown> };
+    expect(view).toMatchObject({ hasCredentials: true, hasWebhookSecret: true, config: { region: "eu", signingKey: REDACTED } });
+    expect(view.webhookPath).toBe(`/webhooks/${ws}/${view.id}`);
+    expect(Object.keys(view)).not.toEqual(expect.arrayContaining(["credentials"]));
+    const rows = await audits("corr-connect");
+    expect(rows.map((r) => r.action)).toEqual(["integration.created"]);
+    expect(rows[0]!.changes.after).toMatchObject({ credentials: REDACTED, webhookSecret: REDACTED });
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect(JSON.stringify(rows)).not.toContain(apiKey);
+    expect((await outbox("corr-connect")).map((r) => r.event_type)).toEqual(["integration.connected"]);
+    const auditApi = await owner.client.audit.list.query({ workspaceId: ws, targetId: view.id });
+    expect(JSON.stringify(auditApi)).not.toContain(apiKey);
+  });
+
+  it("list and get never leak credentials or the webhook secret", async () => {
+    const list = await owner.client.integration.list.query({ workspaceId: ws });
+    expect(list.items).toHaveLength(1);
+    const got = await owner.client.integration.get.query({ workspaceId: ws, integrationId: list.items[0]!.id });
+    for (const body of [list, got]) {
+      expect(JSON.stringify(body)).not.toContain(secret);
+      expect(JSON.stringify(body)).not.toContain(apiKey);
+    }
+    expect(Object.keys(got).sort()).toEqual([
+      "config", "connectedBy", "createdAt", "deletedAt", "hasCredentials", "hasWebhookSecret", "id", "name", "provider", "status",
+      "updatedAt", "webhookPath", "workspaceId",
+    ]);
+    await expect(owner.client.integration.connect.mutate({ workspaceId: ws, provider: "stripe", name: "billing", credentials: {} }))
+      .rejects.toMatchObject({ data: { code: "CONFLICT", issues: [{ path: "name" }] } });
+    await expect(owner.client.integration.connect.mutate({ workspaceId: ws, provider: "Bad Provider", name: "x", credentials: {}, webhookSecret: "short" }))
+      .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "provider" }, { path: "webhookSecret" }] } });
+  });
+
+  it("rotation keeps the previous secret valid for webhooks until it is dropped", async () => {
+    const c = owner.client;
+    const old = newWebhookSecret();
+    const next = newWebhookSecret();
+    const i = await c.integration.connect.mutate({ workspaceId: ws, provider: "github", name: "repo", credentials: { token: "ghp_1" }, webhookSecret: old });
+    let n = 0;
+    const deliver = async (signingSecret: string) => {
+      const body = JSON.stringify({ type: "push", n: ++n });
+      const res = await fetch(`${h.api.url}${i.webhookPath}`, { method: "POST", body, headers: signWebhook(signingSecret, `msg_${n}`, new Date(), body) });
+      return res.status;
+    };
+    expect(await deliver(old)).toBe(202);
+    const rotated = await c.integration.update.mutate({ workspaceId: ws, integrationId: i.id, webhookSecret: next, keepPreviousWebhookSecret: true }, { context: { correlationId: "corr-rotate" } });
+    expect(JSON.stringify(rotated)).not.toContain(next);
+    expect([await deliver(old), await deliver(next)]).toEqual([202, 202]);
+    expect((await outbox("corr-rotate"))[0]?.envelope.payload).toMatchObject({ changed_fields: ["webhook_secret"] });
+    await c.integration.update.mutate({ workspaceId: ws, integrationId: i.id, webhookSecret: next });
+    expect([await deliver(old), await deliver(next)]).toEqual([401, 202]);
+    await c.integration.update.mutate({ workspaceId: ws, integrationId: i.id, webhookSecret: `${old} ${next}` });
+    expect([await deliver(old), await deliver(next)]).toEqual([202, 202]);
+    await expect(c.integration.update.mutate({ workspaceId: ws, integrationId: i.id, keepPreviousWebhookSecret: true }))
+      .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "keepPreviousWebhookSecret" }] } });
+  });
+
+  it("disconnect hides the integration and refuses its webhooks; restore brings both back", async () => {
+    const c = owner.client;
+    const s = newWebhookSecret();
+    const i = await c.integration.connect.mutate({ workspaceId: ws, provider: "linear", name: "issues", credentials: {}, webhookSecret: s });
+    const gone = await c.integration.disconnect.mutate({ workspaceId: ws, integrationId: i.id });
+    expect(gone).toMatchObject({ status: "disconnected" });
+    expect(gone.deletedAt).not.toBeNull();
+    await expect(c.integration.get.query({ workspaceId: ws, integrationId: i.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    const body = JSON.stringify({ type: "issue" });
+    const post = () => fetch(`${h.api.url}${i.webhookPath}`, { method: "POST", body, headers: signWebhook(s, `m_${randomBytes(4).toString("hex")}`, new Date(), body) });
+    expect((await post()).status).toBe(404);
+    expect((await c.integration.list.query({ workspaceId: ws, includeDeleted: true })).items.map((x) => x.id)).toContain(i.id);
+    await expect(c.integration.restore.mutate({ workspaceId: ws, integrationId: i.id })).resolves.toMatchObject({ status: "connected", deletedAt: null });
+    expect((await post()).status).toBe(202);
+  });
+});
+
+describe("usage", () => {
+  it("setPolicy audits and announces with the request's correlation id; counters show the current window", async () => {
+    const c = owner.client;
+    const policy = await c.usage.setPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day", limit: 3 }, { context: { correlationId: "corr-policy" } });
+    expect(policy).toMatchObject({ metric: "api_calls", window: "day", limit: 3, action: "block" });
+    expect((await audits("corr-policy")).map((r) => r.action)).toEqual(["usage_policy.created"]);
+    const events = await outbox("corr-policy");
+    expect(events.map((e) => [e.event_type, e.workspace_id])).toEqual([["usage_policy.set", ws]]);
+    expect(events[0]!.envelope.payload).toMatchObject({ policy_id: policy.id, limit: 3 });
+    expect(await c.usage.listPolicies.query({ workspaceId: ws })).toEqual([policy]);
+    await h.api.domain.run(ctxOf(ws, owner), (op) => incrementUsage(op, { metric: "api_calls", amount: 4 }));
+    const counters = await c.usage.listCounters.query({ workspaceId: ws });
+    expect(counters.map((x) => [x.metric, x.window, x.value, x.limit, x.limitReached])).toEqual([
+      ["api_calls", "day", 4, 3, true], ["api_calls", "month", 4, null, false],
+    ]);
+    await c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day" }, { context: { correlationId: "corr-clear" } });
+    expect((await audits("corr-clear")).map((r) => r.action)).toEqual(["usage_policy.deleted"]);
+    expect((await outbox("corr-clear")).map((e) => e.event_type)).toEqual(["usage_policy.cleared"]);
+    await expect(c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(c.usage.setPolicy.mutate({ workspaceId: ws, metric: "Bad Metric", window: "week" as "day", limit: -1 }))
+      .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "metric" }, { path: "window" }, { path: "limit" }] } });
+  });
+});
+
+describe("access", () => {
+  it("an owner's change is an access.* event folded into the state; admins may only read it", async () => {
+    const c = owner.client;
+    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "inactive", plan: null });
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const active = await c.access.change.mutate({ workspaceId: ws, change: { type: "activate", plan: "pro", expiresAt } }, { context: { correlationId: "corr-access" } });
+    expect(active).toMatchObject({ state: "active", plan: "pro", expiresAt });
+    const events = await outbox("corr-access");
+    expect(events.map((e) => e.event_type)).toEqual(["access.activated"]);
+    expect(active.lastEventId).toBe((await h.sql.query<{ id: string }>("select id from outbox where envelope->>'correlation_id' = 'corr-access'")).rows[0]!.id);
+    expect((await audits("corr-access")).map((r) => r.action)).toEqual(["access_state.created"]);
+    await c.access.change.mutate({ workspaceId: ws, change: { type: "deactivate", reason: "payment failed" } });
+    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "inactive", plan: null, reason: "payment failed" });
+    const admin = await h.signUp("admin");
+    await c.member.add.mutate({ workspaceId: ws, email: admin.email, roleKey: "admin" });
+    await expect(admin.client.access.get.query({ workspaceId: ws })).resolves.toMatchObject({ state: "inactive" });
+    await expect(admin.client.access.change.mutate({ workspaceId: ws, change: { type: "change", plan: "team" } })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+  });
+});
+
+describe("agents and search", () => {
+  const embeddings = createEmbeddings();
+  async function ingested(actor: Actor, workspaceId: string, title: string, content: string) {
+    const doc = await actor.client.document.create.mutate({ workspaceId, title, content });
+    await ingestDocument(h.api.domain, ctxOf(workspaceId, actor), doc.id, { embeddings });
+    return doc.id;
+  }
+  let mine: string;
+  let theirs: string;
+  beforeAll(async () => {
+    mine = await ingested(owner, ws, "Runbook", "Rotate the zebra signing keys every quarter.");
+    theirs = await ingested(other, otherWs, "Runbook", "Rotate the zebra signing keys every quarter.");
+  });
+
+  it("a run records a completed run, its tool call, and agent.* events under the request's correlation id", async () => {
+    const c = owner.client;
+    const thread = await c.agent.createThread.mutate({ workspaceId: ws, title: "Ops" });
+    const run = await c.agent.run.mutate({ workspaceId: ws, threadId: thread.id, message: "zebra signing keys" }, { context: { correlationId: "corr-run", idempotencyKey: "run-1" } });
+    expect(run).toMatchObject({ status: "completed", threadId: thread.id, model: "offline-deterministic-v1" });
+    expect(run.toolCalls).toMatchObject([{ ordinal: 1, toolName: "search_documents", status: "completed" }]);
+    expect(JSON.stringify(run.toolCalls[0]!.output)).toContain(mine);
+    expect(JSON.stringify(run)).not.toContain(theirs);
+    const { rows } = await h.sql.query<{ status: string }>("select status from agent_runs where id = $1", [run.id]);
+    expect(rows).toEqual([{ status: "completed" }]);
+    const events = await outbox("corr-run");
+    expect(events.map((e) => e.event_type)).toEqual(["agent.run.started", "agent.tool.called", "agent.run.completed"]);
+    expect(events.every((e) => e.workspace_id === ws && e.envelope.payload.run_id === run.id)).toBe(true);
+    const replay = await c.agent.run.mutate({ workspaceId: ws, threadId: thread.id, message: "zebra signing keys" }, { context: { idempotencyKey: "run-1" } });
+    expect(replay).toEqual(run);
+    const runs = await c.agent.listRuns.query({ workspaceId: ws, threadId: thread.id });
+    expect(runs.items.map((r) => [r.id, r.toolCalls.length])).toEqual([[run.id, 1]]);
+  });
+
+  it("threads list, delete and restore; a run on a deleted thread is NOT_FOUND and leaves no key", async () => {
+    const c = owner.client;
+    const t = await c.agent.createThread.mutate({ workspaceId: ws, title: "Temp" });
+    await c.agent.deleteThread.mutate({ workspaceId: ws, threadId: t.id });
+    expect((await c.agent.listThreads.query({ workspaceId: ws })).items.map((x) => x.id)).not.toContain(t.id);
+    await expect(c.agent.run.mutate({ workspaceId: ws, threadId: t.id, message: "hi" }, { context: { idempotencyKey: "run-deleted" } }))
+      .rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect((await h.sql.query("select 1 from idempotency_keys where key = 'run-deleted'")).rowCount).toBe(0);
+    await c.agent.restoreThread.mutate({ workspaceId: ws, threadId: t.id });
+    expect((await c.agent.listThreads.query({ workspaceId: ws })).items.map((x) => x.id)).toContain(t.id);
+  });
+
+  it("search returns only the caller's workspace chunks and caps k at 50", async () => {
+    const hits = await owner.client.agent.search.query({ workspaceId: ws, query: "zebra signing keys", k: 50 });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(new Set(hits.map((x) => x.documentId))).toEqual(new Set([mine]));
+    const { rows } = await h.sql.query<{ workspace_id: string }>("select distinct workspace_id from document_chunks where id = any($1::uuid[])", [hits.map((x) => x.chunkId)]);
+    expect(rows).toEqual([{ workspace_id: ws }]);
+    const theirHits = await other.client.agent.search.query({ workspaceId: otherWs, query: "zebra signing keys" });
+    expect(theirHits.map((x) => x.documentId)).toEqual([theirs]);
+    await expect(owner.client.agent.search.query({ workspaceId: otherWs, query: "zebra" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(owner.client.agent.search.query({ workspaceId: ws, query: "zebra", k: 51 }))
+      .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "k" }] } });
+  });
+});
