@@ -4,7 +4,8 @@ import { createEmbeddings, ingestDocument } from "@spine/ai";
 import { incrementUsage, REDACTED, type OperationContext } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
 import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { newWebhookSecret } from "./testing/procedure-table.ts";
+import { newWebhookSecret, WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
+import { createWorkspaceFixture } from "./testing/workspace-fixture.ts";
 
 let h: Harness;
 let owner: Actor;
@@ -79,6 +80,15 @@ describe("integrations", () => {
       .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "provider" }, { path: "webhookSecret" }] } });
   });
 
+  it("replays connect for the same Idempotency-Key: one row, one event", async () => {
+    const input = { workspaceId: ws, provider: "notion", name: "wiki", credentials: { token: "secret_1" } };
+    const send = () => owner.client.integration.connect.mutate(input, { context: { idempotencyKey: "connect-once" } });
+    const [first, second] = [await send(), await send()];
+    expect(second).toEqual(first);
+    const { rows } = await h.sql.query("select id from outbox where event_type = 'integration.connected' and envelope->'payload'->>'integration_id' = $1", [first.id]);
+    expect(rows).toHaveLength(1);
+  });
+
   it("rotation keeps the previous secret valid for webhooks until it is dropped", async () => {
     const c = owner.client;
     const old = newWebhookSecret();
@@ -117,6 +127,29 @@ describe("integrations", () => {
     expect((await c.integration.list.query({ workspaceId: ws, includeDeleted: true })).items.map((x) => x.id)).toContain(i.id);
     await expect(c.integration.restore.mutate({ workspaceId: ws, integrationId: i.id })).resolves.toMatchObject({ status: "connected", deletedAt: null });
     expect((await post()).status).toBe(202);
+  });
+});
+
+describe("tenancy of the new tables", () => {
+  const NEW_TABLES = ["integrations", "integration_events", "usage_policies", "usage_counters", "demo_access_states", "agent_threads", "agent_runs", "tool_calls"];
+  const fingerprint = async () =>
+    Promise.all(NEW_TABLES.map(async (t) => (await h.sql.query<{ h: string }>(`select count(*) || ':' || md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h from ${t} x`)).rows[0]!.h));
+
+  it("another workspace's member reaches none of them through the new procedures", async () => {
+    const f = await createWorkspaceFixture(h, owner, "Guarded");
+    const procs = WORKSPACE_PROCEDURES.filter((p) => /^(integration|usage|access|agent)\./.test(p.path));
+    const inputs = [];
+    for (const p of procs) inputs.push({ p, input: await p.input(f, null) });
+    const before = await fingerprint();
+    for (const { p, input } of inputs) {
+      const res = await h.raw(p.path, { type: p.type, input, token: other.session.accessToken });
+      expect.soft(res.body.error?.data.code, p.path).toBe("NOT_FOUND");
+      const idKey = Object.keys(input).find((k) => k.endsWith("Id") && k !== "workspaceId");
+      if (!idKey) continue;
+      const own = await h.raw(p.path, { type: p.type, input: { ...input, workspaceId: otherWs }, token: other.session.accessToken });
+      expect.soft(own.body.error?.data.code, `${p.path} with a foreign ${idKey}`).toBe("NOT_FOUND");
+    }
+    expect(await fingerprint()).toEqual(before);
   });
 });
 

@@ -1,3 +1,4 @@
+import { assertNever } from "@spine/contracts";
 import { changeAccess, recordActivity, type AccessSnapshot, type Operation } from "@spine/domain";
 import { toAccessStateDto, ZAccessStateSchema } from "../../dto/governance.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
@@ -16,6 +17,8 @@ function apply(op: Operation, change: TChangeAccessRequest["change"]): Promise<A
     }
     case "deactivate":
       return changeAccess(op, "access.deactivated", { reason: change.reason, effective_at });
+    default:
+      return assertNever(change, "access change");
   }
 }
 
