@@ -1,4 +1,5 @@
-import { RetentionPolicy } from "@nats-io/jetstream";
+import { randomUUID } from "node:crypto";
+import { RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { createRealtimeClient, type ResyncRequired } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,6 +107,41 @@ describe("resume", () => {
       client.close();
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("resumes while events are still being published (file-backed stream, repeated)", async () => {
+    const file = await GatewayHarness.start("gwresumefile", { stream: { storage: StorageType.File } });
+    try {
+      const gateway = await file.gateway();
+      const user = await file.seed.user("racer");
+      const ws = await file.seed.workspace(user.id);
+      await file.seed.addMember(ws, user.id);
+      const client = createRealtimeClient({ url: gateway.url, getToken: () => file.token(user.id), reconnectDelayMs: 50 });
+      const seen: string[] = [];
+      client.on("project.created", (env) => seen.push(env.payload.name));
+      await client.subscribe(ws);
+      const expected: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        client.disconnect();
+        await waitUntil(() => !client.connected, "disconnect");
+        await file.publishProjects(ws, 60, `r${round}-missed`);
+        // Reconnect while a relay-like publisher keeps appending: the replay/live handoff races it.
+        const trailing = (async () => {
+          for (let i = 0; i < 30; i++) {
+            await file.publish(ws, "project.created", { project_id: randomUUID(), name: `r${round}-trailing-${i}` });
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        })();
+        client.connect();
+        await trailing;
+        expected.push(...names(`r${round}-missed`, 60), ...names(`r${round}-trailing`, 30));
+        await waitUntil(() => seen.length === expected.length, `round ${round} complete`);
+      }
+      expect(seen).toEqual(expected);
+      client.close();
+    } finally {
+      await file.close();
     }
   });
 
