@@ -4,6 +4,9 @@ const ZGatewayEnvSchema = z.object({
   /** Owner URL of the database; the gateway connects as the app role derived from it. */
   DATABASE_URL: z.string().url(),
   NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
+  /** NATS user of this process (infra/nats: `gateway` may use the JetStream API, never publish events). */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   GATEWAY_HOST: z.string().min(1).default("0.0.0.0"),
   SPINE_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),

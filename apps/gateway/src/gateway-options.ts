@@ -15,6 +15,9 @@ export interface GatewayOptions {
   /** Postgres URL of the app role (never the owner): membership and token-version checks run under RLS. */
   appDatabaseUrl: string;
   natsUrl: string;
+  /** NATS credentials (the `gateway` user of infra/nats/nats-server.conf). */
+  natsUser?: string;
+  natsPassword?: string;
   tokenSecret: string;
   /** 0 picks a free port (tests). */
   port?: number;

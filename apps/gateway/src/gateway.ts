@@ -48,7 +48,11 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = resolveConfig(options);
   const logger = (options.logger ?? pino({ name: "gateway" })).child({ gateway: config.instanceId });
-  const nc: NatsConnection = await connectNats({ servers: options.natsUrl, name: `spine-gateway-${config.instanceId}` });
+  const nc: NatsConnection = await connectNats({
+    servers: options.natsUrl,
+    name: `spine-gateway-${config.instanceId}`,
+    ...(options.natsUser ? { user: options.natsUser, pass: options.natsPassword ?? "" } : {}),
+  });
   const metrics = new GatewayMetrics();
   const router = new SubscriptionRouter();
   const js = jetstream(nc);

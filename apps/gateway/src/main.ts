@@ -9,6 +9,7 @@ const logger = pino({ name: "gateway", level: env.LOG_LEVEL });
 const gateway = await createGateway({
   appDatabaseUrl: appUrlFrom(env.DATABASE_URL),
   natsUrl: env.NATS_URL,
+  ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPassword: env.NATS_PASSWORD ?? "" } : {}),
   tokenSecret: env.SPINE_TOKEN_SECRET,
   port: env.GATEWAY_PORT,
   host: env.GATEWAY_HOST,

@@ -32,14 +32,18 @@ export class GatewayHarness {
     readonly natsUrl: string,
   ) {}
 
-  static async start(label: string, options: { stream?: Partial<StreamConfig>; natsUrl?: string } = {}): Promise<GatewayHarness> {
+  static async start(
+    label: string,
+    options: { stream?: Partial<StreamConfig>; natsUrl?: string; prefix?: string; natsAuth?: { user: string; pass: string } } = {},
+  ): Promise<GatewayHarness> {
     const db = await createTestDatabase(label);
     const names = natsTestNames(label);
+    const prefix = options.prefix ?? names.prefix;
     const natsUrl = options.natsUrl ?? TEST_NATS_URL;
-    const nc = await connectNats({ servers: natsUrl, name: `gateway-test-${label}` });
+    const nc = await connectNats({ servers: natsUrl, name: `gateway-test-${label}`, ...options.natsAuth });
     const jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix: names.prefix }), storage: StorageType.Memory, ...options.stream });
-    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, names.prefix, natsUrl);
+    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix }), storage: StorageType.Memory, ...options.stream });
+    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, prefix, natsUrl);
   }
 
   async gateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {

@@ -1,0 +1,55 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { startNatsServer, type NatsServerProcess } from "@spine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+// The gateway under least privilege: infra/nats/nats-server.conf's `gateway` user (JetStream API only).
+const CONFIG = fileURLToPath(new URL("../../../infra/nats/nats-server.conf", import.meta.url));
+const secret = () => `p${randomBytes(12).toString("hex")}`;
+const passwords = { worker: secret(), gateway: secret(), tools: secret() };
+let nats: NatsServerProcess;
+let h: GatewayHarness;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  nats = await startNatsServer({
+    configFile: CONFIG,
+    env: { SPINE_NATS_WORKER_PASSWORD: passwords.worker, SPINE_NATS_GATEWAY_PASSWORD: passwords.gateway, SPINE_NATS_TOOLS_PASSWORD: passwords.tools },
+  });
+  // The harness publishes as the relay would, so it connects as `worker` (the only user allowed on evt.>).
+  h = await GatewayHarness.start("gwperm", { natsUrl: nats.url, prefix: "evt", natsAuth: { user: "worker", pass: passwords.worker } });
+  gateway = await h.gateway({ natsUser: "gateway", natsPassword: passwords.gateway });
+});
+afterAll(async () => {
+  await h.close();
+  await nats.dispose();
+});
+
+describe("gateway NATS permissions", () => {
+  it("tails, replays and resumes with only the gateway user's rights", async () => {
+    const user = await h.seed.user("least");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const first = await TestSocket.connected(gateway.url, await h.token(user.id));
+    await first.subscribe(ws);
+    await h.publishProjects(ws, 2, "live");
+    await waitUntil(() => first.events.length === 2, "live events");
+    const cursor = first.events[1]?.cursor ?? null;
+    first.close();
+
+    const missed = await h.publishProjects(ws, 5, "missed");
+    const second = await TestSocket.connected(gateway.url, await h.token(user.id));
+    expect(await second.subscribe(ws, cursor)).toMatchObject({ ok: true });
+    await waitUntil(() => second.events.length === 5, "replayed events");
+    expect(second.idsOf()).toEqual(missed.map((m) => m.envelope.event_id));
+    const marker = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "live again" });
+    await waitUntil(() => second.events.length === 6, "live after the replay");
+    expect(second.idsOf().at(-1)).toBe(marker.envelope.event_id);
+    expect(gateway.metrics().resync_required).toBe(0);
+    second.close();
+  });
+});
