@@ -5,12 +5,14 @@ import { databaseNameOf } from "./connection-urls.ts";
 import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
 import { Migration20261128000200_api } from "./migrations/Migration20261128000200_api.ts";
 import { Migration20261128000310_governance_checks } from "./migrations/Migration20261128000310_governance_checks.ts";
+import { Migration20261128000400_builtin_role_permissions } from "./migrations/Migration20261128000400_builtin_role_permissions.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
   { name: "Migration20261128000001_initial", class: Migration20261128000001_initial },
   { name: "Migration20261128000200_api", class: Migration20261128000200_api },
   { name: "Migration20261128000310_governance_checks", class: Migration20261128000310_governance_checks },
+  { name: "Migration20261128000400_builtin_role_permissions", class: Migration20261128000400_builtin_role_permissions },
 ];
 
 const DUPLICATE_DATABASE = "42P04";
