@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAiSettings, type AiSettings } from "@spine/ai";
 
 const ZBooleanFlagSchema = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -24,4 +25,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   throw new Error(`invalid environment for apps/api: ${problems}`);
+}
+
+/** Model settings (offline deterministic unless configured); the worker parses the same variables. */
+export function loadAiSettings(source: Record<string, string | undefined> = process.env): AiSettings {
+  return parseAiSettings(source);
 }

@@ -1,9 +1,11 @@
 import { pino } from "pino";
-import { loadEnv } from "./env.ts";
+import { createChatModel, createEmbeddings } from "@spine/ai";
+import { loadAiSettings, loadEnv } from "./env.ts";
 import { createApiServer } from "./server.ts";
 
 const env = loadEnv();
 const logger = pino({ name: "api", level: env.LOG_LEVEL });
+const ai = loadAiSettings();
 const api = await createApiServer({
   databaseUrl: env.DATABASE_URL,
   tokenSecret: env.SPINE_TOKEN_SECRET,
@@ -13,6 +15,7 @@ const api = await createApiServer({
   accessTtlSeconds: env.SPINE_ACCESS_TOKEN_TTL_SECONDS,
   trustProxy: env.SPINE_TRUST_PROXY,
   config: { idempotencyTtlSeconds: env.SPINE_IDEMPOTENCY_TTL_SECONDS },
+  ai: { chatModel: () => createChatModel(ai.chat), embeddings: createEmbeddings(ai.embeddings) },
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type ApiConfig, type RequestMeta } from "@spine/api";
+import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
 import { appUrlFrom, Domain } from "@spine/domain";
 import { pino, type Logger } from "pino";
 import { createWebhookIngress, WEBHOOK_ROUTE } from "@spine/webhooks";
@@ -24,6 +24,8 @@ export interface ApiServerOptions {
   /** Inbound webhook bodies above this are refused before verification (default 256 KiB). */
   maxWebhookBodyBytes?: number;
   config?: Partial<ApiConfig>;
+  /** Chat model and query embeddings for agent runs and search; offline deterministic when absent. */
+  ai?: AgentModels;
 }
 
 export interface ApiServer {
@@ -43,7 +45,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const logger = options.logger ?? pino({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
-  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config } };
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const handleWebhook = createWebhookIngress({ domain, logger, ...(options.maxWebhookBodyBytes ? { maxBodyBytes: options.maxWebhookBodyBytes } : {}) });
 

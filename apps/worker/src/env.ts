@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TEmbeddingsConfig } from "@spine/ai";
+import { parseAiSettings, type AiSettings } from "@spine/ai";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
@@ -16,14 +16,6 @@ const ZNatsSchema = {
 };
 
 /** The worker's configuration; the only place the worker reads the environment. */
-/** Embeddings: the offline deterministic model unless an OpenAI-compatible endpoint is configured. */
-const ZEmbeddingsEnvSchema = {
-  SPINE_EMBEDDINGS_PROVIDER: z.enum(["offline", "openai-compatible"]).default("offline"),
-  SPINE_EMBEDDINGS_BASE_URL: z.url().optional(),
-  SPINE_EMBEDDINGS_API_KEY: z.string().optional(),
-  SPINE_EMBEDDINGS_MODEL: z.string().optional(),
-};
-
 export const ZWorkerEnvSchema = z.object({
   /** The OWNER connection URL; the worker derives the spine_system and spine_app URLs from it. */
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }),
@@ -39,14 +31,12 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
-  ...ZEmbeddingsEnvSchema,
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
 
 /** The CLI's configuration: NATS always, the database only for commands that need it. */
 export const ZCliEnvSchema = z.object({
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).optional(),
-  ...ZEmbeddingsEnvSchema,
   ...ZNatsSchema,
   LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),
 });
@@ -68,10 +58,8 @@ export function loadCliEnv(source: Record<string, string | undefined> = process.
   return parse(ZCliEnvSchema, source, "pnpm spine");
 }
 
-/** The embeddings configuration named by the environment; fails naming the missing variable. */
-export function embeddingsConfigOf(env: Pick<TWorkerEnv, "SPINE_EMBEDDINGS_PROVIDER" | "SPINE_EMBEDDINGS_BASE_URL" | "SPINE_EMBEDDINGS_API_KEY" | "SPINE_EMBEDDINGS_MODEL">): TEmbeddingsConfig {
-  if (env.SPINE_EMBEDDINGS_PROVIDER === "offline") return { provider: "offline" };
-  const missing = (["SPINE_EMBEDDINGS_BASE_URL", "SPINE_EMBEDDINGS_API_KEY", "SPINE_EMBEDDINGS_MODEL"] as const).filter((k) => !env[k]);
-  if (missing.length) throw new Error(`invalid environment for apps/worker: ${missing.join(", ")} required with SPINE_EMBEDDINGS_PROVIDER=openai-compatible`);
-  return { provider: "openai-compatible", baseURL: env.SPINE_EMBEDDINGS_BASE_URL ?? "", apiKey: env.SPINE_EMBEDDINGS_API_KEY ?? "", model: env.SPINE_EMBEDDINGS_MODEL ?? "" };
+
+/** Model settings (offline deterministic unless configured); shares its parsing with the API. */
+export function loadAiSettings(source: Record<string, string | undefined> = process.env): AiSettings {
+  return parseAiSettings(source);
 }

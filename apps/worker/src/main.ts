@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { appUrlFrom, Domain } from "@spine/domain";
-import { embeddingsConfigOf, loadWorkerEnv } from "./env.ts";
+import { loadAiSettings, loadWorkerEnv } from "./env.ts";
 import { createWorkerHandlers } from "./handlers/index.ts";
 import { startWorker } from "./worker.ts";
 
@@ -25,7 +25,7 @@ const worker = await startWorker(
     ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    handlers: createWorkerHandlers({ domain, embeddings: embeddingsConfigOf(env) }),
+    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings }),
   },
   logger,
 );

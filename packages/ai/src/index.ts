@@ -18,3 +18,4 @@ export { runAgent, type RunAgentInput, type AgentRunResult } from "./agent/run-a
 export { AgentRunError } from "./agent/agent-run-error.ts";
 export { failAbandonedAgentRuns, type FailAbandonedAgentRunsOptions } from "./agent/fail-abandoned-agent-runs.ts";
 export { purgeExpiredAgentRuns, DEFAULT_AGENT_RUN_RETENTION, type AgentRunRetentionPolicy } from "@spine/domain";
+export { parseAiSettings, type AiSettings } from "./config/ai-settings.ts";

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { listDeadLetters, replayDeadLetters, type Logger } from "@spine/bus";
 import type { TCliEnv } from "../env.ts";
 import { appUrlFrom, Domain } from "@spine/domain";
-import { embeddingsConfigOf } from "../env.ts";
+import { loadAiSettings } from "../env.ts";
 import { createWorkerHandlers } from "../handlers/index.ts";
 import { withDatabase } from "./database.ts";
 import { printJson, UsageError } from "./output.ts";
@@ -32,7 +32,7 @@ export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): P
   const target = id ? { id } : { handler: values.handler ?? "" };
   if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required");
   const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 2 });
-  const handlers = createWorkerHandlers({ domain, embeddings: embeddingsConfigOf(env) });
+  const handlers = createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings });
   const results = await withDatabase(env, (pools, txRunner) =>
     replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers, logger }, target),
   ).finally(() => domain.close());
