@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TokenError } from "@spine/auth";
-import { AppError, authenticateSession, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
+import { AppError, authenticateUser, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { issuesOf, publicMessage, toTRPCError } from "./errors/format-error.ts";
@@ -52,8 +52,8 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, type, path, ge
     if (err instanceof TokenError) throw unauthenticated(err.reason);
     throw err;
   });
-  const opCtx = { workspaceId: null, actorId: claims.userId, actorType: "user" as const, correlationId: ctx.correlationId };
-  const user = await ctx.deps.domain.run(opCtx, (op) => authenticateSession(op, claims));
+  // One autocommit round trip: users and sessions are untenanted, so no transaction is needed.
+  const user = await ctx.deps.domain.readUntenanted((em) => authenticateUser(em, claims));
   let idempotency: IdempotencyRequest | null = null;
   if (type === "mutation" && ctx.req.idempotencyKey !== null) {
     idempotency = { key: parseIdempotencyKey(ctx.req.idempotencyKey), procedure: path, requestHash: requestHash(path, await getRawInput()) };

@@ -14,7 +14,7 @@ const quick = args.includes("--quick");
 const which = args.find((a) => !a.startsWith("--")) ?? "all";
 
 const benches: Record<string, () => Promise<void>> = {
-  write: () => benchWritePath({ total: quick ? 300 : 3000, concurrencies: [1, 8] }),
+  write: () => benchWritePath({ total: quick ? 300 : Number(process.env.BENCH_WRITES ?? 3000), concurrencies: [1, 8] }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
   fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, idleClients: quick ? 1000 : 5000 }),

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 
 /** Start a TypeScript entrypoint with tsx as a child process; resolves with its first JSON stdout line. */
-export async function startChild(script: string, args: string[], env: Record<string, string> = {}, readyLine = true): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+export async function startChild(script: string, args: string[], env: Record<string, string> = {}, readyLine = true, nodeArgs: string[] = []): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -41,9 +41,12 @@ export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, e
       SPINE_SUBJECT_PREFIX: env.prefix,
       LOG_LEVEL: "warn",
       [portVar]: String(port),
+
       ...extra,
     },
     false,
+    // e.g. BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the apps under load.
+    (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean),
   );
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/${app === "worker" ? "healthz" : "readyz"}`, 60_000);

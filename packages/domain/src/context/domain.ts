@@ -1,4 +1,4 @@
-import { MikroORM } from "@mikro-orm/postgresql";
+import { MikroORM, type EntityManager } from "@mikro-orm/postgresql";
 import { toAppError } from "../errors/driver-error.ts";
 import { ENTITY_SCHEMAS } from "../orm/entities.ts";
 import { UnitOfWorkSubscriber } from "../orm/unit-of-work.subscriber.ts";
@@ -47,6 +47,18 @@ export class Domain {
     } catch (err) {
       const converter = this.orm.em.getPlatform().getExceptionConverter();
       throw toAppError(err, (raw) => converter.convertException(raw));
+    }
+  }
+
+  /**
+   * One autocommit read outside any transaction and outside any workspace: for untenanted tables
+   * (users, sessions) on hot paths. No scope is set, so a tenant table read here returns nothing.
+   */
+  async readUntenanted<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.orm.em.fork({ clear: true }));
+    } catch (err) {
+      throw toAppError(err);
     }
   }
 

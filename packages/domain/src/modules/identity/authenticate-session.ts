@@ -1,16 +1,43 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { AuthSession, User } from "./entities.ts";
+import { User } from "./entities.ts";
+
+export interface SessionClaims {
+  userId: string;
+  sessionId: string;
+  tokenVersion: number;
+}
 
 function unauthenticated(message: string): AppError {
   return new AppError("UNAUTHENTICATED", message, { issues: [{ path: "authorization", message }] });
 }
 
-/** The user behind verified access-token claims, if the session and token version still stand. */
-export async function authenticateSession(op: Operation, claims: { userId: string; sessionId: string; tokenVersion: number }): Promise<User> {
-  const user = await op.em.findOne(User, { id: claims.userId, deletedAt: null });
-  if (!user || user.tokenVersion !== claims.tokenVersion) throw unauthenticated("access token revoked");
-  const session = await op.em.findOne(AuthSession, { id: claims.sessionId, userId: user.id });
-  if (!session || session.revokedAt) throw unauthenticated("session signed out");
+const SESSION_USER = `select u.*, s.revoked_at as session_revoked_at, s.id as session_id
+  from users u left join auth_sessions s on s.id = ? and s.user_id = u.id
+  where u.id = ? and u.deleted_at is null`;
+
+/**
+ * The user behind verified access-token claims, if the session and token version still stand.
+ * One round trip: users and auth_sessions carry no workspace, so no transaction or scope is needed
+ * (call it through `Domain.readUntenanted`, or inside an operation).
+ */
+export async function authenticateUser(em: EntityManager, claims: SessionClaims): Promise<User> {
+  const rows = await em.execute<(Record<string, unknown> & { session_id: string | null; session_revoked_at: Date | null })[]>(SESSION_USER, [
+    claims.sessionId,
+    claims.userId,
+  ]);
+  const row = rows[0];
+  if (!row) throw unauthenticated("access token revoked");
+  const { session_id: sessionId, session_revoked_at: revokedAt, ...userRow } = row;
+  const user = em.map(User, userRow);
+  if (user.tokenVersion !== claims.tokenVersion) throw unauthenticated("access token revoked");
+  if (!sessionId || revokedAt) throw unauthenticated("session signed out");
   return user;
 }
+
+/** As `authenticateUser`, inside a running operation. */
+export async function authenticateSession(op: Operation, claims: SessionClaims): Promise<User> {
+  return authenticateUser(op.em, claims);
+}
+
