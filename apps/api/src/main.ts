@@ -1,10 +1,11 @@
+import { LOG_SERIALIZERS } from "@spine/domain";
 import { pino } from "pino";
 import { createChatModel, createEmbeddings } from "@spine/ai";
 import { loadAiSettings, loadEnv } from "./env.ts";
 import { createApiServer } from "./server.ts";
 
 const env = loadEnv();
-const logger = pino({ name: "api", level: env.LOG_LEVEL });
+const logger = pino({ name: "api", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
 const ai = loadAiSettings();
 const api = await createApiServer({
   databaseUrl: env.DATABASE_URL,

@@ -1,3 +1,4 @@
+import { LOG_SERIALIZERS } from "@spine/domain";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -47,7 +48,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = resolveConfig(options);
-  const logger = (options.logger ?? pino({ name: "gateway" })).child({ gateway: config.instanceId });
+  const logger = (options.logger ?? pino({ name: "gateway", serializers: LOG_SERIALIZERS })).child({ gateway: config.instanceId });
   const nc: NatsConnection = await connectNats({
     servers: options.natsUrl,
     name: `spine-gateway-${config.instanceId}`,

@@ -1,10 +1,10 @@
-import { appUrlFrom } from "@spine/domain";
+import { appUrlFrom, LOG_SERIALIZERS } from "@spine/domain";
 import { pino } from "pino";
 import { readEnv } from "./env.ts";
 import { createGateway } from "./gateway.ts";
 
 const env = readEnv();
-const logger = pino({ name: "gateway", level: env.LOG_LEVEL });
+const logger = pino({ name: "gateway", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
 
 const gateway = await createGateway({
   appDatabaseUrl: appUrlFrom(env.DATABASE_URL),

@@ -23,3 +23,4 @@ export * from "./modules/knowledge/index.ts";
 export * from "./modules/integrations/index.ts";
 export * from "./modules/governance/index.ts";
 export * from "./modules/ops/index.ts";
+export { logSafeError, LOG_SERIALIZERS, stripSql } from "./errors/log-safe-error.ts";

@@ -13,6 +13,17 @@ import { AppError } from "./app-error.ts";
 /** SQLSTATE insufficient_privilege: an RLS `with check` failure or a missing grant. */
 const INSUFFICIENT_PRIVILEGE = "42501";
 
+/**
+ * Input Postgres cannot store or parse (NUL bytes, lone surrogates, malformed text for a type, a
+ * statement made too large by the input): the caller's data is at fault, not the system.
+ */
+const BAD_INPUT_SQLSTATES: Readonly<Record<string, string>> = {
+  "22P05": "a text field contains a character that cannot be stored (e.g. NUL)",
+  "22021": "a text field contains an invalid character sequence",
+  "22P02": "a field has a malformed value for its type",
+  "54001": "the input is too large or deeply nested",
+};
+
 /** A raw `pg` DatabaseError: the QueryBuilder's `execute()` rethrows these unconverted. */
 function isRawDatabaseError(err: unknown): err is Error & { code: string } {
   return err instanceof Error && !(err instanceof DriverException) && "severity" in err && "code" in err && typeof err.code === "string";
@@ -47,6 +58,8 @@ export function toAppError(input: unknown, convert?: ConvertException): unknown 
   if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException) {
     return new AppError("CONFLICT", "a concurrent change conflicted; retry the operation", cause);
   }
+  const badInput = err.code ? BAD_INPUT_SQLSTATES[err.code] : undefined;
+  if (badInput) return new AppError("BAD_REQUEST", badInput, cause);
   if (err.code === INSUFFICIENT_PRIVILEGE) {
     return new AppError("FORBIDDEN", "not permitted: outside the operation's workspace, or history that cannot be edited", cause);
   }
