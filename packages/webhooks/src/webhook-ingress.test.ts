@@ -97,6 +97,15 @@ describe("webhook ingress", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("answers 400 to a signed payload Postgres cannot store (NUL), storing nothing, so the sender stops retrying", async () => {
+    const before = await counts();
+    const body = JSON.stringify({ type: "push", note: "a\u0000b" });
+    const res = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, signWebhook(secret, "evt_nul", new Date(), body));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    expect(await counts()).toEqual(before);
+  });
+
   it("dedupes per workspace: the same webhook id in another workspace is a different event", async () => {
     const body = JSON.stringify({ type: "push" });
     const res = await post(`/webhooks/${ws.b}/${ws.integrationB}`, body, signWebhook(secret, "evt_1", new Date(), body));
