@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, type TBuiltInRoleKey } from "@spine/domain";
+import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, type TBuiltInRoleKey, type TPermission } from "@spine/domain";
 import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
 import { WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
 import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
@@ -77,5 +78,86 @@ describe("owners and roles", () => {
       .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "permissions" }] } });
     await expect(owner.client.role.update.mutate({ workspaceId: f.workspaceId, roleId: (await owner.client.role.list.query({ workspaceId: f.workspaceId }))[0]!.id, name: "x" }))
       .rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+  });
+});
+
+describe("non-owners cannot escalate privileges", () => {
+  /** A new account holding a fresh custom role with `permissions`, added by the owner. */
+  async function customActor(label: string, permissions: TPermission[]) {
+    const { owner } = actors;
+    const role = await owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: `${label}-${randomUUID().slice(0, 6)}`, name: label, permissions });
+    const actor = await h.signUp(label);
+    const member = await owner.client.member.add.mutate({ workspaceId: f.workspaceId, email: actor.email, roleKey: role.key });
+    return { actor, role, membershipId: member.membershipId };
+  }
+
+  async function expectRefused(attempt: () => Promise<unknown>) {
+    const before = await h.fingerprint();
+    await expect(attempt()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+    expect(await h.fingerprint()).toEqual(before);
+  }
+
+  it("a member manager cannot raise its own or anyone's role above its own", async () => {
+    const { actor, role, membershipId } = await customActor("manager", ["members.read", "members.manage"]);
+    const c = actor.client;
+    const ws = f.workspaceId;
+    const viewerMembership = await f.newMembership("viewer");
+    const adminMembership = await f.newMembership("admin");
+    const narrower = await actors.owner.client.role.create.mutate({ workspaceId: ws, key: `narrow-${randomUUID().slice(0, 6)}`, name: "Narrow", permissions: ["members.read"] });
+
+    await expectRefused(() => c.member.changeRole.mutate({ workspaceId: ws, membershipId, roleKey: "admin" }));
+    await expectRefused(() => c.member.changeRole.mutate({ workspaceId: ws, membershipId, roleKey: narrower.key }));
+    await expectRefused(() => c.member.changeRole.mutate({ workspaceId: ws, membershipId: viewerMembership, roleKey: "admin" }));
+    await expectRefused(() => c.member.changeRole.mutate({ workspaceId: ws, membershipId: adminMembership, roleKey: narrower.key }));
+    await expectRefused(() => c.member.remove.mutate({ workspaceId: ws, membershipId: adminMembership }));
+    const outsider = await f.newUserEmail();
+    await expectRefused(() => c.member.add.mutate({ workspaceId: ws, email: outsider, roleKey: "viewer" }));
+
+    // Roles within its own permissions are fine.
+    const added = await c.member.add.mutate({ workspaceId: ws, email: await f.newUserEmail(), roleKey: narrower.key });
+    const same = await c.member.add.mutate({ workspaceId: ws, email: await f.newUserEmail(), roleKey: role.key });
+    await c.member.changeRole.mutate({ workspaceId: ws, membershipId: same.membershipId, roleKey: narrower.key });
+    await c.member.remove.mutate({ workspaceId: ws, membershipId: added.membershipId });
+
+    const members = await actors.owner.client.member.list.query({ workspaceId: ws });
+    expect(members.find((m) => m.membershipId === membershipId)?.role.key).toBe(role.key);
+    expect(members.find((m) => m.membershipId === adminMembership)?.role.key).toBe("admin");
+    expect(members.find((m) => m.membershipId === viewerMembership)?.role.key).toBe("viewer");
+  });
+
+  it("a role manager cannot grant permissions it lacks or edit its own role", async () => {
+    const { actor, role } = await customActor("rolemgr", ["members.read", "roles.manage", "projects.read"]);
+    const c = actor.client;
+    const ws = f.workspaceId;
+
+    await expectRefused(() => c.role.update.mutate({ workspaceId: ws, roleId: role.id, permissions: ["members.read", "roles.manage", "projects.read", "audit.read", "integrations.manage"] }));
+    await expectRefused(() => c.role.update.mutate({ workspaceId: ws, roleId: role.id, name: "Renamed" }));
+    await expectRefused(() => c.role.update.mutate({ workspaceId: ws, roleId: f.customRoleId, permissions: ["projects.read", "audit.read"] }));
+    await expectRefused(() => c.role.create.mutate({ workspaceId: ws, key: `esc-${randomUUID().slice(0, 6)}`, name: "Esc", permissions: ["members.read", "members.manage"] }));
+
+    const created = await c.role.create.mutate({ workspaceId: ws, key: `sub-${randomUUID().slice(0, 6)}`, name: "Sub", permissions: ["projects.read", "members.read"] });
+    expect(created.permissions.sort()).toEqual(["members.read", "projects.read"]);
+    const updated = await c.role.update.mutate({ workspaceId: ws, roleId: created.id, permissions: ["projects.read"] });
+    expect(updated.permissions).toEqual(["projects.read"]);
+
+    const roles = await actors.owner.client.role.list.query({ workspaceId: ws });
+    expect(roles.find((r) => r.id === role.id)?.permissions.sort()).toEqual(["members.read", "projects.read", "roles.manage"]);
+    expect(roles.find((r) => r.id === f.customRoleId)?.permissions).toEqual(["projects.read"]);
+  });
+
+  it("an admin still manages members and roles, but not its own membership", async () => {
+    const { admin } = actors;
+    const ws = f.workspaceId;
+    const members = await admin.client.member.list.query({ workspaceId: ws });
+    const own = members.find((m) => m.userId === admin.userId)!;
+    await expectRefused(() => admin.client.member.changeRole.mutate({ workspaceId: ws, membershipId: own.membershipId, roleKey: "member" }));
+
+    const added = await admin.client.member.add.mutate({ workspaceId: ws, email: await f.newUserEmail(), roleKey: "member" });
+    await admin.client.member.changeRole.mutate({ workspaceId: ws, membershipId: added.membershipId, roleKey: "admin" });
+    await admin.client.member.remove.mutate({ workspaceId: ws, membershipId: added.membershipId });
+    const role = await admin.client.role.create.mutate({ workspaceId: ws, key: `adm-${randomUUID().slice(0, 6)}`, name: "A", permissions: ["audit.read", "integrations.manage"] });
+    await admin.client.role.update.mutate({ workspaceId: ws, roleId: role.id, permissions: ["audit.read", "usage.manage"] });
+    // Owners may do anything, including changing their own role while another owner exists (covered above).
+    await actors.owner.client.role.update.mutate({ workspaceId: ws, roleId: role.id, permissions: ["roles.manage"] });
   });
 });

@@ -11,8 +11,8 @@ export const roleRouter = {
     .query(({ ctx }) => ctx.run(async (op) => (await listRoles(op)).map(toRoleDto))),
   create: workspaceProcedure("roles.manage", ZCreateRoleRequestSchema)
     .output(ZRoleSchema)
-    .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await createRole(op, input)))),
+    .mutation(({ ctx, input }) => ctx.run(async (op, access) => toRoleDto(await createRole(op, access, input)))),
   update: workspaceProcedure("roles.manage", ZUpdateRoleRequestSchema)
     .output(ZRoleSchema)
-    .mutation(({ ctx, input }) => ctx.run(async (op) => toRoleDto(await updateRole(op, input)))),
+    .mutation(({ ctx, input }) => ctx.run(async (op, access) => toRoleDto(await updateRole(op, access, input)))),
 } satisfies TRPCRouterRecord;

@@ -13,7 +13,7 @@ export async function addMember(op: Operation, access: WorkspaceAccess, input: {
   const user = await op.em.findOne(User, { email: input.email.trim().toLowerCase(), deletedAt: null });
   if (!user) throw new AppError("NOT_FOUND", "no account with this email", { issues: [{ path: "email", message: "no account with this email" }] });
   const role = await findRoleByKey(op, input.roleKey);
-  assertCanAssignRole(access.role, role);
+  assertCanAssignRole(access, role);
   const existing = await op.em.findOne(WorkspaceMembership, { userId: user.id });
   if (existing) throw AppError.conflict("already a member", [{ path: "email", message: "already a member of this workspace" }]);
   const membership = op.em.create(WorkspaceMembership, { id: newId(), workspaceId: op.workspaceId, userId: user.id, roleId: role.id });

@@ -1,17 +1,18 @@
 import type { Operation } from "../../context/operation.ts";
 import { recordActivity } from "../product/record-activity.ts";
-import { assertCanAssignRole } from "./assert-can-assign-role.ts";
+import { assertCanAssignRole, assertNotOwnMembership } from "./assert-can-assign-role.ts";
 import { assertOwnerRemains } from "./assert-owner-remains.ts";
 import type { WorkspaceAccess } from "./authorize-member.ts";
 import { findMembership } from "./find-membership.ts";
 import { findRoleByKey } from "./find-role-by-key.ts";
 import type { MemberView } from "./list-members.ts";
 
-/** Give a member another role; the last owner keeps theirs. */
+/** Give a member another role; the last owner keeps theirs. Non-owners: see assert-can-assign-role.ts. */
 export async function changeMemberRole(op: Operation, access: WorkspaceAccess, input: { membershipId: string; roleKey: string }): Promise<MemberView> {
   const current = await findMembership(op, input.membershipId);
   const role = await findRoleByKey(op, input.roleKey);
-  assertCanAssignRole(access.role, current.role, role);
+  assertNotOwnMembership(access, current.membership);
+  assertCanAssignRole(access, current.role, role);
   if (role.id === current.role.id) return current;
   await assertOwnerRemains(op, current.membership);
   current.membership.roleId = role.id;

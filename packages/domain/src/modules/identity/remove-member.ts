@@ -9,7 +9,7 @@ import type { MemberView } from "./list-members.ts";
 /** Remove a member (memberships are hard-deleted and audited); the last owner stays. */
 export async function removeMember(op: Operation, access: WorkspaceAccess, membershipId: string): Promise<MemberView> {
   const current = await findMembership(op, membershipId);
-  assertCanAssignRole(access.role, current.role);
+  assertCanAssignRole(access, current.role);
   await assertOwnerRemains(op, current.membership);
   op.em.remove(current.membership);
   op.emit("membership.removed", { membership_id: current.membership.id, user_id: current.user.id });
