@@ -118,4 +118,14 @@ describe("pnpm spine", () => {
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("--since");
   });
+
+  it("outbox republish refuses a time range without --force", async () => {
+    const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
+    const range = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString()], env);
+    expect(await range.exited).toBe(2);
+    expect(range.stderr()).toContain("--force");
+    const forced = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString(), "--force"], env);
+    expect(await forced.exited, forced.stderr()).toBe(0);
+    expect(JSON.parse(forced.out[0] ?? "{}")).toEqual({ published: 0, duplicates: 0, skipped: 0, unpublished: 0 });
+  });
 });

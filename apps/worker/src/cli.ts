@@ -9,8 +9,10 @@ const USAGE = `usage: pnpm spine <command>
   events tail [pattern]                      print envelopes live, e.g. 'evt.*.project.>'
   dlq list [--handler h] [--status s]        dead-lettered jobs (status: dead | replayed)
   dlq replay <id> | --handler <name>         re-run dead-lettered jobs once, idempotently
-  outbox republish --since <iso> [--until <iso>] | --ids <id,...>
-                                             publish kept outbox rows again (msgID = event_id)`;
+  outbox republish --ids <id,...> | --since <iso> [--until <iso>] --force
+                                             publish kept, published outbox rows again (msgID = event_id);
+                                             a time range needs --force (outside the duplicate window
+                                             plain subscribers see those events twice)`;
 
 const env = loadCliEnv();
 const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));

@@ -164,8 +164,8 @@ describe("outbox relay", () => {
     expect(kept.rowCount).toBe(5);
 
     const again = await republishOutbox({ pool: system, js, prefix: names.prefix, ids });
-    expect(again).toEqual({ published: 0, duplicates: 5, skipped: 0 });
-    const since = await republishOutbox({ pool: system, js, prefix: names.prefix, since: new Date(Date.now() - 60_000) });
+    expect(again).toEqual({ published: 0, duplicates: 5, skipped: 0, unpublished: 0 });
+    const since = await republishOutbox({ pool: system, js, prefix: names.prefix, since: new Date(Date.now() - 60_000), force: true });
     expect(since.published).toBe(0);
     expect(since.duplicates).toBeGreaterThanOrEqual(5);
 
@@ -173,6 +173,30 @@ describe("outbox relay", () => {
     const before = await owner.query<{ n: number }>("select count(*)::int as n from outbox");
     const deleted = await deletePublishedOutbox(system, { replayWindowMs: 0 });
     expect(deleted).toBe(before.rows[0]?.n);
+  });
+
+  it("republish never sends rows the relay has not published yet, and a time range needs force", async () => {
+    const since = new Date(Date.now() - 1_000);
+    const published = await commitEvents(owner, workspaceId, 2);
+    await new OutboxRelay({ pool: system, js, prefix: names.prefix }).drain();
+    const pending = await commitEvents(owner, workspaceId, 3);
+
+    await expect(republishOutbox({ pool: system, js, prefix: names.prefix, since })).rejects.toMatchObject({ name: "BusError", code: "CONFIG" });
+    await expect(republishOutbox({ pool: system, js, prefix: names.prefix, since, until: new Date() })).rejects.toMatchObject({ code: "CONFIG" });
+    const forced = await republishOutbox({ pool: system, js, prefix: names.prefix, since, force: true });
+    expect(forced.unpublished).toBe(3);
+    expect(forced.published + forced.duplicates).toBeGreaterThanOrEqual(2);
+    const byIds = await republishOutbox({ pool: system, js, prefix: names.prefix, ids: [...published, ...pending] });
+    expect(byIds).toEqual({ published: 0, duplicates: 2, skipped: 0, unpublished: 3 });
+
+    const inStream = await streamEventIds(nc, names.stream);
+    expect(pending.filter((id) => inStream.includes(id))).toEqual([]);
+    const still = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is null", [pending]);
+    expect(still.rowCount).toBe(3);
+    // The relay still owns them: it publishes each once, as a first publish.
+    expect(await new OutboxRelay({ pool: system, js, prefix: names.prefix }).drain()).toBe(3);
+    const after = await streamEventIds(nc, names.stream);
+    for (const id of pending) expect(after.filter((e) => e === id)).toHaveLength(1);
   });
 
   it("never publishes a row whose envelope does not parse; sets it aside and goes on", async () => {

@@ -11,6 +11,11 @@ export interface RepublishRange {
   until?: Date;
   /** Exactly these event ids. */
   ids?: string[];
+  /**
+   * Required with `since`/`until`. Rows older than the stream's duplicate window are stored in the
+   * stream a second time: plain subscribers (tails, realtime fan-out) see them twice; consumers dedupe.
+   */
+  force?: boolean;
 }
 
 export interface RepublishOptions extends RepublishRange {
@@ -26,29 +31,43 @@ export interface RepublishResult {
   duplicates: number;
   /** Rows whose envelope does not parse. */
   skipped: number;
+  /** Rows in the range the relay has not published yet: left to the relay, never sent from here. */
+  unpublished: number;
 }
 
 interface Row {
   id: string;
   /** Text keeps Postgres's microseconds, which a JS Date would round away. */
   cursor_at: string;
+  published: boolean;
   envelope: unknown;
 }
 
 /**
- * Publish the kept outbox rows of a range again (same msgID = event_id). Inside the duplicate window
- * the stream drops them, so this only fills holes (a stream restored from backup, a purged subject).
+ * Publish the kept, already published outbox rows of a range again (same msgID = event_id), to fill
+ * holes (a stream restored from backup, a purged subject). Rows the relay has not published yet are
+ * never sent from here: they are the relay's, and it publishes each once.
+ *
+ * Inside the stream's duplicate window the stream drops a re-send; outside it the stream stores the
+ * event again. Consumers apply it once (`job_runs`), plain subscribers see it twice, so a time range
+ * needs `force: true`; `ids` name exactly the rows to send and need no flag.
  */
 export async function republishOutbox(options: RepublishOptions): Promise<RepublishResult> {
   if (!options.since && !options.until && !options.ids?.length) {
     throw new BusError("CONFIG", "republish needs a range: since, until or ids");
   }
-  const result: RepublishResult = { published: 0, duplicates: 0, skipped: 0 };
+  if ((options.since || options.until) && options.force !== true) {
+    throw new BusError(
+      "CONFIG",
+      "republishing a time range needs force: rows older than the stream's duplicate window are stored again and plain subscribers see them twice (consumers dedupe); name rows with ids instead",
+    );
+  }
+  const result: RepublishResult = { published: 0, duplicates: 0, skipped: 0, unpublished: 0 };
   const batchSize = options.batchSize ?? 500;
   let after = null as { createdAt: string; id: string } | null;
   for (;;) {
     const { rows }: { rows: Row[] } = await options.pool.query<Row>(
-      `select id, created_at::text as cursor_at, envelope from outbox
+      `select id, created_at::text as cursor_at, published_at is not null as published, envelope from outbox
        where ($1::timestamptz is null or created_at >= $1) and ($2::timestamptz is null or created_at < $2)
          and ($3::uuid[] is null or id = any($3))
          and ($4::timestamptz is null or (created_at, id) > ($4, $5::uuid))
@@ -57,13 +76,15 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
     );
     const acks = await Promise.all(
       rows.map(async (row) => {
+        if (!row.published) return "unpublished" as const;
         if (!safeParseEnvelope(row.envelope).ok) return "skipped" as const;
         const ack = await publishEnvelope(options.js, row.envelope as TEnvelope, { prefix: options.prefix ?? EVENTS_SUBJECT_PREFIX });
         return ack.duplicate ? ("duplicate" as const) : ("published" as const);
       }),
     );
     for (const a of acks) {
-      if (a === "skipped") result.skipped += 1;
+      if (a === "unpublished") result.unpublished += 1;
+      else if (a === "skipped") result.skipped += 1;
       else if (a === "duplicate") result.duplicates += 1;
       else result.published += 1;
     }

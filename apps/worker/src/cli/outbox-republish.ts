@@ -12,13 +12,28 @@ function isoDate(value: string | undefined, flag: string): Date | undefined {
   return date;
 }
 
-/** `spine outbox republish --since <iso> [--until <iso>] | --ids <id,id>`: needs the worker's NATS user. */
+const REPUBLISH_USAGE = "usage: spine outbox republish --since <iso> [--until <iso>] --force | --ids <id,...>";
+
+/**
+ * `spine outbox republish --ids <id,id>` or `--since <iso> [--until <iso>] --force`: needs the worker's
+ * NATS user. Only rows the relay has published are sent (unpublished ones stay the relay's). A time
+ * range needs `--force`: rows older than the stream's duplicate window are stored again, so plain
+ * subscribers see them twice (consumers dedupe by event_id).
+ */
 export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { since: { type: "string" }, until: { type: "string" }, ids: { type: "string" } } });
+  const { values } = parseArgs({
+    args, options: { since: { type: "string" }, until: { type: "string" }, ids: { type: "string" }, force: { type: "boolean" } },
+  });
   const since = isoDate(values.since, "--since");
   const until = isoDate(values.until, "--until");
   const ids = values.ids?.split(",").map((s) => s.trim()).filter(Boolean);
-  if (!since && !until && !ids?.length) throw new UsageError("usage: spine outbox republish --since <iso> [--until <iso>] | --ids <id,...>");
+  if (!since && !until && !ids?.length) throw new UsageError(REPUBLISH_USAGE);
+  if ((since || until) && values.force !== true) {
+    throw new UsageError(
+      `${REPUBLISH_USAGE}\n--since/--until need --force: rows older than the stream's duplicate window are stored again and ` +
+        "plain subscribers (tails, realtime) see them twice; consumers dedupe. Prefer --ids for known events.",
+    );
+  }
   const nc = await connectNats({
     servers: env.NATS_URL, name: "spine-outbox-republish",
     ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASSWORD ?? "" } : {}),
@@ -27,7 +42,7 @@ export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<voi
     const result = await withDatabase(env, (pools) =>
       republishOutbox({
         pool: pools.systemPool, js: jetstream(nc), prefix: env.SPINE_SUBJECT_PREFIX,
-        ...(since ? { since } : {}), ...(until ? { until } : {}), ...(ids ? { ids } : {}),
+        ...(since ? { since } : {}), ...(until ? { until } : {}), ...(ids ? { ids } : {}), force: values.force === true,
       }),
     );
     printJson(result);
