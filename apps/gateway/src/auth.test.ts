@@ -33,7 +33,7 @@ describe("handshake authentication", () => {
     const forged = (await otherKey.sign({ userId: user.id, tokenVersion: 0, sessionId: randomUUID() })).token;
     expect(await refused(forged)).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
     expect(await refused(await h.token(user.id, { ttlSeconds: -5 }))).toEqual({ code: "UNAUTHENTICATED", reason: "expired" });
-    expect(await refused(await h.token(randomUUID()))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(await h.token(randomUUID(), { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
     const stale = await h.token(user.id);
     await h.seed.bumpTokenVersion(user.id);
     expect(await refused(stale)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
@@ -74,6 +74,36 @@ describe("revocation of open sockets", () => {
     expect(c.socket.connected).toBe(true);
     expect(gateway.metrics().sessions_revoked).toBeGreaterThanOrEqual(2);
     c.close();
+  });
+});
+
+describe("signed-out sessions", () => {
+  it("refuses a signed-out session's token at the handshake and on refresh, and cuts off its open sockets only", async () => {
+    const user = await h.seed.user("signedout");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    const laptopSession = await h.seed.session(user.id);
+    const laptopToken = await h.token(user.id, { sessionId: laptopSession });
+    const laptop = await TestSocket.connected(gateway.url, laptopToken);
+    const phone = await TestSocket.connected(gateway.url, await h.token(user.id));
+    for (const s of [laptop, phone]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+    const revokedBefore = Number(gateway.metrics().sessions_revoked);
+
+    // A normal sign-out, as the API's signOut does it: revoked_at set, token_version untouched.
+    await h.seed.signOut(laptopSession);
+    expect(await refused(laptopToken)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(await h.token(user.id, { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    await waitUntil(() => laptop.disconnectReason !== null, "the signed-out session's socket cut off");
+    expect(laptop.disconnectReason).toBe("io server disconnect");
+    expect(Number(gateway.metrics().sessions_revoked)).toBeGreaterThan(revokedBefore);
+
+    // The other session of the same user keeps its socket, and may not refresh onto the signed-out one.
+    expect(phone.socket.connected).toBe(true);
+    expect(await phone.request("auth.refresh", { token: laptopToken })).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+    const marker = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "after sign-out" });
+    await waitUntil(() => phone.idsOf(ws).includes(marker.envelope.event_id), "delivery to the other session");
+    expect(laptop.idsOf(ws)).toEqual([]);
+    phone.close();
   });
 });
 

@@ -6,6 +6,7 @@ import type { EnvelopeOf } from "@spine/contracts";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { AppProcess } from "./test/app-process.ts";
+import { TestSocket } from "./test/test-socket.ts";
 import { TEST_TOKEN_SECRET } from "./test/gateway-harness.ts";
 import { waitUntil } from "./test/wait-until.ts";
 
@@ -81,6 +82,25 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
       payload: { project_id: project.id, name: "Launch" },
       version: 1,
     });
+  });
+
+  it("signing out through tRPC refuses the session's token at the gateway and cuts off its open socket", async () => {
+    const carol = await signUp("carol");
+    const { workspace } = await carol.api.workspace.create.mutate({ name: "Solo" });
+    const errors: string[] = [];
+    carol.realtime.onError((e) => errors.push(e.code));
+    await carol.realtime.subscribe(workspace.id);
+    expect(carol.realtime.connected).toBe(true);
+
+    await carol.api.auth.signOut.mutate({ everywhere: false });
+    // The API refuses the token now; so does the gateway, for new handshakes and the open socket.
+    await expect(carol.api.auth.me.query()).rejects.toThrow();
+    const fresh = new TestSocket(gatewayUrl, carol.session.accessToken);
+    await waitUntil(() => fresh.connectError !== null || fresh.socket.connected, "handshake outcome");
+    expect(fresh.socket.connected).toBe(false);
+    expect(fresh.connectError?.data).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    fresh.close();
+    await waitUntil(() => !carol.realtime.connected && errors.includes("UNAUTHENTICATED"), "the open socket cut off and its reconnect refused");
   });
 
   it("removing a member through tRPC cuts off that member only; a reconnect after 100 commits gets all of them in order", async () => {

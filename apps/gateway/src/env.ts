@@ -15,7 +15,7 @@ const ZGatewayEnvSchema = z.object({
   GATEWAY_MAX_QUEUE: z.coerce.number().int().positive().default(1000),
   GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(128),
   GATEWAY_MAX_REPLAY: z.coerce.number().int().positive().default(100_000),
-  GATEWAY_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
+  GATEWAY_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(5_000),
   GATEWAY_CORS_ORIGIN: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -27,7 +27,10 @@ export interface GatewayOptions {
   limits?: Partial<GatewayLimits>;
   /** How long before token expiry the gateway sends `auth.expiring`. */
   refreshLeadMs?: number;
-  /** How often a connected socket's user is checked again (deleted user, bumped token_version). */
+  /**
+   * How often every open socket's token is checked again (signed-out session, bumped token_version,
+   * deleted user): one batched query per round for all sockets of the gateway. Default 5 s.
+   */
   sessionRecheckMs?: number;
   corsOrigin?: string;
   logger?: Logger;

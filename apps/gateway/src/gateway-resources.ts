@@ -3,6 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { AccessTokenService } from "@spine/auth";
 import type pg from "pg";
 import type { Logger } from "pino";
+import type { SessionWatch } from "./auth/session-watch.ts";
 import type { SubscriptionRouter } from "./delivery/subscription-router.ts";
 import type { GatewayConfig } from "./gateway-options.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -20,4 +21,5 @@ export interface GatewayResources {
   config: GatewayConfig;
   router: SubscriptionRouter;
   tail: LiveTail;
+  sessions: SessionWatch;
 }

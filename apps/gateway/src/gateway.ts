@@ -10,6 +10,7 @@ import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
 import { pino } from "pino";
 import { Server } from "socket.io";
 import { handshakeAuth } from "./auth/handshake-auth.ts";
+import { SessionWatch } from "./auth/session-watch.ts";
 import { SocketSession } from "./connection/socket-session.ts";
 import { createAppPool } from "./db/app-database.ts";
 import { SubscriptionRouter } from "./delivery/subscription-router.ts";
@@ -37,7 +38,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
     subjectPrefix: options.subjectPrefix ?? EVENTS_SUBJECT_PREFIX,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     refreshLeadMs: options.refreshLeadMs ?? 30_000,
-    sessionRecheckMs: options.sessionRecheckMs ?? 60_000,
+    sessionRecheckMs: options.sessionRecheckMs ?? 5_000,
     instanceId: options.instanceId ?? randomBytes(4).toString("hex"),
   };
 }
@@ -62,7 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const natsLink = watchNatsLink(nc, logger);
   pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
   const tail = new LiveTail({ js, jsm, stream: config.stream, subjectPrefix: config.subjectPrefix, logger, metrics, onEnvelope: (m) => router.dispatch(m) });
-  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail };
+  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions: new SessionWatch(pool, config.sessionRecheckMs, logger) };
 
   try {
     await tail.start();
@@ -105,6 +106,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const close = () => {
     closing ??= (async () => {
       await io.close();
+      resources.sessions.stop();
       await tail.stop();
       await nc.drain().catch(() => undefined);
       await pool.end();

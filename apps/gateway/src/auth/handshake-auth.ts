@@ -22,7 +22,7 @@ function tokenFrom(auth: unknown): string | null {
 export async function authenticate(r: GatewayResources, token: string) {
   try {
     const claims = await r.tokens.verify(token);
-    const check = await checkUserToken(r.pool, claims.userId, claims.tokenVersion);
+    const check = await checkUserToken(r.pool, claims);
     return check === "ok" ? ({ ok: true, claims } as const) : ({ ok: false, reason: "revoked" } as const);
   } catch (err) {
     if (err instanceof TokenError) return { ok: false, reason: err.reason } as const;

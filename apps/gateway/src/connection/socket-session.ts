@@ -12,7 +12,6 @@ import type { Logger } from "pino";
 import { authenticate } from "../auth/handshake-auth.ts";
 import { TokenExpiry } from "../auth/token-expiry.ts";
 import { checkMembership } from "../db/check-membership.ts";
-import { checkUserToken } from "../db/check-user-token.ts";
 import { SocketSink } from "../delivery/socket-sink.ts";
 import { Subscription, type SubscriptionHooks } from "../delivery/subscription.ts";
 import type { GatewayResources } from "../gateway-resources.ts";
@@ -33,7 +32,7 @@ export class SocketSession {
   readonly #expiry: TokenExpiry;
   readonly #log: Logger;
   readonly #hooks: SubscriptionHooks;
-  #userRecheck: NodeJS.Timeout | null = null;
+  #unwatch: (() => void) | null = null;
 
   constructor(
     private readonly socket: GatewaySocket,
@@ -72,8 +71,7 @@ export class SocketSession {
     this.r.metrics.connectionsOpen += 1;
     this.r.metrics.connectionsTotal += 1;
     this.#expiry.schedule(socket.data.claims.expiresAt);
-    this.#userRecheck = setInterval(() => void this.#recheckUser(), this.r.config.sessionRecheckMs);
-    this.#userRecheck.unref();
+    this.#unwatch = this.r.sessions.add({ claims: () => socket.data.claims, revoke: (reason) => this.#revoked(reason) });
     socket.on("subscribe", (raw, ack) => void this.#guard("subscribe", ack, () => this.#subscribe(raw, ack)));
     socket.on("unsubscribe", (raw, ack) => this.#unsubscribe(raw, ack));
     socket.on("auth.refresh", (raw, ack) => void this.#guard("auth.refresh", ack, () => this.#refresh(raw, ack)));
@@ -210,16 +208,11 @@ export class SocketSession {
     for (const sub of [...this.#subs.values()]) this.#resync(sub, "client_too_slow");
   }
 
-  /** A user signed out everywhere (or deleted) loses open sockets too, not only new handshakes. */
-  async #recheckUser(): Promise<void> {
-    const { userId, tokenVersion } = this.socket.data.claims;
-    const check = await checkUserToken(this.r.pool, userId, tokenVersion).catch((err: unknown) => {
-      this.#log.error({ err }, "session recheck failed");
-      return "ok" as const;
-    });
-    if (check === "ok" || !this.socket.connected) return;
+  /** A signed-out session, a user signed out everywhere or deleted loses open sockets too, not only new handshakes. */
+  #revoked(reason: string): void {
+    if (!this.socket.connected) return;
     this.r.metrics.sessionsRevoked += 1;
-    this.#log.info({ reason: check }, "session revoked; disconnecting");
+    this.#log.info({ reason }, "session revoked; disconnecting");
     this.socket.disconnect(true);
   }
 
@@ -243,7 +236,7 @@ export class SocketSession {
     for (const sub of [...this.#subs.values()]) this.#drop(sub);
     this.#sink.close();
     this.#expiry.clear();
-    if (this.#userRecheck) clearInterval(this.#userRecheck);
+    this.#unwatch?.();
     this.r.metrics.connectionsOpen -= 1;
     this.#log.info({ reason }, "socket disconnected");
   }

@@ -1,18 +1,67 @@
 import type pg from "pg";
-import { withAppTransaction } from "./app-database.ts";
 
-export type UserTokenCheck = "ok" | "unknown_user" | "user_deleted" | "token_revoked";
+export type UserTokenCheck = "ok" | "unknown_user" | "user_deleted" | "token_revoked" | "session_revoked";
 
-/** A token is good only while its user exists, is not deleted, and its token_version is current. */
-export async function checkUserToken(pool: pg.Pool, userId: string, tokenVersion: number): Promise<UserTokenCheck> {
-  return withAppTransaction(pool, { userId }, async (client) => {
-    const { rows } = await client.query<{ token_version: number; deleted_at: Date | null }>(
-      "select token_version, deleted_at from users where id = $1",
-      [userId],
-    );
-    const row = rows[0];
-    if (!row) return "unknown_user";
-    if (row.deleted_at !== null) return "user_deleted";
-    return row.token_version === tokenVersion ? "ok" : "token_revoked";
+/** What an access token stands on: its user, its token_version and its session (`sid`). */
+export interface TokenSession {
+  userId: string;
+  tokenVersion: number;
+  sessionId: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One round trip for any number of tokens: users and auth_sessions carry no workspace (no RLS),
+ * so a plain autocommit query as the app role will do. The same rule as the API's
+ * `authenticateUser`: the user exists and is not deleted, the token_version is current, and the
+ * session exists, belongs to the user and is not signed out.
+ */
+const CHECK_SQL = `select c.i, u.id is not null as user_found, u.deleted_at is not null as user_deleted, u.token_version,
+       s.id is not null as session_found, s.revoked_at is not null as session_revoked
+  from unnest($1::int[], $2::uuid[], $3::uuid[]) as c(i, user_id, session_id)
+  left join users u on u.id = c.user_id
+  left join auth_sessions s on s.id = c.session_id and s.user_id = u.id`;
+
+interface CheckRow {
+  i: number;
+  user_found: boolean;
+  user_deleted: boolean;
+  token_version: number | null;
+  session_found: boolean;
+  session_revoked: boolean;
+}
+
+function verdict(row: CheckRow | undefined, tokenVersion: number): UserTokenCheck {
+  if (!row?.user_found) return "unknown_user";
+  if (row.user_deleted) return "user_deleted";
+  if (row.token_version !== tokenVersion) return "token_revoked";
+  if (!row.session_found || row.session_revoked) return "session_revoked";
+  return "ok";
+}
+
+/** Check many tokens at once (the periodic recheck of every open socket); verdicts in input order. */
+export async function checkTokenSessions(pool: pg.Pool, tokens: readonly TokenSession[]): Promise<UserTokenCheck[]> {
+  const out: UserTokenCheck[] = [];
+  const asked: { t: TokenSession; i: number }[] = [];
+  tokens.forEach((t, i) => {
+    // Ids that are not uuids name no user or session: refused without asking the database.
+    if (!UUID.test(t.userId)) out[i] = "unknown_user";
+    else if (!UUID.test(t.sessionId)) out[i] = "session_revoked";
+    else {
+      out[i] = "unknown_user";
+      asked.push({ t, i });
+    }
   });
+  if (asked.length === 0) return out;
+  const { rows } = await pool.query<CheckRow>(CHECK_SQL, [asked.map((a) => a.i), asked.map((a) => a.t.userId), asked.map((a) => a.t.sessionId)]);
+  const byIndex = new Map(rows.map((r) => [r.i, r]));
+  for (const { t, i } of asked) out[i] = verdict(byIndex.get(i), t.tokenVersion);
+  return out;
+}
+
+/** A token is good only while its user exists, is not deleted, its token_version is current and its session is not signed out. */
+export async function checkUserToken(pool: pg.Pool, token: TokenSession): Promise<UserTokenCheck> {
+  const [check] = await checkTokenSessions(pool, [token]);
+  return check ?? "unknown_user";
 }

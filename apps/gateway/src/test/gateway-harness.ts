@@ -61,8 +61,10 @@ export class GatewayHarness {
     return gateway;
   }
 
-  async token(userId: string, options: { tokenVersion?: number; ttlSeconds?: number } = {}): Promise<string> {
-    const { token } = await this.tokens.sign({ userId, tokenVersion: options.tokenVersion ?? 0, sessionId: randomUUID() }, options.ttlSeconds);
+  /** An access token of a new signed-in session of the user (or of `sessionId`, which is not created). */
+  async token(userId: string, options: { tokenVersion?: number; ttlSeconds?: number; sessionId?: string } = {}): Promise<string> {
+    const sessionId = options.sessionId ?? (await this.seed.session(userId));
+    const { token } = await this.tokens.sign({ userId, tokenVersion: options.tokenVersion ?? 0, sessionId }, options.ttlSeconds);
     return token;
   }
 

@@ -46,6 +46,18 @@ export class TenancySeed {
     await this.owner.query("update workspaces set deleted_at = now() where id = $1", [workspaceId]);
   }
 
+  /** A signed-in session of the user, as the API's signIn creates it; its id is the tokens' `sid`. */
+  async session(userId: string): Promise<string> {
+    const id = randomUUID();
+    await this.owner.query("insert into auth_sessions (id, user_id, refresh_token_hash, expires_at) values ($1, $2, 'x', now() + interval '1 day')", [id, userId]);
+    return id;
+  }
+
+  /** Sign one session out as the API's signOut does: revoked_at set, token_version untouched. */
+  async signOut(sessionId: string): Promise<void> {
+    await this.owner.query("update auth_sessions set revoked_at = now() where id = $1", [sessionId]);
+  }
+
   async bumpTokenVersion(userId: string): Promise<void> {
     await this.owner.query("update users set token_version = token_version + 1 where id = $1", [userId]);
   }
