@@ -242,6 +242,22 @@ describe("agents and search", () => {
     expect((await c.agent.listThreads.query({ workspaceId: ws })).items.map((x) => x.id)).toContain(t.id);
   });
 
+  it("search leaves out chunks of documents whose project is deleted, until it is restored", async () => {
+    const c = owner.client;
+    const project = await c.project.create.mutate({ workspaceId: ws, name: "Archive" });
+    const doc = await c.document.create.mutate({ workspaceId: ws, projectId: project.id, title: "Walrus", content: "The walrus ledger is reconciled nightly." });
+    await ingestDocument(h.api.domain, ctxOf(ws, owner), doc.id, { embeddings });
+    const search = async () => (await c.agent.search.query({ workspaceId: ws, query: "walrus ledger reconciled", k: 50 })).map((x) => x.documentId);
+    expect(await search()).toContain(doc.id);
+    await c.project.delete.mutate({ workspaceId: ws, projectId: project.id });
+    const hidden = await search();
+    expect(hidden).not.toContain(doc.id);
+    expect(hidden).toContain(mine);
+    await c.project.restore.mutate({ workspaceId: ws, projectId: project.id });
+    expect(await search()).toContain(doc.id);
+    await c.document.delete.mutate({ workspaceId: ws, documentId: doc.id });
+  });
+
   it("search returns only the caller's workspace chunks and caps k at 50", async () => {
     const hits = await owner.client.agent.search.query({ workspaceId: ws, query: "zebra signing keys", k: 50 });
     expect(hits.length).toBeGreaterThan(0);

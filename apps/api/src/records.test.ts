@@ -89,6 +89,47 @@ describe("reads", () => {
     expect(filtered.items.every((i) => i.status === "open")).toBe(true);
   });
 
+  it("hides the items and documents of a deleted project until the project is restored", async () => {
+    const c = owner.client;
+    const ws = { workspaceId: f.workspaceId };
+    const project = await c.project.create.mutate({ ...ws, name: "doomed" });
+    const item = await c.item.create.mutate({ ...ws, projectId: project.id, title: "child item" });
+    const doc = await c.document.create.mutate({ ...ws, projectId: project.id, title: "child doc", content: "x" });
+    const loose = await c.document.create.mutate({ ...ws, title: "no project", content: "y" });
+    await c.project.delete.mutate({ ...ws, projectId: project.id });
+
+    const before = await h.fingerprint();
+    const notFound = { data: { code: "NOT_FOUND" } };
+    await expect(c.item.get.query({ ...ws, itemId: item.id })).rejects.toMatchObject(notFound);
+    await expect(c.item.update.mutate({ ...ws, itemId: item.id, title: "changed" })).rejects.toMatchObject(notFound);
+    await expect(c.item.delete.mutate({ ...ws, itemId: item.id })).rejects.toMatchObject(notFound);
+    await expect(c.document.get.query({ ...ws, documentId: doc.id })).rejects.toMatchObject(notFound);
+    await expect(c.document.update.mutate({ ...ws, documentId: doc.id, content: "changed" })).rejects.toMatchObject(notFound);
+    await expect(c.document.delete.mutate({ ...ws, documentId: doc.id })).rejects.toMatchObject(notFound);
+    await expect(c.item.list.query({ ...ws, projectId: project.id })).rejects.toMatchObject(notFound);
+    await expect(c.document.list.query({ ...ws, projectId: project.id })).rejects.toMatchObject(notFound);
+    expect((await c.item.list.query({ ...ws, limit: 100 })).items.map((i) => i.id)).not.toContain(item.id);
+    const docs = (await c.document.list.query({ ...ws, limit: 100 })).items.map((d) => d.id);
+    expect(docs).not.toContain(doc.id);
+    expect(docs).toContain(loose.id);
+    expect(await h.fingerprint()).toEqual(before);
+
+    // includeDeleted shows them (they were never deleted themselves).
+    const allItems = await c.item.list.query({ ...ws, includeDeleted: true, limit: 100 });
+    expect(allItems.items.find((i) => i.id === item.id)).toMatchObject({ deletedAt: null });
+    const projectItems = await c.item.list.query({ ...ws, projectId: project.id, includeDeleted: true });
+    expect(projectItems.items.map((i) => i.id)).toEqual([item.id]);
+    const allDocs = await c.document.list.query({ ...ws, includeDeleted: true, limit: 100 });
+    expect(allDocs.items.map((d) => d.id)).toContain(doc.id);
+
+    await c.project.restore.mutate({ ...ws, projectId: project.id });
+    await expect(c.item.get.query({ ...ws, itemId: item.id })).resolves.toMatchObject({ deletedAt: null });
+    await expect(c.document.get.query({ ...ws, documentId: doc.id })).resolves.toMatchObject({ deletedAt: null });
+    expect((await c.item.list.query({ ...ws, projectId: project.id })).items.map((i) => i.id)).toEqual([item.id]);
+    expect((await c.document.list.query({ ...ws, limit: 100 })).items.map((d) => d.id)).toContain(doc.id);
+    await c.item.update.mutate({ ...ws, itemId: item.id, title: "changed" });
+  });
+
   it("keeps a deleted workspace out of reach except for its restore", async () => {
     const c = owner.client;
     const { workspace } = await c.workspace.create.mutate({ name: "Doomed" });

@@ -39,7 +39,8 @@ from embeddings e
 cross join q
 join document_chunks c on c.workspace_id = e.workspace_id and c.id = e.chunk_id
 join documents d on d.workspace_id = c.workspace_id and d.id = c.document_id and d.deleted_at is null
-where e.workspace_id = ? and e.model = ? and e.dimensions = ?
+left join projects p on p.workspace_id = d.workspace_id and p.id = d.project_id
+where (d.project_id is null or p.deleted_at is null) and e.workspace_id = ? and e.model = ? and e.dimensions = ?
 order by score desc nulls last, c.document_id, c.ordinal
 limit ?`;
 
@@ -47,7 +48,7 @@ function toPgArray(vector: readonly number[]): string {
   return `{${vector.map((x) => String(x)).join(",")}}`;
 }
 
-/** The k chunks of the workspace's live documents most similar to a query vector. */
+/** The k chunks of the workspace's live documents (not in a deleted project) most similar to a query vector. */
 export async function findSimilarChunks(op: Operation, query: SimilarChunksQuery): Promise<SimilarChunk[]> {
   if (!Number.isInteger(query.k) || query.k < 1 || query.k > MAX_K) {
     throw AppError.badRequest(`k must be an integer between 1 and ${MAX_K}`, [{ path: "k", message: "out of range" }]);

@@ -6,6 +6,7 @@ export * from "./create-project.ts";
 export * from "./delete-document.ts";
 export * from "./delete-item.ts";
 export * from "./delete-project.ts";
+export * from "./deleted-project-ids.ts";
 export * from "./find-document.ts";
 export * from "./find-item.ts";
 export * from "./find-project.ts";

@@ -1,6 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import type { Operation } from "../../context/operation.ts";
 import { Document } from "./entities.ts";
+import { findDeletedProjectIds } from "./deleted-project-ids.ts";
 import { findProject } from "./find-project.ts";
 import { pageOf, type Page } from "./page.ts";
 
@@ -12,10 +13,18 @@ export interface ListDocumentsQuery {
   limit: number;
 }
 
-/** Documents of the workspace or of one live project, newest first. */
+/**
+ * Documents of the workspace or of one project, newest first. Without `includeDeleted`, deleted
+ * documents and documents of deleted projects are left out (and the project must be live).
+ */
 export async function listDocuments(op: Operation, query: ListDocumentsQuery): Promise<Page<Document>> {
   const where: FilterQuery<Document> = {};
-  if (query.projectId) where.projectId = (await findProject(op, query.projectId)).id;
+  if (query.projectId) {
+    where.projectId = (await findProject(op, query.projectId, { includeDeleted: query.includeDeleted ?? false })).id;
+  } else if (!query.includeDeleted) {
+    const deletedProjects = await findDeletedProjectIds(op);
+    if (deletedProjects.length > 0) where.$or = [{ projectId: null }, { projectId: { $nin: deletedProjects } }];
+  }
   if (query.ingestionStatus) where.ingestionStatus = query.ingestionStatus;
   if (query.cursor) where.id = { $lt: query.cursor };
   const rows = await op.em.find(Document, where, { orderBy: { id: "desc" }, limit: query.limit + 1, filters: { notDeleted: !query.includeDeleted } });
