@@ -84,19 +84,19 @@ describe("pnpm spine", () => {
     expect(printed.every((p) => p.envelope.event_id === project.event_id)).toBe(true);
   });
 
-  it("dlq list and dlq replay re-run a dead-lettered activity-feed job once", async () => {
+  it("dlq list and dlq replay re-run a dead-lettered usage-metering job once", async () => {
     const envelope = createEnvelope({
       type: "project.created", payload: { project_id: randomUUID(), name: "Replayed" }, workspaceId, actorId: null, correlationId: "cli-dlq",
     });
     const id = randomUUID();
     await owner.query(
       `insert into dead_letter_jobs (id, workspace_id, handler, event_id, event_type, subject, envelope, error, attempts)
-       values ($1, $2, 'activity-feed', $3, 'project.created', $4, $5, 'boom', 5)`,
+       values ($1, $2, 'usage-metering', $3, 'project.created', $4, $5, 'boom', 5)`,
       [id, workspaceId, envelope.event_id, `evt.${workspaceId}.project.created`, JSON.stringify(envelope)],
     );
     const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
 
-    const list = spine(["dlq", "list", "--handler", "activity-feed"], env);
+    const list = spine(["dlq", "list", "--handler", "usage-metering"], env);
     expect(await list.exited, list.stderr()).toBe(0);
     expect(list.out.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([id]);
 
@@ -107,8 +107,11 @@ describe("pnpm spine", () => {
     expect(await again.exited, again.stderr()).toBe(0);
     expect(JSON.parse(again.out[0] ?? "{}")).toEqual({ id, outcome: "duplicate" });
 
-    const feed = await owner.query("select 1 from activity_logs where (data->>'event_id')::uuid = $1", [envelope.event_id]);
-    expect(feed.rowCount).toBe(1);
+    const counted = await owner.query<{ window: string; value: number }>(
+      `select "window", value::int as value from usage_counters where workspace_id = $1 and metric = 'projects' order by 1`,
+      [workspaceId],
+    );
+    expect(counted.rows).toEqual([{ window: "day", value: 1 }, { window: "month", value: 1 }]);
     const dead = await owner.query<{ status: string; replay_attempts: number }>("select status, replay_attempts from dead_letter_jobs where id = $1", [id]);
     expect(dead.rows[0]).toEqual({ status: "replayed", replay_attempts: 1 });
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats, createPool } from "@spine/bus";
-import { Domain } from "@spine/domain";
+import { createItem, createProject, Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { pino } from "pino";
@@ -59,38 +59,43 @@ afterAll(async () => {
 });
 
 describe("worker", () => {
-  it("relays events emitted by domain operations and projects them into the activity feed once", async () => {
-    const projectId = randomUUID();
+  it("relays domain events to usage-metering, which counts them once; the activity feed keeps only the API's row", async () => {
     const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: `worker-test-${randomUUID()}` };
+    const project = await domain.run(ctx, (op) => createProject(op, { name: "Roadmap" }));
     await domain.run(ctx, async (op) => {
-      op.emit("project.created", { project_id: projectId, name: "Roadmap" });
-      op.emit("project.updated", { project_id: projectId, changed_fields: ["name"] });
-    });
-    await domain.run(ctx, async (op) => {
-      op.emit("item.created", { item_id: randomUUID(), project_id: projectId, title: "First" });
+      await createItem(op, { projectId: project.id, title: "First" });
+      op.emit("project.updated", { project_id: project.id, changed_fields: ["name"] });
       op.emit("workspace.updated", { workspace_id: workspaceId, changed_fields: ["name"] });
     });
 
     await waitUntil(async () => {
-      const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from activity_logs where project_id = $1", [projectId]);
-      return rows[0]?.n === 3;
-    }, "three activity rows");
+      const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from job_runs where handler = 'usage-metering' and status = 'succeeded'");
+      return rows[0]?.n === 2;
+    }, "usage-metering to apply project.created and item.created");
     await waitUntil(async () => {
       const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
       return rows[0]?.n === 0;
     }, "the outbox to drain");
 
-    const feed = await owner.query<{ verb: string; summary: string; workspace_id: string; correlation_id: string }>(
-      "select verb, summary, workspace_id, correlation_id from activity_logs where project_id = $1 order by occurred_at, verb",
-      [projectId],
+    // One activity row per mutation, written by the API's transaction (v7 ids); the worker adds none.
+    const feed = await owner.query<{ id: string; target_type: string; correlation_id: string }>(
+      "select id::text, target_type, correlation_id from activity_logs where project_id = $1 order by id",
+      [project.id],
     );
-    expect(feed.rows.map((r) => r.verb).sort()).toEqual(["item.created", "project.created", "project.updated"]);
-    expect(feed.rows.every((r) => r.workspace_id === workspaceId && r.correlation_id === ctx.correlationId)).toBe(true);
-    expect(feed.rows.find((r) => r.verb === "project.created")?.summary).toBe('Project "Roadmap" created');
-    const runs = await owner.query<{ status: string; n: number }>(
-      "select status, count(*)::int as n from job_runs where handler = 'activity-feed' group by status",
+    expect(feed.rows.map((r) => r.target_type)).toEqual(["project", "item"]);
+    expect(feed.rows.every((r) => r.id[14] === "7" && r.correlation_id === ctx.correlationId)).toBe(true);
+    const month = await owner.query<{ metric: string; value: number }>(
+      `select metric, value::int as value from usage_counters where workspace_id = $1 and "window" = 'month' order by metric`,
+      [workspaceId],
     );
-    expect(runs.rows).toEqual([{ status: "succeeded", n: 3 }]);
+    expect(month.rows).toEqual([{ metric: "items", value: 1 }, { metric: "projects", value: 1 }]);
+    const runs = await owner.query<{ handler: string; event_type: string; status: string }>(
+      "select handler, event_type, status from job_runs order by event_type",
+    );
+    expect(runs.rows).toEqual([
+      { handler: "usage-metering", event_type: "item.created", status: "succeeded" },
+      { handler: "usage-metering", event_type: "project.created", status: "succeeded" },
+    ]);
   });
 
   it("answers its health endpoint", async () => {

@@ -1,11 +1,11 @@
 import type { EventHandler } from "@spine/bus";
 import { createIngestionHandler, type TEmbeddingsConfig, createEmbeddings } from "@spine/ai";
 import type { Domain } from "@spine/domain";
-import { activityFeedHandler } from "./activity-feed.ts";
 import { documentIngestionHandler } from "./document-ingestion.ts";
+import { usageMeteringHandler } from "./usage-metering.ts";
 
 /** Handlers that need nothing but their transaction. */
-export const WORKER_HANDLERS: readonly EventHandler[] = [activityFeedHandler];
+export const WORKER_HANDLERS: readonly EventHandler[] = [usageMeteringHandler];
 
 export interface WorkerHandlerDeps {
   domain: Domain;

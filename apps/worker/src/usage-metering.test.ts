@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import { applyOnce, createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "@spine/bus";
+import { createEnvelope, parseEnvelope, subjectFor, type AnyEnvelope } from "@spine/contracts";
+import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import type pg from "pg";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usageMeteringHandler } from "./handlers/usage-metering.ts";
+
+let db: TestDatabase;
+let owner: pg.Pool;
+let pools: PgTxRunnerOptions;
+let txRunner: PgTxRunner;
+const logger = pino({ level: "silent" });
+const AT = new Date("2026-11-28T10:00:00Z");
+
+async function seedWorkspace(): Promise<string> {
+  const userId = randomUUID();
+  const id = randomUUID();
+  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'U')", [userId, `${userId}@t.local`]);
+  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'U', $2, $3)", [id, `u-${id}`, userId]);
+  return id;
+}
+
+const itemCreated = (workspaceId: string, occurredAt = AT) =>
+  createEnvelope({
+    type: "item.created", payload: { item_id: randomUUID(), project_id: randomUUID(), title: "x" }, workspaceId, actorId: null,
+    correlationId: `metering-${randomUUID()}`, occurredAt,
+  });
+
+const apply = (envelope: AnyEnvelope) => applyOnce(txRunner, usageMeteringHandler, envelope, 1, logger);
+
+async function counters(workspaceId: string): Promise<{ metric: string; window: string; window_start: string; value: number }[]> {
+  const { rows } = await owner.query<{ metric: string; window: string; window_start: string; value: number }>(
+    `select metric, "window", to_char(window_start at time zone 'UTC', 'YYYY-MM-DD') as window_start, value::int as value
+     from usage_counters where workspace_id = $1 order by metric, "window", window_start`,
+    [workspaceId],
+  );
+  return rows;
+}
+
+async function limitEvents(workspaceId: string) {
+  const { rows } = await owner.query<{ id: string; workspace_id: string; event_type: string; subject: string; envelope: unknown }>(
+    "select id, workspace_id, event_type, subject, envelope from outbox where workspace_id = $1 and event_type = 'usage.limit_reached' order by id",
+    [workspaceId],
+  );
+  return rows;
+}
+
+async function setPolicy(workspaceId: string, metric: string, window: "day" | "month", limit: number): Promise<void> {
+  await owner.query(`insert into usage_policies (id, workspace_id, metric, "window", limit_value) values ($1, $2, $3, $4, $5)`, [
+    randomUUID(), workspaceId, metric, window, limit,
+  ]);
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("metering");
+  owner = createPool(db.ownerUrl, 2);
+  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl, max: 12 });
+  txRunner = new PgTxRunner(pools);
+});
+afterAll(async () => {
+  await pools?.appPool.end();
+  await pools?.systemPool.end();
+  await owner?.end();
+  await db?.drop();
+});
+
+describe("usage-metering handler", () => {
+  it("counts each metered event type under its metric, in the day and month windows of the event", async () => {
+    const ws = await seedWorkspace();
+    const common = { workspaceId: ws, actorId: null, correlationId: "metering-types", occurredAt: AT };
+    await apply(createEnvelope({ type: "project.created", payload: { project_id: randomUUID(), name: "P" }, ...common }));
+    await apply(itemCreated(ws));
+    await apply(itemCreated(ws, new Date("2026-12-01T00:00:00Z")));
+    await apply(createEnvelope({ type: "document.created", payload: { document_id: randomUUID(), project_id: null, title: "D" }, ...common }));
+    await apply(createEnvelope({ type: "agent.run.started", payload: { run_id: randomUUID(), thread_id: randomUUID(), model: "stub" }, ...common }));
+    expect(await counters(ws)).toEqual([
+      { metric: "agent_runs", window: "day", window_start: "2026-11-28", value: 1 },
+      { metric: "agent_runs", window: "month", window_start: "2026-11-01", value: 1 },
+      { metric: "documents", window: "day", window_start: "2026-11-28", value: 1 },
+      { metric: "documents", window: "month", window_start: "2026-11-01", value: 1 },
+      { metric: "items", window: "day", window_start: "2026-11-28", value: 1 },
+      { metric: "items", window: "day", window_start: "2026-12-01", value: 1 },
+      { metric: "items", window: "month", window_start: "2026-11-01", value: 1 },
+      { metric: "items", window: "month", window_start: "2026-12-01", value: 1 },
+      { metric: "projects", window: "day", window_start: "2026-11-28", value: 1 },
+      { metric: "projects", window: "month", window_start: "2026-11-01", value: 1 },
+    ]);
+    const ids = await owner.query<{ id: string }>("select id::text from usage_counters where workspace_id = $1", [ws]);
+    expect(ids.rows.every((r) => r.id[14] === "7")).toBe(true);
+  });
+
+  it("a redelivered or duplicate envelope counts once, even concurrently", async () => {
+    const ws = await seedWorkspace();
+    const envelope = itemCreated(ws);
+    expect(await apply(envelope)).toBe("applied");
+    expect(await apply(envelope)).toBe("duplicate");
+    const copy = parseEnvelope(JSON.parse(JSON.stringify(envelope)));
+    expect(await apply(copy)).toBe("duplicate");
+    const other = itemCreated(ws);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => apply(other)));
+    expect(outcomes.filter((o) => o === "applied")).toHaveLength(1);
+    expect((await counters(ws)).filter((c) => c.window === "month")).toEqual([
+      { metric: "items", window: "month", window_start: "2026-11-01", value: 2 },
+    ]);
+  });
+
+  it("announces usage.limit_reached exactly once per window when the limit is crossed, as a valid outbox row", async () => {
+    const ws = await seedWorkspace();
+    await setPolicy(ws, "items", "month", 3);
+    const envelopes = Array.from({ length: 5 }, () => itemCreated(ws));
+    for (const [i, envelope] of envelopes.entries()) {
+      await apply(envelope);
+      if (i === 2) await apply(envelope); // a redelivery of the crossing event announces nothing again
+    }
+    const rows = await limitEvents(ws);
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    const announced = parseEnvelope(row.envelope);
+    expect(announced).toMatchObject({
+      event_id: row.id, event_type: "usage.limit_reached", workspace_id: ws, correlation_id: envelopes[2]!.correlation_id,
+      payload: { metric: "items", limit: 3, value: 3, window: "month", window_start: "2026-11-01T00:00:00.000Z" },
+    });
+    expect(row.id[14]).toBe("7");
+    expect(row).toMatchObject({ workspace_id: ws, event_type: "usage.limit_reached", subject: subjectFor(ws, "usage.limit_reached") });
+    expect((await counters(ws)).find((c) => c.window === "month")).toMatchObject({ value: 5 });
+
+    // The next month is a new window: it announces again when crossed there.
+    for (let i = 0; i < 3; i++) await apply(itemCreated(ws, new Date("2026-12-02T10:00:00Z")));
+    expect((await limitEvents(ws)).map((r) => (r.envelope as { payload: { window_start: string } }).payload.window_start)).toEqual([
+      "2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z",
+    ]);
+  });
+
+  it("announces once when concurrent events cross the limit together; without a policy it never announces", async () => {
+    const ws = await seedWorkspace();
+    await setPolicy(ws, "projects", "month", 4);
+    await setPolicy(ws, "projects", "day", 2);
+    const project = () =>
+      createEnvelope({
+        type: "project.created", payload: { project_id: randomUUID(), name: "P" }, workspaceId: ws, actorId: null, correlationId: "metering-race", occurredAt: AT,
+      });
+    await Promise.all(Array.from({ length: 10 }, () => apply(project())));
+    await Promise.all(Array.from({ length: 10 }, () => apply(itemCreated(ws))));
+    expect((await counters(ws)).map((c) => [c.metric, c.window, c.value])).toEqual([
+      ["items", "day", 10], ["items", "month", 10], ["projects", "day", 10], ["projects", "month", 10],
+    ]);
+    const payloads = (await limitEvents(ws)).map((r) => parseEnvelope(r.envelope).payload);
+    expect(payloads).toHaveLength(2);
+    expect(payloads).toEqual(expect.arrayContaining([
+      expect.objectContaining({ metric: "projects", window: "day", limit: 2 }),
+      expect.objectContaining({ metric: "projects", window: "month", limit: 4 }),
+    ]));
+  });
+});
