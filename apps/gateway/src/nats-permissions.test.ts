@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@spine/bus";
 import { startNatsServer, type NatsServerProcess } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
@@ -51,5 +53,37 @@ describe("gateway NATS permissions", () => {
     expect(second.idsOf().at(-1)).toBe(marker.envelope.event_id);
     expect(gateway.metrics().resync_required).toBe(0);
     second.close();
+  });
+
+  it("the gateway user may not purge, delete, edit or add streams, nor delete messages", async () => {
+    const user = await h.seed.user("guard");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    await h.publishProjects(ws, 3, "kept");
+    const before = (await h.jsm.streams.info(h.stream)).state;
+    expect(before.messages).toBeGreaterThanOrEqual(3);
+
+    const nc = await connectNats({ servers: nats.url, name: "gateway-intruder", user: "gateway", pass: passwords.gateway });
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 2_000 });
+      // What the gateway needs still answers…
+      expect((await jsm.streams.info(h.stream)).state.last_seq).toBe(before.last_seq);
+      // …what it must never do is refused.
+      await expect(jsm.streams.purge(h.stream)).rejects.toThrow();
+      await expect(jsm.streams.delete(h.stream)).rejects.toThrow();
+      await expect(jsm.streams.deleteMessage(h.stream, before.first_seq)).rejects.toThrow();
+      await expect(jsm.streams.update(h.stream, { max_msgs: 1 })).rejects.toThrow();
+      await expect(jsm.streams.add({ name: `X${randomBytes(4).toString("hex")}`, subjects: ["intruder.>"] })).rejects.toThrow();
+    } finally {
+      await nc.close();
+    }
+    const after = (await h.jsm.streams.info(h.stream)).state;
+    expect(after).toMatchObject({ messages: before.messages, first_seq: before.first_seq, last_seq: before.last_seq });
+
+    // And the gateway still serves after the attempts.
+    const s = await TestSocket.connected(gateway.url, await h.token(user.id));
+    expect(await s.subscribe(ws, String(before.first_seq - 1))).toMatchObject({ ok: true });
+    await waitUntil(() => s.idsOf(ws).length === 3, "replay as the gateway user");
+    s.close();
   });
 });
