@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { startChild, stopChild, waitHttp } from "./child.ts";
-import { freePort } from "./ports.ts";
+import { freePort } from "@spine/testing";
 
 const appEntry = (app: string) => fileURLToPath(new URL(`../../../../apps/${app}/src/main.ts`, import.meta.url));
 
