@@ -47,6 +47,30 @@ const CASES: BadCase[] = [
   { name: "wrong password", path: "auth.signIn", input: (f) => ({ email: f.owner.email, password: "wrong wrong wrong" }), code: "UNAUTHORIZED", field: "", anonymous: true },
 ];
 
+const NUL = /must not contain NUL characters/;
+const SURROGATE = /must not contain unpaired UTF-16 surrogates/;
+/** Strings Postgres cannot store (NUL; lone surrogates in jsonb) are refused by the schema, never a 500. */
+const UNSTORABLE_CASES: BadCase[] = [
+  { name: "NUL in a name", path: "project.create", input: (f) => ({ workspaceId: f.workspaceId, name: "a\u0000b" }), code: "BAD_REQUEST", field: "name", message: NUL },
+  { name: "lone high surrogate in a name", path: "project.create", input: (f) => ({ workspaceId: f.workspaceId, name: "a\ud800b" }), code: "BAD_REQUEST", field: "name", message: SURROGATE },
+  { name: "lone low surrogate in a title", path: "item.create", input: (f) => ({ workspaceId: f.workspaceId, projectId: f.projectId, title: "\udc00" }), code: "BAD_REQUEST", field: "title", message: SURROGATE },
+  { name: "NUL in an item body", path: "item.update", input: (f) => ({ workspaceId: f.workspaceId, itemId: f.itemId, body: "x\u0000" }), code: "BAD_REQUEST", field: "body", message: NUL },
+  { name: "NUL in document content", path: "document.create", input: (f) => ({ workspaceId: f.workspaceId, title: "t", content: "\u0000" }), code: "BAD_REQUEST", field: "content", message: NUL },
+  { name: "NUL in a metadata value", path: "document.create", input: (f) => ({ workspaceId: f.workspaceId, title: "t", metadata: { note: "a\u0000" } }), code: "BAD_REQUEST", field: "metadata.note", message: NUL },
+  { name: "lone surrogate deep in metadata", path: "document.update", input: (f) => ({ workspaceId: f.workspaceId, documentId: f.documentId, metadata: { a: { b: ["ok", "\ud83d"] } } }), code: "BAD_REQUEST", field: "metadata.a.b.1", message: SURROGATE },
+  { name: "NUL in a settings key", path: "workspace.update", input: (f) => ({ workspaceId: f.workspaceId, settings: { "th\u0000eme": "dark" } }), code: "BAD_REQUEST", field: "settings", message: NUL },
+  { name: "NUL in credentials", path: "integration.connect", input: (f) => ({ workspaceId: f.workspaceId, provider: "stripe", name: "n", credentials: { apiKey: "sk_\u0000" } }), code: "BAD_REQUEST", field: "credentials.apiKey", message: NUL },
+  { name: "lone surrogate in config", path: "integration.connect", input: (f) => ({ workspaceId: f.workspaceId, provider: "stripe", name: "n", config: { repo: "\ud800" }, credentials: { apiKey: "sk" } }), code: "BAD_REQUEST", field: "config.repo", message: SURROGATE },
+  { name: "NUL in a project description", path: "project.update", input: (f) => ({ workspaceId: f.workspaceId, projectId: f.projectId, description: "\u0000" }), code: "BAD_REQUEST", field: "description", message: NUL },
+  { name: "NUL in a role name", path: "role.create", input: (f) => ({ workspaceId: f.workspaceId, key: "nul-role", name: "R\u0000", permissions: [] }), code: "BAD_REQUEST", field: "name", message: NUL },
+  { name: "NUL in a role key lookup", path: "member.add", input: (f) => ({ workspaceId: f.workspaceId, email: f.owner.email, roleKey: "view\u0000er" }), code: "BAD_REQUEST", field: "roleKey", message: NUL },
+  { name: "NUL in a thread title", path: "agent.createThread", input: (f) => ({ workspaceId: f.workspaceId, title: "\u0000" }), code: "BAD_REQUEST", field: "title", message: NUL },
+  { name: "NUL in a search filter", path: "project.list", type: "query", input: (f) => ({ workspaceId: f.workspaceId, search: "a\u0000" }), code: "BAD_REQUEST", field: "search", message: NUL },
+  { name: "NUL in an audit filter", path: "audit.list", type: "query", input: (f) => ({ workspaceId: f.workspaceId, action: "a\u0000" }), code: "BAD_REQUEST", field: "action", message: NUL },
+  { name: "NUL in a display name", path: "auth.signUp", input: () => ({ email: "nul@example.test", password: "long enough password", displayName: "N\u0000" }), code: "BAD_REQUEST", field: "displayName", message: NUL, anonymous: true },
+];
+CASES.push(...UNSTORABLE_CASES);
+
 describe("bad inputs get typed errors naming the field and change nothing", () => {
   it.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
     const before = await h.fingerprint();

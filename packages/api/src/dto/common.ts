@@ -2,13 +2,48 @@ import { z } from "zod";
 
 export const ZIdSchema = z.uuid({ error: "must be a UUID" });
 export const ZTimestampSchema = z.iso.datetime({ offset: true });
-export const ZNameSchema = z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+
+export const NUL_MESSAGE = "must not contain NUL characters";
+export const LONE_SURROGATE_MESSAGE = "must not contain unpaired UTF-16 surrogates";
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why Postgres would refuse to store this string (NUL in text/jsonb, lone surrogates in jsonb), if it would. */
+export function unstorableTextReason(value: string): string | null {
+  if (value.includes("\u0000")) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(value)) return LONE_SURROGATE_MESSAGE;
+  return null;
+}
+
+/** A string Postgres can store and compare: no NUL, no lone UTF-16 surrogates. Build free-text inputs on it. */
+export const ZTextSchema = z
+  .string()
+  .refine((v) => !v.includes("\u0000"), NUL_MESSAGE)
+  .refine((v) => !LONE_SURROGATE.test(v), LONE_SURROGATE_MESSAGE);
+
+export const ZNameSchema = ZTextSchema.trim().min(1, "must not be empty").max(200, "must be at most 200 characters");
+
+/** Issues for every key and string value (at any depth) Postgres could not store, at its own path. */
+function checkJsonText(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (typeof value === "string") {
+    const reason = unstorableTextReason(value);
+    if (reason) ctx.addIssue({ code: "custom", message: reason, path });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => checkJsonText(v, [...path, i], ctx));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      const reason = unstorableTextReason(key);
+      if (reason) ctx.addIssue({ code: "custom", message: `keys ${reason}`, path });
+      else checkJsonText(v, [...path, key], ctx);
+    }
+  }
+}
 
 const MAX_JSON_BYTES = 64 * 1024;
-/** A JSON object of at most 64 KiB (settings, metadata). */
+/** A JSON object of at most 64 KiB (settings, metadata, credentials), every key and string storable. */
 export const ZJsonObjectSchema = z
   .record(z.string(), z.unknown())
-  .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= MAX_JSON_BYTES, `must serialise to at most ${MAX_JSON_BYTES} bytes`);
+  .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= MAX_JSON_BYTES, `must serialise to at most ${MAX_JSON_BYTES} bytes`)
+  .superRefine((v, ctx) => checkJsonText(v, [], ctx));
 
 /** Cursor pagination input: ids are UUIDv7, so "older than cursor" is "id below cursor". */
 export const ZPageInputSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ZTimestampSchema } from "../../dto/common.ts";
+import { ZTextSchema, ZTimestampSchema } from "../../dto/common.ts";
 
-const ZPlanSchema = z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
+const ZPlanSchema = ZTextSchema.trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
 /** When the change takes effect; defaults to now. Later events win, so a past instant may change nothing. */
 const ZEffectiveAtSchema = ZTimestampSchema.optional();
 
@@ -9,7 +9,7 @@ export const ZChangeAccessRequestSchema = z.object({
   change: z.discriminatedUnion("type", [
     z.object({ type: z.literal("activate"), plan: ZPlanSchema, expiresAt: ZTimestampSchema.nullable().default(null), effectiveAt: ZEffectiveAtSchema }),
     z.object({ type: z.literal("change"), plan: ZPlanSchema, expiresAt: ZTimestampSchema.nullable().default(null), effectiveAt: ZEffectiveAtSchema }),
-    z.object({ type: z.literal("deactivate"), reason: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"), effectiveAt: ZEffectiveAtSchema }),
+    z.object({ type: z.literal("deactivate"), reason: ZTextSchema.trim().min(1, "must not be empty").max(200, "must be at most 200 characters"), effectiveAt: ZEffectiveAtSchema }),
   ], { error: "must be one of activate, change, deactivate" }),
 });
 export type TChangeAccessRequest = z.infer<typeof ZChangeAccessRequestSchema>;

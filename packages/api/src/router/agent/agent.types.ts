@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZIdSchema, ZNameSchema, ZPageInputSchema } from "../../dto/common.ts";
+import { ZIdSchema, ZNameSchema, ZPageInputSchema, ZTextSchema } from "../../dto/common.ts";
 
 export const ZCreateThreadRequestSchema = z.object({ title: ZNameSchema });
 export const ZThreadRefSchema = z.object({ threadId: ZIdSchema });
@@ -9,13 +9,13 @@ export const ZListRunsRequestSchema = ZPageInputSchema.extend({ threadId: ZIdSch
 export const MAX_AGENT_MESSAGE_CHARS = 8000;
 export const ZRunAgentRequestSchema = z.object({
   threadId: ZIdSchema,
-  message: z.string().trim().min(1, "must not be empty").max(MAX_AGENT_MESSAGE_CHARS, `must be at most ${MAX_AGENT_MESSAGE_CHARS} characters`),
+  message: ZTextSchema.trim().min(1, "must not be empty").max(MAX_AGENT_MESSAGE_CHARS, `must be at most ${MAX_AGENT_MESSAGE_CHARS} characters`),
   /** Most model calls before the run fails. */
   maxSteps: z.number().int("must be an integer").min(1, "must be at least 1").max(10, "must be at most 10").optional(),
 });
 
 export const MAX_SEARCH_K = 50;
 export const ZSearchRequestSchema = z.object({
-  query: z.string().trim().min(1, "must not be empty").max(2000, "must be at most 2000 characters"),
+  query: ZTextSchema.trim().min(1, "must not be empty").max(2000, "must be at most 2000 characters"),
   k: z.number().int("must be an integer").min(1, "must be at least 1").max(MAX_SEARCH_K, `must be at most ${MAX_SEARCH_K}`).default(10),
 });

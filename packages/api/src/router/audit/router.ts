@@ -1,14 +1,13 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { listAuditLogs } from "@spine/domain";
-import { z } from "zod";
-import { ZIdSchema, ZPageInputSchema, ZTimestampSchema, zPage } from "../../dto/common.ts";
+import { ZIdSchema, ZPageInputSchema, ZTextSchema, ZTimestampSchema, zPage } from "../../dto/common.ts";
 import { toAuditEntryDto, ZAuditEntrySchema } from "../../dto/product.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 
 export const ZListAuditRequestSchema = ZPageInputSchema.extend({
   actorId: ZIdSchema.optional(),
-  action: z.string().max(100).optional(),
-  targetType: z.string().max(64).optional(),
+  action: ZTextSchema.max(100).optional(),
+  targetType: ZTextSchema.max(64).optional(),
   targetId: ZIdSchema.optional(),
   from: ZTimestampSchema.optional(),
   to: ZTimestampSchema.optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZTimestampSchema } from "../../dto/common.ts";
+import { ZTextSchema, ZTimestampSchema } from "../../dto/common.ts";
 import { ZUserSchema } from "../../dto/identity.dto.ts";
 
 const ZEmailSchema = z.email({ error: "must be an email address" }).max(254, "must be at most 254 characters");
@@ -8,7 +8,7 @@ const ZPasswordSchema = z.string().min(10, "must be at least 10 characters").max
 export const ZSignUpRequestSchema = z.object({
   email: ZEmailSchema,
   password: ZPasswordSchema,
-  displayName: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  displayName: ZTextSchema.trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
 });
 export type TSignUpRequest = z.infer<typeof ZSignUpRequestSchema>;
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { ZIdSchema, ZJsonObjectSchema, ZNameSchema, ZPageInputSchema } from "../../dto/common.ts";
+import { ZIdSchema, ZJsonObjectSchema, ZNameSchema, ZPageInputSchema, ZTextSchema } from "../../dto/common.ts";
 
 /** Text content is capped at one million characters; ingestion splits it into chunks later. */
 export const MAX_DOCUMENT_CHARS = 1_000_000;
-const ZContentSchema = z.string().max(MAX_DOCUMENT_CHARS, `must be at most ${MAX_DOCUMENT_CHARS} characters`);
+const ZContentSchema = ZTextSchema.max(MAX_DOCUMENT_CHARS, `must be at most ${MAX_DOCUMENT_CHARS} characters`);
 export const ZCreateDocumentRequestSchema = z.object({
   projectId: ZIdSchema.nullable().optional(), title: ZNameSchema, content: ZContentSchema.optional(), metadata: ZJsonObjectSchema.optional(),
 });

@@ -1,8 +1,8 @@
 import { ZItemStatusSchema } from "@spine/domain";
 import { z } from "zod";
-import { ZIdSchema, ZNameSchema, ZPageInputSchema } from "../../dto/common.ts";
+import { ZIdSchema, ZNameSchema, ZPageInputSchema, ZTextSchema } from "../../dto/common.ts";
 
-const ZBodySchema = z.string().max(100_000, "must be at most 100000 characters");
+const ZBodySchema = ZTextSchema.max(100_000, "must be at most 100000 characters");
 export const ZCreateItemRequestSchema = z.object({ projectId: ZIdSchema, title: ZNameSchema, body: ZBodySchema.optional(), status: ZItemStatusSchema.optional() });
 export const ZItemRefSchema = z.object({ itemId: ZIdSchema });
 export const ZUpdateItemRequestSchema = z.object({

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { ZIdSchema, ZNameSchema, ZPageInputSchema } from "../../dto/common.ts";
+import { ZIdSchema, ZNameSchema, ZPageInputSchema, ZTextSchema } from "../../dto/common.ts";
 
-const ZDescriptionSchema = z.string().max(10_000, "must be at most 10000 characters");
+const ZDescriptionSchema = ZTextSchema.max(10_000, "must be at most 10000 characters");
 export const ZCreateProjectRequestSchema = z.object({ name: ZNameSchema, description: ZDescriptionSchema.optional() });
 export const ZProjectRefSchema = z.object({ projectId: ZIdSchema });
 export const ZUpdateProjectRequestSchema = z.object({ projectId: ZIdSchema, name: ZNameSchema.optional(), description: ZDescriptionSchema.optional() });
 export const ZListProjectsRequestSchema = ZPageInputSchema.extend({
-  search: z.string().max(200, "must be at most 200 characters").optional(),
+  search: ZTextSchema.max(200, "must be at most 200 characters").optional(),
   includeDeleted: z.boolean().default(false),
 });
