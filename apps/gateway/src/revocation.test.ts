@@ -96,6 +96,42 @@ describe("live authorization", () => {
     s.close();
   });
 
+  it("a removal older than the current membership does not end a resumed subscription", async () => {
+    const owner = await h.seed.user("owner");
+    const u = await h.seed.user("returner");
+    const ws = await h.seed.workspace(owner.id);
+    await h.seed.addMember(ws, owner.id);
+    const first = await h.seed.addMember(ws, u.id);
+    const s1 = await TestSocket.connected(gateway.url, await h.token(u.id));
+    expect(await s1.subscribe(ws)).toMatchObject({ ok: true });
+    await h.publishProjects(ws, 2, "seen");
+    await waitUntil(() => s1.events.length === 2, "events before leaving");
+    const cursor = s1.events[1]?.cursor ?? null;
+    s1.close();
+
+    // Removed, then re-added (a new membership row) while offline.
+    const removal = await h.removeMember(ws, u.id, first);
+    const gap = await h.publishProjects(ws, 2, "gap");
+    const second = await h.seed.addMember(ws, u.id);
+    const added = await h.publish(ws, "membership.added", { membership_id: second, user_id: u.id, role: "member" });
+    const back = await h.publishProjects(ws, 2, "back");
+
+    // Resuming from before the old removal replays it, and must not end the current membership's subscription.
+    const s2 = await TestSocket.connected(gateway.url, await h.token(u.id));
+    expect(await s2.subscribe(ws, cursor)).toMatchObject({ ok: true });
+    const live = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "live" });
+    await waitUntil(() => s2.idsOf(ws).includes(live.envelope.event_id) || s2.ended.length > 0, "replay and live, or an end");
+    expect(s2.ended).toEqual([]);
+    const ids = (xs: { envelope: { event_id: string } }[]) => xs.map((x) => x.envelope.event_id);
+    expect(s2.idsOf(ws)).toEqual([removal.envelope.event_id, ...ids(gap), added.envelope.event_id, ...ids(back), live.envelope.event_id]);
+
+    // A removal of the current membership still ends it.
+    await h.removeMember(ws, u.id, second);
+    await waitUntil(() => s2.ended.length === 1, "the current membership's removal ends the subscription");
+    expect(s2.ended[0]?.payload).toEqual({ workspace_id: ws, reason: "membership_removed" });
+    s2.close();
+  });
+
   it("a role change makes the gateway check the membership again", async () => {
     const u = await h.seed.user("demoted");
     const ws = await h.seed.workspace(u.id);

@@ -124,6 +124,7 @@ export class SocketSession {
       reply(ack, failure("FORBIDDEN", "not a member of this workspace"));
       return;
     }
+    sub.admit(check.membershipId);
     if (cursor === null || cursor === undefined) {
       sub.goLive();
       reply(ack, { ok: true, workspace_id: workspaceId, cursor: String(sub.lastOffered) });

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { withAppTransaction } from "./app-database.ts";
 
-export type MembershipCheck = { member: true; role: string | null } | { member: false; reason: "not_member" | "workspace_deleted" };
+export type MembershipCheck = { member: true; membershipId: string; role: string | null } | { member: false; reason: "not_member" | "workspace_deleted" };
 
 /**
  * Is the user a member of the workspace, and is the workspace alive? Runs as the app role with
@@ -9,8 +9,8 @@ export type MembershipCheck = { member: true; role: string | null } | { member: 
  */
 export async function checkMembership(pool: pg.Pool, userId: string, workspaceId: string): Promise<MembershipCheck> {
   return withAppTransaction(pool, { userId, workspaceId }, async (client) => {
-    const { rows } = await client.query<{ role: string | null; workspace_deleted_at: Date | null }>(
-      `select r.key as role, w.deleted_at as workspace_deleted_at
+    const { rows } = await client.query<{ membership_id: string; role: string | null; workspace_deleted_at: Date | null }>(
+      `select m.id as membership_id, r.key as role, w.deleted_at as workspace_deleted_at
          from workspace_memberships m
          join workspaces w on w.id = m.workspace_id
          left join roles r on r.workspace_id = m.workspace_id and r.id = m.role_id
@@ -20,6 +20,6 @@ export async function checkMembership(pool: pg.Pool, userId: string, workspaceId
     const row = rows[0];
     if (!row) return { member: false, reason: "not_member" };
     if (row.workspace_deleted_at !== null) return { member: false, reason: "workspace_deleted" };
-    return { member: true, role: row.role };
+    return { member: true, membershipId: row.membership_id, role: row.role };
   });
 }

@@ -1,7 +1,11 @@
 import { type AnyEnvelope, type TSubscriptionEndReason } from "@spine/contracts";
 
 /** What an envelope means for one subscriber's right to keep receiving its workspace. */
-export type AccessEffect = { kind: "none" } | { kind: "end"; reason: TSubscriptionEndReason } | { kind: "recheck" };
+export type AccessEffect =
+  | { kind: "none" }
+  /** `membershipId`: the membership a removal ended (a later one of the same user is not affected). */
+  | { kind: "end"; reason: TSubscriptionEndReason; membershipId?: string }
+  | { kind: "recheck" };
 
 const NONE: AccessEffect = { kind: "none" };
 
@@ -9,7 +13,7 @@ const NONE: AccessEffect = { kind: "none" };
 export function accessEffectFor(envelope: AnyEnvelope, userId: string): AccessEffect {
   switch (envelope.event_type) {
     case "membership.removed":
-      return envelope.payload.user_id === userId ? { kind: "end", reason: "membership_removed" } : NONE;
+      return envelope.payload.user_id === userId ? { kind: "end", reason: "membership_removed", membershipId: envelope.payload.membership_id } : NONE;
     case "workspace.deleted":
       return { kind: "end", reason: "workspace_deleted" };
     case "membership.role_changed":

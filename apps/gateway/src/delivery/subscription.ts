@@ -30,6 +30,8 @@ export class Subscription {
   readonly abort = new AbortController();
   /** Tail position when registered: every later envelope is offered live, earlier ones need a replay. */
   readonly registeredAt: number;
+  /** The membership the subscribe check found; null until it passed. */
+  membershipId: string | null = null;
   #held: StreamEnvelope[] = [];
 
   constructor(
@@ -83,6 +85,11 @@ export class Subscription {
     }
   }
 
+  /** The membership check passed (run after registration, so it reflects every envelope up to `registeredAt`). */
+  admit(membershipId: string): void {
+    this.membershipId = membershipId;
+  }
+
   close(): void {
     this.state = "closed";
     this.#held = [];
@@ -93,7 +100,7 @@ export class Subscription {
   #deliver(message: StreamEnvelope): boolean {
     if (message.seq <= this.lastOffered) return false;
     const effect = accessEffectFor(message.envelope, this.userId);
-    if (effect.kind === "end") {
+    if (effect.kind === "end" && !this.#superseded(message.seq, effect.membershipId)) {
       this.hooks.onEnd(this, effect.reason);
       return false;
     }
@@ -109,5 +116,17 @@ export class Subscription {
     });
     if (pushed && effect.kind === "recheck") this.hooks.onRecheck(this);
     return pushed;
+  }
+
+  /**
+   * An access-ending envelope that no longer applies: a replayed one (at or before `registeredAt`;
+   * the membership check ran after registration and found the user a member, so the user was
+   * re-added or the workspace restored since), or the removal of an earlier membership of the user.
+   * It is history then, delivered like any other envelope.
+   */
+  #superseded(seq: number, removedMembershipId: string | undefined): boolean {
+    if (this.membershipId === null) return false;
+    if (seq <= this.registeredAt) return true;
+    return removedMembershipId !== undefined && removedMembershipId !== this.membershipId;
   }
 }
