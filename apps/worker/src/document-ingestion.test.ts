@@ -38,6 +38,7 @@ beforeAll(async () => {
     {
       databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
       duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
+      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
       relayPollMs: 500, concurrency: 2, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1",
       handlers: createWorkerHandlers({ domain, embeddings: { provider: "offline" } }),
     },

@@ -27,6 +27,10 @@ export const ZWorkerEnvSchema = z.object({
   /** Published outbox rows are kept this long so a range can be re-published. */
   SPINE_OUTBOX_REPLAY_WINDOW_MS: ms(72 * HOUR),
   SPINE_RETENTION_INTERVAL_MS: ms(5 * 60_000),
+  /** `rate_limit_hits` windows that started longer ago than this are deleted (sign-in windows are 15 min). */
+  SPINE_RATE_LIMIT_RETENTION_MS: z.coerce.number().int().min(HOUR).default(24 * HOUR),
+  /** Agent runs left queued/running with no progress this long are failed as abandoned; keep it well above a model call. */
+  SPINE_AGENT_RUN_STALE_AFTER_MS: z.coerce.number().int().min(60_000).default(HOUR),
   SPINE_RELAY_POLL_MS: ms(1_000),
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),

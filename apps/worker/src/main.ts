@@ -19,6 +19,8 @@ const worker = await startWorker(
     eventsMaxAgeMs: env.SPINE_EVENTS_MAX_AGE_MS,
     outboxReplayWindowMs: env.SPINE_OUTBOX_REPLAY_WINDOW_MS,
     retentionIntervalMs: env.SPINE_RETENTION_INTERVAL_MS,
+    rateLimitRetentionMs: env.SPINE_RATE_LIMIT_RETENTION_MS,
+    agentRunStaleAfterMs: env.SPINE_AGENT_RUN_STALE_AFTER_MS,
     relayPollMs: env.SPINE_RELAY_POLL_MS,
     concurrency: env.SPINE_CONSUMER_CONCURRENCY,
     maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS,
@@ -26,6 +28,7 @@ const worker = await startWorker(
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
     handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings }),
+    domain,
   },
   logger,
 );

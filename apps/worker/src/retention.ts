@@ -1,21 +1,107 @@
+import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
 import { deleteExpiredIdempotencyKeys, deletePublishedOutbox, errorMessage, type Logger } from "@spine/bus";
+import { newId, type Domain } from "@spine/domain";
 import type pg from "pg";
 
 export interface RetentionOptions {
-  /** System-role pool. */
+  /** System-role pool (BYPASSRLS): retention reads and deletes across workspaces. */
   pool: pg.Pool;
+  /** Fails abandoned agent runs, each in its own workspace transaction with `agent.run.failed`. */
+  domain: Domain;
   /** Published outbox rows older than this are deleted. */
   replayWindowMs: number;
+  /** `rate_limit_hits` windows that started longer ago than this are deleted. */
+  rateLimitRetentionMs: number;
+  /** Agent runs `queued`/`running` with no progress for this long are failed as abandoned. */
+  agentRunStaleAfterMs: number;
+  /** Agent runs purged per transaction (the purge repeats while a batch is full). */
+  agentRunPurgeBatchSize?: number;
   intervalMs: number;
   logger: Logger;
 }
 
-/** One retention pass: published outbox rows past the replay window, expired idempotency keys. */
-export async function runRetention(options: Omit<RetentionOptions, "intervalMs">): Promise<{ outbox: number; idempotencyKeys: number }> {
-  const outbox = await deletePublishedOutbox(options.pool, { replayWindowMs: options.replayWindowMs });
-  const idempotencyKeys = await deleteExpiredIdempotencyKeys(options.pool);
-  if (outbox + idempotencyKeys > 0) options.logger.info({ outbox, idempotency_keys: idempotencyKeys }, "retention deleted rows");
-  return { outbox, idempotencyKeys };
+export interface RetentionResult {
+  outbox: number;
+  idempotencyKeys: number;
+  rateLimitHits: number;
+  /** Agent runs past `retain_until` hard-deleted (with their tool calls, one audit row per run). */
+  agentRunsPurged: number;
+  agentToolCallsPurged: number;
+  abandonedAgentRunsFailed: number;
+  /** Jobs that failed in this pass; the other jobs still ran. */
+  errors: { job: string; error: string }[];
+}
+
+const ABANDONED_BATCH = 100;
+const MAX_BATCHES = 100;
+
+/** Delete `rate_limit_hits` windows that started before `olderThanMs` ago, in chunks. */
+export async function deleteOldRateLimitHits(pool: pg.Pool, options: { olderThanMs: number; chunk?: number }): Promise<number> {
+  const chunk = options.chunk ?? 5_000;
+  let total = 0;
+  for (;;) {
+    const res = await pool.query(
+      `delete from rate_limit_hits where ctid in (
+         select ctid from rate_limit_hits where window_start < now() - make_interval(secs => $1::double precision / 1000) limit $2)`,
+      [options.olderThanMs, chunk],
+    );
+    const deleted = res.rowCount ?? 0;
+    total += deleted;
+    if (deleted < chunk) return total;
+  }
+}
+
+/**
+ * One retention pass: published outbox rows past the replay window, expired idempotency keys, old
+ * rate-limit windows, agent runs past `retain_until` (audited purge), abandoned agent runs (failed with
+ * `agent.run.failed`). Each job runs even if another fails; failures are logged and returned.
+ */
+export async function runRetention(options: Omit<RetentionOptions, "intervalMs">): Promise<RetentionResult> {
+  const correlationId = `retention-${newId()}`;
+  const logger = options.logger.child({ correlation_id: correlationId });
+  const result: RetentionResult = {
+    outbox: 0, idempotencyKeys: 0, rateLimitHits: 0, agentRunsPurged: 0, agentToolCallsPurged: 0, abandonedAgentRunsFailed: 0, errors: [],
+  };
+  const job = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      result.errors.push({ job: name, error: errorMessage(err) });
+      logger.warn({ job: name, err: errorMessage(err) }, "retention job failed");
+    }
+  };
+
+  await job("outbox", async () => {
+    result.outbox = await deletePublishedOutbox(options.pool, { replayWindowMs: options.replayWindowMs });
+  });
+  await job("idempotency_keys", async () => {
+    result.idempotencyKeys = await deleteExpiredIdempotencyKeys(options.pool);
+  });
+  await job("rate_limit_hits", async () => {
+    result.rateLimitHits = await deleteOldRateLimitHits(options.pool, { olderThanMs: options.rateLimitRetentionMs });
+  });
+  await job("agent_runs_purge", async () => {
+    const batchSize = options.agentRunPurgeBatchSize ?? 500;
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const purged = await purgeExpiredAgentRuns(options.pool, { correlationId, batchSize });
+      result.agentRunsPurged += purged.runs;
+      result.agentToolCallsPurged += purged.toolCalls;
+      if (purged.runs < batchSize) break;
+    }
+  });
+  await job("agent_runs_abandoned", async () => {
+    for (let i = 0; i < MAX_BATCHES; i++) {
+      const { failed } = await failAbandonedAgentRuns({
+        domain: options.domain, systemPool: options.pool, staleAfterMs: options.agentRunStaleAfterMs, correlationId, limit: ABANDONED_BATCH,
+      });
+      result.abandonedAgentRunsFailed += failed;
+      if (failed < ABANDONED_BATCH) break;
+    }
+  });
+
+  const { errors, ...counts } = result;
+  if (Object.values(counts).some((n) => n > 0)) logger.info(counts, "retention pass");
+  return { ...counts, errors };
 }
 
 /** Run retention now and then every `intervalMs`, never two passes at once. */

@@ -43,6 +43,7 @@ beforeAll(async () => {
     {
       databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
       duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
+      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
       relayPollMs: 500, concurrency: 4, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: WORKER_HANDLERS,
     },
     pino({ level: "silent" }),
@@ -116,7 +117,10 @@ describe("worker", () => {
     const unpublishedBefore = await owner.query("select id from outbox where published_at is null");
     const system = createPool(db.systemUrl, 1);
     try {
-      const deleted = await runRetention({ pool: system, replayWindowMs: 3_600_000, logger: pino({ level: "silent" }) });
+      const deleted = await runRetention({
+        pool: system, domain, replayWindowMs: 3_600_000, rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, logger: pino({ level: "silent" }),
+      });
+      expect(deleted.errors).toEqual([]);
       expect(deleted.outbox).toBeGreaterThanOrEqual(4);
       expect(deleted.idempotencyKeys).toBe(1);
     } finally {

@@ -10,7 +10,7 @@ import {
   type EventHandler,
   type Logger,
 } from "@spine/bus";
-import { appUrlFrom, systemUrlFrom } from "@spine/domain";
+import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
 import { startHealthServer, type HealthReport } from "./health-server.ts";
 import { startRetention } from "./retention.ts";
 
@@ -26,6 +26,10 @@ export interface WorkerConfig {
   eventsMaxAgeMs: number;
   outboxReplayWindowMs: number;
   retentionIntervalMs: number;
+  /** `rate_limit_hits` windows older than this are deleted. */
+  rateLimitRetentionMs: number;
+  /** Agent runs with no progress for this long are failed as abandoned. */
+  agentRunStaleAfterMs: number;
   relayPollMs: number;
   concurrency: number;
   maxAttempts: number;
@@ -33,6 +37,8 @@ export interface WorkerConfig {
   port: number;
   host: string;
   handlers: readonly EventHandler[];
+  /** The domain (app role): retention fails abandoned agent runs through it. */
+  domain: Domain;
 }
 
 export interface RunningWorker {
@@ -41,7 +47,7 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Wire the relay, one durable consumer per handler, retention and the health endpoint. */
+/** Wire the relay, one durable consumer per handler, retention and the health endpoint (the caller closes `domain`). */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const systemUrl = systemUrlFrom(config.databaseUrl);
   const pools = createRolePools({
@@ -85,7 +91,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     runner.start();
   }
   const retention = startRetention({
-    pool: pools.systemPool, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
+    pool: pools.systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
+    rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs,
     logger: logger.child({ component: "retention" }),
   });
   const health = await startHealthServer({
