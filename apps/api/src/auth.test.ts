@@ -77,6 +77,22 @@ describe("identity", () => {
     expect(sessions).toHaveLength(1);
   });
 
+  it("does not count successful sign-ins against the limits", async () => {
+    const gus = await h.signUp("gus");
+    const signIn = (password: string) =>
+      h.raw("auth.signIn", { type: "mutation", input: { email: gus.email, password }, headers: { "x-forwarded-for": "10.1.1.1" } });
+    // Well past both limits (3 per account, 5 per address) with successes only.
+    for (let i = 0; i < 8; i++) expect((await signIn("correct horse battery")).status).toBe(200);
+    // Failures still count: two wrong, a success, one more wrong, then the account is limited.
+    expect((await signIn("wrong password!")).status).toBe(401);
+    expect((await signIn("wrong password!")).status).toBe(401);
+    expect((await signIn("correct horse battery")).status).toBe(200);
+    expect((await signIn("wrong password!")).status).toBe(401);
+    const limited = await signIn("correct horse battery");
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.data.issues[0]?.path).toBe("email");
+  });
+
   it("rate-limits sign-in per account and per address", async () => {
     const fay = await h.signUp("fay");
     const attempt = (ip: string, email = fay.email) =>

@@ -10,11 +10,18 @@ export interface RateLimitRule {
   field: string;
 }
 
+/** One counted hit: where it was counted, so it can be released again (`releaseRateLimitHit`). */
+export interface RateLimitHit {
+  bucket: string;
+  windowStart: Date;
+}
+
 /**
  * Count one hit in a fixed window stored in Postgres (shared by every API process) and throw
  * RATE_LIMITED past the maximum. Commit it in its own operation so a failing caller still counts.
+ * To count only failures, hit before the attempt and release the hit when the attempt succeeds.
  */
-export async function hitRateLimit(op: Operation, rule: RateLimitRule): Promise<void> {
+export async function hitRateLimit(op: Operation, rule: RateLimitRule): Promise<RateLimitHit> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(Date.now() / windowMs) * windowMs);
   const rows = await op.em.execute<{ hits: number }[]>(
@@ -23,7 +30,7 @@ export async function hitRateLimit(op: Operation, rule: RateLimitRule): Promise<
     [rule.bucket, windowStart],
   );
   const hits = rows[0]?.hits ?? 0;
-  if (hits <= rule.max) return;
+  if (hits <= rule.max) return { bucket: rule.bucket, windowStart };
   const retryAfter = Math.ceil((windowStart.getTime() + windowMs - Date.now()) / 1000);
   const message = `too many attempts; retry in ${retryAfter}s`;
   throw new AppError("RATE_LIMITED", message, { issues: [{ path: rule.field, message }] });

@@ -19,6 +19,7 @@ export * from "./list-my-workspaces.ts";
 export * from "./list-roles.ts";
 export * from "./permissions.ts";
 export * from "./refresh-session.ts";
+export * from "./release-rate-limit-hit.ts";
 export * from "./remove-member.ts";
 export * from "./restore-workspace.ts";
 export * from "./revoke-session.ts";
