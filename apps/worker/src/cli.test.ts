@@ -6,6 +6,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, createPool, ensureEventsStream, publishEnvelope } from "@spine/bus";
 import { createEnvelope } from "@spine/contracts";
+import { createItem, createProject, Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -120,6 +121,48 @@ describe("pnpm spine", () => {
     const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("--since");
+  });
+
+  it("purge hard-deletes a record and its dependents as a system actor, with one audit row", async () => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
+    const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: "cli-purge-seed" };
+    const project = await domain
+      .run(ctx, async (op) => {
+        const created = await createProject(op, { name: "Purged" });
+        await createItem(op, { projectId: created.id, title: "Goes too" });
+        return created;
+      })
+      .finally(() => domain.close());
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+
+    const usage = spine(["purge", "workspace", project.id, "--workspace", workspaceId], env);
+    expect(await usage.exited).toBe(2);
+    expect(usage.stderr()).toContain("usage: spine purge");
+    const elsewhere = spine(["purge", "project", project.id, "--workspace", randomUUID()], env);
+    expect(await elsewhere.exited).toBe(1);
+    expect(elsewhere.stderr()).toContain("not found");
+
+    const purged = spine(["purge", "project", project.id, "--workspace", workspaceId], env);
+    expect(await purged.exited, purged.stderr()).toBe(0);
+    const result = JSON.parse(purged.out[0] ?? "{}") as { correlation_id: string };
+    expect(result).toEqual({
+      target: "project", id: project.id, workspace_id: workspaceId, correlation_id: expect.stringMatching(/^cli-purge-/) as string,
+      deleted: { document_chunks: 0, documents: 0, items: 1, projects: 1 },
+    });
+    expect((await owner.query("select 1 from projects where id = $1", [project.id])).rowCount).toBe(0);
+    expect((await owner.query("select 1 from items where project_id = $1", [project.id])).rowCount).toBe(0);
+    const audits = await owner.query(
+      "select workspace_id, actor_id, actor_type, action, target_type, target_id, correlation_id from audit_logs where target_id = $1 and action like '%.purged'",
+      [project.id],
+    );
+    expect(audits.rows).toEqual([{
+      workspace_id: workspaceId, actor_id: null, actor_type: "system", action: "project.purged", target_type: "project", target_id: project.id,
+      correlation_id: result.correlation_id,
+    }]);
+
+    const again = spine(["purge", "project", project.id, "--workspace", workspaceId], env);
+    expect(await again.exited).toBe(1);
+    expect(again.stderr()).toContain("not found");
   });
 
   it("outbox republish refuses a time range without --force", async () => {

@@ -2,6 +2,7 @@ import { destination, pino } from "pino";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
+import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
 import { loadCliEnv } from "./env.ts";
 
@@ -12,13 +13,16 @@ const USAGE = `usage: pnpm spine <command>
   outbox republish --ids <id,...> | --since <iso> [--until <iso>] --force
                                              publish kept, published outbox rows again (msgID = event_id);
                                              a time range needs --force (outside the duplicate window
-                                             plain subscribers see those events twice)`;
+                                             plain subscribers see those events twice)
+  purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
+                                             agent_thread | integration) as a system actor`;
 
 const env = loadCliEnv();
 const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
 const [group, command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<void> {
+  if (group === "purge") return purge(env, process.argv.slice(3), logger);
   switch (`${group ?? ""} ${command ?? ""}`) {
     case "events tail":
       return eventsTail(env, rest);
