@@ -54,6 +54,27 @@ describe("Idempotency-Key", () => {
     expect(await h.fingerprint()).toEqual(before);
   });
 
+  it("refuses an HTTP batch, so one key can never cover several calls", async () => {
+    const before = await h.fingerprint();
+    const input = { workspaceId: f.workspaceId, name: "batched" };
+    const batch = async (headers: Record<string, string>) => {
+      const res = await fetch(`${h.api.trpcUrl}/project.create,project.create?batch=1`, {
+        method: "POST",
+        headers: { ...headers, authorization: `Bearer ${owner.session.accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ 0: input, 1: input }),
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    for (const headers of [{ "idempotency-key": randomUUID() }, {} as Record<string, string>]) {
+      const res = await batch(headers);
+      expect(res.status).toBe(400);
+      expect(res.text).toContain("BAD_REQUEST");
+      expect(res.text).toMatch(/[Bb]atching/);
+    }
+    expect(await projectCount("batched")).toBe(0);
+    expect(await h.fingerprint()).toEqual(before);
+  });
+
   it("scopes keys to the caller", async () => {
     const key = randomUUID();
     const other = await h.signUp("other");

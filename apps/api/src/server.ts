@@ -52,6 +52,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
+    // One call per request: a batch could otherwise carry one Idempotency-Key for several calls.
+    allowBatching: false,
     maxBodySize: options.maxBodyBytes ?? 5 * 1024 * 1024,
     createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
     onError: ({ error, path, ctx }) => {
