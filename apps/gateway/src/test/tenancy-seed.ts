@@ -11,7 +11,11 @@ export class TenancySeed {
   constructor(private readonly owner: pg.Pool) {}
 
   static connect(ownerUrl: string): TenancySeed {
-    return new TenancySeed(new pg.Pool({ connectionString: ownerUrl, max: 3 }));
+    const pool = new pg.Pool({ connectionString: ownerUrl, max: 3 });
+    // pool.end() resolves while its clients' sockets may still be closing; the database drop
+    // (with force) then terminates them, which an unhandled pool error would turn into a crash.
+    pool.on("error", () => undefined);
+    return new TenancySeed(pool);
   }
 
   async user(label = "user"): Promise<SeededUser> {
