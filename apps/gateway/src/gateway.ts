@@ -62,7 +62,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pool = createAppPool(options.appDatabaseUrl);
   const natsLink = watchNatsLink(nc, logger);
   pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
-  const tail = new LiveTail({ js, jsm, stream: config.stream, subjectPrefix: config.subjectPrefix, logger, metrics, onEnvelope: (m) => router.dispatch(m) });
+  const tail = new LiveTail({
+    js,
+    jsm,
+    stream: config.stream,
+    subjectPrefix: config.subjectPrefix,
+    logger,
+    metrics,
+    onEnvelope: (m) => router.dispatch(m),
+    onGap: (reason) => router.resyncAll(reason),
+  });
   const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions: new SessionWatch(pool, config.sessionRecheckMs, logger) };
 
   try {
@@ -72,7 +81,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     throw err;
   }
 
-  const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position });
+  const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position, tail_restarts: tail.restarts });
   const routes = healthRoutes({
     metrics: snapshot,
     ready: async () => {

@@ -56,6 +56,7 @@ export class SocketSession {
       onEnd: (sub, reason) => this.#end(sub, reason),
       onRecheck: (sub) => void this.#recheck(sub),
       onTooSlow: (sub) => this.#resync(sub, "client_too_slow"),
+      onResync: (sub, reason) => this.#resync(sub, reason),
       onReplayed: () => {
         r.metrics.replayedDeliveries += 1;
       },

@@ -1,3 +1,4 @@
+import type { TResyncReason } from "@spine/contracts";
 import type { StreamEnvelope } from "../stream/decode-stream-message.ts";
 import type { Subscription } from "./subscription.ts";
 
@@ -25,6 +26,11 @@ export class SubscriptionRouter {
     if (!room?.delete(sub)) return;
     this.#count -= 1;
     if (room.size === 0) this.#byWorkspace.delete(sub.workspaceId);
+  }
+
+  /** The live tail skipped envelopes it cannot deliver: every subscription must resync. */
+  resyncAll(reason: TResyncReason): void {
+    for (const room of [...this.#byWorkspace.values()]) for (const sub of [...room]) sub.requireResync(reason);
   }
 
   dispatch(message: StreamEnvelope): void {

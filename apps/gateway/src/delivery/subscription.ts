@@ -1,4 +1,4 @@
-import { SOCKET_PROTOCOL_VERSION, type TSubscriptionEndReason } from "@spine/contracts";
+import { SOCKET_PROTOCOL_VERSION, type TResyncReason, type TSubscriptionEndReason } from "@spine/contracts";
 import type { StreamEnvelope } from "../stream/decode-stream-message.ts";
 import { accessEffectFor } from "./access-effect.ts";
 import type { SocketSink } from "./socket-sink.ts";
@@ -12,6 +12,8 @@ export interface SubscriptionHooks {
   onRecheck: (sub: Subscription) => void;
   /** Live envelopes held during a check or replay overflowed: the client must resume later. */
   onTooSlow: (sub: Subscription) => void;
+  /** The live tail lost envelopes it cannot deliver: the client must resync. */
+  onResync: (sub: Subscription, reason: TResyncReason) => void;
   onReplayed: () => void;
 }
 
@@ -83,6 +85,12 @@ export class Subscription {
       if (this.state !== "live") break;
       this.#deliver(message);
     }
+  }
+
+  /** Envelopes of this workspace were lost before reaching it (the live tail's gap). */
+  requireResync(reason: TResyncReason): void {
+    if (this.state === "closed") return;
+    this.hooks.onResync(this, reason);
   }
 
   /** The membership check passed (run after registration, so it reflects every envelope up to `registeredAt`). */
