@@ -52,6 +52,14 @@ describe("gateway NATS permissions", () => {
     await waitUntil(() => second.events.length === 6, "live after the replay");
     expect(second.idsOf().at(-1)).toBe(marker.envelope.event_id);
     expect(gateway.metrics().resync_required).toBe(0);
+
+    // Its live consumer lost: the tail restarts with the same rights and misses nothing.
+    const restarts = Number(gateway.metrics().tail_restarts);
+    for (const c of await h.jsm.consumers.list(h.stream).next()) await h.jsm.consumers.delete(h.stream, c.name);
+    const during = await h.publishProjects(ws, 3, "during");
+    await waitUntil(() => Number(gateway.metrics().tail_restarts) > restarts, "the tail restarted", 30_000);
+    await waitUntil(() => second.events.length === 9, "events across the restart", 30_000);
+    expect(second.idsOf().slice(6)).toEqual(during.map((m) => m.envelope.event_id));
     second.close();
   });
 
