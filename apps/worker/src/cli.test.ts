@@ -170,8 +170,13 @@ describe("pnpm spine", () => {
     const range = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString()], env);
     expect(await range.exited).toBe(2);
     expect(range.stderr()).toContain("--force");
-    const forced = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString(), "--force"], env);
+    // No relay runs here: rows other tests committed are unpublished, and republish leaves them to the relay.
+    const since = new Date(Date.now() - 10 * 60_000);
+    const pending = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null and created_at >= $1", [since]);
+    const forced = spine(["outbox", "republish", "--since", since.toISOString(), "--force"], env);
     expect(await forced.exited, forced.stderr()).toBe(0);
-    expect(JSON.parse(forced.out[0] ?? "{}")).toEqual({ published: 0, duplicates: 0, skipped: 0, unpublished: 0 });
+    expect(JSON.parse(forced.out[0] ?? "{}")).toEqual({ published: 0, duplicates: 0, skipped: 0, unpublished: pending.rows[0]?.n });
+    const stillPending = await owner.query("select 1 from outbox where published_at is null and created_at >= $1", [since]);
+    expect(stillPending.rowCount).toBe(pending.rows[0]?.n);
   });
 });
