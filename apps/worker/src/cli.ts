@@ -1,3 +1,4 @@
+import { LOG_SERIALIZERS } from "@spine/domain";
 import { destination, pino } from "pino";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
@@ -18,7 +19,7 @@ const USAGE = `usage: pnpm spine <command>
                                              agent_thread | integration) as a system actor`;
 
 const env = loadCliEnv();
-const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
+const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS }, destination(2));
 const [group, command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<void> {
