@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { Domain } from "../context/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
