@@ -7,6 +7,8 @@ import { newId } from "@spine/domain";
 export interface BenchEnv {
   db: TestDatabase;
   userId: string;
+  /** A live auth session of the user: the gateway refuses tokens of unknown or revoked sessions. */
+  sessionId: string;
   workspaceIds: string[];
   runId: string;
   natsUrl: string;
@@ -18,10 +20,12 @@ export async function createBenchEnv(workspaces: number, natsUrl = process.env.N
   const owner = new pg.Client({ connectionString: db.ownerUrl });
   await owner.connect();
   const userId = newId();
+  const sessionId = newId();
   const workspaceIds: string[] = [];
   try {
     await owner.query("begin");
     await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'Bench')", [userId, `bench-${userId}@spine.dev`]);
+    await owner.query("insert into auth_sessions (id, user_id, refresh_token_hash, expires_at) values ($1, $2, 'bench', now() + interval '1 day')", [sessionId, userId]);
     for (let i = 0; i < workspaces; i++) {
       const ws = newId();
       workspaceIds.push(ws);
@@ -34,5 +38,5 @@ export async function createBenchEnv(workspaces: number, natsUrl = process.env.N
   } finally {
     await owner.end();
   }
-  return { db, userId, workspaceIds, runId: randomBytes(4).toString("hex"), natsUrl, close: () => db.drop() };
+  return { db, userId, sessionId, workspaceIds, runId: randomBytes(4).toString("hex"), natsUrl, close: () => db.drop() };
 }

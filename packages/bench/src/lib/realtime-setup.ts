@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { AccessTokenService } from "@spine/auth";
-import { newId } from "@spine/domain";
 import type { BenchEnv } from "./bench-env.ts";
 import { newTokenSecret, startApp, type RunningApp } from "./spine-apps.ts";
 
@@ -19,7 +18,7 @@ export async function startRealtimeStack(env: BenchEnv, label: string): Promise<
   const appEnv = { databaseUrl: env.db.ownerUrl, natsUrl: env.natsUrl, tokenSecret: secret, stream: `BENCH_${label}_${env.runId}`, prefix: `b${label.toLowerCase()}${env.runId}` };
   const worker = await startApp("worker", appEnv);
   const gateway = await startApp("gateway", appEnv);
-  const { token } = await new AccessTokenService({ secret }).sign({ userId: env.userId, tokenVersion: 0, sessionId: newId() }, 3600);
+  const { token } = await new AccessTokenService({ secret }).sign({ userId: env.userId, tokenVersion: 0, sessionId: env.sessionId }, 3600);
   return {
     worker,
     gateway,
