@@ -26,9 +26,12 @@ set +a
 pnpm db:migrate
 pnpm db:seed
 
-npx turbo run dev --filter='./apps/*' --ui=stream &
+# The apps run in their own process group, so stopping this script stops every one of them.
+setsid npx turbo run dev --filter='./apps/*' --ui=stream &
 apps_pid=$!
-trap 'kill -- -$$ 2>/dev/null || kill $apps_pid 2>/dev/null' INT TERM EXIT
+stop_apps() { kill -TERM -- "-$apps_pid" 2>/dev/null; wait "$apps_pid" 2>/dev/null; }
+trap 'stop_apps; exit 0' INT TERM
+trap 'stop_apps' EXIT
 
 wait_http() { for _ in $(seq 1 120); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
 ok=1
