@@ -28,7 +28,9 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
   await createRawStream(env.natsUrl, rawStream, rawPrefix);
   const perEvent = options.clients / options.workspaces;
   const commitTimes = new Map<string, number>();
-  let spineLatencies: number[] = [];
+  // Every delivery is recorded and matched to its commit afterwards: a delivery can arrive before
+  // the generator's own commit callback has run, and none may go uncounted.
+  let deliveries: { id: string; at: number }[] = [];
   let bareLatencies: number[] = [];
   // Where the time goes: a plain subscription sees each envelope when the relay publishes it.
   const seenOnNats = new Map<string, number>();
@@ -45,9 +47,8 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
       url: stack.gateway.url, token: stack.token, count: options.clients,
       workspaceOf: (i) => env.workspaceIds[i % options.workspaces]!,
       onEnvelope: (e) => {
-        const committed = commitTimes.get(e.event_id);
         const now = at();
-        if (committed !== undefined) spineLatencies.push(now - committed);
+        deliveries.push({ id: e.event_id, at: now });
         const published = seenOnNats.get(e.event_id);
         if (published !== undefined) gatewayLeg.push(now - published);
       },
@@ -57,13 +58,21 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
     const sample = createEnvelope({ type: "project.created", payload: { project_id: newId(), name: "sample" }, workspaceId: env.workspaceIds[0]!, actorId: env.userId, correlationId: "bench" });
 
     for (const rate of options.rates) {
-      spineLatencies = [];
+      deliveries = [];
       gatewayLeg = [];
       const firstCommit = commitTimes.size;
-      const gen = await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes });
+      const gen = await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes, connections: 16 });
       const expected = gen.committed * perEvent;
-      await until(() => spineLatencies.length >= expected, 60_000);
+      await until(() => deliveries.length >= expected, 60_000);
+      const spineLatencies = deliveries.flatMap((d) => {
+        const committed = commitTimes.get(d.id);
+        return committed === undefined ? [] : [d.at - committed];
+      });
       const spine = summarize(spineLatencies);
+      const distinct = new Set(deliveries.map((d) => d.id)).size;
+      if (deliveries.length !== expected || distinct !== gen.committed) {
+        process.stdout.write(`e2e        !! ${rate}/s: ${deliveries.length} deliveries of ${expected} expected, ${distinct} distinct events of ${gen.committed} committed\n`);
+      }
       const relayLeg = summarize(
         [...commitTimes.entries()].slice(firstCommit).flatMap(([id, t]) => {
           const seen = seenOnNats.get(id);
@@ -81,7 +90,7 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
       const js = await rawPubSubLatency(env.natsUrl, rawStream, rawPrefix, rate, options.seconds);
 
       const variant = `${rate}/s ${options.clients}c/${options.workspaces}ws`;
-      const extra = { spine_received: spine.count, expected, achieved_commit_rate: gen.achievedRate };
+      const extra = { spine_received: deliveries.length, distinct_events: distinct, committed: gen.committed, expected, achieved_commit_rate: gen.achievedRate };
       for (const q of ["p50", "p99", "max"] as const) {
         emit({ bench: "e2e", variant, metric: `${q} vs socket.io`, spine: spine[q], baseline: bareSummary[q], ratio: ratio(spine[q], bareSummary[q]), unit: "ms", extra });
         emit({ bench: "e2e", variant, metric: `${q} vs jetstream`, spine: spine[q], baseline: js[q], ratio: ratio(spine[q], js[q]), unit: "ms" });
