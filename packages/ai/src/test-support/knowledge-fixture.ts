@@ -1,28 +1,11 @@
-import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import type { Domain} from "@spine/domain";
 import {
-  createAgentThread, createDocument, createWorkspace, Domain, newId, OutboxEvent, User,
+  createAgentThread, createDocument, createWorkspace, newId, OutboxEvent, User,
   type OperationContext,
 } from "@spine/domain";
 
-export interface TestDomain {
-  db: TestDatabase;
-  domain: Domain;
-}
-
-/** A fresh, migrated database and a Domain on the app role (RLS enforced) for one test file. */
-export function useTestDomain(label: string): TestDomain {
-  const holder = {} as TestDomain;
-  beforeAll(async () => {
-    holder.db = await createTestDatabase(label);
-    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, poolMax: 4 });
-  });
-  afterAll(async () => {
-    await holder.domain?.close();
-    await holder.db?.drop();
-  });
-  return holder;
-}
+/** The domain's own per-file fixture: a fresh migrated database and a Domain on the app role. */
+export { useTestDomain, type TestDomain } from "@spine/domain/test-domain";
 
 export interface TestWorkspace {
   workspaceId: string;
