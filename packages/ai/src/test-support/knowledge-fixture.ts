@@ -1,4 +1,4 @@
-import type { Domain} from "@spine/domain";
+import type { Domain } from "@spine/domain";
 import {
   createAgentThread, createDocument, createWorkspace, newId, OutboxEvent, User,
   type OperationContext,
