@@ -9,6 +9,7 @@ export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./orm/unit-of-work.sub
 export { ENTITY_SCHEMAS } from "./orm/entities.ts";
 export { APP_ROLE, SYSTEM_ROLE } from "./db/roles.ts";
 export { appUrlFrom, systemUrlFrom, databaseNameOf } from "./db/connection-urls.ts";
+export { createPgPool, type PgPoolOptions } from "./db/pg-pool.ts";
 export { migrate, ensureDatabase, dropDatabase, MIGRATIONS } from "./db/migrate.ts";
 export { TENANT_TABLES, OPERATIONAL_TABLES, type TenantTable, type OperationalTable } from "./db/tenant-tables.ts";
 export * from "./modules/identity/entities.ts";
