@@ -20,6 +20,7 @@ const t = initTRPC.context<ApiContext>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path ?? null,
         appCode: error.cause instanceof AppError ? error.cause.code : null,
+        details: error.cause instanceof AppError ? error.cause.details : null,
         issues,
       },
     };

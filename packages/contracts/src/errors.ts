@@ -8,6 +8,8 @@ export const APP_ERROR_CODES = [
   "PRECONDITION_FAILED",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
+  "USAGE_LIMIT_REACHED",
+  "ACCESS_INACTIVE",
   "INTERNAL",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

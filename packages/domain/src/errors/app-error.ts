@@ -5,11 +5,18 @@ export class AppError extends Error {
   override readonly name = "AppError";
   readonly code: AppErrorCode;
   readonly issues: FieldIssue[];
+  /** Structured facts a client acts on (e.g. a usage limit's metric, limit, window and reset time). */
+  readonly details: Readonly<Record<string, string | number | null>> | null;
 
-  constructor(code: AppErrorCode, message: string, options?: { issues?: FieldIssue[]; cause?: unknown }) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options?: { issues?: FieldIssue[]; cause?: unknown; details?: Record<string, string | number | null> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options?.issues ?? [];
+    this.details = options?.details ?? null;
   }
 
   static isAppError(err: unknown): err is AppError {

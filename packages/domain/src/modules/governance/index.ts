@@ -3,6 +3,7 @@ export * from "./access-fold.ts";
 export * from "./apply-access-event.ts";
 export * from "./change-access.ts";
 export * from "./clear-usage-policy.ts";
+export * from "./consume-usage.ts";
 export * from "./increment-usage.ts";
 export * from "./set-usage-policy.ts";
 export * from "./usage-window.ts";

@@ -1,4 +1,5 @@
 import type { Operation } from "../../context/operation.ts";
+import { consumeUsage } from "../governance/consume-usage.ts";
 import { newId } from "../../orm/ids.ts";
 import { contentHash } from "./content-hash.ts";
 import { Document } from "./entities.ts";
@@ -16,6 +17,8 @@ export interface CreateDocumentInput {
 export async function createDocument(op: Operation, input: CreateDocumentInput): Promise<Document> {
   const projectId = input.projectId ? (await findProject(op, input.projectId)).id : null;
   const content = input.content ?? "";
+  await consumeUsage(op, { metric: "documents" });
+  await consumeUsage(op, { metric: "document_bytes", amount: Buffer.byteLength(content, "utf8") });
   const doc = op.em.create(Document, {
     id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, content,
     metadata: input.metadata ?? {}, contentHash: contentHash(content), ingestionStatus: "pending", createdBy: op.ctx.actorId,

@@ -1,4 +1,5 @@
 import type { Operation } from "../../context/operation.ts";
+import { consumeUsage } from "../governance/consume-usage.ts";
 import { newId } from "../../orm/ids.ts";
 import { Item } from "./entities.ts";
 import { findProject } from "./find-project.ts";
@@ -15,6 +16,7 @@ export interface CreateItemInput {
 /** Create an item in a live project of the operation's workspace. */
 export async function createItem(op: Operation, input: CreateItemInput): Promise<Item> {
   const project = await findProject(op, input.projectId);
+  await consumeUsage(op, { metric: "items" });
   const item = op.em.create(Item, {
     id: newId(), workspaceId: op.workspaceId, projectId: project.id, title: input.title,
     body: input.body ?? "", status: input.status ?? "open", createdBy: op.ctx.actorId,

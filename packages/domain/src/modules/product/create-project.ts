@@ -1,10 +1,12 @@
 import type { Operation } from "../../context/operation.ts";
+import { consumeUsage } from "../governance/consume-usage.ts";
 import { newId } from "../../orm/ids.ts";
 import { Project } from "./entities.ts";
 import { recordActivity } from "./record-activity.ts";
 
 /** Create a project in the operation's workspace. */
 export async function createProject(op: Operation, input: { name: string; description?: string | undefined }): Promise<Project> {
+  await consumeUsage(op, { metric: "projects" });
   const project = op.em.create(Project, {
     id: newId(), workspaceId: op.workspaceId, name: input.name, description: input.description ?? "", createdBy: op.ctx.actorId,
   });
