@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { applyOnce, createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "@spine/bus";
-import { createEnvelope, parseEnvelope, subjectFor, type AnyEnvelope } from "@spine/contracts";
+import { createEnvelope, parseEnvelope, type AnyEnvelope } from "@spine/contracts";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { pino } from "pino";

@@ -10,6 +10,8 @@ export const APP_ERROR_CODES = [
   "RATE_LIMITED",
   "USAGE_LIMIT_REACHED",
   "ACCESS_INACTIVE",
+  /** A transient failure (database connection lost, serialization failure, deadlock, too many connections): retry. */
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
