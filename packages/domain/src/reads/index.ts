@@ -8,3 +8,4 @@ export { PgTxRunner, type RolePools, type Tx, type QueryResult } from "./pg-tx-r
 export { checkMembership, type MembershipCheck } from "./check-membership.ts";
 export { checkTokenSessions, checkUserToken, type TokenSession } from "./check-user-token.ts";
 export { tokenSessionVerdict, type TokenSessionFacts, type UserTokenCheck } from "./token-session-rule.ts";
+export { createPgPool, type PgPoolOptions } from "../db/pg-pool.ts";
