@@ -2,6 +2,7 @@ export { Domain, type DomainOptions } from "./context/domain.ts";
 export { Operation, applyScope } from "./context/operation.ts";
 export type { OperationContext } from "./context/operation-context.ts";
 export { AppError } from "./errors/app-error.ts";
+export { isTransientDatabaseError } from "./errors/transient-error.ts";
 export { newId } from "./orm/ids.ts";
 export { redact, REDACTED } from "./orm/redact.ts";
 export { TENANT_FILTER, NOT_DELETED_FILTER } from "./orm/common-props.ts";
