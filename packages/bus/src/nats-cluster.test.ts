@@ -16,7 +16,8 @@ import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+import { PgTxRunner } from "@spine/domain/reads";
+import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
 
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats", "cluster.conf");
 const secret = () => `p${randomBytes(12).toString("hex")}`;
@@ -29,7 +30,7 @@ const PER_TX = 25;
 let db: TestDatabase;
 let cluster: NatsCluster;
 let owner: pg.Pool;
-let pools: PgTxRunnerOptions;
+let pools: RolePools;
 let nc: NatsConnection;
 let workspaceId: string;
 
