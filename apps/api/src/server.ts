@@ -56,6 +56,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     allowBatching: false,
     maxBodySize: options.maxBodyBytes ?? 5 * 1024 * 1024,
     createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
+    // A transient failure (503) tells the client when to retry; the typed client retries keyed calls.
+    responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "retry-after": "1" } } : {}),
     onError: ({ error, path, ctx }) => {
       const log = ctx?.log ?? logger;
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");

@@ -59,9 +59,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const router = new SubscriptionRouter();
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
-  const pool = createAppPool(options.appDatabaseUrl);
+  const pool = createAppPool(options.appDatabaseUrl, (err) => logger.warn({ err }, "postgres connection failed; the client is discarded"));
   const natsLink = watchNatsLink(nc, logger);
-  pool.on("error", (err) => logger.error({ err }, "idle postgres client failed"));
   const tail = new LiveTail({
     js,
     jsm,

@@ -54,7 +54,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     appUrl: appUrlFrom(config.databaseUrl),
     systemUrl,
     max: config.concurrency * Math.max(1, config.handlers.length) + 4,
-    onError: (err) => logger.warn({ err: err.message }, "idle database connection failed"),
+    onError: (err) => logger.warn({ err: err.message }, "database connection failed; the client is discarded"),
   });
   const nc = await connectNats({
     servers: config.natsUrl, name: "spine-worker",

@@ -1,4 +1,5 @@
-import pg from "pg";
+import { createPgPool } from "@spine/domain";
+import type pg from "pg";
 
 export interface QueryResult<R> {
   rows: R[];
@@ -64,11 +65,9 @@ export class PgTxRunner implements TxRunner {
   }
 }
 
-/** A pool whose idle-client errors (server restart, terminated backend) are logged, not fatal. */
+/** A pool whose connection errors (server restart, terminated backend), idle or checked out, are reported, not fatal. */
 export function createPool(url: string, max: number, onError?: (err: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
-  pool.on("error", (err) => onError?.(err));
-  return pool;
+  return createPgPool({ connectionString: url, max, ...(onError ? { onError } : {}) });
 }
 
 /** Pools for the two roles; the caller ends them. */

@@ -3,7 +3,7 @@ import type { AppRouter, RouterOutputs } from "@spine/api";
 
 declare module "@trpc/client" {
   interface OperationContext {
-    /** Sent as `Idempotency-Key` on a mutation: a retry with the same key returns the first result. */
+    /** Sent as `Idempotency-Key` on a mutation (one is generated per call when absent): a retry with the same key returns the first result. */
     idempotencyKey?: string;
     /** Sent as `x-correlation-id`; one is generated per call when absent. */
     correlationId?: string;
@@ -29,6 +29,32 @@ export interface SpineClientOptions {
   /** On UNAUTHORIZED: a function returning a new access token, or a refresh token to rotate. */
   refresh?: (() => Promise<string | null>) | RefreshTokenOptions;
   fetch?: typeof fetch;
+  /**
+   * A 503 (transient server failure) is retried this many times, only when the call carries an
+   * Idempotency-Key (every mutation does, unless sent without one). Default 3; 0 disables.
+   */
+  retries?: number;
+  /** Upper bound on the wait between retries, whatever `Retry-After` says. Default 2000 ms. */
+  maxRetryDelayMs?: number;
+}
+
+function retryDelayMs(res: Response, attempt: number, maxMs: number): number {
+  const seconds = Number(res.headers.get("retry-after"));
+  const base = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 100 * 2 ** attempt;
+  return Math.min(base, maxMs);
+}
+
+/** Retry a 503 only when the request carries an Idempotency-Key: the server then runs the write at most once. */
+function retryingFetch(baseFetch: typeof fetch, retries: number, maxDelayMs: number): typeof fetch {
+  return async (input, init) => {
+    let res = await baseFetch(input, init);
+    const keyed = new Headers(init?.headers).has("idempotency-key");
+    for (let attempt = 0; keyed && res.status === 503 && attempt < retries; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(res, attempt, maxDelayMs)));
+      res = await baseFetch(input, init);
+    }
+    return res;
+  };
 }
 
 function refresherFor(url: string, refresh: SpineClientOptions["refresh"], baseFetch: typeof fetch): (() => Promise<string | null>) | null {
@@ -46,12 +72,13 @@ function refresherFor(url: string, refresh: SpineClientOptions["refresh"], baseF
 }
 
 /**
- * A typed client for the Spine API. It sends `x-correlation-id` on every call, `Idempotency-Key`
- * on mutations given `context.idempotencyKey`, and on a 401 refreshes the access token once and
- * retries the same request (same idempotency key).
+ * A typed client for the Spine API. It sends `x-correlation-id` on every call and an `Idempotency-Key`
+ * on every mutation (`context.idempotencyKey`, or one generated per call), so its own retries never
+ * duplicate a write: a 503 is retried with the same key, and on a 401 it refreshes the access token
+ * once and retries the same request.
  */
 export function createSpineClient(options: SpineClientOptions): SpineClient {
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const baseFetch = retryingFetch(options.fetch ?? globalThis.fetch, options.retries ?? 3, options.maxRetryDelayMs ?? 2000);
   let current = options.token ?? null;
   const readToken = async () => (options.getToken ? await options.getToken() : current);
   const refresher = refresherFor(options.url, options.refresh, baseFetch);
@@ -84,7 +111,7 @@ export function createSpineClient(options: SpineClientOptions): SpineClient {
           const headers: Record<string, string> = { "x-correlation-id": op.context.correlationId ?? crypto.randomUUID() };
           const token = await readToken();
           if (token) headers.authorization = `Bearer ${token}`;
-          if (op.type === "mutation" && op.context.idempotencyKey) headers["idempotency-key"] = op.context.idempotencyKey;
+          if (op.type === "mutation") headers["idempotency-key"] = op.context.idempotencyKey ?? crypto.randomUUID();
           return headers;
         },
       }),

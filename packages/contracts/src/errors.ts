@@ -8,6 +8,8 @@ export const APP_ERROR_CODES = [
   "PRECONDITION_FAILED",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
+  /** A transient failure (database connection lost, serialization failure, deadlock, too many connections): retry. */
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

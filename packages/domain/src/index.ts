@@ -2,6 +2,7 @@ export { Domain, type DomainOptions } from "./context/domain.ts";
 export { Operation, applyScope } from "./context/operation.ts";
 export type { OperationContext } from "./context/operation-context.ts";
 export { AppError } from "./errors/app-error.ts";
+export { isTransientDatabaseError } from "./errors/transient-error.ts";
 export { newId } from "./orm/ids.ts";
 export { redact, REDACTED } from "./orm/redact.ts";
 export { TENANT_FILTER, NOT_DELETED_FILTER } from "./orm/common-props.ts";
@@ -9,6 +10,7 @@ export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./orm/unit-of-work.sub
 export { ENTITY_SCHEMAS } from "./orm/entities.ts";
 export { APP_ROLE, SYSTEM_ROLE } from "./db/roles.ts";
 export { appUrlFrom, systemUrlFrom, databaseNameOf } from "./db/connection-urls.ts";
+export { createPgPool, type PgPoolOptions } from "./db/pg-pool.ts";
 export { migrate, ensureDatabase, dropDatabase, MIGRATIONS } from "./db/migrate.ts";
 export { TENANT_TABLES, OPERATIONAL_TABLES, type TenantTable, type OperationalTable } from "./db/tenant-tables.ts";
 export * from "./modules/identity/entities.ts";

@@ -76,6 +76,10 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
         options.logger?.warn({ correlation_id: correlationId, integration_id: integrationId, reason: err.reason }, "webhook rejected");
         return send(res, 401, { error: { code: "UNAUTHENTICATED", message: "signature verification failed", reason: err.reason } }, correlationId);
       }
+      if (err instanceof AppError && err.code === "UNAVAILABLE") {
+        res.setHeader("retry-after", "1");
+        return send(res, 503, { error: { code: "UNAVAILABLE", message: err.message } }, correlationId);
+      }
       if (err instanceof AppError && STATUS[err.code]) {
         return send(res, STATUS[err.code] ?? 400, { error: { code: err.code === "FORBIDDEN" ? "NOT_FOUND" : err.code, message: err.code === "FORBIDDEN" ? "integration not found" : err.message } }, correlationId);
       }

@@ -1,4 +1,5 @@
-import pg from "pg";
+import { createPgPool } from "@spine/domain";
+import type pg from "pg";
 
 /** Run `fn` in one transaction of the app role with the RLS settings applied (`SET LOCAL` semantics). */
 export async function withAppTransaction<T>(
@@ -24,6 +25,12 @@ export async function withAppTransaction<T>(
   }
 }
 
-export function createAppPool(appDatabaseUrl: string): pg.Pool {
-  return new pg.Pool({ connectionString: appDatabaseUrl, max: 5, idleTimeoutMillis: 10_000, application_name: "spine-gateway" });
+export function createAppPool(appDatabaseUrl: string, onError?: (err: Error) => void): pg.Pool {
+  return createPgPool({
+    connectionString: appDatabaseUrl,
+    max: 5,
+    idleTimeoutMillis: 10_000,
+    applicationName: "spine-gateway",
+    ...(onError ? { onError } : {}),
+  });
 }

@@ -1,6 +1,5 @@
 import {
   CheckConstraintViolationException,
-  DeadlockException,
   DriverException,
   ForeignKeyConstraintViolationException,
   LockWaitTimeoutException,
@@ -9,6 +8,7 @@ import {
 } from "@mikro-orm/core";
 import { EnvelopeError } from "@spine/contracts";
 import { AppError } from "./app-error.ts";
+import { isTransientDatabaseError } from "./transient-error.ts";
 
 /** SQLSTATE insufficient_privilege: an RLS `with check` failure or a missing grant. */
 const INSUFFICIENT_PRIVILEGE = "42501";
@@ -41,6 +41,10 @@ export function toAppError(input: unknown, convert?: ConvertException): unknown 
   if (err instanceof AppError) return err;
   // Domain code built an envelope that breaks its contract: a bug, reported with the offending fields.
   if (err instanceof EnvelopeError) return new AppError("INTERNAL", err.message, { issues: err.issues, cause: err });
+  // Lost connection, serialization failure, deadlock, too many connections: the operation rolled back whole.
+  if (isTransientDatabaseError(err)) {
+    return new AppError("UNAVAILABLE", "the database is temporarily unavailable; retry the request", { cause: err });
+  }
   if (!(err instanceof DriverException)) return err;
   const cause = { cause: err };
   if (err instanceof UniqueConstraintViolationException) {
@@ -55,7 +59,7 @@ export function toAppError(input: unknown, convert?: ConvertException): unknown 
   if (err instanceof CheckConstraintViolationException) {
     return new AppError("BAD_REQUEST", "a field has a value the record does not allow", cause);
   }
-  if (err instanceof DeadlockException || err instanceof LockWaitTimeoutException) {
+  if (err instanceof LockWaitTimeoutException) {
     return new AppError("CONFLICT", "a concurrent change conflicted; retry the operation", cause);
   }
   const badInput = err.code ? BAD_INPUT_SQLSTATES[err.code] : undefined;
