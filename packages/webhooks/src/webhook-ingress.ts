@@ -56,10 +56,9 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
           const integration = await findIntegration(op, integrationId);
           const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
           const verified = webhookProviderFor(integration.provider).verify(secrets, body, (name) => header(req, name), new Date());
-          // The source is the sending integration, so two integrations of one provider never collide.
+          // The use-case makes the sending integration the source, so two integrations of one provider never collide.
           return recordIntegrationEvent(op, {
             integrationId: integration.id,
-            source: integration.id,
             sourceEventId: verified.id.slice(0, 255),
             eventType: verified.eventType.slice(0, 200),
             payload: verified.payload,
