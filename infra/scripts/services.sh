@@ -18,6 +18,8 @@ if ! port_open 5432; then
   fi
   wait_port 5432 || { echo "PostgreSQL did not come up" >&2; exit 1; }
 fi
+# A locally installed PostgreSQL needs pgvector built for it (the compose image ships with it).
+if [ -d /etc/postgresql ]; then bash "$here/pgvector.sh"; fi
 
 if ! port_open 4222; then
   if command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; then

@@ -12,7 +12,7 @@ import { Server } from "socket.io";
 import { handshakeAuth } from "./auth/handshake-auth.ts";
 import { SessionWatch } from "./auth/session-watch.ts";
 import { SocketSession } from "./connection/socket-session.ts";
-import { createAppPool } from "./db/app-database.ts";
+import { createAppPool } from "./db/app-pool.ts";
 import { SubscriptionRouter } from "./delivery/subscription-router.ts";
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayOptions } from "./gateway-options.ts";
 import type { GatewayResources } from "./gateway-resources.ts";

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { userInfo } from "node:os";
 import { randomUUID } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,15 @@ function spine(args: string[], env: Record<string, string>) {
   proc.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   return { proc, out, stderr: () => err, exited };
+}
+
+/** System audit rows of one operator action, as the owner sees them. */
+async function systemAudits(action: string) {
+  const { rows } = await owner.query(
+    "select actor_id, actor_type, actor_name, action, target_type, target_id, details from system_audit_logs where action = $1 order by occurred_at, id",
+    [action],
+  );
+  return rows as Array<Record<string, unknown>>;
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -101,7 +111,7 @@ describe("pnpm spine", () => {
     expect(await list.exited, list.stderr()).toBe(0);
     expect(list.out.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([id]);
 
-    const first = spine(["dlq", "replay", id], env);
+    const first = spine(["dlq", "replay", id, "--actor", "alice@ops"], env);
     expect(await first.exited, first.stderr()).toBe(0);
     expect(JSON.parse(first.out[0] ?? "{}")).toEqual({ id, outcome: "applied" });
     const again = spine(["dlq", "replay", id], env);
@@ -115,7 +125,12 @@ describe("pnpm spine", () => {
     expect(counted.rows).toEqual([{ window: "day", value: 1 }, { window: "month", value: 1 }]);
     const dead = await owner.query<{ status: string; replay_attempts: number }>("select status, replay_attempts from dead_letter_jobs where id = $1", [id]);
     expect(dead.rows[0]).toEqual({ status: "replayed", replay_attempts: 1 });
-  });
+    // Each replay is in the system audit trail, naming the operator (--actor, else the OS user).
+    expect(await systemAudits("dlq.replay")).toEqual([
+      { actor_id: null, actor_type: "system", actor_name: "alice@ops", action: "dlq.replay", target_type: "dead_letter_job", target_id: id, details: { jobs: 1, outcomes: { applied: 1 } } },
+      { actor_id: null, actor_type: "system", actor_name: userInfo().username, action: "dlq.replay", target_type: "dead_letter_job", target_id: id, details: { jobs: 1, outcomes: { duplicate: 1 } } },
+    ]);
+  }, 180_000);
 
   it("refuses a usage error with exit code 2", async () => {
     const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
@@ -160,10 +175,15 @@ describe("pnpm spine", () => {
       correlation_id: result.correlation_id,
     }]);
 
+    expect(await systemAudits("record.purge")).toEqual([{
+      actor_id: null, actor_type: "system", actor_name: userInfo().username, action: "record.purge", target_type: "project", target_id: project.id,
+      details: { workspace_id: workspaceId },
+    }]);
+
     const again = spine(["purge", "project", project.id, "--workspace", workspaceId], env);
     expect(await again.exited).toBe(1);
     expect(again.stderr()).toContain("not found");
-  });
+  }, 180_000);
 
   it("outbox republish refuses a time range without --force", async () => {
     const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
@@ -173,10 +193,11 @@ describe("pnpm spine", () => {
     // No relay runs here: rows other tests committed are unpublished, and republish leaves them to the relay.
     const since = new Date(Date.now() - 10 * 60_000);
     const pending = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null and created_at >= $1", [since]);
-    const forced = spine(["outbox", "republish", "--since", since.toISOString(), "--force"], env);
+    const forced = spine(["outbox", "republish", "--since", since.toISOString(), "--force", "--actor", "bob"], env);
     expect(await forced.exited, forced.stderr()).toBe(0);
     expect(JSON.parse(forced.out[0] ?? "{}")).toEqual({ published: 0, duplicates: 0, skipped: 0, unpublished: pending.rows[0]?.n });
     const stillPending = await owner.query("select 1 from outbox where published_at is null and created_at >= $1", [since]);
     expect(stillPending.rowCount).toBe(pending.rows[0]?.n);
+    expect(await systemAudits("outbox.republish")).toMatchObject([{ actor_type: "system", actor_name: "bob", target_type: "outbox", details: { since: since.toISOString() } }]);
   });
 });

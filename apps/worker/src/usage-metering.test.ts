@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { applyOnce, createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "@spine/bus";
+import { applyOnce, createPool, createRolePools, type RolePools } from "@spine/bus";
+import { PgTxRunner } from "@spine/domain/reads";
 import { createEnvelope, parseEnvelope, subjectFor, type AnyEnvelope } from "@spine/contracts";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
@@ -9,7 +10,7 @@ import { usageMeteringHandler } from "./handlers/usage-metering.ts";
 
 let db: TestDatabase;
 let owner: pg.Pool;
-let pools: PgTxRunnerOptions;
+let pools: RolePools;
 let txRunner: PgTxRunner;
 const logger = pino({ level: "silent" });
 const AT = new Date("2026-11-28T10:00:00Z");

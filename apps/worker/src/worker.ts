@@ -6,11 +6,11 @@ import {
   ensureEventsStream,
   errorMessage,
   OutboxRelay,
-  PgTxRunner,
   type EventHandler,
   type Logger,
 } from "@spine/bus";
 import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
+import { PgTxRunner } from "@spine/domain/reads";
 import { startHealthServer, type HealthReport } from "./health-server.ts";
 import { startRetention } from "./retention.ts";
 

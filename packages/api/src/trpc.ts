@@ -90,7 +90,7 @@ export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
   next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => null, (op) => fn(op)) } }),
 );
 
-const ZWorkspaceScopedSchema = z.object({ workspaceId: z.uuid({ error: "must be a workspace id (UUID)" }) });
+const ZWorkspaceScopedSchema = z.object({ workspaceId: z.uuid({ error: "must be a workspace id (UUID)" }).toLowerCase() });
 const ZNoFieldsSchema = z.object({});
 
 /**

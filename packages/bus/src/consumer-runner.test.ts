@@ -15,12 +15,13 @@ import { createEffectsTable, effectCounts, effectsHandler } from "./test-support
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+import { PgTxRunner } from "@spine/domain/reads";
+import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
 
 const names = natsTestNames("consumer");
 let db: TestDatabase;
 let owner: pg.Pool;
-let pools: PgTxRunnerOptions;
+let pools: RolePools;
 let txRunner: PgTxRunner;
 let nc: NatsConnection;
 let js: JetStreamClient;

@@ -17,7 +17,7 @@ export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult } from "./o
 export { OutboxListener, OUTBOX_CHANNEL } from "./outbox-listener.ts";
 export { deleteExpiredIdempotencyKeys, deletePublishedOutbox } from "./outbox-retention.ts";
 export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";
-export { createPool, createRolePools, inTransaction, PgTxRunner, type PgTxRunnerOptions, type QueryResult, type Tx, type TxRunner } from "./tx-runner.ts";
+export { createPool, createRolePools, inTransaction, type RolePools, type QueryResult, type Tx, type TxRunner } from "./tx-runner.ts";
 export { defineHandler, operationKeyOf, type EnvelopeFor, type EventHandler, type HandlerContext } from "./handler.ts";
 export { applyOnce, type ApplyOutcome } from "./apply-once.ts";
 export { JOB_RUN_STATUSES, type JobRunStatus } from "./job-runs.ts";

@@ -13,7 +13,8 @@ import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool, createRolePools, PgTxRunner, type PgTxRunnerOptions } from "./tx-runner.ts";
+import { PgTxRunner } from "@spine/domain/reads";
+import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
 
 const names = natsTestNames("outage");
 const BATCHES = 40;
@@ -21,7 +22,7 @@ const PER_TX = 25;
 let db: TestDatabase;
 let server: NatsServerProcess;
 let owner: pg.Pool;
-let pools: PgTxRunnerOptions;
+let pools: RolePools;
 let nc: NatsConnection;
 let workspaceId: string;
 

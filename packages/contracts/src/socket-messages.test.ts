@@ -41,3 +41,11 @@ describe("socket message catalog", () => {
     expect(Object.keys(CLIENT_SOCKET_MESSAGES).sort()).toEqual(["auth.refresh", "subscribe", "unsubscribe"]);
   });
 });
+
+describe("ids in socket messages", () => {
+  it("canonicalises an upper-case workspace id to lower case on subscribe", () => {
+    const id = "0b5F3C1E-1A2B-4C3D-8E9F-ABCDEF012345";
+    const parsed = ZSubscribeMessageSchema.parse({ version: 1, type: "subscribe", payload: { workspace_id: id } });
+    expect(parsed.payload.workspace_id).toBe(id.toLowerCase());
+  });
+});

@@ -87,7 +87,8 @@ export const SERVER_SOCKET_MESSAGES = {
 export const ZSubscribeMessageSchema = socketMessage(
   "subscribe",
   z.object({
-    workspace_id: z.uuid(),
+    /** Canonical lower case: the subscription is filed under the same key the events carry. */
+    workspace_id: z.uuid().toLowerCase(),
     /** Resume after this cursor; omit or null to start with the live events. */
     cursor: ZCursorSchema.nullish(),
   }),
@@ -95,7 +96,7 @@ export const ZSubscribeMessageSchema = socketMessage(
 /** `cursor` is where delivery starts: events after it reach the client (the baseline to resume from). */
 export const ZSubscribeAckSchema = ackOf({ workspace_id: z.uuid(), cursor: ZCursorSchema });
 
-export const ZUnsubscribeMessageSchema = socketMessage("unsubscribe", z.object({ workspace_id: z.uuid() }));
+export const ZUnsubscribeMessageSchema = socketMessage("unsubscribe", z.object({ workspace_id: z.uuid().toLowerCase() }));
 export const ZUnsubscribeAckSchema = ackOf({ workspace_id: z.uuid() });
 
 export const ZAuthRefreshMessageSchema = socketMessage("auth.refresh", z.object({ token: z.string().min(1).max(4096) }));

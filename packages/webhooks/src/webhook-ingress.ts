@@ -42,7 +42,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
  */
 export function createWebhookIngress(options: WebhookIngressOptions) {
   const limit = options.maxBodyBytes ?? 256 * 1024;
-  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, workspaceId: string, integrationId: string, requestCorrelationId?: string): Promise<void> {
+  return async function handleWebhook(req: IncomingMessage, res: ServerResponse, rawWorkspaceId: string, rawIntegrationId: string, requestCorrelationId?: string): Promise<void> {
+    // Ids are canonical lower case from the edge on.
+    const workspaceId = rawWorkspaceId.toLowerCase();
+    const integrationId = rawIntegrationId.toLowerCase();
     const correlationId = requestCorrelationId ?? (header(req, "x-correlation-id")?.slice(0, 200) || `webhook-${randomUUID()}`);
     if (req.method !== "POST") return send(res, 405, { error: { code: "BAD_REQUEST", message: "use POST" } }, correlationId);
     if (!UUID.test(workspaceId) || !UUID.test(integrationId)) {

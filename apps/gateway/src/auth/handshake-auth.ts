@@ -2,7 +2,7 @@ import { TokenError } from "@spine/auth";
 import type { ExtendedError } from "socket.io";
 import type { GatewayResources } from "../gateway-resources.ts";
 import type { GatewaySocket } from "../socket-types.ts";
-import { checkUserToken } from "../db/check-user-token.ts";
+import { checkUserToken } from "@spine/domain/reads";
 
 export type AuthFailure = "missing_token" | "expired" | "invalid" | "revoked";
 

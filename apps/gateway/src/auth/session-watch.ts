@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "pino";
-import { checkTokenSessions, type TokenSession, type UserTokenCheck } from "../db/check-user-token.ts";
+import { checkTokenSessions, type TokenSession, type UserTokenCheck } from "@spine/domain/reads";
 
 /** An open socket as the watch sees it: the claims it currently holds, and how to cut it off. */
 export interface WatchedSocket {

@@ -11,7 +11,7 @@ import {
 import type { Logger } from "pino";
 import { authenticate } from "../auth/handshake-auth.ts";
 import { TokenExpiry } from "../auth/token-expiry.ts";
-import { checkMembership } from "../db/check-membership.ts";
+import { checkMembership } from "@spine/domain/reads";
 import { SocketSink } from "../delivery/socket-sink.ts";
 import { Subscription, type SubscriptionHooks } from "../delivery/subscription.ts";
 import type { GatewayResources } from "../gateway-resources.ts";

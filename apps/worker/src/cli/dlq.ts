@@ -5,6 +5,7 @@ import { appUrlFrom, Domain } from "@spine/domain";
 import { loadAiSettings } from "../env.ts";
 import { createWorkerHandlers } from "../handlers/index.ts";
 import { withDatabase } from "./database.ts";
+import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
 /** `spine dlq list [--handler <name>] [--status dead|replayed] [--limit n]` */
@@ -24,9 +25,10 @@ export async function dlqList(env: TCliEnv, args: string[]): Promise<void> {
   for (const row of rows) printJson(row);
 }
 
-/** `spine dlq replay <id>` or `spine dlq replay --handler <name>` */
+/** `spine dlq replay <id>` or `spine dlq replay --handler <name>` [--actor <operator>]; audited in the system trail. */
 export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { handler: { type: "string" } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { handler: { type: "string" }, ...ACTOR_OPTION } });
+  const operator = operatorName(values.actor);
   const id = positionals[0];
   if (!id && !values.handler) throw new UsageError("usage: spine dlq replay <id> | --handler <name>");
   const target = id ? { id } : { handler: values.handler ?? "" };
@@ -36,6 +38,12 @@ export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): P
   const results = await withDatabase(env, (pools, txRunner) =>
     replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers, logger }, target),
   ).finally(() => domain.close());
+  const outcomes: Record<string, number> = {};
+  for (const result of results) outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+  await auditOperatorAction(env, operator, {
+    action: "dlq.replay", targetType: id ? "dead_letter_job" : "handler", targetId: id ?? values.handler ?? null,
+    details: { jobs: results.length, outcomes },
+  });
   for (const result of results) printJson(result);
   if (results.some((r) => r.outcome === "failed")) process.exitCode = 1;
 }

@@ -3,6 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { connectNats, republishOutbox } from "@spine/bus";
 import type { TCliEnv } from "../env.ts";
 import { withDatabase } from "./database.ts";
+import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
 function isoDate(value: string | undefined, flag: string): Date | undefined {
@@ -22,8 +23,9 @@ const REPUBLISH_USAGE = "usage: spine outbox republish --since <iso> [--until <i
  */
 export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<void> {
   const { values } = parseArgs({
-    args, options: { since: { type: "string" }, until: { type: "string" }, ids: { type: "string" }, force: { type: "boolean" } },
+    args, options: { since: { type: "string" }, until: { type: "string" }, ids: { type: "string" }, force: { type: "boolean" }, ...ACTOR_OPTION },
   });
+  const operator = operatorName(values.actor);
   const since = isoDate(values.since, "--since");
   const until = isoDate(values.until, "--until");
   const ids = values.ids?.split(",").map((s) => s.trim()).filter(Boolean);
@@ -45,6 +47,10 @@ export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<voi
         ...(since ? { since } : {}), ...(until ? { until } : {}), ...(ids ? { ids } : {}), force: values.force === true,
       }),
     );
+    await auditOperatorAction(env, operator, {
+      action: "outbox.republish", targetType: "outbox", targetId: null,
+      details: { ids: ids ?? null, since: since?.toISOString() ?? null, until: until?.toISOString() ?? null, result },
+    });
     printJson(result);
   } finally {
     await nc.close();

@@ -1,13 +1,14 @@
 import { parseArgs } from "node:util";
 import type { Logger } from "@spine/bus";
-import { AppError, appUrlFrom, Domain, newId, purgeRecord, type PurgeTarget } from "@spine/domain";
+import { AppError, appUrlFrom, Domain, newId, purgeRecord, recordSystemAudit, type PurgeTarget } from "@spine/domain";
 import type { TCliEnv } from "../env.ts";
+import { ACTOR_OPTION, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
 // A Record so a purge target added to the domain fails typechecking here until the CLI lists it.
 const TARGETS: Readonly<Record<PurgeTarget, true>> = { project: true, item: true, document: true, agent_thread: true, integration: true };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const PURGE_USAGE = `usage: spine purge <${Object.keys(TARGETS).join("|")}> <id> --workspace <workspace id> [--correlation-id <id>]`;
+export const PURGE_USAGE = `usage: spine purge <${Object.keys(TARGETS).join("|")}> <id> --workspace <workspace id> [--correlation-id <id>] [--actor <operator>]`;
 
 function isPurgeTarget(value: string): value is PurgeTarget {
   return Object.hasOwn(TARGETS, value);
@@ -20,7 +21,7 @@ function isPurgeTarget(value: string): value is PurgeTarget {
  */
 export async function purge(env: TCliEnv, args: string[], logger: Logger): Promise<void> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, options: { workspace: { type: "string" }, "correlation-id": { type: "string" } },
+    args, allowPositionals: true, options: { workspace: { type: "string" }, "correlation-id": { type: "string" }, ...ACTOR_OPTION },
   });
   const [entity, id, ...extra] = positionals;
   const workspaceId = values.workspace;
@@ -28,12 +29,19 @@ export async function purge(env: TCliEnv, args: string[], logger: Logger): Promi
   if (!isPurgeTarget(entity)) throw new UsageError(`unknown entity "${entity}"\n${PURGE_USAGE}`);
   if (!UUID.test(id) || !UUID.test(workspaceId)) throw new UsageError(`<id> and --workspace must be UUIDs\n${PURGE_USAGE}`);
   if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required for this command");
+  const operator = operatorName(values.actor);
   const correlationId = values["correlation-id"] ?? `cli-purge-${newId()}`;
   const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId };
 
   const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 1 });
   try {
-    const result = await domain.run(ctx, (op) => purgeRecord(op, entity, id));
+    const result = await domain.run(ctx, async (op) => {
+      const purged = await purgeRecord(op, entity, id);
+      await recordSystemAudit(op, {
+        action: "record.purge", targetType: entity, targetId: id, actorName: operator, details: { workspace_id: workspaceId },
+      });
+      return purged;
+    });
     logger.info({ correlation_id: correlationId, workspace_id: workspaceId, target: entity, id, deleted: result.deleted }, "record purged");
     printJson({ ...result, workspace_id: workspaceId, correlation_id: correlationId });
   } catch (err) {

@@ -16,11 +16,13 @@ export interface SearchDocumentsToolOptions {
 
 const SCORE_DECIMALS = 1e6;
 
-/** The built-in `search_documents` tool: semantic search over the workspace's ingested documents. */
+/** The built-in `search_documents` tool: hybrid (full-text + semantic) search over the workspace's ingested documents. */
 export function createSearchDocumentsTool(options: SearchDocumentsToolOptions) {
   return tool(
-    async ({ query, k }): Promise<string> => {
-      const hits = await searchChunks(options.domain, options.ctx, query, k ?? options.defaultK ?? 5, options.embeddings);
+    async ({ query, k, project_id, document_id }): Promise<string> => {
+      const hits = await searchChunks(options.domain, options.ctx, query, k ?? options.defaultK ?? 5, options.embeddings, {
+        mode: "hybrid", projectId: project_id, documentId: document_id,
+      });
       const output: TSearchDocumentsOutput = {
         query,
         results: hits.map((h) => ({
@@ -36,6 +38,8 @@ export function createSearchDocumentsTool(options: SearchDocumentsToolOptions) {
       schema: z.object({
         query: z.string().min(1).max(2000).describe("What to look for, in natural language"),
         k: z.number().int().min(1).max(20).optional().describe("How many passages to return (default 5)"),
+        project_id: z.uuid().optional().describe("Only documents of this project"),
+        document_id: z.uuid().optional().describe("Only this document"),
       }),
     },
   );

@@ -52,7 +52,7 @@ describe("ingestDocument", () => {
     expect(vectors).toHaveLength(3);
     expect(vectors.every((v) => v.dimensions === 256 && v.vector.length === 256 && v.model === "offline-hash-bow-v1-d256")).toBe(true);
     const expected = await embeddings.embedQuery(chunks[0]!.content);
-    // real[] reads back as float4 text; rounding to float4 recovers exactly the vector we wrote.
+    // pgvector stores float4s; rounding to float4 recovers exactly the vector we wrote.
     expect(vectors.find((v) => v.chunkId === chunks[0]!.id)!.vector.map(Math.fround)).toEqual(expected);
     expect(doc.ingestionStatus).toBe("ingested");
     expect(doc.ingestedAt).toBeInstanceOf(Date);

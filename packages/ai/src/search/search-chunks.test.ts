@@ -1,6 +1,6 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { deleteDocument } from "@spine/domain";
+import { createDocument, createProject, deleteDocument } from "@spine/domain";
 import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
 import { ingestDocument } from "../ingestion/ingest-document.ts";
 import { seedDocument, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
@@ -23,13 +23,13 @@ describe("searchChunks", () => {
     await seedIngested(ws, "Office", "The coffee machine on the third floor is descaled every Friday.");
     await seedIngested(ws, "Support", "Support answers tickets on weekdays from nine to five.");
 
-    const hits = await searchChunks(t.domain, ws.ctx, "how are refunds for annual plans calculated", 2, embeddings);
+    const hits = await searchChunks(t.domain, ws.ctx, "how are refunds for annual plans calculated", 2, embeddings, { mode: "vector" });
 
     expect(hits).toHaveLength(2);
     expect(hits[0]).toMatchObject({ documentId: refunds, documentTitle: "Billing", ordinal: 0 });
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
     expect(hits[0]!.score).toBeLessThanOrEqual(1.000001);
-    const same = await searchChunks(t.domain, ws.ctx, "Refunds for annual plans are prorated to the remaining months.", 1, embeddings);
+    const same = await searchChunks(t.domain, ws.ctx, "Refunds for annual plans are prorated to the remaining months.", 1, embeddings, { mode: "vector" });
     expect(same[0]!.score).toBeCloseTo(1, 5);
   });
 
@@ -78,6 +78,26 @@ describe("searchChunks", () => {
     await seedIngested(ws, "Kept", "Quarterly roadmap review notes.");
     const otherModel = new OfflineHashEmbeddings({ dimensions: 64 });
     expect(await searchChunks(t.domain, ws.ctx, "quarterly roadmap review", 5, otherModel)).toEqual([]);
+  });
+
+  it("hybrid search fuses full-text and vector rankings, filtered by project and document", async () => {
+    const ws = await seedWorkspace(t.domain, "search-hybrid");
+    const project = await t.domain.run(ws.ctx, (op) => createProject(op, { name: "Payments" }));
+    const inProject = await t.domain.run(ws.ctx, (op) => createDocument(op, { projectId: project.id, title: "Webhooks", content: "Stripe webhook retries use exponential backoff for failed deliveries." }));
+    await ingestDocument(t.domain, ws.ctx, inProject.id, { embeddings, splitter });
+    const outside = await seedIngested(ws, "Mail", "Email deliveries that bounce are retried twice, then dropped.");
+
+    const hybrid = await searchChunks(t.domain, ws.ctx, "stripe webhook retries", 5, embeddings);
+    expect(hybrid[0]).toMatchObject({ documentId: inProject.id });
+    // A chunk in both rankings outscores one found by only one of them.
+    const both = hybrid.find((h) => h.documentId === inProject.id)!;
+    expect(hybrid.every((h) => h === both || h.score < both.score)).toBe(true);
+
+    const scoped = await searchChunks(t.domain, ws.ctx, "deliveries retried", 5, embeddings, { projectId: project.id });
+    expect(scoped.map((h) => h.documentId)).toEqual([inProject.id]);
+    const oneDoc = await searchChunks(t.domain, ws.ctx, "deliveries retried", 5, embeddings, { documentId: outside });
+    expect(oneDoc.map((h) => h.documentId)).toEqual([outside]);
+    await expect(searchChunks(t.domain, ws.ctx, "x", 5, embeddings, { projectId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("rejects a k out of range", async () => {

@@ -1,12 +1,22 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { findSimilarChunks, type Domain, type OperationContext, type SimilarChunk } from "@spine/domain";
+import {
+  findSimilarChunks, hybridSearchChunks, type ChunkSearchFilters, type Domain, type OperationContext, type SimilarChunk,
+} from "@spine/domain";
 import { createEmbeddings } from "../embeddings/create-embeddings.ts";
 import { embeddingModelName } from "../embeddings/embedding-model-name.ts";
 
+export const SEARCH_MODES = ["hybrid", "vector"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+export interface SearchChunksOptions extends ChunkSearchFilters {
+  /** `hybrid` (default): full-text and vector rankings fused by reciprocal rank fusion; `vector`: cosine only. */
+  mode?: SearchMode;
+}
+
 /**
- * Semantic search within the context's workspace: embed the query, rank the workspace's chunks by
- * cosine similarity. Only chunks embedded by the same model are compared. Row-level security keeps
- * other workspaces' chunks out of reach.
+ * Search within the context's workspace: embed the query (outside any transaction), then rank the
+ * workspace's chunks — only those embedded by the same model. Row-level security keeps other
+ * workspaces' chunks out of reach.
  */
 export async function searchChunks(
   domain: Domain,
@@ -14,7 +24,11 @@ export async function searchChunks(
   query: string,
   k: number,
   embeddings: EmbeddingsInterface = createEmbeddings(),
+  options: SearchChunksOptions = {},
 ): Promise<SimilarChunk[]> {
   const vector = await embeddings.embedQuery(query);
-  return domain.run(ctx, (op) => findSimilarChunks(op, { vector, model: embeddingModelName(embeddings), k }));
+  const model = embeddingModelName(embeddings);
+  const filters = { projectId: options.projectId, documentId: options.documentId };
+  if (options.mode === "vector") return domain.run(ctx, (op) => findSimilarChunks(op, { vector, model, k, ...filters }));
+  return domain.run(ctx, (op) => hybridSearchChunks(op, { text: query, vector, model, k, ...filters }));
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-export const ZIdSchema = z.uuid({ error: "must be a UUID" });
+/** Ids are canonical lower case from the edge on, so a key or subject never differs by case. */
+export const ZIdSchema = z.uuid({ error: "must be a UUID" }).toLowerCase();
 export const ZTimestampSchema = z.iso.datetime({ offset: true });
 
 export const NUL_MESSAGE = "must not contain NUL characters";

@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pg from "pg";
-import { ConsumerRunner, createRolePools, defineHandler, ensureEventsStream, PgTxRunner } from "@spine/bus";
+import { ConsumerRunner, createRolePools, defineHandler, ensureEventsStream } from "@spine/bus";
 import { subjectFor } from "@spine/contracts";
 import { newId } from "@spine/domain";
+import { PgTxRunner } from "@spine/domain/reads";
 import { deleteStream, rawPublish } from "../baseline/raw-jetstream.ts";
 import { rawConsumerInserts } from "../baseline/raw-consumer.ts";
 import { createBenchEnv } from "../lib/bench-env.ts";

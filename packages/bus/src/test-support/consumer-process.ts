@@ -8,7 +8,8 @@ import { destination, pino } from "pino";
 import { z } from "zod";
 import { ConsumerRunner } from "../consumer-runner.ts";
 import { connectNats } from "../nats-connection.ts";
-import { createRolePools, PgTxRunner } from "../tx-runner.ts";
+import { PgTxRunner } from "@spine/domain/reads";
+import { createRolePools } from "../tx-runner.ts";
 import { effectsHandler } from "./effects-table.ts";
 
 const ZConfig = z.object({

@@ -8,6 +8,8 @@ import { OperationContextStore, type OperationContext } from "./operation-contex
 export interface DomainOptions {
   /** Connection URL of the application role (never the owner, never a superuser). */
   clientUrl: string;
+  /** Connection URL of the system role (BYPASSRLS); needed only by `runSystem`. */
+  systemUrl?: string;
   poolMax?: number;
   debug?: boolean;
 }
@@ -17,26 +19,44 @@ export class Domain {
   private constructor(
     readonly orm: MikroORM,
     private readonly store: OperationContextStore,
+    private readonly systemOrm: MikroORM | null,
   ) {}
 
   static async create(options: DomainOptions): Promise<Domain> {
     const store = new OperationContextStore();
-    const orm = await MikroORM.init({
-      clientUrl: options.clientUrl,
-      entities: ENTITY_SCHEMAS,
-      subscribers: [new UnitOfWorkSubscriber(store)],
-      forceUtcTimezone: true,
-      debug: options.debug ?? false,
-      pool: { min: 0, max: options.poolMax ?? 10 },
-      discovery: { disableDynamicFileAccess: true },
-    });
-    return new Domain(orm, store);
+    const init = (clientUrl: string) =>
+      MikroORM.init({
+        clientUrl,
+        entities: ENTITY_SCHEMAS,
+        subscribers: [new UnitOfWorkSubscriber(store)],
+        forceUtcTimezone: true,
+        debug: options.debug ?? false,
+        pool: { min: 0, max: options.poolMax ?? 10 },
+        discovery: { disableDynamicFileAccess: true },
+      });
+    const orm = await init(options.clientUrl);
+    const systemOrm = options.systemUrl ? await init(options.systemUrl) : null;
+    return new Domain(orm, store, systemOrm);
   }
 
   /** Run `fn` in one transaction scoped to `ctx`; its writes, audit rows and events commit together. */
-  async run<T>(ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
+  run<T>(ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
+    return this.runOn(this.orm, ctx, fn);
+  }
+
+  /**
+   * Like `run`, as the system role (BYPASSRLS): for the relay, retention, dead letters and operator
+   * tooling, which work across workspaces. `ctx.workspaceId` may be null; the session settings are
+   * still applied by the same scope function, so tenant-scoped triggers and audit see the workspace.
+   */
+  runSystem<T>(ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
+    if (!this.systemOrm) throw new Error("Domain.runSystem needs DomainOptions.systemUrl");
+    return this.runOn(this.systemOrm, ctx, fn);
+  }
+
+  private async runOn<T>(orm: MikroORM, ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
     const opCtx: OperationContext = { ...ctx };
-    const em = this.orm.em.fork({ clear: true });
+    const em = orm.em.fork({ clear: true });
     try {
       return await this.store.run(opCtx, () =>
         em.transactional(async (tem) => {
@@ -64,5 +84,6 @@ export class Domain {
 
   async close(): Promise<void> {
     await this.orm.close(true);
+    await this.systemOrm?.close(true);
   }
 }

@@ -6,13 +6,15 @@ import { TENANT_FILTER } from "../orm/common-props.ts";
 import { newId } from "../orm/ids.ts";
 import { redact } from "../orm/redact.ts";
 import type { OperationContext } from "./operation-context.ts";
+import { sessionSettingsStatement } from "./session-settings.ts";
 
 /** Set the row-level-security scope for the rest of the current transaction. */
 export async function applyScope(em: EntityManager, ctx: OperationContext): Promise<void> {
-  await em.execute("select set_config('app.workspace_id', ?, true), set_config('app.user_id', ?, true)", [
-    ctx.workspaceId ?? "",
-    ctx.actorType === "user" && ctx.actorId ? ctx.actorId : "",
-  ]);
+  const { sql, params } = sessionSettingsStatement(
+    { workspaceId: ctx.workspaceId, userId: ctx.actorType === "user" ? ctx.actorId : null },
+    "knex",
+  );
+  await em.execute(sql, params);
   em.setFilterParams(TENANT_FILTER, { workspaceId: ctx.workspaceId });
 }
 

@@ -6,6 +6,6 @@
 export const APP_ROLE = "spine_app";
 export const SYSTEM_ROLE = "spine_system";
 
-/** GUCs set per transaction with set_config(..., true). */
+/** Session settings set per transaction by the one scope function (context/session-settings.ts). */
 export const WORKSPACE_SETTING = "app.workspace_id";
 export const USER_SETTING = "app.user_id";

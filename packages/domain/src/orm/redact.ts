@@ -2,9 +2,13 @@
 const SECRET_KEY = /pass(word|phrase)?|secret|token|credential|api_?key|access_?key|private_?key|signing_?key|authorization|cookie|bearer/i;
 export const REDACTED = "[redacted]";
 
-/** Deep copy with every secret-looking key's value replaced; used for audit diffs and logs. */
+/** Below this depth a value is not inspected key by key: it is replaced whole, so nothing deeper can leak. */
+const MAX_INSPECTED_DEPTH = 32;
+
+/** Deep copy with every secret-looking key's value replaced, at any depth; used for audit diffs, views and logs. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_INSPECTED_DEPTH) return REDACTED;
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

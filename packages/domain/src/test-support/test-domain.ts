@@ -10,12 +10,12 @@ export interface TestDomain {
   domain: Domain;
 }
 
-/** A fresh, migrated database and a Domain on the app role for one test file. */
+/** A fresh, migrated database and a Domain (app role; system role for `runSystem`) for one test file. */
 export function useTestDomain(label: string): TestDomain {
   const holder = {} as TestDomain;
   beforeAll(async () => {
     holder.db = await createTestDatabase(label);
-    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, poolMax: 4 });
+    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, systemUrl: holder.db.systemUrl, poolMax: 4 });
   });
   afterAll(async () => {
     await holder.domain?.close();

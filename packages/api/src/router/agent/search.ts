@@ -1,5 +1,5 @@
 import { embeddingModelName } from "@spine/ai";
-import { findSimilarChunks } from "@spine/domain";
+import { findSimilarChunks, hybridSearchChunks } from "@spine/domain";
 import { z } from "zod";
 import { toSearchHitDto, ZSearchHitSchema } from "../../dto/agent.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
@@ -7,7 +7,8 @@ import { embeddingsOf } from "./agent-models.ts";
 import { ZSearchRequestSchema } from "./agent.types.ts";
 
 /**
- * Semantic search over the workspace's ingested chunks (live documents only, same embedding model).
+ * Search over the workspace's ingested chunks (live documents only, same embedding model): hybrid
+ * (full-text + vector, reciprocal rank fusion) by default, optionally within one project or document.
  * The caller is authorised before the query is embedded, and again, with RLS, when chunks are read.
  */
 export const searchRoute = workspaceProcedure("documents.read", ZSearchRequestSchema)
@@ -17,5 +18,7 @@ export const searchRoute = workspaceProcedure("documents.read", ZSearchRequestSc
     const embeddings = embeddingsOf(ctx.deps.ai);
     const vector = await embeddings.embedQuery(input.query);
     const model = embeddingModelName(embeddings);
-    return ctx.run(async (op) => (await findSimilarChunks(op, { vector, model, k: input.k })).map(toSearchHitDto));
+    const query = { vector, model, k: input.k, projectId: input.projectId, documentId: input.documentId };
+    const hits = await ctx.run((op) => (input.mode === "vector" ? findSimilarChunks(op, query) : hybridSearchChunks(op, { ...query, text: input.query })));
+    return hits.map(toSearchHitDto);
   });

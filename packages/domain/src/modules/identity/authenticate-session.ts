@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
+import { tokenSessionVerdict } from "../../reads/token-session-rule.ts";
 import { User } from "./entities.ts";
 
 export interface SessionClaims {
@@ -31,8 +32,12 @@ export async function authenticateUser(em: EntityManager, claims: SessionClaims)
   if (!row) throw unauthenticated("access token revoked");
   const { session_id: sessionId, session_revoked_at: revokedAt, ...userRow } = row;
   const user = em.map(User, userRow);
-  if (user.tokenVersion !== claims.tokenVersion) throw unauthenticated("access token revoked");
-  if (!sessionId || revokedAt) throw unauthenticated("session signed out");
+  const verdict = tokenSessionVerdict(
+    { userFound: true, userDeleted: false, userTokenVersion: user.tokenVersion, sessionFound: sessionId !== null, sessionRevoked: revokedAt !== null },
+    claims.tokenVersion,
+  );
+  if (verdict === "session_revoked") throw unauthenticated("session signed out");
+  if (verdict !== "ok") throw unauthenticated("access token revoked");
   return user;
 }
 

@@ -1,6 +1,7 @@
 import { LockMode } from "@mikro-orm/core";
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
+import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { AuthSession, User } from "./entities.ts";
 import { formatRefreshToken, hashRefreshSecret, newRefreshSecret, parseRefreshToken, refreshSecretMatches } from "./refresh-tokens.ts";
 
@@ -29,6 +30,11 @@ export async function refreshSession(
   if (!refreshSecretMatches(session.refreshTokenHash, parsed.secret)) {
     session.revokedAt = new Date();
     await op.em.flush();
+    // Whoever presented the token is unknown (the user or a thief): the system revoked it.
+    await recordSystemAudit(op, {
+      action: "session.revoked_on_reuse", targetType: "session", targetId: session.id, actorId: null, actorType: "system",
+      details: { user_id: user.id },
+    });
     return { user, session, refreshToken: "", revoked: true };
   }
   const secret = newRefreshSecret();

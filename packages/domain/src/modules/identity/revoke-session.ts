@@ -1,4 +1,5 @@
 import type { Operation } from "../../context/operation.ts";
+import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { AuthSession, User } from "./entities.ts";
 
 /** Sign out: revoke this session, or every session and every access token of the user. */
@@ -12,5 +13,11 @@ export async function revokeSession(op: Operation, userId: string, sessionId: st
     user.tokenVersion += 1;
   }
   await op.em.flush();
+  if (everywhere) {
+    await recordSystemAudit(op, {
+      action: "session.revoke_all", targetType: "user", targetId: userId, actorId: userId, actorType: "user",
+      details: { revoked_sessions: sessions.length },
+    });
+  }
   return sessions.length;
 }

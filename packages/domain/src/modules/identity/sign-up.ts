@@ -1,6 +1,7 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { User } from "./entities.ts";
 import { hashPassword } from "./password.ts";
 
@@ -22,5 +23,6 @@ export async function signUp(op: Operation, input: SignUpInput): Promise<User> {
     displayName: input.displayName.trim(),
   });
   await op.em.flush();
+  await recordSystemAudit(op, { action: "user.sign_up", targetType: "user", targetId: user.id, actorId: user.id, actorType: "user" });
   return user;
 }

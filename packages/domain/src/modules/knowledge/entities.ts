@@ -1,19 +1,18 @@
 import { EntitySchema, OptionalProps, Type } from "@mikro-orm/core";
 import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
 
-/** Embedding vectors are stored as Postgres real[] (pgvector is not assumed). */
-export class RealArrayType extends Type<number[], string> {
-  /** A Postgres array literal: a bare JS array would be spread into one parameter per element by native inserts. */
+/** Embedding vectors are pgvector `vector`s, written and read in its text form `[x,y,…]`. */
+export class VectorType extends Type<number[], string> {
   override convertToDatabaseValue(value: number[] | string): string {
     if (typeof value === "string") return value;
-    return `{${value.map((n) => (Number.isFinite(n) ? String(n) : "NaN")).join(",")}}`;
+    return `[${value.map((n) => (Number.isFinite(n) ? String(n) : "NaN")).join(",")}]`;
   }
   override convertToJSValue(value: number[] | string): number[] {
-    if (typeof value === "string") return value.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+    if (typeof value === "string") return value.replace(/[[\]{}]/g, "").split(",").filter(Boolean).map(Number);
     return value.map(Number);
   }
   override getColumnType(): string {
-    return "real[]";
+    return "vector";
   }
   override compareAsType(): string {
     return "array";
@@ -64,7 +63,7 @@ export const EmbeddingSchema = new EntitySchema<Embedding>({
     chunkId: { type: "uuid" },
     model: { type: "string" },
     dimensions: { type: "integer" },
-    vector: { type: RealArrayType },
+    vector: { type: VectorType },
     createdAt: { type: "Date", onCreate: () => new Date() },
   },
   filters: { ...tenantFilter },

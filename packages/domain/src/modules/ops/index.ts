@@ -1,2 +1,3 @@
 // Use-cases of the ops module (compliance), one per file.
 export * from "./purge-record.ts";
+export * from "./record-system-audit.ts";

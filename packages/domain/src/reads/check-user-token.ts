@@ -1,6 +1,6 @@
 import type pg from "pg";
 
-export type UserTokenCheck = "ok" | "unknown_user" | "user_deleted" | "token_revoked" | "session_revoked";
+import { tokenSessionVerdict, type UserTokenCheck } from "./token-session-rule.ts";
 
 /** What an access token stands on: its user, its token_version and its session (`sid`). */
 export interface TokenSession {
@@ -13,9 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One round trip for any number of tokens: users and auth_sessions carry no workspace (no RLS),
- * so a plain autocommit query as the app role will do. The same rule as the API's
- * `authenticateUser`: the user exists and is not deleted, the token_version is current, and the
- * session exists, belongs to the user and is not signed out.
+ * so a plain autocommit query as the app role will do. The verdict is `tokenSessionVerdict`, the
+ * same rule the API's `authenticateUser` applies.
  */
 const CHECK_SQL = `select c.i, u.id is not null as user_found, u.deleted_at is not null as user_deleted, u.token_version,
        s.id is not null as session_found, s.revoked_at is not null as session_revoked
@@ -33,11 +32,16 @@ interface CheckRow {
 }
 
 function verdict(row: CheckRow | undefined, tokenVersion: number): UserTokenCheck {
-  if (!row?.user_found) return "unknown_user";
-  if (row.user_deleted) return "user_deleted";
-  if (row.token_version !== tokenVersion) return "token_revoked";
-  if (!row.session_found || row.session_revoked) return "session_revoked";
-  return "ok";
+  return tokenSessionVerdict(
+    row && {
+      userFound: row.user_found,
+      userDeleted: row.user_deleted,
+      userTokenVersion: row.token_version,
+      sessionFound: row.session_found,
+      sessionRevoked: row.session_revoked,
+    },
+    tokenVersion,
+  );
 }
 
 /** Check many tokens at once (the periodic recheck of every open socket); verdicts in input order. */
@@ -60,7 +64,7 @@ export async function checkTokenSessions(pool: pg.Pool, tokens: readonly TokenSe
   return out;
 }
 
-/** A token is good only while its user exists, is not deleted, its token_version is current and its session is not signed out. */
+/** One token (the handshake); the rule is `tokenSessionVerdict`. */
 export async function checkUserToken(pool: pg.Pool, token: TokenSession): Promise<UserTokenCheck> {
   const [check] = await checkTokenSessions(pool, [token]);
   return check ?? "unknown_user";

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { withAppTransaction } from "./app-database.ts";
+import { withScopedTransaction } from "./scoped-transaction.ts";
 
 export type MembershipCheck = { member: true; membershipId: string; role: string | null } | { member: false; reason: "not_member" | "workspace_deleted" };
 
@@ -8,7 +8,7 @@ export type MembershipCheck = { member: true; membershipId: string; role: string
  * `app.user_id` set, so row-level security decides what the gateway may see.
  */
 export async function checkMembership(pool: pg.Pool, userId: string, workspaceId: string): Promise<MembershipCheck> {
-  return withAppTransaction(pool, { userId, workspaceId }, async (client) => {
+  return withScopedTransaction(pool, { userId, workspaceId }, async (client) => {
     const { rows } = await client.query<{ membership_id: string; role: string | null; workspace_deleted_at: Date | null }>(
       `select m.id as membership_id, r.key as role, w.deleted_at as workspace_deleted_at
          from workspace_memberships m
@@ -21,5 +21,5 @@ export async function checkMembership(pool: pg.Pool, userId: string, workspaceId
     if (!row) return { member: false, reason: "not_member" };
     if (row.workspace_deleted_at !== null) return { member: false, reason: "workspace_deleted" };
     return { member: true, membershipId: row.membership_id, role: row.role };
-  });
+  }, { readOnly: true });
 }

@@ -1,0 +1,127 @@
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { createTestDatabase, natsTestNames, startNatsCluster, type NatsCluster, type TestDatabase } from "@spine/testing";
+import type pg from "pg";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConsumerRunner } from "./consumer-runner.ts";
+import { connectNats } from "./nats-connection.ts";
+import { OutboxRelay } from "./outbox-relay.ts";
+import { ensureEventsStream } from "./streams.ts";
+import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
+import { commitEvents } from "./test-support/outbox-events.ts";
+import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
+import { streamEventIds } from "./test-support/stream-contents.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
+import { PgTxRunner } from "@spine/domain/reads";
+import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
+
+const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats", "cluster.conf");
+const secret = () => `p${randomBytes(12).toString("hex")}`;
+const passwords = { SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_TOOLS_PASSWORD: secret() };
+const names = natsTestNames("cluster");
+// The cluster is this file's own, so it uses the production prefix the worker user may publish on.
+const PREFIX = "evt";
+const BATCHES = 40;
+const PER_TX = 25;
+let db: TestDatabase;
+let cluster: NatsCluster;
+let owner: pg.Pool;
+let pools: RolePools;
+let nc: NatsConnection;
+let workspaceId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase("cluster");
+  await createEffectsTable(db.ownerUrl);
+  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+  owner = createPool(db.ownerUrl, 4);
+  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
+  cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
+  nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "worker", pass: passwords.SPINE_NATS_WORKER_PASSWORD });
+  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  // The meta leader is elected a moment after the routes connect: retry until the stream exists.
+  await waitUntil(async () => {
+    try {
+      return (await ensureEventsStream(jsm, { name: names.stream, prefix: PREFIX, replicas: 3 })).config.num_replicas === 3;
+    } catch {
+      return false;
+    }
+  }, "the 3-replica EVENTS stream on the cluster");
+}, 60_000);
+afterAll(async () => {
+  await nc?.close();
+  await cluster?.dispose();
+  await owner?.end();
+  await pools?.appPool.end();
+  await pools?.systemPool.end();
+  await db?.drop();
+});
+
+async function unpublished(): Promise<number> {
+  const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+  return rows[0]?.n ?? -1;
+}
+
+async function published(id: string): Promise<boolean> {
+  const { rows } = await owner.query<{ ok: boolean }>("select published_at is not null as ok from outbox where id = $1", [id]);
+  return rows[0]?.ok === true;
+}
+
+describe("3-node NATS cluster (infra/nats/cluster.conf), stream leader killed with SIGKILL under write load", () => {
+  it("keeps publishing, loses and duplicates nothing in the R3 stream, and applies every consumer effect once", async () => {
+    const logger = pino({ level: process.env.SPINE_TEST_LOG ?? "silent" });
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+    const relay = new OutboxRelay({
+      pool: pools.systemPool, js, prefix: PREFIX, listenUrl: db.systemUrl, pollIntervalMs: 200, publishTimeoutMs: 2_000,
+      retryMaxMs: 1_000, logger,
+    });
+    const handler = effectsHandler(`cluster_${names.suffix}`);
+    const consumer = new ConsumerRunner({
+      js, jsm, stream: names.stream, prefix: PREFIX, handler, txRunner: new PgTxRunner(pools),
+      ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, logger,
+    });
+    await relay.start();
+    consumer.start();
+
+    const leaderName = (await jsm.streams.info(names.stream)).cluster?.leader ?? "";
+    const victim = cluster.nodes[Number(leaderName.replace("spine-", "")) - 1];
+    expect(victim, `stream leader ${leaderName} is one of the nodes`).toBeDefined();
+
+    const committed: string[] = [];
+    let recoveryMs = 0;
+    for (let i = 0; i < BATCHES; i += 1) {
+      if (i === 10) {
+        await victim?.stop("SIGKILL");
+        const killedAt = Date.now();
+        const [probe = ""] = await commitEvents(owner, workspaceId, 1);
+        committed.push(probe);
+        await waitUntil(() => published(probe), "an event committed after the kill to be published");
+        recoveryMs = Date.now() - killedAt;
+      }
+      committed.push(...(await commitEvents(owner, workspaceId, PER_TX)));
+      if (i === 30) await victim?.start();
+    }
+    await waitUntil(async () => (await unpublished()) === 0, "the relay to publish every committed event");
+    await waitUntil(async () => (await effectCounts(owner, handler.name)).distinct === committed.length, "the consumer to catch up");
+    await consumer.stop();
+    await relay.stop();
+
+    const inStream = await streamEventIds(nc, names.stream);
+    const distinct = new Set(inStream);
+    const missing = committed.filter((id) => !distinct.has(id)).length;
+    const effects = await effectCounts(owner, handler.name);
+    process.stdout.write(
+      `cluster node-kill: written=${committed.length} in_stream=${inStream.length} duplicates=${inStream.length - distinct.size} ` +
+        `missing=${missing} effects=${effects.rows} recovery_ms=${recoveryMs}\n`,
+    );
+    expect(missing).toBe(0);
+    expect(inStream).toHaveLength(committed.length);
+    expect(distinct.size).toBe(committed.length);
+    expect(effects).toEqual({ rows: committed.length, distinct: committed.length });
+  });
+});

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { OPERATIONAL_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
+
+/** "One owner for the database", enforced: SQL on Spine tables and `set_config` live in packages/domain. */
+const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+const SPINE_TABLES = [...TENANT_TABLES, ...OPERATIONAL_TABLES, "users", "workspaces", "auth_sessions", "idempotency_keys", "rate_limit_hits"];
+const SQL_ON_SPINE_TABLE = new RegExp(`\\b(from|into|update|join|table)\\s+(${SPINE_TABLES.join("|")})\\b`, "i");
+/** The one scope function. */
+const SET_CONFIG_HOME = "packages/domain/src/context/session-settings.ts";
+/** Measuring tools whose raw baselines are deliberately hand-written SQL (not product code). */
+const BENCH_BASELINES = ["packages/bench/"];
+/**
+ * Product files outside the domain that still hold SQL on a Spine table. This list may only shrink:
+ * a new file fails the test, and a listed file that no longer holds such SQL must be removed from it.
+ */
+const NOT_YET_MOVED = [
+  "apps/worker/src/handlers/usage-metering.ts",
+  "apps/worker/src/retention.ts",
+  "packages/api/src/idempotency/run-idempotent.ts",
+  "packages/api/src/router/agent/run-idempotency.ts",
+  "packages/bus/src/dead-letter-replay.ts",
+  "packages/bus/src/dead-letters.ts",
+  "packages/bus/src/job-runs.ts",
+  "packages/bus/src/outbox-relay.ts",
+  "packages/bus/src/outbox-republish.ts",
+  "packages/bus/src/outbox-retention.ts",
+];
+
+function productFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) productFiles(path, out);
+    else if (/\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !path.includes("/test-support/") && !path.includes("/test/")) {
+      out.push(relative(ROOT, path));
+    }
+  }
+  return out;
+}
+
+const files = [...productFiles(join(ROOT, "apps")), ...productFiles(join(ROOT, "packages"))].filter(
+  (f) => !BENCH_BASELINES.some((prefix) => f.startsWith(prefix)),
+);
+
+describe("one owner for the database", () => {
+  it("the session settings (set_config of app.*) are set only by the one scope function", () => {
+    const setsSession = (f: string) => /set_config\(\s*'app\./.test(readFileSync(join(ROOT, f), "utf8"));
+    expect(files.filter((f) => f !== SET_CONFIG_HOME && setsSession(f))).toEqual([]);
+    expect(setsSession(SET_CONFIG_HOME)).toBe(true);
+  });
+
+  it("no new SQL on a Spine table outside packages/domain, and the not-yet-moved list only shrinks", () => {
+    const offenders = files.filter((f) => !f.startsWith("packages/domain/") && SQL_ON_SPINE_TABLE.test(readFileSync(join(ROOT, f), "utf8")));
+    expect(offenders.sort()).toEqual([...NOT_YET_MOVED].sort());
+  });
+});
