@@ -93,7 +93,7 @@ describe("integrations", () => {
     const c = owner.client;
     const old = newWebhookSecret();
     const next = newWebhookSecret();
-    const i = await c.integration.connect.mutate({ workspaceId: ws, provider: "github", name: "repo", credentials: { token: "ghp_1" }, webhookSecret: old });
+    const i = await c.integration.connect.mutate({ workspaceId: ws, provider: "standard-webhooks", name: "repo", credentials: { token: "ghp_1" }, webhookSecret: old });
     let n = 0;
     const deliver = async (signingSecret: string) => {
       const body = JSON.stringify({ type: "push", n: ++n });

@@ -14,7 +14,7 @@ beforeAll(async () => {
   const owner = await h.signUp("hook-owner");
   ({ workspace: { id: workspaceId } } = await owner.client.workspace.create.mutate({ name: "Hooks" }));
   const view = await h.api.domain.run({ workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
-    connectIntegration(op, { provider: "stripe", name: "billing", credentials: { apiKey: "sk_live_x" }, webhookSecret: secret }),
+    connectIntegration(op, { provider: "standard-webhooks", name: "billing", credentials: { apiKey: "sk_live_x" }, webhookSecret: secret }),
   );
   integrationId = view.id;
 });

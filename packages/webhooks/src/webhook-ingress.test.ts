@@ -23,7 +23,7 @@ async function setupWorkspace(email: string): Promise<{ workspaceId: string; int
   );
   return domain.run({ workspaceId: null, actorId: user.id, actorType: "user", correlationId }, async (op) => {
     const { workspace } = await createWorkspace(op, { name: email });
-    const integration = await connectIntegration(op, { provider: "github", name: "repo", credentials: { token: "t" }, webhookSecret: secret });
+    const integration = await connectIntegration(op, { provider: "standard-webhooks", name: "repo", credentials: { token: "t" }, webhookSecret: secret });
     return { workspaceId: workspace.id, integrationId: integration.id };
   });
 }
@@ -75,7 +75,7 @@ describe("webhook ingress", () => {
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     expect(await counts()).toEqual({ events: 1, outbox: 1 });
     const { rows } = await owner.query<{ envelope: unknown }>("select envelope from outbox where event_type = 'webhook.received'");
-    expect(rows[0]!.envelope).toMatchObject({ workspace_id: ws.a, payload: { source: "github", source_event_id: "evt_1", event_type: "push" } });
+    expect(rows[0]!.envelope).toMatchObject({ workspace_id: ws.a, payload: { source: ws.integrationA, integration_id: ws.integrationA, source_event_id: "evt_1", event_type: "push" } });
   });
 
   it("refuses bad signatures, stale timestamps, oversize bodies and foreign integrations, changing nothing", async () => {

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
 import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
-import { verifySignature, WebhookRejectedError } from "./verify-signature.ts";
+import { webhookProviderFor } from "./providers/registry.ts";
+import { WebhookRejectedError } from "./verify-signature.ts";
 
 export interface WebhookLogger {
   info(obj: object, msg: string): void;
@@ -34,8 +35,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * Inbound webhooks: cap the body, verify the Standard Webhooks signature against the integration's
- * secret(s), store the event once per (workspace, source, source_event_id) and announce it with
+ * Inbound webhooks: cap the body, verify the delivery with the integration's provider scheme
+ * (Standard Webhooks, GitHub, Stripe) against its secret(s), store the event once per
+ * (source = the integration, source_event_id = the provider's delivery id) and announce it with
  * `webhook.received` in the same transaction. A repeat answers 2xx and does nothing twice.
  */
 export function createWebhookIngress(options: WebhookIngressOptions) {
@@ -56,17 +58,12 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
         async (op) => {
           const integration = await findIntegration(op, integrationId);
           const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
-          const verified = verifySignature(secrets, body, {
-            "webhook-id": header(req, "webhook-id"),
-            "webhook-timestamp": header(req, "webhook-timestamp"),
-            "webhook-signature": header(req, "webhook-signature"),
-          });
-          const eventType = typeof verified.payload.type === "string" ? verified.payload.type.slice(0, 200) : "unknown";
+          const verified = webhookProviderFor(integration.provider).verify(secrets, body, (name) => header(req, name), new Date());
+          // The use-case makes the sending integration the source, so two integrations of one provider never collide.
           return recordIntegrationEvent(op, {
             integrationId: integration.id,
-            source: integration.provider,
             sourceEventId: verified.id.slice(0, 255),
-            eventType,
+            eventType: verified.eventType.slice(0, 200),
             payload: verified.payload,
           });
         },

@@ -7,7 +7,7 @@ export const ZIntegrationSchema = z.object({
   id: ZIdSchema, workspaceId: ZIdSchema, provider: z.string(), name: z.string(),
   status: z.enum(["connected", "disconnected", "error"]), config: z.record(z.string(), z.unknown()),
   hasCredentials: z.boolean(), hasWebhookSecret: z.boolean(),
-  /** Where the provider posts Standard Webhooks: `/webhooks/<workspaceId>/<integrationId>` on the API host. */
+  /** Where the provider posts its webhooks: `/webhooks/<workspaceId>/<integrationId>` on the API host. */
   webhookPath: z.string(),
   connectedBy: ZIdSchema.nullable(), createdAt: ZTimestampSchema, updatedAt: ZTimestampSchema, deletedAt: ZTimestampSchema.nullable(),
 }).strict();

@@ -7,6 +7,7 @@ import { Migration20261128000200_api } from "./migrations/Migration2026112800020
 import { Migration20261128000310_governance_checks } from "./migrations/Migration20261128000310_governance_checks.ts";
 import { Migration20261128000400_builtin_role_permissions } from "./migrations/Migration20261128000400_builtin_role_permissions.ts";
 import { Migration20261202010500_system_audit } from "./migrations/Migration20261202010500_system_audit.ts";
+import { Migration20261202012_integration_event_source } from "./migrations/Migration20261202012_integration_event_source.ts";
 import { Migration20261202013001_pgvector_hybrid_search } from "./migrations/Migration20261202013001_pgvector_hybrid_search.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   { name: "Migration20261128000310_governance_checks", class: Migration20261128000310_governance_checks },
   { name: "Migration20261128000400_builtin_role_permissions", class: Migration20261128000400_builtin_role_permissions },
   { name: "Migration20261202010500_system_audit", class: Migration20261202010500_system_audit },
+  { name: "Migration20261202012_integration_event_source", class: Migration20261202012_integration_event_source },
   { name: "Migration20261202013001_pgvector_hybrid_search", class: Migration20261202013001_pgvector_hybrid_search },
 ];
 

@@ -184,7 +184,7 @@ describe("writes that are not privileged", () => {
       project.name = "P2";
       await op.em.flush();
       await incrementUsage(op, { metric: "api_calls" });
-      await recordIntegrationEvent(op, { integrationId, source: "github", sourceEventId: "e1", eventType: "push", payload: {} });
+      await recordIntegrationEvent(op, { integrationId, sourceEventId: "e1", eventType: "push", payload: {} });
     });
     expect(await auditRowsOf(owner, corr)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { AppError, connectIntegration } from "@spine/domain";
 import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { recordIntegrationActivity } from "./integration-activity.ts";
-import { ZConnectIntegrationRequestSchema } from "./integration.types.ts";
+import { webhookSecretProblem, ZConnectIntegrationRequestSchema } from "./integration.types.ts";
 
 /** A live integration with the same provider and name is a CONFLICT on `name`. */
 export function nameTaken(err: unknown): unknown {
@@ -16,6 +16,8 @@ export function nameTaken(err: unknown): unknown {
 export const connectIntegrationRoute = workspaceProcedure("integrations.manage", ZConnectIntegrationRequestSchema)
   .output(ZIntegrationSchema)
   .mutation(async ({ ctx, input }) => {
+    const problem = webhookSecretProblem(input.provider, input.webhookSecret);
+    if (problem) throw AppError.badRequest(problem, [{ path: "webhookSecret", message: problem }]);
     try {
       return await ctx.run(async (op) => toIntegrationDto(recordIntegrationActivity(op, "connected", await connectIntegration(op, input))));
     } catch (err) {

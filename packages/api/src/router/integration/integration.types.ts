@@ -10,6 +10,10 @@ export const ZProviderSchema = z
 
 const SECRET = /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/;
 const MAX_SECRETS = 2;
+/** GitHub and Stripe key their HMAC with the secret string as typed: 16 to 128 visible characters. */
+const OPAQUE = /^[\x21-\x7e]{16,128}$/;
+/** Providers whose deliveries are not Standard Webhooks (see @spine/webhooks' provider registry). */
+const OPAQUE_SECRET_PROVIDERS = new Set(["github", "stripe"]);
 /** Standard Webhooks: a secret is 24 to 64 random bytes, base64, optionally prefixed `whsec_`. */
 function isStandardSecret(secret: string): boolean {
   if (!SECRET.test(secret)) return false;
@@ -27,7 +31,7 @@ export const ZWebhookSecretsSchema = z
   .min(1, "must not be empty")
   .max(400, "must be at most 400 characters")
   .refine((v) => v.split(/\s+/).length <= MAX_SECRETS, `must hold at most ${MAX_SECRETS} secrets (current and previous)`)
-  .refine((v) => v.split(/\s+/).every(isStandardSecret), "each secret must be 24-64 base64 bytes, optionally prefixed whsec_")
+  .refine((v) => v.split(/\s+/).every((x) => OPAQUE.test(x)), "each secret must be 16-128 visible characters")
   .transform((v) => v.split(/\s+/).join(" "));
 
 export const ZConnectIntegrationRequestSchema = z.object({
@@ -36,8 +40,15 @@ export const ZConnectIntegrationRequestSchema = z.object({
   config: ZJsonObjectSchema.optional(),
   /** Stored, never returned. */
   credentials: ZJsonObjectSchema,
+  /** Checked against the provider's scheme with `webhookSecretProblem`. */
   webhookSecret: ZWebhookSecretsSchema.optional(),
 });
+
+/** Why these secrets cannot verify this provider's deliveries, or null when they can. */
+export function webhookSecretProblem(provider: string, secrets: string | null | undefined): string | null {
+  if (!secrets || OPAQUE_SECRET_PROVIDERS.has(provider)) return null;
+  return secrets.split(" ").every(isStandardSecret) ? null : "each Standard Webhooks secret must be 24-64 base64 bytes, optionally prefixed whsec_";
+}
 
 export const ZIntegrationRefSchema = z.object({ integrationId: ZIdSchema });
 

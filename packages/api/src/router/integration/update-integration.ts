@@ -3,7 +3,7 @@ import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.
 import { workspaceProcedure } from "../../trpc.ts";
 import { nameTaken } from "./connect-integration.ts";
 import { recordIntegrationActivity } from "./integration-activity.ts";
-import { ZUpdateIntegrationRequestSchema, type TUpdateIntegrationRequest } from "./integration.types.ts";
+import { webhookSecretProblem, ZUpdateIntegrationRequestSchema, type TUpdateIntegrationRequest } from "./integration.types.ts";
 
 /** The secret(s) to store: the new one(s), plus the currently active secret when asked to keep it. */
 async function nextWebhookSecret(op: Operation, input: TUpdateIntegrationRequest): Promise<string | null | undefined> {
@@ -28,6 +28,8 @@ export const updateIntegrationRoute = workspaceProcedure("integrations.manage", 
     try {
       return await ctx.run(async (op) => {
         const webhookSecret = await nextWebhookSecret(op, input);
+        const problem = webhookSecretProblem((await findIntegration(op, input.integrationId)).provider, input.webhookSecret);
+        if (problem) throw AppError.badRequest(problem, [{ path: "webhookSecret", message: problem }]);
         const view = await updateIntegration(op, {
           integrationId: input.integrationId,
           ...(input.name === undefined ? {} : { name: input.name }),

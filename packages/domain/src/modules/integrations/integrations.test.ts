@@ -61,7 +61,7 @@ describe("integrations", () => {
     await t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => disconnectIntegration(op, view.id));
     await expect(t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => findIntegration(op, view.id))).rejects.toMatchObject({ code: "NOT_FOUND" });
     const record = t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) =>
-      recordIntegrationEvent(op, { integrationId: view.id, source: "github", sourceEventId: "x", eventType: "push", payload: {} }),
+      recordIntegrationEvent(op, { integrationId: view.id, sourceEventId: "x", eventType: "push", payload: {} }),
     );
     await expect(record).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
@@ -77,9 +77,9 @@ describe("integrations", () => {
 });
 
 describe("inbound webhook events", () => {
-  it("are stored once per (workspace, source, source_event_id); only the first announces webhook.received", async () => {
+  it("are stored once per (source = the integration, source_event_id); only the first announces webhook.received", async () => {
     const view = await connect("hooks");
-    const input = { integrationId: view.id, source: "github", sourceEventId: "delivery-1", eventType: "push", payload: { ref: "main" } };
+    const input = { integrationId: view.id, sourceEventId: "delivery-1", eventType: "push", payload: { ref: "main" } };
     const results = [];
     const correlations: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -97,7 +97,7 @@ describe("inbound webhook events", () => {
 
   it("concurrent deliveries of the same event store it once", async () => {
     const view = await connect("race");
-    const input = { integrationId: view.id, source: "github", sourceEventId: "delivery-race", eventType: "push", payload: {} };
+    const input = { integrationId: view.id, sourceEventId: "delivery-race", eventType: "push", payload: {} };
     const results = await Promise.all(
       Array.from({ length: 6 }, () => t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => recordIntegrationEvent(op, input))),
     );
@@ -109,7 +109,7 @@ describe("inbound webhook events", () => {
     const theirs = await connect("shared-b", other);
     const record = (w: SeededWorkspace, integrationId: string) =>
       t.domain.run(userCtx(w.workspaceId, w.userId), (op) =>
-        recordIntegrationEvent(op, { integrationId, source: "stripe", sourceEventId: "evt_same", eventType: "invoice.paid", payload: {} }),
+        recordIntegrationEvent(op, { integrationId, sourceEventId: "evt_same", eventType: "invoice.paid", payload: {} }),
       );
     expect((await record(ws, mine.id)).created).toBe(true);
     expect((await record(other, theirs.id)).created).toBe(true);

@@ -5,8 +5,6 @@ import { findIntegration } from "./find-integration.ts";
 
 export interface RecordIntegrationEventInput {
   integrationId: string;
-  /** The sender, e.g. the provider name; part of the dedupe key with `sourceEventId`. */
-  source: string;
   sourceEventId: string;
   eventType: string;
   payload: Record<string, unknown>;
@@ -14,29 +12,31 @@ export interface RecordIntegrationEventInput {
 
 export interface RecordIntegrationEventResult {
   integrationEventId: string;
-  /** False when this (workspace, source, source_event_id) was stored before: nothing happened twice. */
+  /** False when this (source, source_event_id) was stored before: nothing happened twice. The source is the integration's id. */
   created: boolean;
 }
 
 const INSERT_ONCE = `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload)
   values (?, ?, ?, ?, ?, ?, ?::jsonb)
-  on conflict (workspace_id, source, source_event_id) do nothing
+  on conflict (source, source_event_id) do nothing
   returning id`;
-const EXISTING = `select id from integration_events where workspace_id = ? and source = ? and source_event_id = ?`;
+const EXISTING = `select id from integration_events where source = ? and source_event_id = ?`;
 
 /**
- * Store an inbound webhook event once per (workspace, source, source_event_id); only the first
- * delivery announces webhook.received. Not a privileged write, so no audit row.
+ * Store an inbound webhook event once per (source, source_event_id), the source being the sending
+ * integration, so two integrations of one provider never collide; only the first delivery
+ * announces webhook.received. Not a privileged write, so no audit row.
  */
 export async function recordIntegrationEvent(op: Operation, input: RecordIntegrationEventInput): Promise<RecordIntegrationEventResult> {
   const integration = await findIntegration(op, input.integrationId);
   const workspaceId = op.workspaceId;
+  const source = integration.id;
   const inserted = await op.em.execute<{ id: string }[]>(INSERT_ONCE, [
-    newId(), workspaceId, integration.id, input.source, input.sourceEventId, input.eventType, JSON.stringify(input.payload),
+    newId(), workspaceId, integration.id, source, input.sourceEventId, input.eventType, JSON.stringify(input.payload),
   ]);
   const row = inserted[0];
   if (!row) {
-    const existing = await op.em.execute<{ id: string }[]>(EXISTING, [workspaceId, input.source, input.sourceEventId]);
+    const existing = await op.em.execute<{ id: string }[]>(EXISTING, [source, input.sourceEventId]);
     const first = existing[0];
     if (!first) throw new AppError("INTERNAL", "integration event conflicted but is not visible in this workspace");
     return { integrationEventId: first.id, created: false };
@@ -44,7 +44,7 @@ export async function recordIntegrationEvent(op: Operation, input: RecordIntegra
   op.emit("webhook.received", {
     integration_event_id: row.id,
     integration_id: integration.id,
-    source: input.source,
+    source,
     source_event_id: input.sourceEventId,
     event_type: input.eventType,
   });
