@@ -42,16 +42,17 @@ beforeAll(async () => {
   pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
   cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
   nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "worker", pass: passwords.SPINE_NATS_WORKER_PASSWORD });
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-  // The meta leader is elected a moment after the routes connect: retry until the stream exists.
+  // The meta leader is elected a moment after the routes connect (slower on a loaded machine):
+  // retry both the JetStream account check and the stream creation until they succeed.
   await waitUntil(async () => {
     try {
+      const jsm = await jetstreamManager(nc, { timeout: 10_000 });
       return (await ensureEventsStream(jsm, { name: names.stream, prefix: PREFIX, replicas: 3 })).config.num_replicas === 3;
     } catch {
       return false;
     }
   }, "the 3-replica EVENTS stream on the cluster");
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await nc?.close();
   await cluster?.dispose();
