@@ -1,21 +1,14 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import {
-  ConsumerRunner,
-  connectNats,
-  createRolePools,
-  ensureEventsStream,
-  errorMessage,
-  OutboxRelay,
-  type EventHandler,
-  type Logger,
-} from "@spine/bus";
-import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
-import { PgTxRunner } from "@spine/domain/reads";
+import { ConsumerRunner, connectNats, ensureEventsStream, errorMessage, OutboxRelay, type Logger } from "@spine/bus";
+import { systemUrlFrom, type Domain } from "@spine/domain";
+import { createPgPool } from "@spine/domain/reads";
+import type { WorkerHandler } from "./handlers/index.ts";
 import { startHealthServer, type HealthReport } from "./health-server.ts";
 import { startRetention } from "./retention.ts";
+import { jobLedger, outboxStore, outboxWakeups } from "./wiring.ts";
 
 export interface WorkerConfig {
-  /** Owner URL; the worker connects as spine_system (relay, ops) and spine_app (tenant handlers). */
+  /** Owner URL; the relay and retention connect as spine_system (the consumers run through `domain`). */
   databaseUrl: string;
   natsUrl: string;
   natsUser?: string;
@@ -36,8 +29,12 @@ export interface WorkerConfig {
   ackWaitMs: number;
   port: number;
   host: string;
-  handlers: readonly EventHandler[];
-  /** The domain (app role): retention fails abandoned agent runs through it. */
+  handlers: readonly WorkerHandler[];
+  /**
+   * The domain, with its system role (`systemUrl`): consumers apply each event in a domain operation
+   * (`run` in the event's workspace, `runSystem` for bookkeeping); retention fails abandoned agent runs
+   * through it. Its pool should fit `concurrency` operations per handler.
+   */
   domain: Domain;
 }
 
@@ -50,10 +47,9 @@ export interface RunningWorker {
 /** Wire the relay, one durable consumer per handler, retention and the health endpoint (the caller closes `domain`). */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const systemUrl = systemUrlFrom(config.databaseUrl);
-  const pools = createRolePools({
-    appUrl: appUrlFrom(config.databaseUrl),
-    systemUrl,
-    max: config.concurrency * Math.max(1, config.handlers.length) + 4,
+  const systemPool = createPgPool({
+    connectionString: systemUrl,
+    max: 4,
     onError: (err) => logger.warn({ err: err.message }, "database connection failed; the client is discarded"),
   });
   const nc = await connectNats({
@@ -73,16 +69,17 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
   });
 
+  const relayLogger = logger.child({ component: "outbox-relay" });
   const relay = new OutboxRelay({
-    pool: pools.systemPool, js, listenUrl: systemUrl, prefix: config.prefix, pollIntervalMs: config.relayPollMs,
-    logger: logger.child({ component: "outbox-relay" }),
+    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js, prefix: config.prefix,
+    pollIntervalMs: config.relayPollMs, logger: relayLogger,
   });
   await relay.start();
-  const txRunner = new PgTxRunner(pools);
+  const ledger = jobLedger(config.domain);
   const runners = config.handlers.map(
     (handler) =>
       new ConsumerRunner({
-        js, jsm, stream: config.stream, prefix: config.prefix, handler, txRunner, concurrency: config.concurrency,
+        js, jsm, stream: config.stream, prefix: config.prefix, handler, ledger, concurrency: config.concurrency,
         maxAttempts: config.maxAttempts, ackWaitMs: config.ackWaitMs, logger: logger.child({ component: "consumer" }),
       }),
   );
@@ -91,7 +88,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     runner.start();
   }
   const retention = startRetention({
-    pool: pools.systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
+    pool: systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
     rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs,
     logger: logger.child({ component: "retention" }),
   });
@@ -99,7 +96,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     port: config.port,
     host: config.host,
     check: async (): Promise<HealthReport> => {
-      const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
+      const postgres = await systemPool.query("select 1").then(() => true, () => false);
       const nats = natsUp && !nc.isClosed();
       return { ok: postgres && nats, checks: { postgres, nats } };
     },
@@ -115,8 +112,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();
       await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));
-      await pools.appPool.end();
-      await pools.systemPool.end();
+      await systemPool.end();
       logger.info("worker stopped");
     },
   };

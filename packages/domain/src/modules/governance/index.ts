@@ -5,6 +5,8 @@ export * from "./change-access.ts";
 export * from "./clear-usage-policy.ts";
 export * from "./consume-usage.ts";
 export * from "./increment-usage.ts";
+export * from "./add-to-usage-counter.ts";
+export * from "./meter-usage-event.ts";
 export * from "./set-usage-policy.ts";
 export * from "./usage-window.ts";
 export * from "./find-access-state.ts";
