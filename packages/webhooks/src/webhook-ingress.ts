@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { findJsonDepthViolation, findUnstorableJsonText, unstorableTextReason } from "@spine/contracts";
+import { findJsonDepthViolation, findUnstorableJsonText, hideExistence, httpStatusOf, unstorableTextReason } from "@spine/contracts";
 import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
 import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
 import type { VerifiedDelivery } from "./providers/provider.ts";
@@ -24,7 +24,6 @@ export interface WebhookIngressOptions {
 export const WEBHOOK_ROUTE = /^\/webhooks\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/?$/i;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 404, BAD_REQUEST: 400, CONFLICT: 409 };
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>, correlationId: string): void {
   res.writeHead(status, { "content-type": "application/json", "x-correlation-id": correlationId });
@@ -94,14 +93,16 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
         options.logger?.warn({ correlation_id: correlationId, integration_id: integrationId, reason: err.reason }, "webhook rejected");
         return send(res, 401, { error: { code: "UNAUTHENTICATED", message: "signature verification failed", reason: err.reason } }, correlationId);
       }
-      if (err instanceof AppError && err.code === "UNAVAILABLE") {
-        res.setHeader("retry-after", "1");
-        return send(res, 503, { error: { code: "UNAVAILABLE", message: err.message } }, correlationId);
-      }
-      if (err instanceof AppError && STATUS[err.code]) {
-        const hidden = err.code === "FORBIDDEN";
-        const error = { code: hidden ? "NOT_FOUND" : err.code, message: hidden ? "integration not found" : err.message, ...(err.issues.length > 0 && !hidden ? { issues: err.issues } : {}) };
-        return send(res, STATUS[err.code] ?? 400, { error }, correlationId);
+      if (err instanceof AppError && err.code !== "INTERNAL") {
+        if (err.code === "UNAVAILABLE") res.setHeader("retry-after", "1");
+        // A sender outside the workspace may not learn what exists in it.
+        const shown = hideExistence(err.code, "integration not found", err.message);
+        const hidden = shown.code !== err.code;
+        const extra = {
+          ...(!hidden && err.issues.length > 0 ? { issues: err.issues.slice(0, 20) } : {}),
+          ...(!hidden && err.details ? { details: err.details } : {}),
+        };
+        return send(res, httpStatusOf(shown.code), { error: { code: shown.code, message: shown.message, ...extra } }, correlationId);
       }
       options.logger?.error({ correlation_id: correlationId, err }, "webhook failed");
       return send(res, 500, { error: { code: "INTERNAL", message: "internal error" } }, correlationId);

@@ -11,3 +11,4 @@ export const ZCreateRoleRequestSchema = z.object({
   permissions: ZPermissionsSchema,
 });
 export const ZUpdateRoleRequestSchema = z.object({ roleId: ZIdSchema, name: ZRoleNameSchema.optional(), permissions: ZPermissionsSchema.optional() });
+export const ZDeleteRoleRequestSchema = z.object({ roleId: ZIdSchema });
