@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { hideExistence, httpStatusOf } from "@spine/contracts";
+import { findJsonDepthViolation, findUnstorableJsonText, hideExistence, httpStatusOf, unstorableTextReason } from "@spine/contracts";
 import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
 import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
+import type { VerifiedDelivery } from "./providers/provider.ts";
 import { webhookProviderFor } from "./providers/registry.ts";
 import { WebhookRejectedError } from "./verify-signature.ts";
 
@@ -34,6 +35,16 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Refuse (naming the field) a verified delivery PostgreSQL could not store: NUL or lone surrogates in any string. */
+function assertStorable(delivery: VerifiedDelivery): void {
+  const idReason = unstorableTextReason(delivery.id);
+  if (idReason) throw AppError.badRequest(`delivery id ${idReason}`, [{ path: "id", message: idReason }]);
+  const inPayload = findUnstorableJsonText(delivery.payload);
+  if (inPayload) throw AppError.badRequest(`${inPayload.path}: ${inPayload.message}`, [inPayload]);
+  const typeReason = unstorableTextReason(delivery.eventType);
+  if (typeReason) throw AppError.badRequest(`event type ${typeReason}`, [{ path: "type", message: typeReason }]);
+}
+
 /**
  * Inbound webhooks: cap the body, verify the delivery with the integration's provider scheme
  * (Standard Webhooks, GitHub, Stripe) against its secret(s), store the event once per
@@ -53,12 +64,16 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
     }
     try {
       const body = await readBodyCapped(req, limit);
+      // Depth is judged on the raw text, once, before the body is parsed, hashed or stored.
+      const tooDeep = findJsonDepthViolation(body);
+      if (tooDeep) throw AppError.badRequest(`body: ${tooDeep.path}: ${tooDeep.message}`, [tooDeep]);
       const result = await options.domain.run(
         { workspaceId, actorId: null, actorType: "integration", correlationId },
         async (op) => {
           const integration = await findIntegration(op, integrationId);
           const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
           const verified = webhookProviderFor(integration.provider).verify(secrets, body, (name) => header(req, name), new Date());
+          assertStorable(verified);
           // The use-case makes the sending integration the source, so two integrations of one provider never collide.
           return recordIntegrationEvent(op, {
             integrationId: integration.id,
