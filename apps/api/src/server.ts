@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
 import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
-import { AppError, appUrlFrom, Domain, LOG_SERIALIZERS } from "@spine/domain";
-import { pino, type Logger } from "pino";
+import { AppError, Domain } from "@spine/domain";
+import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
 import { createMetricsRegistry, startAdminServer, type AdminServer, type Registry } from "@spine/metrics";
 import { handleHealthz, handleReadyz, readiness } from "./health.ts";
@@ -80,7 +80,7 @@ async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBy
 
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const logger = options.logger ?? pino({ name: "api", serializers: LOG_SERIALIZERS });
+  const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };

@@ -6,6 +6,7 @@ import {
   ensureEventsStream,
   errorMessage,
   OutboxRelay,
+  watchNatsLink,
   type EventHandler,
   type Logger,
 } from "@spine/bus";
@@ -62,13 +63,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     servers: config.natsUrl, name: "spine-worker",
     ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? "" } : {}),
   });
-  let natsUp = true;
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (s.type === "disconnect") natsUp = false;
-      if (s.type === "reconnect") natsUp = true;
-    }
-  })();
+  const natsLink = watchNatsLink(nc, logger.child({ component: "nats" }));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, {
@@ -106,7 +101,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     registry,
     ready: async () => {
       const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
-      const nats = natsUp && !nc.isClosed();
+      const nats = natsLink.connected();
       return { ready: postgres && nats, checks: { postgres, nats } };
     },
   });
