@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
-import { appUrlFrom, Domain, LOG_SERIALIZERS } from "@spine/domain";
-import { pino, type Logger } from "pino";
-import { createWebhookIngress, WEBHOOK_ROUTE } from "@spine/webhooks";
-import { handleHealthz, handleReadyz } from "./health.ts";
+import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
+import { AppError, Domain } from "@spine/domain";
+import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
+import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
+import { createMetricsRegistry, startAdminServer, type AdminServer, type Registry } from "@spine/metrics";
+import { handleHealthz, handleReadyz, readiness } from "./health.ts";
+import { ApiMetrics, codeOfStatus } from "./metrics.ts";
 
 export interface ApiServerOptions {
   /** OWNER connection URL; the server connects as the app role via `appUrlFrom(databaseUrl)`. */
@@ -26,6 +28,8 @@ export interface ApiServerOptions {
   config?: Partial<ApiConfig>;
   /** Chat model and query embeddings for agent runs and search; offline deterministic when absent. */
   ai?: AgentModels;
+  /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
+  admin?: { port: number; host?: string };
 }
 
 export interface ApiServer {
@@ -37,28 +41,68 @@ export interface ApiServer {
   domain: Domain;
   tokens: AccessTokenService;
   logger: Logger;
+  /** The app's Prometheus registry (served at `<adminUrl>/metrics`). */
+  metrics: Registry;
+  /** e.g. `http://127.0.0.1:9400`; null without `options.admin`. */
+  adminUrl: string | null;
   close(): Promise<void>;
+}
+
+/**
+ * The edge of every tRPC call: read the input (the body of a POST, `?input=` of a GET) once, under the
+ * size cap, and refuse JSON nested too deep before tRPC parses it or anything recursive (the request
+ * hash, validation) touches it. A refusal is recorded on the request meta and answered by the first
+ * middleware in the normal error shape; the input handed on is then empty.
+ */
+async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBytes: number): Promise<void> {
+  if (req.method === "GET") {
+    const url = new URL(req.url ?? "/", "http://edge");
+    const input = url.searchParams.get("input");
+    const refused = input === null ? null : checkRawInput(input);
+    if (refused) {
+      meta.inputError = refused;
+      req.url = url.pathname;
+    }
+    return;
+  }
+  if (req.method !== "POST") return;
+  const holder = req as IncomingMessage & { body?: unknown };
+  try {
+    const text = await readBodyCapped(req, maxBodyBytes);
+    meta.inputError = checkRawInput(text);
+    holder.body = meta.inputError ? "null" : text;
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    meta.inputError = new AppError("PAYLOAD_TOO_LARGE", `request body exceeds ${maxBodyBytes} bytes`);
+    holder.body = "null";
+  }
 }
 
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const logger = options.logger ?? pino({ name: "api", serializers: LOG_SERIALIZERS });
+  const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
+  const registry = createMetricsRegistry("api");
+  const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
+  /** The tRPC code of a request's error (one call per request: batching is off). */
+  const codeOf = new WeakMap<IncomingMessage, string>();
   const handleWebhook = createWebhookIngress({ domain, logger, ...(options.maxWebhookBodyBytes ? { maxBodyBytes: options.maxWebhookBodyBytes } : {}) });
 
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     // One call per request: a batch could otherwise carry one Idempotency-Key for several calls.
     allowBatching: false,
-    maxBodySize: options.maxBodyBytes ?? 5 * 1024 * 1024,
+    maxBodySize: maxBodyBytes,
     createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
     // A transient failure (503) tells the client when to retry; the typed client retries keyed calls.
     responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "retry-after": "1" } } : {}),
-    onError: ({ error, path, ctx }) => {
+    onError: ({ error, path, ctx, req }) => {
+      codeOf.set(req, error.code);
       const log = ctx?.log ?? logger;
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");
       else log.info({ path, code: error.code, reason: error.message }, "procedure refused");
@@ -70,14 +114,25 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     metaOf.set(req, meta);
     res.setHeader("x-correlation-id", meta.correlationId);
     const started = process.hrtime.bigint();
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const procedure = metrics.procedureOf(path);
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.observe(procedure, codeOf.get(req) ?? codeOfStatus(res.statusCode), ms / 1_000);
       logger.info({ correlation_id: meta.correlationId, method: req.method, url: req.url, status: res.statusCode, duration_ms: ms }, "request");
     });
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
-    if (path === "/trpc" || path.startsWith("/trpc/")) return trpc(req, res);
+    if (path === "/trpc" || path.startsWith("/trpc/")) {
+      return void guardTrpcInput(req, meta, maxBodyBytes).then(
+        () => trpc(req, res),
+        (err: unknown) => {
+          // The client went away mid-body: nothing to answer.
+          logger.info({ correlation_id: meta.correlationId, err }, "request body not read");
+          res.destroy();
+        },
+      );
+    }
     const webhook = WEBHOOK_ROUTE.exec(path);
     if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
     res.writeHead(404, { "content-type": "application/json" });
@@ -92,11 +147,25 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
   const url = `http://${host}:${port}`;
-  logger.info({ url }, "api listening");
+  let admin: AdminServer | null = null;
+  if (options.admin) {
+    try {
+      admin = await startAdminServer({
+        port: options.admin.port, host: options.admin.host ?? options.host ?? "127.0.0.1", registry, ready: () => readiness(domain),
+      });
+    } catch (err) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await domain.close();
+      throw err;
+    }
+  }
+  logger.info({ url, admin_url: admin?.url ?? null }, "api listening");
 
   return {
-    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger,
+    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null,
     async close() {
+      await admin?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await domain.close();

@@ -1,13 +1,12 @@
-import { LOG_SERIALIZERS } from "@spine/domain";
+import { createLogger } from "@spine/logging";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectNats } from "@spine/bus";
+import { connectNats, watchNatsLink } from "@spine/bus";
 import { AccessTokenService } from "@spine/auth";
 import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
-import { pino } from "pino";
 import { Server } from "socket.io";
 import { handshakeAuth } from "./auth/handshake-auth.ts";
 import { SessionWatch } from "./auth/session-watch.ts";
@@ -18,9 +17,10 @@ import { DEFAULT_LIMITS, type GatewayConfig, type GatewayOptions } from "./gatew
 import type { GatewayResources } from "./gateway-resources.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { registerGatewayMetrics } from "./prometheus.ts";
+import { createMetricsRegistry, startAdminServer, type AdminServer } from "@spine/metrics";
 import type { GatewayServer } from "./socket-types.ts";
 import { LiveTail } from "./stream/live-tail.ts";
-import { watchNatsLink } from "./stream/nats-link.ts";
 
 export type { GatewayOptions, GatewayLimits } from "./gateway-options.ts";
 
@@ -29,6 +29,8 @@ export interface Gateway {
   url: string;
   port: number;
   metrics: () => Record<string, number | string | boolean>;
+  /** e.g. `http://127.0.0.1:9401` (`/metrics`, `/healthz`, `/readyz`); null without `options.admin`. */
+  adminUrl: string | null;
   close: () => Promise<void>;
 }
 
@@ -49,7 +51,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = resolveConfig(options);
-  const logger = (options.logger ?? pino({ name: "gateway", serializers: LOG_SERIALIZERS })).child({ gateway: config.instanceId });
+  const logger = (options.logger ?? createLogger({ name: "gateway" })).child({ gateway: config.instanceId });
   const nc: NatsConnection = await connectNats({
     servers: options.natsUrl,
     name: `spine-gateway-${config.instanceId}`,
@@ -61,6 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const jsm = await jetstreamManager(nc);
   const pool = createAppPool(options.appDatabaseUrl, (err) => logger.warn({ err }, "postgres connection failed; the client is discarded"));
   const natsLink = watchNatsLink(nc, logger);
+  const sessions = new SessionWatch(pool, config.sessionRecheckMs, logger);
   const tail = new LiveTail({
     js,
     jsm,
@@ -68,10 +71,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     subjectPrefix: config.subjectPrefix,
     logger,
     metrics,
-    onEnvelope: (m) => router.dispatch(m),
+    onEnvelope: (m) => {
+      // A sign-out anywhere cuts the affected sockets on every gateway as soon as its signal passes.
+      if (m.envelope.event_type === "session.revoked") {
+        const cut = sessions.applyRevocation(m.envelope.payload);
+        if (cut > 0) logger.info({ reason: m.envelope.payload.reason, sockets: cut }, "session.revoked applied");
+      }
+      router.dispatch(m);
+    },
     onGap: (reason) => router.resyncAll(reason),
   });
-  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions: new SessionWatch(pool, config.sessionRecheckMs, logger) };
+  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions };
 
   try {
     await tail.start();
@@ -81,14 +91,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position, tail_restarts: tail.restarts });
-  const routes = healthRoutes({
-    metrics: snapshot,
-    ready: async () => {
-      const database = await pool.query("select 1").then(() => true, () => false);
-      const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
-      return { ready: Object.values(checks).every(Boolean), checks };
-    },
-  });
+  const ready = async () => {
+    const database = await pool.query("select 1").then(() => true, () => false);
+    const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
+    return { ready: Object.values(checks).every(Boolean), checks };
+  };
+  const routes = healthRoutes({ ready });
+  const registry = createMetricsRegistry("gateway");
+  registerGatewayMetrics(registry, snapshot);
   // Socket.IO takes /socket.io/ and hands every other request to this listener.
   const http: HttpServer = createServer((req, res) => {
     if (!routes(req, res)) res.writeHead(404).end();
@@ -108,11 +118,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const { port } = http.address() as AddressInfo;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
-  logger.info({ port, stream: config.stream, subject_prefix: config.subjectPrefix }, "gateway listening");
+  let admin: AdminServer | null = null;
+  if (options.admin) {
+    try {
+      admin = await startAdminServer({ port: options.admin.port, host: options.admin.host ?? options.host ?? "127.0.0.1", registry, ready });
+    } catch (err) {
+      await io.close();
+      resources.sessions.stop();
+      await tail.stop();
+      await Promise.allSettled([nc.close(), pool.end()]);
+      throw err;
+    }
+  }
+  logger.info({ port, admin_url: admin?.url ?? null, stream: config.stream, subject_prefix: config.subjectPrefix }, "gateway listening");
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      await admin?.close();
       await io.close();
       resources.sessions.stop();
       await tail.stop();
@@ -122,5 +145,5 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     })();
     return closing;
   };
-  return { url, port, metrics: snapshot, close };
+  return { url, port, metrics: snapshot, adminUrl: admin?.url ?? null, close };
 }

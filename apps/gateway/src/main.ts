@@ -1,10 +1,9 @@
-import { appUrlFrom, LOG_SERIALIZERS } from "@spine/domain";
-import { pino } from "pino";
+import { appUrlFrom, createLogger } from "@spine/logging";
 import { readEnv } from "./env.ts";
 import { createGateway } from "./gateway.ts";
 
 const env = readEnv();
-const logger = pino({ name: "gateway", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
+const logger = createLogger({ name: "gateway", level: env.LOG_LEVEL });
 
 const gateway = await createGateway({
   appDatabaseUrl: appUrlFrom(env.DATABASE_URL),
@@ -18,6 +17,7 @@ const gateway = await createGateway({
   limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
   sessionRecheckMs: env.GATEWAY_SESSION_RECHECK_MS,
   corsOrigin: env.GATEWAY_CORS_ORIGIN,
+  admin: { port: env.GATEWAY_ADMIN_PORT, host: env.GATEWAY_ADMIN_HOST ?? env.GATEWAY_HOST },
   logger,
 });
 

@@ -1,5 +1,5 @@
-import { LOG_SERIALIZERS } from "@spine/domain";
-import { destination, pino } from "pino";
+import { createLogger } from "@spine/logging";
+import { destination } from "pino";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
@@ -19,7 +19,7 @@ const USAGE = `usage: pnpm spine <command>
                                              agent_thread | integration) as a system actor`;
 
 const env = loadCliEnv();
-const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS }, destination(2));
+const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
 const [group, command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<void> {

@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { ConsumerRunner, connectNats, ensureEventsStream, errorMessage, OutboxRelay, type Logger } from "@spine/bus";
+import { ConsumerRunner, connectNats, ensureEventsStream, errorMessage, OutboxRelay, watchNatsLink, type Logger } from "@spine/bus";
 import { systemUrlFrom, type Domain } from "@spine/domain";
 import { createPgPool } from "@spine/domain/reads";
+import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
+import { createWorkerMetrics } from "./worker-metrics.ts";
 import type { WorkerHandler } from "./handlers/index.ts";
-import { startHealthServer, type HealthReport } from "./health-server.ts";
 import { startRetention } from "./retention.ts";
 import { jobLedger, outboxStore, outboxWakeups } from "./wiring.ts";
 
@@ -27,6 +28,7 @@ export interface WorkerConfig {
   concurrency: number;
   maxAttempts: number;
   ackWaitMs: number;
+  /** The worker's one port is its admin endpoint: `/metrics` (Prometheus), `/healthz`, `/readyz` (`/health`). */
   port: number;
   host: string;
   handlers: readonly WorkerHandler[];
@@ -39,7 +41,7 @@ export interface WorkerConfig {
 }
 
 export interface RunningWorker {
-  /** The health endpoint's port (useful when configured as 0). */
+  /** The admin endpoint's port (useful when configured as 0). */
   port: number;
   stop(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export interface RunningWorker {
 /** Wire the relay, one durable consumer per handler, retention and the health endpoint (the caller closes `domain`). */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const systemUrl = systemUrlFrom(config.databaseUrl);
+  // The relay, retention and metrics; the consumers' operations run on the domain's own pools.
   const systemPool = createPgPool({
     connectionString: systemUrl,
     max: 4,
@@ -56,23 +59,19 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     servers: config.natsUrl, name: "spine-worker",
     ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? "" } : {}),
   });
-  let natsUp = true;
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (s.type === "disconnect") natsUp = false;
-      if (s.type === "reconnect") natsUp = true;
-    }
-  })();
+  const natsLink = watchNatsLink(nc, logger.child({ component: "nats" }));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, {
     name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
   });
+  const registry = createMetricsRegistry("worker");
+  const metrics = createWorkerMetrics(registry, { systemPool: systemPool, jsm, stream: config.stream, durables: config.handlers.map((h) => h.name) });
 
   const relayLogger = logger.child({ component: "outbox-relay" });
   const relay = new OutboxRelay({
     store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js, prefix: config.prefix,
-    pollIntervalMs: config.relayPollMs, logger: relayLogger,
+    pollIntervalMs: config.relayPollMs, metrics: metrics.relay, logger: relayLogger,
   });
   await relay.start();
   const ledger = jobLedger(config.domain);
@@ -81,6 +80,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       new ConsumerRunner({
         js, jsm, stream: config.stream, prefix: config.prefix, handler, ledger, concurrency: config.concurrency,
         maxAttempts: config.maxAttempts, ackWaitMs: config.ackWaitMs, logger: logger.child({ component: "consumer" }),
+        hooks: metrics.hooksFor(handler.name),
       }),
   );
   for (const runner of runners) {
@@ -92,13 +92,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs,
     logger: logger.child({ component: "retention" }),
   });
-  const health = await startHealthServer({
+  const health = await startAdminServer({
     port: config.port,
     host: config.host,
-    check: async (): Promise<HealthReport> => {
+    registry,
+    ready: async () => {
       const postgres = await systemPool.query("select 1").then(() => true, () => false);
-      const nats = natsUp && !nc.isClosed();
-      return { ok: postgres && nats, checks: { postgres, nats } };
+      const nats = natsLink.connected();
+      return { ready: postgres && nats, checks: { postgres, nats } };
     },
   });
   logger.info({ port: health.port, stream: config.stream, prefix: config.prefix, handlers: config.handlers.map((h) => h.name) }, "worker started");

@@ -13,7 +13,7 @@ export {
 } from "./streams.ts";
 export { durableConsumerConfig, ensureDurableConsumer, type DurableConsumerOptions } from "./consumers.ts";
 export { publishEnvelope, subjectOf, type PublishOptions } from "./publisher.ts";
-export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult } from "./outbox-relay.ts";
+export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult, type RelayObserver } from "./outbox-relay.ts";
 export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";
 export { defineHandler, handlerFor, operationKeyOf, type EnvelopeFor, type EventHandler, type HandlerContext } from "./handler.ts";
 export { applyOnce, type ApplyOutcome } from "./apply-once.ts";
@@ -25,4 +25,5 @@ export { replayDeadLetters, type DeadLetterReplayOptions, type ReplayResult, typ
 export { ConsumerRunner, DEFAULT_BACKOFF_MS, type ConsumerRunnerOptions } from "./consumer-runner.ts";
 export type { ProcessorHooks } from "./message-processor.ts";
 export { tailEvents, type TailedMessage } from "./events-tail.ts";
-export type { Logger } from "./logger.ts";
+export { defaultLogger, type Logger } from "./logger.ts";
+export { watchNatsLink } from "./nats-link.ts";

@@ -9,6 +9,10 @@ import type { JobLedger } from "./ports.ts";
 export interface ProcessorHooks {
   /** Called after the handler's transaction committed and before the ack (metrics, crash tests). */
   afterCommit?(envelope: AnyEnvelope, outcome: ApplyOutcome): void | Promise<void>;
+  /** Observer: an attempt failed and the message will be redelivered after a backoff. */
+  onRetry?(attempt: number): void;
+  /** Observer: the message was dead-lettered (the row is written and the message termed). */
+  onDeadLetter?(): void;
 }
 
 export interface MessageProcessorOptions<H> {
@@ -84,6 +88,7 @@ export class MessageProcessor<H> {
     const backoff = this.options.backoffMs;
     const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 1_000;
     log.warn({ err: error, delay }, "handler failed; will retry");
+    this.options.hooks?.onRetry?.(attempt);
     try {
       await this.options.ledger.recordFailure({ ...jobRunOf(this.options.handler, envelope, attempt), status: "failed", error, durationMs });
     } catch (recordErr) {
@@ -125,6 +130,7 @@ export class MessageProcessor<H> {
     try {
       await write();
       m.term("dead-lettered");
+      this.options.hooks?.onDeadLetter?.();
     } catch (err) {
       this.options.logger.error({ err: errorMessage(err), seq: m.seq }, "could not write the dead letter; retrying later");
       m.nak(this.options.backoffMs.at(-1) ?? 5_000);

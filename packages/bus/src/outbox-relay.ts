@@ -20,6 +20,12 @@ export interface OutboxRelayOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   logger?: Logger;
+  /** Observer of each committed batch (metrics); the relay never depends on it. */
+  metrics?: RelayObserver;
+}
+
+export interface RelayObserver {
+  batch(result: RelayBatchResult): void;
 }
 
 export interface RelayBatchResult {
@@ -131,13 +137,15 @@ export class OutboxRelay {
       return outcome;
     });
     if (duplicates > 0) this.logger.info({ duplicates }, "re-sent events dropped by the stream as duplicates");
-    return {
+    const batch: RelayBatchResult = {
       claimed,
       published: outcome.publishedIds.length,
       duplicates,
       failed: outcome.failures.length,
       rejected: outcome.rejections.length,
     };
+    this.options.metrics?.batch(batch);
+    return batch;
   }
 
   private async publishRows(rows: OutboxRow[]): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {

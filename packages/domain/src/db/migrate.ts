@@ -1,7 +1,7 @@
 import { MikroORM } from "@mikro-orm/postgresql";
 import { Migrator } from "@mikro-orm/migrations";
 import pg from "pg";
-import { databaseNameOf } from "./connection-urls.ts";
+import { databaseNameOf } from "@spine/logging";
 import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
 import { Migration20261128000200_api } from "./migrations/Migration20261128000200_api.ts";
 import { Migration20261128000310_governance_checks } from "./migrations/Migration20261128000310_governance_checks.ts";
@@ -10,6 +10,7 @@ import { Migration20261202010500_system_audit } from "./migrations/Migration2026
 import { Migration20261202012_integration_event_source } from "./migrations/Migration20261202012_integration_event_source.ts";
 import { Migration20261202013001_pgvector_hybrid_search } from "./migrations/Migration20261202013001_pgvector_hybrid_search.ts";
 import { Migration2026120209001_outbox_rejected_at } from "./migrations/Migration2026120209001_outbox_rejected_at.ts";
+import { Migration2026120210001_session_revoked_signal } from "./migrations/Migration2026120210001_session_revoked_signal.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   { name: "Migration20261202012_integration_event_source", class: Migration20261202012_integration_event_source },
   { name: "Migration20261202013001_pgvector_hybrid_search", class: Migration20261202013001_pgvector_hybrid_search },
   { name: "Migration2026120209001_outbox_rejected_at", class: Migration2026120209001_outbox_rejected_at },
+  { name: "Migration2026120210001_session_revoked_signal", class: Migration2026120210001_session_revoked_signal },
 ];
 
 const DUPLICATE_DATABASE = "42P04";
