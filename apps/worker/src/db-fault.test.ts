@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 
@@ -75,7 +75,7 @@ beforeAll(async () => {
   await admin.connect();
   const [apiPort, apiAdminPort, workerPort] = [await freePort(), await freePort(), await freePort()];
   const shared = {
-    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET,
+    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
     SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
   };
   worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
