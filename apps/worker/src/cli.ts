@@ -2,6 +2,7 @@ import { createLogger } from "@spine/logging";
 import { destination } from "pino";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
+import { keysRotate } from "./cli/keys-rotate.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
@@ -16,7 +17,9 @@ const USAGE = `usage: pnpm spine <command>
                                              a time range needs --force (outside the duplicate window
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
-                                             agent_thread | integration) as a system actor`;
+                                             agent_thread | integration) as a system actor
+  keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
+                                             (audited; idempotent, resumable)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -33,6 +36,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "keys rotate":
+      return keysRotate(env, rest, logger);
     default:
       throw new UsageError(USAGE);
   }

@@ -14,3 +14,4 @@ export * from "./record-dead-letter-replay.ts";
 export * from "./claim-idempotency-key.ts";
 export * from "./store-idempotent-response.ts";
 export * from "./release-idempotency-key.ts";
+export * from "./retention/index.ts";
