@@ -1,5 +1,6 @@
 import { createLogger } from "@spine/logging";
 import { destination } from "pino";
+import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
@@ -16,7 +17,9 @@ const USAGE = `usage: pnpm spine <command>
                                              a time range needs --force (outside the duplicate window
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
-                                             agent_thread | integration) as a system actor`;
+                                             agent_thread | integration) as a system actor
+  audit verify [--workspace <id>]            walk the audit hash chains; name the first edited, deleted
+                                             or reordered row of each (exit 1 if any)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -33,6 +36,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "audit verify":
+      return auditVerify(env, rest);
     default:
       throw new UsageError(USAGE);
   }
