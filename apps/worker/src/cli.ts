@@ -3,6 +3,7 @@ import { destination } from "pino";
 import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
+import { keysRotate } from "./cli/keys-rotate.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
@@ -19,7 +20,9 @@ const USAGE = `usage: pnpm spine <command>
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
                                              agent_thread | integration) as a system actor
   audit verify [--workspace <id>]            walk the audit hash chains; name the first edited, deleted
-                                             or reordered row of each (exit 1 if any)`;
+                                             or reordered row of each (exit 1 if any)
+  keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
+                                             (audited; idempotent, resumable)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -38,6 +41,8 @@ async function main(): Promise<void> {
       return outboxRepublish(env, rest);
     case "audit verify":
       return auditVerify(env, rest);
+    case "keys rotate":
+      return keysRotate(env, rest, logger);
     default:
       throw new UsageError(USAGE);
   }
