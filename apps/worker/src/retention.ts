@@ -1,6 +1,7 @@
 import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
 import { deleteExpiredIdempotencyKeys, deletePublishedOutbox, errorMessage, type Logger } from "@spine/bus";
-import { newId, type Domain } from "@spine/domain";
+import { newId, recordSystemAudit, type Domain, type RetentionPolicy } from "@spine/domain";
+import { runOperationalRetention, type OperationalRetentionCounts } from "./operational-retention.ts";
 import type pg from "pg";
 
 export interface RetentionOptions {
@@ -16,11 +17,16 @@ export interface RetentionOptions {
   agentRunStaleAfterMs: number;
   /** Agent runs purged per transaction (the purge repeats while a batch is full). */
   agentRunPurgeBatchSize?: number;
+  /** The stream's max age: job runs are kept at least this plus the replay window (a redelivery must find them). */
+  eventsMaxAgeMs?: number;
+  /** Operational tables' retention by data class; default `retentionPolicy()` of `@spine/domain` (the one place it is configured). */
+  policy?: RetentionPolicy;
   intervalMs: number;
   logger: Logger;
 }
 
-export interface RetentionResult {
+/** Counts per job; the operational tables' by data class (see `RETENTION_CLASSES` in `@spine/domain`). */
+export interface RetentionResult extends OperationalRetentionCounts {
   outbox: number;
   idempotencyKeys: number;
   rateLimitHits: number;
@@ -60,7 +66,8 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
   const correlationId = `retention-${newId()}`;
   const logger = options.logger.child({ correlation_id: correlationId });
   const result: RetentionResult = {
-    outbox: 0, idempotencyKeys: 0, rateLimitHits: 0, agentRunsPurged: 0, agentToolCallsPurged: 0, abandonedAgentRunsFailed: 0, errors: [],
+    outbox: 0, idempotencyKeys: 0, rateLimitHits: 0, agentRunsPurged: 0, agentToolCallsPurged: 0, abandonedAgentRunsFailed: 0,
+    jobRuns: 0, replayedDeadLetters: 0, deadLetters: 0, integrationEvents: 0, activityLogs: 0, usageCounters: 0, errors: [],
   };
   const job = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -99,9 +106,19 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
     }
   });
 
+  await runOperationalRetention(options, result, job);
+
   const { errors, ...counts } = result;
+  await job("audit", async () => {
+    await options.domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
+      recordSystemAudit(op, {
+        action: "retention.pass", targetType: "retention", targetId: null, actorName: "worker",
+        details: { deleted: counts, failed_jobs: errors.map((e) => e.job) },
+      }),
+    );
+  });
   if (Object.values(counts).some((n) => n > 0)) logger.info(counts, "retention pass");
-  return { ...counts, errors };
+  return { ...counts, errors: result.errors };
 }
 
 /** Run retention now and then every `intervalMs`, never two passes at once. */
