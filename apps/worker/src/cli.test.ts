@@ -136,6 +136,9 @@ describe("pnpm spine", () => {
     const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("--since");
+    const yearZero = spine(["outbox", "republish", "--since", "0000-01-01T00:00:00Z", "--force"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
+    expect(await yearZero.exited).toBe(2);
+    expect(yearZero.stderr()).toContain("--since must be between the years 1900 and 9999");
   });
 
   it("purge hard-deletes a record and its dependents as a system actor, with one audit row", async () => {
@@ -209,6 +212,29 @@ describe("pnpm spine", () => {
     const audit = (await systemAudits("record.purge")).filter((r) => r.actor_name === "casey");
     expect(audit).toMatchObject([{ target_id: created.id, details: { workspace_id: workspaceId } }]);
   }, 180_000);
+
+  it("audit verify walks a workspace's hash chain and names the row a superuser edited", async () => {
+    const ws = randomUUID();
+    const { rows: users } = await owner.query<{ id: string }>("select id from users limit 1");
+    await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'A', $2, $3)", [ws, `a-${ws}`, users[0]?.id]);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) {
+      await owner.query(
+        "insert into audit_logs (id, workspace_id, actor_type, action, target_type, correlation_id) values ($1, $2, 'system', 'test.cli', 'thing', 'cli-audit')",
+        [id, ws],
+      );
+    }
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+    const clean = spine(["audit", "verify", "--workspace", ws.toUpperCase()], env);
+    expect(await clean.exited, clean.stderr()).toBe(0);
+    expect(JSON.parse(clean.out[0] ?? "{}")).toEqual({ chains: 1, rows: 3, problems: [] });
+
+    await owner.query("update audit_logs set action = 'test.forged' where id = $1", [ids[1]]);
+    const tampered = spine(["audit", "verify", "--workspace", ws], env);
+    expect(await tampered.exited).toBe(1);
+    expect(JSON.parse(tampered.out[0] ?? "{}")).toMatchObject({ problems: [{ chain: `ws:${ws}`, kind: "edited", rowId: ids[1], seq: 2 }] });
+    expect(tampered.stderr()).toContain(ids[1]);
+  }, 120_000);
 
   it("outbox republish refuses a time range without --force", async () => {
     const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
