@@ -1,5 +1,6 @@
 import { LOG_SERIALIZERS } from "@spine/domain";
 import { destination, pino } from "pino";
+import { accessRebuild } from "./cli/access-rebuild.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
@@ -16,7 +17,9 @@ const USAGE = `usage: pnpm spine <command>
                                              a time range needs --force (outside the duplicate window
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
-                                             agent_thread | integration) as a system actor`;
+                                             agent_thread | integration) as a system actor
+  access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
+                                             stored state; --check writes nothing and exits 1 on a difference`;
 
 const env = loadCliEnv();
 const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS }, destination(2));
@@ -33,6 +36,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "access rebuild":
+      return accessRebuild(env, rest, logger);
     default:
       throw new UsageError(USAGE);
   }

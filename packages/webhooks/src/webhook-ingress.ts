@@ -22,7 +22,7 @@ export interface WebhookIngressOptions {
 export const WEBHOOK_ROUTE = /^\/webhooks\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/?$/i;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 404, BAD_REQUEST: 400, CONFLICT: 409 };
+const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 404, BAD_REQUEST: 400, CONFLICT: 409, ACCESS_INACTIVE: 403 };
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>, correlationId: string): void {
   res.writeHead(status, { "content-type": "application/json", "x-correlation-id": correlationId });
