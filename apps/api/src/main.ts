@@ -1,11 +1,10 @@
-import { LOG_SERIALIZERS } from "@spine/domain";
-import { pino } from "pino";
+import { createLogger } from "@spine/logging";
 import { createChatModel, createEmbeddings } from "@spine/ai";
 import { loadAiSettings, loadEnv } from "./env.ts";
 import { createApiServer } from "./server.ts";
 
 const env = loadEnv();
-const logger = pino({ name: "api", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
+const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
 const ai = loadAiSettings();
 const api = await createApiServer({
   databaseUrl: env.DATABASE_URL,

@@ -161,3 +161,39 @@ describe("non-owners cannot escalate privileges", () => {
     await actors.owner.client.role.update.mutate({ workspaceId: ws, roleId: role.id, permissions: ["roles.manage"] });
   });
 });
+
+describe("role.delete", () => {
+  it("deletes an unheld custom role with one audit row; refuses held, built-in and unknown roles and changes nothing", async () => {
+    const { owner } = actors;
+    const ws = f.workspaceId;
+    const role = await owner.client.role.create.mutate({ workspaceId: ws, key: `temp-${randomUUID().slice(0, 6)}`, name: "Temp", permissions: ["projects.read"] });
+    const holder = await owner.client.member.add.mutate({ workspaceId: ws, email: await f.newUserEmail(), roleKey: role.key });
+
+    const before = await h.fingerprint();
+    await expect(owner.client.role.delete.mutate({ workspaceId: ws, roleId: role.id }))
+      .rejects.toMatchObject({ data: { code: "PRECONDITION_FAILED", issues: [{ path: "roleId" }] } });
+    const builtIn = (await owner.client.role.list.query({ workspaceId: ws })).find((r) => r.key === "viewer")!;
+    await expect(owner.client.role.delete.mutate({ workspaceId: ws, roleId: builtIn.id })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+    await expect(owner.client.role.delete.mutate({ workspaceId: ws, roleId: randomUUID() })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    expect(await h.fingerprint()).toEqual(before);
+
+    await owner.client.member.changeRole.mutate({ workspaceId: ws, membershipId: holder.membershipId, roleKey: "viewer" });
+    await expect(owner.client.role.delete.mutate({ workspaceId: ws, roleId: role.id })).resolves.toEqual({ roleId: role.id });
+    expect((await owner.client.role.list.query({ workspaceId: ws })).map((r) => r.id)).not.toContain(role.id);
+    const audit = await owner.client.audit.list.query({ workspaceId: ws, targetId: role.id });
+    expect(audit.items.map((a) => a.action).sort()).toEqual(["role.created", "role.deleted"]);
+    // The key is free again.
+    await expect(owner.client.role.create.mutate({ workspaceId: ws, key: role.key, name: "Again", permissions: ["projects.read"] })).resolves.toBeTruthy();
+  });
+
+  it("a non-owner role manager cannot delete the role it holds or a role with permissions it lacks", async () => {
+    const { owner } = actors;
+    const ws = f.workspaceId;
+    const mine = await owner.client.role.create.mutate({ workspaceId: ws, key: `mgr-${randomUUID().slice(0, 6)}`, name: "Mgr", permissions: ["members.read", "roles.manage"] });
+    const wider = await owner.client.role.create.mutate({ workspaceId: ws, key: `wide-${randomUUID().slice(0, 6)}`, name: "Wide", permissions: ["projects.write"] });
+    const actor = await h.signUp("rolemgr-del");
+    await owner.client.member.add.mutate({ workspaceId: ws, email: actor.email, roleKey: mine.key });
+    await expect(actor.client.role.delete.mutate({ workspaceId: ws, roleId: wider.id })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+    await expect(actor.client.role.delete.mutate({ workspaceId: ws, roleId: mine.id })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+  });
+});

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
-import { appUrlFrom, Domain, LOG_SERIALIZERS } from "@spine/domain";
-import { pino, type Logger } from "pino";
-import { createWebhookIngress, WEBHOOK_ROUTE } from "@spine/webhooks";
+import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
+import { AppError, Domain } from "@spine/domain";
+import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
+import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
 import { handleHealthz, handleReadyz } from "./health.ts";
 
 export interface ApiServerOptions {
@@ -40,21 +40,52 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/**
+ * The edge of every tRPC call: read the input (the body of a POST, `?input=` of a GET) once, under the
+ * size cap, and refuse JSON nested too deep before tRPC parses it or anything recursive (the request
+ * hash, validation) touches it. A refusal is recorded on the request meta and answered by the first
+ * middleware in the normal error shape; the input handed on is then empty.
+ */
+async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBytes: number): Promise<void> {
+  if (req.method === "GET") {
+    const url = new URL(req.url ?? "/", "http://edge");
+    const input = url.searchParams.get("input");
+    const refused = input === null ? null : checkRawInput(input);
+    if (refused) {
+      meta.inputError = refused;
+      req.url = url.pathname;
+    }
+    return;
+  }
+  if (req.method !== "POST") return;
+  const holder = req as IncomingMessage & { body?: unknown };
+  try {
+    const text = await readBodyCapped(req, maxBodyBytes);
+    meta.inputError = checkRawInput(text);
+    holder.body = meta.inputError ? "null" : text;
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    meta.inputError = new AppError("PAYLOAD_TOO_LARGE", `request body exceeds ${maxBodyBytes} bytes`);
+    holder.body = "null";
+  }
+}
+
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const logger = options.logger ?? pino({ name: "api", serializers: LOG_SERIALIZERS });
+  const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const handleWebhook = createWebhookIngress({ domain, logger, ...(options.maxWebhookBodyBytes ? { maxBodyBytes: options.maxWebhookBodyBytes } : {}) });
 
+  const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
     // One call per request: a batch could otherwise carry one Idempotency-Key for several calls.
     allowBatching: false,
-    maxBodySize: options.maxBodyBytes ?? 5 * 1024 * 1024,
+    maxBodySize: maxBodyBytes,
     createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
     // A transient failure (503) tells the client when to retry; the typed client retries keyed calls.
     responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "retry-after": "1" } } : {}),
@@ -77,7 +108,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
-    if (path === "/trpc" || path.startsWith("/trpc/")) return trpc(req, res);
+    if (path === "/trpc" || path.startsWith("/trpc/")) {
+      return void guardTrpcInput(req, meta, maxBodyBytes).then(
+        () => trpc(req, res),
+        (err: unknown) => {
+          // The client went away mid-body: nothing to answer.
+          logger.info({ correlation_id: meta.correlationId, err }, "request body not read");
+          res.destroy();
+        },
+      );
+    }
     const webhook = WEBHOOK_ROUTE.exec(path);
     if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
     res.writeHead(404, { "content-type": "application/json" });

@@ -1,13 +1,12 @@
-import { LOG_SERIALIZERS } from "@spine/domain";
+import { createLogger } from "@spine/logging";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectNats } from "@spine/bus";
+import { connectNats, watchNatsLink } from "@spine/bus";
 import { AccessTokenService } from "@spine/auth";
 import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
-import { pino } from "pino";
 import { Server } from "socket.io";
 import { handshakeAuth } from "./auth/handshake-auth.ts";
 import { SessionWatch } from "./auth/session-watch.ts";
@@ -20,7 +19,6 @@ import { healthRoutes } from "./http/health-routes.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import type { GatewayServer } from "./socket-types.ts";
 import { LiveTail } from "./stream/live-tail.ts";
-import { watchNatsLink } from "./stream/nats-link.ts";
 
 export type { GatewayOptions, GatewayLimits } from "./gateway-options.ts";
 
@@ -49,7 +47,7 @@ function resolveConfig(options: GatewayOptions): GatewayConfig {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const config = resolveConfig(options);
-  const logger = (options.logger ?? pino({ name: "gateway", serializers: LOG_SERIALIZERS })).child({ gateway: config.instanceId });
+  const logger = (options.logger ?? createLogger({ name: "gateway" })).child({ gateway: config.instanceId });
   const nc: NatsConnection = await connectNats({
     servers: options.natsUrl,
     name: `spine-gateway-${config.instanceId}`,

@@ -1,10 +1,9 @@
-import { appUrlFrom, LOG_SERIALIZERS } from "@spine/domain";
-import { pino } from "pino";
+import { appUrlFrom, createLogger } from "@spine/logging";
 import { readEnv } from "./env.ts";
 import { createGateway } from "./gateway.ts";
 
 const env = readEnv();
-const logger = pino({ name: "gateway", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
+const logger = createLogger({ name: "gateway", level: env.LOG_LEVEL });
 
 const gateway = await createGateway({
   appDatabaseUrl: appUrlFrom(env.DATABASE_URL),

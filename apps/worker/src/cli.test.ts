@@ -185,6 +185,31 @@ describe("pnpm spine", () => {
     expect(again.stderr()).toContain("not found");
   }, 180_000);
 
+  it("canonicalises operator-typed ids: an upper-case subject pattern still tails, purge keys and audits the lower-case id", async () => {
+    const upperWs = workspaceId.toUpperCase();
+    const tail = spine(["events", "tail", `${names.prefix}.${upperWs}.project.>`], { NATS_URL: TEST_NATS_URL, SPINE_SUBJECT_PREFIX: names.prefix });
+    const project = createEnvelope({
+      type: "project.created", payload: { project_id: randomUUID(), name: "Upper" }, workspaceId, actorId: null, correlationId: "cli-upper",
+    });
+    await waitUntil(async () => {
+      await publishEnvelope(jetstream(nc), project, { prefix: names.prefix });
+      return tail.out.length > 0;
+    }, "the upper-case tail to print");
+    tail.proc.kill("SIGTERM");
+    expect(await tail.exited).toBe(0);
+    expect(JSON.parse(tail.out[0] ?? "{}")).toMatchObject({ subject: `${names.prefix}.${workspaceId}.project.created` });
+
+    const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
+    const created = await domain
+      .run({ workspaceId, actorId: null, actorType: "system", correlationId: "cli-upper-seed" }, (op) => createProject(op, { name: "Upper purge" }))
+      .finally(() => domain.close());
+    const purged = spine(["purge", "project", created.id.toUpperCase(), "--workspace", upperWs, "--actor", "casey"], { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL });
+    expect(await purged.exited, purged.stderr()).toBe(0);
+    expect(JSON.parse(purged.out[0] ?? "{}")).toMatchObject({ id: created.id, workspace_id: workspaceId });
+    const audit = (await systemAudits("record.purge")).filter((r) => r.actor_name === "casey");
+    expect(audit).toMatchObject([{ target_id: created.id, details: { workspace_id: workspaceId } }]);
+  }, 180_000);
+
   it("outbox republish refuses a time range without --force", async () => {
     const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
     const range = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString()], env);

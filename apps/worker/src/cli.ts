@@ -1,5 +1,5 @@
-import { LOG_SERIALIZERS } from "@spine/domain";
-import { destination, pino } from "pino";
+import { createLogger } from "@spine/logging";
+import { destination } from "pino";
 import { accessRebuild } from "./cli/access-rebuild.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
@@ -22,7 +22,7 @@ const USAGE = `usage: pnpm spine <command>
                                              stored state; --check writes nothing and exits 1 on a difference`;
 
 const env = loadCliEnv();
-const logger = pino({ name: "spine-cli", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS }, destination(2));
+const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
 const [group, command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<void> {

@@ -1,11 +1,11 @@
-import { pino } from "pino";
-import { appUrlFrom, Domain, LOG_SERIALIZERS } from "@spine/domain";
+import { Domain } from "@spine/domain";
+import { appUrlFrom, createLogger } from "@spine/logging";
 import { loadAiSettings, loadWorkerEnv } from "./env.ts";
 import { createWorkerHandlers } from "./handlers/index.ts";
 import { startWorker } from "./worker.ts";
 
 const env = loadWorkerEnv();
-const logger = pino({ name: "worker", level: env.LOG_LEVEL, serializers: LOG_SERIALIZERS });
+const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 4 });
 
 const worker = await startWorker(

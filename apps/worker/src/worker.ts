@@ -6,6 +6,7 @@ import {
   ensureEventsStream,
   errorMessage,
   OutboxRelay,
+  watchNatsLink,
   type EventHandler,
   type Logger,
 } from "@spine/bus";
@@ -63,13 +64,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     servers: config.natsUrl, name: "spine-worker",
     ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? "" } : {}),
   });
-  let natsUp = true;
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (s.type === "disconnect") natsUp = false;
-      if (s.type === "reconnect") natsUp = true;
-    }
-  })();
+  const natsLink = watchNatsLink(nc, logger.child({ component: "nats" }));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, {
@@ -107,7 +102,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     host: config.host,
     check: async (): Promise<HealthReport> => {
       const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
-      const nats = natsUp && !nc.isClosed();
+      const nats = natsLink.connected();
       return { ok: postgres && nats, checks: { postgres, nats } };
     },
   });

@@ -3,7 +3,7 @@ import { TokenError } from "@spine/auth";
 import { AppError, assertAccessActive, authenticateUser, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
-import { issuesOf, publicMessage, toTRPCError } from "./errors/format-error.ts";
+import { issuesOf, MAX_ISSUES_RETURNED, publicMessage, toTRPCError } from "./errors/format-error.ts";
 import { parseIdempotencyKey, type IdempotencyRequest } from "./idempotency/idempotency-key.ts";
 import { requestHash } from "./idempotency/request-hash.ts";
 import { runIdempotent } from "./idempotency/run-idempotent.ts";
@@ -21,7 +21,9 @@ const t = initTRPC.context<ApiContext>().create({
         path: shape.data.path ?? null,
         appCode: error.cause instanceof AppError ? error.cause.code : null,
         details: error.cause instanceof AppError ? error.cause.details : null,
-        issues,
+        // The first issues and how many there were: an error body stays small whatever the input.
+        issues: issues.slice(0, MAX_ISSUES_RETURNED),
+        issueCount: issues.length,
       },
     };
   },
@@ -31,7 +33,9 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure: domain errors become tRPC errors here and nowhere else. */
-const baseProcedure = t.procedure.use(async ({ next }) => {
+const baseProcedure = t.procedure.use(async ({ ctx, next }) => {
+  // Refused at the edge (e.g. nested too deep): answered before anything reads the input.
+  if (ctx.req.inputError) throw toTRPCError(ctx.req.inputError);
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
   return result;

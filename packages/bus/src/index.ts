@@ -26,4 +26,5 @@ export { replayDeadLetters, type DeadLetterReplayOptions, type ReplayResult, typ
 export { ConsumerRunner, DEFAULT_BACKOFF_MS, type ConsumerRunnerOptions } from "./consumer-runner.ts";
 export type { ProcessorHooks } from "./message-processor.ts";
 export { tailEvents, type TailedMessage } from "./events-tail.ts";
-export type { Logger } from "./logger.ts";
+export { defaultLogger, type Logger } from "./logger.ts";
+export { watchNatsLink } from "./nats-link.ts";

@@ -4,5 +4,7 @@ export * from "./subjects.ts";
 export * from "./define-event.ts";
 export * from "./registry.ts";
 export * from "./parse-envelope.ts";
+export * from "./json-limits.ts";
 export * as events from "./events.ts";
 export * from "./socket-messages.ts";
+export { inTimestampRange, isoTimestamp, MAX_TIMESTAMP_YEAR, MIN_TIMESTAMP_YEAR, TIMESTAMP_RANGE_MESSAGE } from "./rfc3339.ts";

@@ -8,8 +8,8 @@ export { redact, REDACTED } from "./orm/redact.ts";
 export { TENANT_FILTER, NOT_DELETED_FILTER } from "./orm/common-props.ts";
 export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./orm/unit-of-work.subscriber.ts";
 export { ENTITY_SCHEMAS } from "./orm/entities.ts";
-export { APP_ROLE, SYSTEM_ROLE } from "./db/roles.ts";
-export { appUrlFrom, systemUrlFrom, databaseNameOf } from "./db/connection-urls.ts";
+// Connection URLs and log-safe serializers live in the leaf package @spine/logging; re-exported for convenience.
+export { APP_ROLE, SYSTEM_ROLE, appUrlFrom, systemUrlFrom, databaseNameOf } from "@spine/logging";
 export { createPgPool, type PgPoolOptions } from "./db/pg-pool.ts";
 export { migrate, ensureDatabase, dropDatabase, MIGRATIONS } from "./db/migrate.ts";
 export { TENANT_TABLES, OPERATIONAL_TABLES, type TenantTable, type OperationalTable } from "./db/tenant-tables.ts";
@@ -25,4 +25,4 @@ export * from "./modules/knowledge/index.ts";
 export * from "./modules/integrations/index.ts";
 export * from "./modules/governance/index.ts";
 export * from "./modules/ops/index.ts";
-export { logSafeError, LOG_SERIALIZERS, stripSql } from "./errors/log-safe-error.ts";
+export { logSafeError, LOG_SERIALIZERS, stripSql } from "@spine/logging";

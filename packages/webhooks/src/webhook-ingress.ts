@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { findJsonDepthViolation, findUnstorableJsonText, hideExistence, httpStatusOf, unstorableTextReason } from "@spine/contracts";
 import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
 import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
+import type { VerifiedDelivery } from "./providers/provider.ts";
 import { webhookProviderFor } from "./providers/registry.ts";
 import { WebhookRejectedError } from "./verify-signature.ts";
 
@@ -22,7 +24,6 @@ export interface WebhookIngressOptions {
 export const WEBHOOK_ROUTE = /^\/webhooks\/([0-9a-f-]{36})\/([0-9a-f-]{36})\/?$/i;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 404, BAD_REQUEST: 400, CONFLICT: 409, ACCESS_INACTIVE: 403 };
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>, correlationId: string): void {
   res.writeHead(status, { "content-type": "application/json", "x-correlation-id": correlationId });
@@ -32,6 +33,16 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Refuse (naming the field) a verified delivery PostgreSQL could not store: NUL or lone surrogates in any string. */
+function assertStorable(delivery: VerifiedDelivery): void {
+  const idReason = unstorableTextReason(delivery.id);
+  if (idReason) throw AppError.badRequest(`delivery id ${idReason}`, [{ path: "id", message: idReason }]);
+  const inPayload = findUnstorableJsonText(delivery.payload);
+  if (inPayload) throw AppError.badRequest(`${inPayload.path}: ${inPayload.message}`, [inPayload]);
+  const typeReason = unstorableTextReason(delivery.eventType);
+  if (typeReason) throw AppError.badRequest(`event type ${typeReason}`, [{ path: "type", message: typeReason }]);
 }
 
 /**
@@ -53,12 +64,16 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
     }
     try {
       const body = await readBodyCapped(req, limit);
+      // Depth is judged on the raw text, once, before the body is parsed, hashed or stored.
+      const tooDeep = findJsonDepthViolation(body);
+      if (tooDeep) throw AppError.badRequest(`body: ${tooDeep.path}: ${tooDeep.message}`, [tooDeep]);
       const result = await options.domain.run(
         { workspaceId, actorId: null, actorType: "integration", correlationId },
         async (op) => {
           const integration = await findIntegration(op, integrationId);
           const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
           const verified = webhookProviderFor(integration.provider).verify(secrets, body, (name) => header(req, name), new Date());
+          assertStorable(verified);
           // The use-case makes the sending integration the source, so two integrations of one provider never collide.
           return recordIntegrationEvent(op, {
             integrationId: integration.id,
@@ -78,12 +93,16 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
         options.logger?.warn({ correlation_id: correlationId, integration_id: integrationId, reason: err.reason }, "webhook rejected");
         return send(res, 401, { error: { code: "UNAUTHENTICATED", message: "signature verification failed", reason: err.reason } }, correlationId);
       }
-      if (err instanceof AppError && err.code === "UNAVAILABLE") {
-        res.setHeader("retry-after", "1");
-        return send(res, 503, { error: { code: "UNAVAILABLE", message: err.message } }, correlationId);
-      }
-      if (err instanceof AppError && STATUS[err.code]) {
-        return send(res, STATUS[err.code] ?? 400, { error: { code: err.code === "FORBIDDEN" ? "NOT_FOUND" : err.code, message: err.code === "FORBIDDEN" ? "integration not found" : err.message } }, correlationId);
+      if (err instanceof AppError && err.code !== "INTERNAL") {
+        if (err.code === "UNAVAILABLE") res.setHeader("retry-after", "1");
+        // A sender outside the workspace may not learn what exists in it.
+        const shown = hideExistence(err.code, "integration not found", err.message);
+        const hidden = shown.code !== err.code;
+        const extra = {
+          ...(!hidden && err.issues.length > 0 ? { issues: err.issues.slice(0, 20) } : {}),
+          ...(!hidden && err.details ? { details: err.details } : {}),
+        };
+        return send(res, httpStatusOf(shown.code), { error: { code: shown.code, message: shown.message, ...extra } }, correlationId);
       }
       options.logger?.error({ correlation_id: correlationId, err }, "webhook failed");
       return send(res, 500, { error: { code: "INTERNAL", message: "internal error" } }, correlationId);

@@ -55,6 +55,10 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "member.remove", type: "mutation", permission: "members.manage", input: async (f) => ({ ...ws(f), membershipId: await f.newMembership("viewer") }), events: ["membership.removed"], audits: ["membership.deleted"] },
   { path: "role.list", type: "query", permission: "members.read", input: async (f) => ws(f), events: [], audits: [] },
   { path: "role.create", type: "mutation", permission: "roles.manage", input: async (f) => ({ ...ws(f), key: key(), name: "Reader", permissions: ["projects.read"] }), events: [], audits: ["role.created"] },
+  { path: "role.delete", type: "mutation", permission: "roles.manage", input: async (f) => {
+    const role = await f.owner.client.role.create.mutate({ ...ws(f), key: key(), name: "Doomed", permissions: ["projects.read"] });
+    return { ...ws(f), roleId: role.id };
+  }, events: [], audits: ["role.deleted"] },
   { path: "role.update", type: "mutation", permission: "roles.manage", input: async (f) => ({ ...ws(f), roleId: f.customRoleId, name: `Custom ${key()}` }), events: [], audits: ["role.updated"] },
   { path: "project.create", type: "mutation", permission: "projects.write", input: async (f) => ({ ...ws(f), name: "New project" }), events: ["project.created"], audits: [] },
   { path: "project.get", type: "query", permission: "projects.read", input: async (f) => ({ ...ws(f), projectId: f.projectId }), events: [], audits: [] },

@@ -5,6 +5,7 @@ import { appUrlFrom, Domain } from "@spine/domain";
 import { loadAiSettings } from "../env.ts";
 import { createWorkerHandlers } from "../handlers/index.ts";
 import { withDatabase } from "./database.ts";
+import { canonicalId } from "./ids.ts";
 import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
@@ -29,7 +30,7 @@ export async function dlqList(env: TCliEnv, args: string[]): Promise<void> {
 export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { handler: { type: "string" }, ...ACTOR_OPTION } });
   const operator = operatorName(values.actor);
-  const id = positionals[0];
+  const id = positionals[0] === undefined ? undefined : canonicalId(positionals[0]);
   if (!id && !values.handler) throw new UsageError("usage: spine dlq replay <id> | --handler <name>");
   const target = id ? { id } : { handler: values.handler ?? "" };
   if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required");

@@ -1,10 +1,11 @@
 import { connectNats, tailEvents } from "@spine/bus";
 import type { TCliEnv } from "../env.ts";
+import { canonicalSubjectPattern } from "./ids.ts";
 import { printJson, UsageError } from "./output.ts";
 
 /** `spine events tail <pattern>`: print every envelope published on the pattern until Ctrl-C. */
 export async function eventsTail(env: TCliEnv, args: string[]): Promise<void> {
-  const pattern = args[0] ?? `${env.SPINE_SUBJECT_PREFIX}.>`;
+  const pattern = canonicalSubjectPattern(args[0] ?? `${env.SPINE_SUBJECT_PREFIX}.>`);
   if (!pattern.startsWith(`${env.SPINE_SUBJECT_PREFIX}.`)) {
     throw new UsageError(`pattern must start with "${env.SPINE_SUBJECT_PREFIX}." (e.g. '${env.SPINE_SUBJECT_PREFIX}.*.project.>')`);
   }

@@ -3,6 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { connectNats, republishOutbox } from "@spine/bus";
 import type { TCliEnv } from "../env.ts";
 import { withDatabase } from "./database.ts";
+import { canonicalId } from "./ids.ts";
 import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
@@ -28,7 +29,7 @@ export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<voi
   const operator = operatorName(values.actor);
   const since = isoDate(values.since, "--since");
   const until = isoDate(values.until, "--until");
-  const ids = values.ids?.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = values.ids?.split(",").map(canonicalId).filter(Boolean);
   if (!since && !until && !ids?.length) throw new UsageError(REPUBLISH_USAGE);
   if ((since || until) && values.force !== true) {
     throw new UsageError(

@@ -2,12 +2,12 @@ import { parseArgs } from "node:util";
 import type { Logger } from "@spine/bus";
 import { AppError, appUrlFrom, Domain, newId, purgeRecord, recordSystemAudit, type PurgeTarget } from "@spine/domain";
 import type { TCliEnv } from "../env.ts";
+import { canonicalId, isUuid } from "./ids.ts";
 import { ACTOR_OPTION, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
 
 // A Record so a purge target added to the domain fails typechecking here until the CLI lists it.
 const TARGETS: Readonly<Record<PurgeTarget, true>> = { project: true, item: true, document: true, agent_thread: true, integration: true };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PURGE_USAGE = `usage: spine purge <${Object.keys(TARGETS).join("|")}> <id> --workspace <workspace id> [--correlation-id <id>] [--actor <operator>]`;
 
 function isPurgeTarget(value: string): value is PurgeTarget {
@@ -23,11 +23,13 @@ export async function purge(env: TCliEnv, args: string[], logger: Logger): Promi
   const { values, positionals } = parseArgs({
     args, allowPositionals: true, options: { workspace: { type: "string" }, "correlation-id": { type: "string" }, ...ACTOR_OPTION },
   });
-  const [entity, id, ...extra] = positionals;
-  const workspaceId = values.workspace;
-  if (!entity || !id || !workspaceId || extra.length > 0) throw new UsageError(PURGE_USAGE);
+  const [entity, rawId, ...extra] = positionals;
+  if (!entity || !rawId || !values.workspace || extra.length > 0) throw new UsageError(PURGE_USAGE);
+  // Canonical ids: the audit rows, the printed result and the RLS setting carry the lower-case form.
+  const id = canonicalId(rawId);
+  const workspaceId = canonicalId(values.workspace);
   if (!isPurgeTarget(entity)) throw new UsageError(`unknown entity "${entity}"\n${PURGE_USAGE}`);
-  if (!UUID.test(id) || !UUID.test(workspaceId)) throw new UsageError(`<id> and --workspace must be UUIDs\n${PURGE_USAGE}`);
+  if (!isUuid(id) || !isUuid(workspaceId)) throw new UsageError(`<id> and --workspace must be UUIDs\n${PURGE_USAGE}`);
   if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required for this command");
   const operator = operatorName(values.actor);
   const correlationId = values["correlation-id"] ?? `cli-purge-${newId()}`;

@@ -1,19 +1,16 @@
+import { isoTimestamp, JSON_DEPTH_MESSAGE, jsonValueTooDeep, LONE_SURROGATE_TEXT_MESSAGE, NUL_TEXT_MESSAGE, unstorableTextReason } from "@spine/contracts";
 import { z } from "zod";
+
+export { unstorableTextReason };
 
 /** Ids are canonical lower case from the edge on, so a key or subject never differs by case. */
 export const ZIdSchema = z.uuid({ error: "must be a UUID" }).toLowerCase();
-export const ZTimestampSchema = z.iso.datetime({ offset: true });
+/** An ISO 8601 timestamp with an offset, in years 1900-9999 (UTC), so PostgreSQL never overflows on it. */
+export const ZTimestampSchema = isoTimestamp();
 
-export const NUL_MESSAGE = "must not contain NUL characters";
-export const LONE_SURROGATE_MESSAGE = "must not contain unpaired UTF-16 surrogates";
+export const NUL_MESSAGE = NUL_TEXT_MESSAGE;
+export const LONE_SURROGATE_MESSAGE = LONE_SURROGATE_TEXT_MESSAGE;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Why Postgres would refuse to store this string (NUL in text/jsonb, lone surrogates in jsonb), if it would. */
-export function unstorableTextReason(value: string): string | null {
-  if (value.includes("\u0000")) return NUL_MESSAGE;
-  if (LONE_SURROGATE.test(value)) return LONE_SURROGATE_MESSAGE;
-  return null;
-}
 
 /** A string Postgres can store and compare: no NUL, no lone UTF-16 surrogates. Build free-text inputs on it. */
 export const ZTextSchema = z
@@ -40,11 +37,24 @@ function checkJsonText(value: unknown, path: (string | number)[], ctx: z.Refinem
 }
 
 const MAX_JSON_BYTES = 64 * 1024;
-/** A JSON object of at most 64 KiB (settings, metadata, credentials), every key and string storable. */
+/**
+ * A JSON object of at most 64 KiB and 64 levels (settings, metadata, credentials), every key and string
+ * storable. The depth check runs first and stops the rest, so nothing recursive sees a deeper value.
+ */
 export const ZJsonObjectSchema = z
   .record(z.string(), z.unknown())
+  .refine((v) => !jsonValueTooDeep(v), { error: JSON_DEPTH_MESSAGE, abort: true })
   .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= MAX_JSON_BYTES, `must serialise to at most ${MAX_JSON_BYTES} bytes`)
   .superRefine((v, ctx) => checkJsonText(v, [], ctx));
+
+/**
+ * An input array capped at `max` elements before any element is validated, so an oversize array costs
+ * one issue instead of one per element. (A plain `z.array(e).max(n)` validates every element first.)
+ */
+export function zBoundedArray<T extends z.ZodType>(element: T, max: number): z.ZodType<z.output<T>[], z.input<T>[]> {
+  const capped = z.array(z.unknown(), { error: "must be an array" }).max(max, { error: `must have at most ${max} items` });
+  return capped.pipe(z.array(element)) as unknown as z.ZodType<z.output<T>[], z.input<T>[]>;
+}
 
 /** Cursor pagination input: ids are UUIDv7, so "older than cursor" is "id below cursor". */
 export const ZPageInputSchema = z.object({

@@ -21,9 +21,21 @@ export function issuesOf(error: TRPCError): FieldIssue[] {
   return [];
 }
 
-/** A client-safe message: input errors name their fields; internal errors say nothing of their cause. */
+/** At most this many field issues travel in one error; `issueCount` says how many there were. */
+export const MAX_ISSUES_RETURNED = 20;
+
+/**
+ * A client-safe message. Input errors name their first field and point at `data.issues` (the issues
+ * are never repeated in the message); a message is echoed only when Spine wrote it (an AppError, or
+ * tRPC's own refusal without a cause) — never an internal exception's text (a RangeError, a driver error).
+ */
 export function publicMessage(error: TRPCError, issues: FieldIssue[]): string {
   if (error.code === "INTERNAL_SERVER_ERROR") return "internal error";
-  if (error.cause instanceof z.ZodError) return `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`;
-  return error.message;
+  if (error.cause instanceof z.ZodError) {
+    const first = issues[0];
+    const more = issues.length > 1 ? ` and ${issues.length - 1} more` : "";
+    return first ? `invalid input: ${first.path}${more} (see data.issues)` : "invalid input";
+  }
+  if (error.cause instanceof AppError || error.cause === undefined) return error.message;
+  return error.code === "BAD_REQUEST" ? "invalid input" : error.code.toLowerCase().replaceAll("_", " ");
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { AppError } from "@spine/domain";
 import { resolveCorrelationId } from "./correlation-id.ts";
 
 /** What the API reads from an HTTP request, independent of the adapter. */
@@ -8,6 +9,8 @@ export interface RequestMeta {
   idempotencyKey: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** Set by the host when the raw input was refused at the edge (too deep, too large); every procedure answers it. */
+  inputError: AppError | null;
 }
 
 function first(value: string | string[] | undefined): string | null {
@@ -24,5 +27,6 @@ export function readRequestMeta(headers: IncomingHttpHeaders, remoteAddress: str
     idempotencyKey: first(headers["idempotency-key"]),
     ip: forwarded || remoteAddress,
     userAgent: first(headers["user-agent"]),
+    inputError: null,
   };
 }

@@ -1,7 +1,7 @@
 import { MikroORM } from "@mikro-orm/postgresql";
 import { Migrator } from "@mikro-orm/migrations";
 import pg from "pg";
-import { databaseNameOf } from "./connection-urls.ts";
+import { databaseNameOf } from "@spine/logging";
 import { Migration20261128000001_initial } from "./migrations/Migration20261128000001_initial.ts";
 import { Migration20261128000200_api } from "./migrations/Migration20261128000200_api.ts";
 import { Migration20261128000310_governance_checks } from "./migrations/Migration20261128000310_governance_checks.ts";

@@ -3,8 +3,7 @@
  * which owns nothing and cannot bypass row-level security; SYSTEM_ROLE may read across
  * workspaces and is used only by the outbox relay, retention and operator tooling.
  */
-export const APP_ROLE = "spine_app";
-export const SYSTEM_ROLE = "spine_system";
+export { APP_ROLE, SYSTEM_ROLE } from "@spine/logging";
 
 /** Session settings set per transaction by the one scope function (context/session-settings.ts). */
 export const WORKSPACE_SETTING = "app.workspace_id";

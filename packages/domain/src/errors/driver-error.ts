@@ -22,6 +22,10 @@ const BAD_INPUT_SQLSTATES: Readonly<Record<string, string>> = {
   "22021": "a text field contains an invalid character sequence",
   "22P02": "a field has a malformed value for its type",
   "54001": "the input is too large or deeply nested",
+  "22007": "a timestamp field has an invalid format",
+  "22008": "a timestamp field is out of range",
+  // protocol_violation: a NUL byte reached the statement text (MikroORM's execute() inlines values).
+  "08P01": "a text field contains a character that cannot be stored (e.g. NUL)",
 };
 
 /** A raw `pg` DatabaseError: the QueryBuilder's `execute()` rethrows these unconverted. */

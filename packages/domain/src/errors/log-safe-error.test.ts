@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { AppError } from "./app-error.ts";
-import { LOG_SERIALIZERS, logSafeError } from "./log-safe-error.ts";
+import { LOG_SERIALIZERS, logSafeError } from "@spine/logging";
 
 const SECRET = "sk_live_SUPERSECRET_123";
 

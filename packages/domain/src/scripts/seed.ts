@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Domain } from "../context/domain.ts";
-import { appUrlFrom } from "../db/connection-urls.ts";
+import { appUrlFrom } from "@spine/logging";
 import { User } from "../modules/identity/entities.ts";
 import { signUp } from "../modules/identity/sign-up.ts";
 import { createWorkspace } from "../modules/identity/create-workspace.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appUrlFrom, systemUrlFrom } from "../db/connection-urls.ts";
+import { appUrlFrom, systemUrlFrom } from "@spine/logging";
 import { dropDatabase, migrate } from "../db/migrate.ts";
 
 /** Server the tests create their databases on; the owner role must be able to CREATE DATABASE. */

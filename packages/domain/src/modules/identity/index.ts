@@ -9,6 +9,7 @@ export * from "./change-member-role.ts";
 export * from "./create-role.ts";
 export * from "./create-session.ts";
 export * from "./create-workspace.ts";
+export * from "./delete-role.ts";
 export * from "./delete-workspace.ts";
 export * from "./find-membership.ts";
 export * from "./find-role-by-key.ts";

@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Logger } from "pino";
+import type { Logger } from "./logger.ts";
 
 /** Tracks whether the NATS connection is up, for /readyz; outages are logged, never fatal. */
 export function watchNatsLink(nc: NatsConnection, logger: Logger): { connected: () => boolean } {
