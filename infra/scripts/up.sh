@@ -20,6 +20,8 @@ NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 API_PORT="${API_PORT:-4000}"
 GATEWAY_PORT="${GATEWAY_PORT:-4001}"
 WORKER_PORT="${WORKER_PORT:-4002}"
+API_ADMIN_PORT="${API_ADMIN_PORT:-9400}"
+GATEWAY_ADMIN_PORT="${GATEWAY_ADMIN_PORT:-9401}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
 set +a
 
@@ -43,8 +45,12 @@ cat <<MSG
 
 Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
   tRPC API        http://127.0.0.1:$API_PORT/trpc        (health: /healthz, /readyz)
-  Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; metrics: /metrics)
-  Worker          http://127.0.0.1:$WORKER_PORT/readyz   (outbox relay, consumers, retention)
+  Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; health: /healthz, /readyz)
+  Worker          (outbox relay, consumers, retention; no public port)
+  Admin ports     /metrics (Prometheus), /healthz, /readyz of each app:
+                    api     http://127.0.0.1:$API_ADMIN_PORT/metrics
+                    gateway http://127.0.0.1:$GATEWAY_ADMIN_PORT/metrics
+                    worker  http://127.0.0.1:$WORKER_PORT/metrics
   PostgreSQL      $DATABASE_URL
   NATS            $NATS_URL   (events on evt.<workspace_id>.<event_type>)
   Demo sign-in    see the seed output above (demo@spine.dev)

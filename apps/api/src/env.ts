@@ -9,6 +9,10 @@ export const ZApiEnvSchema = z.object({
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   API_HOST: z.string().min(1).default("0.0.0.0"),
+  /** The admin endpoint: `/metrics` (Prometheus), `/healthz`, `/readyz`; its own port, so it can stay private. */
+  API_ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).default(9400),
+  /** Defaults to `API_HOST`. */
+  API_ADMIN_HOST: z.string().min(1).optional(),
   /** HS256 secret shared with the realtime gateway; at least 32 characters. */
   SPINE_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   SPINE_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),

@@ -6,7 +6,9 @@ import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readReques
 import { AppError, Domain } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
-import { handleHealthz, handleReadyz } from "./health.ts";
+import { createMetricsRegistry, startAdminServer, type AdminServer, type Registry } from "@spine/metrics";
+import { handleHealthz, handleReadyz, readiness } from "./health.ts";
+import { ApiMetrics, codeOfStatus } from "./metrics.ts";
 
 export interface ApiServerOptions {
   /** OWNER connection URL; the server connects as the app role via `appUrlFrom(databaseUrl)`. */
@@ -26,6 +28,8 @@ export interface ApiServerOptions {
   config?: Partial<ApiConfig>;
   /** Chat model and query embeddings for agent runs and search; offline deterministic when absent. */
   ai?: AgentModels;
+  /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
+  admin?: { port: number; host?: string };
 }
 
 export interface ApiServer {
@@ -37,6 +41,10 @@ export interface ApiServer {
   domain: Domain;
   tokens: AccessTokenService;
   logger: Logger;
+  /** The app's Prometheus registry (served at `<adminUrl>/metrics`). */
+  metrics: Registry;
+  /** e.g. `http://127.0.0.1:9400`; null without `options.admin`. */
+  adminUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -77,6 +85,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
+  const registry = createMetricsRegistry("api");
+  const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
+  /** The tRPC code of a request's error (one call per request: batching is off). */
+  const codeOf = new WeakMap<IncomingMessage, string>();
   const handleWebhook = createWebhookIngress({ domain, logger, ...(options.maxWebhookBodyBytes ? { maxBodyBytes: options.maxWebhookBodyBytes } : {}) });
 
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024 * 1024;
@@ -89,7 +101,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     createContext: ({ req }) => createContext(deps, metaOf.get(req) ?? readRequestMeta(req.headers, req.socket.remoteAddress ?? null)),
     // A transient failure (503) tells the client when to retry; the typed client retries keyed calls.
     responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "retry-after": "1" } } : {}),
-    onError: ({ error, path, ctx }) => {
+    onError: ({ error, path, ctx, req }) => {
+      codeOf.set(req, error.code);
       const log = ctx?.log ?? logger;
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, path }, "procedure failed");
       else log.info({ path, code: error.code, reason: error.message }, "procedure refused");
@@ -101,11 +114,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     metaOf.set(req, meta);
     res.setHeader("x-correlation-id", meta.correlationId);
     const started = process.hrtime.bigint();
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const procedure = metrics.procedureOf(path);
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.observe(procedure, codeOf.get(req) ?? codeOfStatus(res.statusCode), ms / 1_000);
       logger.info({ correlation_id: meta.correlationId, method: req.method, url: req.url, status: res.statusCode, duration_ms: ms }, "request");
     });
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
     if (path === "/trpc" || path.startsWith("/trpc/")) {
@@ -132,11 +147,25 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
   const url = `http://${host}:${port}`;
-  logger.info({ url }, "api listening");
+  let admin: AdminServer | null = null;
+  if (options.admin) {
+    try {
+      admin = await startAdminServer({
+        port: options.admin.port, host: options.admin.host ?? options.host ?? "127.0.0.1", registry, ready: () => readiness(domain),
+      });
+    } catch (err) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await domain.close();
+      throw err;
+    }
+  }
+  logger.info({ url, admin_url: admin?.url ?? null }, "api listening");
 
   return {
-    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger,
+    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null,
     async close() {
+      await admin?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await domain.close();

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
 import { GatewayHarness } from "./test/gateway-harness.ts";
@@ -13,7 +14,7 @@ const limits = { maxQueue: 40, maxInFlight: 8 };
 
 beforeAll(async () => {
   h = await GatewayHarness.start("gwpressure");
-  gateway = await h.gateway({ limits });
+  gateway = await h.gateway({ limits, admin: { port: 0 } });
 });
 afterAll(() => h.close());
 
@@ -42,6 +43,13 @@ describe("backpressure", () => {
     const metrics = gateway.metrics();
     expect(metrics.drops).toBeGreaterThan(0);
     expect(metrics.resync_required).toBe(1);
+    expect(metrics.slow_client_cutoffs).toBe(1);
+    // The same counters on the admin port, in the Prometheus format.
+    const scraped = await scrapeMetrics(gateway.adminUrl ?? "");
+    expect(sampleValue(scraped, "spine_gateway_slow_client_cutoffs_total", { app: "gateway" })).toBe(1);
+    expect(sampleValue(scraped, "spine_gateway_resyncs_total")).toBe(1);
+    expect(sampleValue(scraped, "spine_gateway_dropped_envelopes_total")).toBe(metrics.drops);
+    expect(sampleValue(scraped, "spine_gateway_connections")).toBe(3);
     // Memory stays bounded: once the fast clients' last acks land, only the stalled socket's window is held.
     await waitUntil(() => gateway.metrics().in_flight_events === limits.maxInFlight, "only the stalled window in flight");
     expect(gateway.metrics().buffered_events).toBe(0);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
+import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { createRealtimeClient, createSpineClient, type RealtimeClient, type SubscriptionEnded } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
@@ -16,11 +17,14 @@ let db: TestDatabase;
 let apps: AppProcess[] = [];
 let apiUrl: string;
 let gatewayUrl: string;
+/** Each app's admin endpoint (`/metrics`, `/readyz`). */
+let admin: { api: string; worker: string; gateway: string };
 const clients: RealtimeClient[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase("gwe2e");
   const [apiPort, workerPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiAdminPort, gatewayAdminPort] = [await freePort(), await freePort()];
   const shared = {
     DATABASE_URL: db.ownerUrl,
     NATS_URL: TEST_NATS_URL,
@@ -29,11 +33,14 @@ beforeAll(async () => {
     SPINE_SUBJECT_PREFIX: names.prefix,
   };
   const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
-  const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1" });
-  const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", LOG_LEVEL: "info" });
+  const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+  const gateway = AppProcess.start("gateway", {
+    ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), LOG_LEVEL: "info",
+  });
   apps = [worker, api, gateway];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  admin = { api: `http://127.0.0.1:${apiAdminPort}`, worker: `http://127.0.0.1:${workerPort}`, gateway: `http://127.0.0.1:${gatewayAdminPort}` };
   await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`);
   await api.waitForHttp(`${apiUrl}/readyz`);
   await gateway.waitForHttp(`${gatewayUrl}/readyz`);
@@ -59,7 +66,7 @@ async function signUp(name: string) {
 }
 
 async function diagnostics(): Promise<string> {
-  const metrics = await fetch(`${gatewayUrl}/metrics`).then((r) => r.text(), (err: unknown) => String(err));
+  const metrics = await fetch(`${admin.gateway}/metrics`).then((r) => r.text(), (err: unknown) => String(err));
   return [`gateway metrics: ${metrics}`, ...apps.map((a) => `--- ${a.name} output ---\n${a.output}`)].join("\n");
 }
 
@@ -82,6 +89,31 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
       payload: { project_id: project.id, name: "Launch" },
       version: 1,
     });
+  });
+
+  it("every app's admin port serves Prometheus series that moved with the traffic", async () => {
+    const before = await Promise.all([scrapeMetrics(admin.api), scrapeMetrics(admin.worker), scrapeMetrics(admin.gateway)]);
+    const dave = await signUp("dave");
+    const { workspace } = await dave.api.workspace.create.mutate({ name: "Metrics" });
+    const seen: string[] = [];
+    dave.realtime.on("project.created", (env) => seen.push(env.payload.name));
+    await dave.realtime.subscribe(workspace.id);
+    await dave.api.project.create.mutate({ workspaceId: workspace.id, name: "measured" });
+    await waitUntil(() => seen.length === 1, "project.created at the socket", 30_000);
+
+    const moved = async (url: string, name: string, labels: Record<string, string>, i: number) =>
+      sampleValue(await scrapeMetrics(url), name, labels) - sampleValue(before[i] ?? [], name, labels);
+    expect(await moved(admin.api, "spine_api_requests_total", { app: "api", procedure: "project.create", code: "OK" }, 0)).toBe(1);
+    expect(await moved(admin.api, "spine_api_request_duration_seconds_count", { procedure: "workspace.create" }, 0)).toBe(1);
+    // workspace.created, membership.added and project.created at least; the relay published them before the socket saw the last.
+    expect(await moved(admin.worker, "spine_relay_published_total", { app: "worker" }, 1)).toBeGreaterThanOrEqual(3);
+    expect(await moved(admin.gateway, "spine_gateway_connections_total", { app: "gateway" }, 2)).toBeGreaterThanOrEqual(1);
+    expect(await moved(admin.gateway, "spine_gateway_deliveries_total", { app: "gateway" }, 2)).toBeGreaterThanOrEqual(1);
+    const gateway = await scrapeMetrics(admin.gateway);
+    expect(sampleValue(gateway, "spine_gateway_subscriptions")).toBeGreaterThanOrEqual(1);
+    for (const url of Object.values(admin)) expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // The public gateway port no longer serves metrics.
+    expect((await fetch(`${gatewayUrl}/metrics`)).status).toBe(404);
   });
 
   it("signing out through tRPC refuses the session's token at the gateway and cuts off its open socket", async () => {

@@ -9,6 +9,10 @@ const ZGatewayEnvSchema = z.object({
   NATS_PASSWORD: z.string().optional(),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   GATEWAY_HOST: z.string().min(1).default("0.0.0.0"),
+  /** The admin endpoint: `/metrics` (Prometheus), `/healthz`, `/readyz`; its own port, so it can stay private. */
+  GATEWAY_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(9401),
+  /** Defaults to `GATEWAY_HOST`. */
+  GATEWAY_ADMIN_HOST: z.string().min(1).optional(),
   SPINE_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
   SPINE_EVENTS_STREAM: z.string().min(1).default("EVENTS"),
   SPINE_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("evt"),

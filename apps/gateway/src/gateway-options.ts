@@ -33,6 +33,8 @@ export interface GatewayOptions {
    */
   sessionRecheckMs?: number;
   corsOrigin?: string;
+  /** The admin endpoint (`/metrics` in Prometheus format, `/healthz`, `/readyz`) on its own port; none when absent. */
+  admin?: { port: number; host?: string };
   logger?: Logger;
   /** Name in logs and metrics; several gateways may run side by side. */
   instanceId?: string;

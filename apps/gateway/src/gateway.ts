@@ -17,6 +17,8 @@ import { DEFAULT_LIMITS, type GatewayConfig, type GatewayOptions } from "./gatew
 import type { GatewayResources } from "./gateway-resources.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { registerGatewayMetrics } from "./prometheus.ts";
+import { createMetricsRegistry, startAdminServer, type AdminServer } from "@spine/metrics";
 import type { GatewayServer } from "./socket-types.ts";
 import { LiveTail } from "./stream/live-tail.ts";
 
@@ -27,6 +29,8 @@ export interface Gateway {
   url: string;
   port: number;
   metrics: () => Record<string, number | string | boolean>;
+  /** e.g. `http://127.0.0.1:9401` (`/metrics`, `/healthz`, `/readyz`); null without `options.admin`. */
+  adminUrl: string | null;
   close: () => Promise<void>;
 }
 
@@ -79,14 +83,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position, tail_restarts: tail.restarts });
-  const routes = healthRoutes({
-    metrics: snapshot,
-    ready: async () => {
-      const database = await pool.query("select 1").then(() => true, () => false);
-      const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
-      return { ready: Object.values(checks).every(Boolean), checks };
-    },
-  });
+  const ready = async () => {
+    const database = await pool.query("select 1").then(() => true, () => false);
+    const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
+    return { ready: Object.values(checks).every(Boolean), checks };
+  };
+  const routes = healthRoutes({ ready });
+  const registry = createMetricsRegistry("gateway");
+  registerGatewayMetrics(registry, snapshot);
   // Socket.IO takes /socket.io/ and hands every other request to this listener.
   const http: HttpServer = createServer((req, res) => {
     if (!routes(req, res)) res.writeHead(404).end();
@@ -106,11 +110,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const { port } = http.address() as AddressInfo;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
-  logger.info({ port, stream: config.stream, subject_prefix: config.subjectPrefix }, "gateway listening");
+  let admin: AdminServer | null = null;
+  if (options.admin) {
+    try {
+      admin = await startAdminServer({ port: options.admin.port, host: options.admin.host ?? options.host ?? "127.0.0.1", registry, ready });
+    } catch (err) {
+      await io.close();
+      resources.sessions.stop();
+      await tail.stop();
+      await Promise.allSettled([nc.close(), pool.end()]);
+      throw err;
+    }
+  }
+  logger.info({ port, admin_url: admin?.url ?? null, stream: config.stream, subject_prefix: config.subjectPrefix }, "gateway listening");
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
+      await admin?.close();
       await io.close();
       resources.sessions.stop();
       await tail.stop();
@@ -120,5 +137,5 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     })();
     return closing;
   };
-  return { url, port, metrics: snapshot, close };
+  return { url, port, metrics: snapshot, adminUrl: admin?.url ?? null, close };
 }

@@ -17,6 +17,7 @@ const gateway = await createGateway({
   limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
   sessionRecheckMs: env.GATEWAY_SESSION_RECHECK_MS,
   corsOrigin: env.GATEWAY_CORS_ORIGIN,
+  admin: { port: env.GATEWAY_ADMIN_PORT, host: env.GATEWAY_ADMIN_HOST ?? env.GATEWAY_HOST },
   logger,
 });
 

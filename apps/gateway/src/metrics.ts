@@ -1,4 +1,4 @@
-/** Process-local counters and gauges, served as JSON at /metrics. */
+/** Process-local counters and gauges; `Gateway.metrics()` snapshots them, `prometheus.ts` serves them at the admin port's /metrics. */
 export class GatewayMetrics {
   connectionsOpen = 0;
   connectionsTotal = 0;
@@ -15,6 +15,8 @@ export class GatewayMetrics {
   /** Envelopes dropped because a socket's buffer overflowed. */
   drops = 0;
   resyncRequired = 0;
+  /** Sockets whose queue overflowed (a slow client): its subscriptions were cut off with `resync_required`. */
+  slowClientCutoffs = 0;
   subscriptionsEnded = 0;
   tokenExpiryDisconnects = 0;
   /** Sockets cut off because their user was signed out everywhere or deleted. */
@@ -42,6 +44,7 @@ export class GatewayMetrics {
       replayed_deliveries: this.replayedDeliveries,
       drops: this.drops,
       resync_required: this.resyncRequired,
+      slow_client_cutoffs: this.slowClientCutoffs,
       subscriptions_ended: this.subscriptionsEnded,
       token_expiry_disconnects: this.tokenExpiryDisconnects,
       sessions_revoked: this.sessionsRevoked,

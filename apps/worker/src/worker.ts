@@ -12,8 +12,9 @@ import {
 } from "@spine/bus";
 import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
 import { PgTxRunner } from "@spine/domain/reads";
+import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
 import { startAccessExpiry } from "./access-expiry.ts";
-import { startHealthServer, type HealthReport } from "./health-server.ts";
+import { createWorkerMetrics } from "./worker-metrics.ts";
 import { startRetention } from "./retention.ts";
 
 export interface WorkerConfig {
@@ -38,6 +39,7 @@ export interface WorkerConfig {
   concurrency: number;
   maxAttempts: number;
   ackWaitMs: number;
+  /** The worker's one port is its admin endpoint: `/metrics` (Prometheus), `/healthz`, `/readyz` (`/health`). */
   port: number;
   host: string;
   handlers: readonly EventHandler[];
@@ -46,7 +48,7 @@ export interface WorkerConfig {
 }
 
 export interface RunningWorker {
-  /** The health endpoint's port (useful when configured as 0). */
+  /** The admin endpoint's port (useful when configured as 0). */
   port: number;
   stop(): Promise<void>;
 }
@@ -70,9 +72,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   await ensureEventsStream(jsm, {
     name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
   });
+  const registry = createMetricsRegistry("worker");
+  const metrics = createWorkerMetrics(registry, { systemPool: pools.systemPool, jsm, stream: config.stream, durables: config.handlers.map((h) => h.name) });
 
   const relay = new OutboxRelay({
-    pool: pools.systemPool, js, listenUrl: systemUrl, prefix: config.prefix, pollIntervalMs: config.relayPollMs,
+    pool: pools.systemPool, js, listenUrl: systemUrl, prefix: config.prefix, pollIntervalMs: config.relayPollMs, metrics: metrics.relay,
     logger: logger.child({ component: "outbox-relay" }),
   });
   await relay.start();
@@ -82,6 +86,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       new ConsumerRunner({
         js, jsm, stream: config.stream, prefix: config.prefix, handler, txRunner, concurrency: config.concurrency,
         maxAttempts: config.maxAttempts, ackWaitMs: config.ackWaitMs, logger: logger.child({ component: "consumer" }),
+        hooks: metrics.hooksFor(handler.name),
       }),
   );
   for (const runner of runners) {
@@ -97,13 +102,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     pool: pools.systemPool, domain: config.domain, intervalMs: config.accessExpiryIntervalMs ?? 30_000,
     logger: logger.child({ component: "access-expiry" }),
   });
-  const health = await startHealthServer({
+  const health = await startAdminServer({
     port: config.port,
     host: config.host,
-    check: async (): Promise<HealthReport> => {
+    registry,
+    ready: async () => {
       const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
       const nats = natsLink.connected();
-      return { ok: postgres && nats, checks: { postgres, nats } };
+      return { ready: postgres && nats, checks: { postgres, nats } };
     },
   });
   logger.info({ port: health.port, stream: config.stream, prefix: config.prefix, handlers: config.handlers.map((h) => h.name) }, "worker started");

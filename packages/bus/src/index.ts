@@ -13,7 +13,7 @@ export {
 } from "./streams.ts";
 export { durableConsumerConfig, ensureDurableConsumer, type DurableConsumerOptions } from "./consumers.ts";
 export { publishEnvelope, subjectOf, type PublishOptions } from "./publisher.ts";
-export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult } from "./outbox-relay.ts";
+export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult, type RelayObserver } from "./outbox-relay.ts";
 export { OutboxListener, OUTBOX_CHANNEL } from "./outbox-listener.ts";
 export { deleteExpiredIdempotencyKeys, deletePublishedOutbox } from "./outbox-retention.ts";
 export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";

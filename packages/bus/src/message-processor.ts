@@ -11,6 +11,10 @@ import type { TxRunner } from "./tx-runner.ts";
 export interface ProcessorHooks {
   /** Called after the handler's transaction committed and before the ack (metrics, crash tests). */
   afterCommit?(envelope: AnyEnvelope, outcome: ApplyOutcome): void | Promise<void>;
+  /** Observer: an attempt failed and the message will be redelivered after a backoff. */
+  onRetry?(attempt: number): void;
+  /** Observer: the message was dead-lettered (the row is written and the message termed). */
+  onDeadLetter?(): void;
 }
 
 export interface MessageProcessorOptions {
@@ -82,6 +86,7 @@ export class MessageProcessor {
     const backoff = this.options.backoffMs;
     const delay = backoff[Math.min(attempt - 1, backoff.length - 1)] ?? 1_000;
     log.warn({ err: error, delay }, "handler failed; will retry");
+    this.options.hooks?.onRetry?.(attempt);
     try {
       await recordFailure(this.options.txRunner, this.options.handler, envelope, attempt, { status: "failed", error, durationMs });
     } catch (recordErr) {
@@ -130,6 +135,7 @@ export class MessageProcessor {
     try {
       await write();
       m.term("dead-lettered");
+      this.options.hooks?.onDeadLetter?.();
     } catch (err) {
       this.options.logger.error({ err: errorMessage(err), seq: m.seq }, "could not write the dead letter; retrying later");
       m.nak(this.options.backoffMs.at(-1) ?? 5_000);

@@ -21,6 +21,12 @@ export interface OutboxRelayOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   logger?: Logger;
+  /** Observer of each committed batch (metrics); the relay never depends on it. */
+  metrics?: RelayObserver;
+}
+
+export interface RelayObserver {
+  batch(result: RelayBatchResult): void;
 }
 
 export interface RelayBatchResult {
@@ -148,13 +154,15 @@ export class OutboxRelay {
       await this.record(client, result.publishedIds, result.failures);
       await client.query("commit");
       if (result.duplicates > 0) this.logger.info({ duplicates: result.duplicates }, "re-sent events dropped by the stream as duplicates");
-      return {
+      const batch: RelayBatchResult = {
         claimed: rows.length,
         published: result.publishedIds.length,
         duplicates: result.duplicates,
         failed: result.failures.length - result.rejected,
         rejected: result.rejected,
       };
+      this.options.metrics?.batch(batch);
+      return batch;
     } catch (err) {
       await client.query("rollback").catch(() => undefined);
       throw err;

@@ -48,6 +48,7 @@ export class SocketSink {
     if (this.#closed) return false;
     if (this.#queue.length >= this.#o.maxQueue) {
       this.#o.metrics.drops += this.#queue.length + 1;
+      this.#o.metrics.slowClientCutoffs += 1;
       this.#setQueue([]);
       this.#wakeRoomWaiters();
       this.#o.onOverflow();

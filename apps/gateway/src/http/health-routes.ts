@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 export interface HealthProbe {
   /** Serving: the stream tail runs and NATS and Postgres answer. */
   ready: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
-  metrics: () => Record<string, number | string | boolean>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -11,7 +10,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** `/healthz` (the process lives), `/readyz` (it can serve), `/metrics` (JSON counters). */
+/** `/healthz` (the process lives) and `/readyz` (it can serve); metrics are on the admin port. */
 export function healthRoutes(probe: HealthProbe) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? "/").split("?")[0];
@@ -25,9 +24,6 @@ export function healthRoutes(probe: HealthProbe) {
           (result) => json(res, result.ready ? 200 : 503, result),
           () => json(res, 503, { ready: false }),
         );
-        return true;
-      case "/metrics":
-        json(res, 200, probe.metrics());
         return true;
       default:
         return false;

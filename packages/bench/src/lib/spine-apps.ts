@@ -41,7 +41,9 @@ export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, e
       SPINE_SUBJECT_PREFIX: env.prefix,
       LOG_LEVEL: "warn",
       [portVar]: String(port),
-
+      // The admin endpoints on free ports, so a bench never collides with a running `npm start`.
+      API_ADMIN_PORT: "0",
+      GATEWAY_ADMIN_PORT: "0",
       ...extra,
     },
     false,

@@ -9,3 +9,4 @@ export { checkMembership, type MembershipCheck } from "./check-membership.ts";
 export { checkTokenSessions, checkUserToken, type TokenSession } from "./check-user-token.ts";
 export { tokenSessionVerdict, type TokenSessionFacts, type UserTokenCheck } from "./token-session-rule.ts";
 export { createPgPool, type PgPoolOptions } from "../db/pg-pool.ts";
+export { outboxBacklog, type OutboxBacklog } from "./outbox-backlog.ts";
