@@ -12,6 +12,10 @@ if [ ! -f .spine/dev.env ]; then
   # A per-clone development secret; never committed (.spine/ is ignored).
   echo "SPINE_TOKEN_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" > .spine/dev.env
 fi
+if ! grep -q '^SPINE_KEY_RING=' .spine/dev.env; then
+  # A per-clone key ring that seals integration secrets at rest (first key seals, every key opens).
+  echo "SPINE_KEY_RING=dev1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> .spine/dev.env
+fi
 set -a
 # shellcheck disable=SC1091
 . .spine/dev.env

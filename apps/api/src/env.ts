@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAiSettings, type AiSettings } from "@spine/ai";
+import { ZKeyRingSchema } from "@spine/domain";
 
 const ZBooleanFlagSchema = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -15,6 +16,8 @@ export const ZApiEnvSchema = z.object({
   API_ADMIN_HOST: z.string().min(1).optional(),
   /** HS256 secret shared with the realtime gateway; at least 32 characters. */
   SPINE_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Seals integration credentials and webhook secrets at rest; the first key seals, every key opens. */
+  SPINE_KEY_RING: ZKeyRingSchema,
   SPINE_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   SPINE_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
   /** Trust the first `x-forwarded-for` address (only behind a proxy you run). */

@@ -9,6 +9,7 @@ const ai = loadAiSettings();
 const api = await createApiServer({
   databaseUrl: env.DATABASE_URL,
   tokenSecret: env.SPINE_TOKEN_SECRET,
+  keyRing: env.SPINE_KEY_RING,
   port: env.API_PORT,
   host: env.API_HOST,
   logger,

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
 import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
-import { AppError, Domain } from "@spine/domain";
+import { AppError, Domain, type KeyRing } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
 import { createMetricsRegistry, startAdminServer, type AdminServer, type Registry } from "@spine/metrics";
@@ -15,6 +15,8 @@ export interface ApiServerOptions {
   databaseUrl: string;
   /** HS256 secret for access tokens (shared with the gateway), at least 32 characters. */
   tokenSecret: string;
+  /** Seals and opens integration secrets (`SPINE_KEY_RING`). */
+  keyRing: KeyRing;
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -81,7 +83,7 @@ async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBy
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? createLogger({ name: "api" });
-  const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl) });
+  const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();

@@ -4,7 +4,7 @@ import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { createRealtimeClient, createSpineClient, type RealtimeClient, type SubscriptionEnded } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { AppProcess } from "./test/app-process.ts";
 import { TestSocket } from "./test/test-socket.ts";
@@ -29,6 +29,7 @@ beforeAll(async () => {
     DATABASE_URL: db.ownerUrl,
     NATS_URL: TEST_NATS_URL,
     SPINE_TOKEN_SECRET: TEST_TOKEN_SECRET,
+    SPINE_KEY_RING: testKeyRingSpec(),
     SPINE_EVENTS_STREAM: names.stream,
     SPINE_SUBJECT_PREFIX: names.prefix,
   };

@@ -63,6 +63,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const jsm = await jetstreamManager(nc);
   const pool = createAppPool(options.appDatabaseUrl, (err) => logger.warn({ err }, "postgres connection failed; the client is discarded"));
   const natsLink = watchNatsLink(nc, logger);
+  const sessions = new SessionWatch(pool, config.sessionRecheckMs, logger);
   const tail = new LiveTail({
     js,
     jsm,
@@ -70,10 +71,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     subjectPrefix: config.subjectPrefix,
     logger,
     metrics,
-    onEnvelope: (m) => router.dispatch(m),
+    onEnvelope: (m) => {
+      // A sign-out anywhere cuts the affected sockets on every gateway as soon as its signal passes.
+      if (m.envelope.event_type === "session.revoked") {
+        const cut = sessions.applyRevocation(m.envelope.payload);
+        if (cut > 0) logger.info({ reason: m.envelope.payload.reason, sockets: cut }, "session.revoked applied");
+      }
+      router.dispatch(m);
+    },
     onGap: (reason) => router.resyncAll(reason),
   });
-  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions: new SessionWatch(pool, config.sessionRecheckMs, logger) };
+  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions };
 
   try {
     await tail.start();

@@ -3,6 +3,7 @@ import { destination } from "pino";
 import { accessRebuild } from "./cli/access-rebuild.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
+import { keysRotate } from "./cli/keys-rotate.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
@@ -18,6 +19,8 @@ const USAGE = `usage: pnpm spine <command>
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
                                              agent_thread | integration) as a system actor
+  keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
+                                             (audited; idempotent, resumable)
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
                                              stored state; --check writes nothing and exits 1 on a difference`;
 
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "keys rotate":
+      return keysRotate(env, rest, logger);
     case "access rebuild":
       return accessRebuild(env, rest, logger);
     default:

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAiSettings, type AiSettings } from "@spine/ai";
+import { ZKeyRingSchema } from "@spine/domain";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
@@ -44,6 +45,8 @@ export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
 export const ZCliEnvSchema = z.object({
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).optional(),
   ...ZNatsSchema,
+  /** Needed by `keys rotate` only. */
+  SPINE_KEY_RING: ZKeyRingSchema.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),
 });
 export type TCliEnv = z.infer<typeof ZCliEnvSchema>;

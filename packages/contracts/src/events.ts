@@ -227,3 +227,20 @@ export const agentRunFailed = defineEvent({
   description: "An agent run failed.",
   schema: z.object({ run_id: id, thread_id: id, error: z.string().max(2000) }),
 });
+
+// — system (no workspace; subject `evt._sys.<type>`) —
+
+export const sessionRevoked = defineEvent({
+  type: "session.revoked", category: "system", tenancy: "system", version: 1,
+  description:
+    "A session was signed out, every session of a user was (sign out everywhere: tokens below token_version are void), " +
+    "or a session was revoked because a superseded refresh token was presented. Gateways cut the affected sockets at once.",
+  schema: z.object({
+    user_id: id,
+    /** The revoked session; null when every session of the user was revoked. */
+    session_id: id.nullable(),
+    /** Set when every session was revoked: access tokens of an older token_version are void. */
+    token_version: z.number().int().min(0).nullable(),
+    reason: z.enum(["sign_out", "sign_out_everywhere", "refresh_token_reuse"]),
+  }),
+});

@@ -11,7 +11,7 @@ function validEnvelope(type: EventType = "project.created"): Record<string, unkn
     event_id: EVENT_ID,
     event_type: type,
     occurred_at: "2026-11-28T07:00:00.000Z",
-    workspace_id: SAMPLE_IDS.workspace,
+    workspace_id: EVENT_REGISTRY[type].tenancy === "system" ? null : SAMPLE_IDS.workspace,
     actor_id: SAMPLE_IDS.user,
     correlation_id: "req-1",
     payload: SAMPLE_PAYLOADS[type],
@@ -54,7 +54,7 @@ describe("parseEnvelope round trip", () => {
 
   it.each(EVENT_TYPES)("%s built by createEnvelope parses back to itself", (type) => {
     const env = createEnvelope({
-      type, payload: SAMPLE_PAYLOADS[type], workspaceId: SAMPLE_IDS.workspace, actorId: null, correlationId: "c",
+      type, payload: SAMPLE_PAYLOADS[type], workspaceId: EVENT_REGISTRY[type].tenancy === "system" ? null : SAMPLE_IDS.workspace, actorId: null, correlationId: "c",
     });
     expect(env.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(parseEnvelope(JSON.parse(JSON.stringify(env)))).toEqual(env);

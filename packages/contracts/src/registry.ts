@@ -39,6 +39,7 @@ export const EVENT_REGISTRY = {
   [events.agentToolCalled.type]: events.agentToolCalled,
   [events.agentRunCompleted.type]: events.agentRunCompleted,
   [events.agentRunFailed.type]: events.agentRunFailed,
+  [events.sessionRevoked.type]: events.sessionRevoked,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventRegistry = typeof EVENT_REGISTRY;

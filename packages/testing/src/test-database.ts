@@ -1,2 +1,2 @@
 // The fixture lives with the migrations it applies; re-exported here for every other package.
-export { createTestDatabase, TEST_PG_URL, type TestDatabase } from "@spine/domain/testing";
+export { createTestDatabase, TEST_PG_URL, testKeyRing, testKeyRingSpec, type TestDatabase } from "@spine/domain/testing";

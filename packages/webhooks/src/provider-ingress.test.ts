@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectIntegration, createWorkspace, Domain, signUp } from "@spine/domain";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
 import { signGithub } from "./providers/github.ts";
 import { signStripe } from "./providers/stripe.ts";
 import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
@@ -22,7 +22,7 @@ const STRIPE = "whsec_stripe_0123456789abcdefghij";
 
 beforeAll(async () => {
   db = await createTestDatabase("provider_webhooks");
-  domain = await Domain.create({ clientUrl: db.appUrl });
+  domain = await Domain.create({ clientUrl: db.appUrl, keyRing: testKeyRing() });
   const correlationId = randomUUID();
   const user = await domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
     signUp(op, { email: "hooks@providers.test", password: "correct horse battery staple", displayName: "hooks" }),

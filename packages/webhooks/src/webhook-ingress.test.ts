@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectIntegration, createWorkspace, Domain, signUp } from "@spine/domain";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
 import { signWebhook } from "./verify-signature.ts";
 import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
 
@@ -30,7 +30,7 @@ async function setupWorkspace(email: string): Promise<{ workspaceId: string; int
 
 beforeAll(async () => {
   db = await createTestDatabase("webhooks");
-  domain = await Domain.create({ clientUrl: db.appUrl });
+  domain = await Domain.create({ clientUrl: db.appUrl, keyRing: testKeyRing() });
   const a = await setupWorkspace("a@webhooks.test");
   const b = await setupWorkspace("b@webhooks.test");
   Object.assign(ws, { a: a.workspaceId, b: b.workspaceId, integrationA: a.integrationId, integrationB: b.integrationId });

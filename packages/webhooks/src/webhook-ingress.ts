@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { findJsonDepthViolation, findUnstorableJsonText, hideExistence, httpStatusOf, unstorableTextReason } from "@spine/contracts";
-import { AppError, findIntegration, recordIntegrationEvent, type Domain } from "@spine/domain";
+import { AppError, findIntegration, openWebhookSecrets, recordIntegrationEvent, type Domain } from "@spine/domain";
 import { BodyTooLargeError, readBodyCapped } from "./read-body.ts";
 import type { VerifiedDelivery } from "./providers/provider.ts";
 import { webhookProviderFor } from "./providers/registry.ts";
@@ -71,7 +71,7 @@ export function createWebhookIngress(options: WebhookIngressOptions) {
         { workspaceId, actorId: null, actorType: "integration", correlationId },
         async (op) => {
           const integration = await findIntegration(op, integrationId);
-          const secrets = (integration.webhookSecret ?? "").split(/\s+/).filter(Boolean);
+          const secrets = openWebhookSecrets(op, integration);
           const verified = webhookProviderFor(integration.provider).verify(secrets, body, (name) => header(req, name), new Date());
           assertStorable(verified);
           // The use-case makes the sending integration the source, so two integrations of one provider never collide.

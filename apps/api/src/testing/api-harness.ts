@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSpineClient, type SpineClient, type SpineSession } from "@spine/client";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { pino } from "pino";
 import { createApiServer, type ApiServer, type ApiServerOptions } from "../server.ts";
@@ -44,6 +44,7 @@ export async function startHarness(label: string, options: Partial<ApiServerOpti
   const api = await createApiServer({
     databaseUrl: db.ownerUrl,
     tokenSecret: TEST_TOKEN_SECRET,
+    keyRing: testKeyRing(),
     logger: pino({ level: "silent" }),
     ...options,
   });

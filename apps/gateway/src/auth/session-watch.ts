@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "pino";
+import type { EventPayload } from "@spine/contracts";
 import { checkTokenSessions, type TokenSession, type UserTokenCheck } from "@spine/domain/reads";
 
 /** An open socket as the watch sees it: the claims it currently holds, and how to cut it off. */
@@ -12,7 +13,8 @@ export interface WatchedSocket {
 const BATCH = 1000;
 
 /**
- * Checks every open socket's token again every `intervalMs`, all in one query per batch (not one
+ * Applies `session.revoked` signals (a system event every gateway reads from the stream) at once and,
+ * as the fallback for a signal that never comes, checks every open socket's token again every `intervalMs`, all in one query per batch (not one
  * timer and one transaction per socket): a signed-out session, a sign-out-everywhere (bumped
  * token_version) or a deleted user loses its open sockets at the next round.
  */
@@ -37,6 +39,29 @@ export class SessionWatch {
       this.#sockets.delete(socket);
       if (this.#sockets.size === 0) this.stop();
     };
+  }
+
+  /**
+   * A `session.revoked` signal: cut, now, every open socket of that session — or, when every session
+   * of the user was revoked, every socket of the user holding a token older than `token_version`.
+   * Returns how many sockets were cut.
+   */
+  applyRevocation(signal: EventPayload<"session.revoked">): number {
+    const userId = signal.user_id.toLowerCase();
+    const sessionId = signal.session_id?.toLowerCase() ?? null;
+    let cut = 0;
+    for (const socket of [...this.#sockets]) {
+      const claims = socket.claims();
+      if (claims.userId.toLowerCase() !== userId) continue;
+      if (sessionId !== null && claims.sessionId.toLowerCase() === sessionId) {
+        socket.revoke("session_revoked");
+        cut += 1;
+      } else if (sessionId === null && signal.token_version !== null && claims.tokenVersion < signal.token_version) {
+        socket.revoke("token_revoked");
+        cut += 1;
+      }
+    }
+    return cut;
   }
 
   stop(): void {

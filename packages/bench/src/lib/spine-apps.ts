@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { startChild, stopChild, waitHttp } from "./child.ts";
-import { freePort } from "@spine/testing";
+import { freePort, testKeyRingSpec } from "@spine/testing";
 
 const appEntry = (app: string) => fileURLToPath(new URL(`../../../../apps/${app}/src/main.ts`, import.meta.url));
 
@@ -37,6 +37,7 @@ export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, e
       DATABASE_URL: env.databaseUrl,
       NATS_URL: env.natsUrl,
       SPINE_TOKEN_SECRET: env.tokenSecret,
+      SPINE_KEY_RING: testKeyRingSpec(),
       SPINE_EVENTS_STREAM: env.stream,
       SPINE_SUBJECT_PREFIX: env.prefix,
       LOG_LEVEL: "warn",

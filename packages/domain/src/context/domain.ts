@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager } from "@mikro-orm/postgresql";
 import { toAppError } from "../errors/driver-error.ts";
+import type { KeyRing } from "../modules/integrations/key-ring.ts";
 import { ENTITY_SCHEMAS } from "../orm/entities.ts";
 import { UnitOfWorkSubscriber } from "../orm/unit-of-work.subscriber.ts";
 import { Operation, applyScope } from "./operation.ts";
@@ -12,6 +13,11 @@ export interface DomainOptions {
   systemUrl?: string;
   poolMax?: number;
   debug?: boolean;
+  /**
+   * Keys that seal integration secrets at rest (`SPINE_KEY_RING`). Only processes that store or use
+   * secrets need it (api, worker); without it, an operation that seals or opens a secret fails.
+   */
+  keyRing?: KeyRing;
 }
 
 /** The domain runtime: one ORM, and operations that each run in one scoped transaction. */
@@ -20,6 +26,7 @@ export class Domain {
     readonly orm: MikroORM,
     private readonly store: OperationContextStore,
     private readonly systemOrm: MikroORM | null,
+    private readonly keyRing: KeyRing | null,
   ) {}
 
   static async create(options: DomainOptions): Promise<Domain> {
@@ -36,7 +43,7 @@ export class Domain {
       });
     const orm = await init(options.clientUrl);
     const systemOrm = options.systemUrl ? await init(options.systemUrl) : null;
-    return new Domain(orm, store, systemOrm);
+    return new Domain(orm, store, systemOrm, options.keyRing ?? null);
   }
 
   /** Run `fn` in one transaction scoped to `ctx`; its writes, audit rows and events commit together. */
@@ -61,7 +68,7 @@ export class Domain {
       return await this.store.run(opCtx, () =>
         em.transactional(async (tem) => {
           await applyScope(tem, opCtx);
-          return fn(new Operation(tem, opCtx));
+          return fn(new Operation(tem, opCtx, this.keyRing));
         }),
       );
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { createEnvelope, subjectFor, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
 import { AppError } from "../errors/app-error.ts";
+import type { KeyRing } from "../modules/integrations/key-ring.ts";
 import { AuditLog, OutboxEvent, type AuditChanges } from "../modules/ops/entities.ts";
 import { TENANT_FILTER } from "../orm/common-props.ts";
 import { newId } from "../orm/ids.ts";
@@ -26,7 +27,14 @@ export class Operation {
   constructor(
     readonly em: EntityManager,
     readonly ctx: OperationContext,
+    private readonly secretKeys: KeyRing | null = null,
   ) {}
+
+  /** The key ring that seals and opens secrets at rest; a process configured without one cannot touch secrets. */
+  get keyRing(): KeyRing {
+    if (!this.secretKeys) throw new AppError("INTERNAL", "no key ring is configured (SPINE_KEY_RING); secrets cannot be sealed or opened in this process");
+    return this.secretKeys;
+  }
 
   /** The operation's workspace; throws if the operation is not workspace-scoped. */
   get workspaceId(): string {

@@ -9,6 +9,7 @@ import { Migration20261128000400_builtin_role_permissions } from "./migrations/M
 import { Migration20261202010500_system_audit } from "./migrations/Migration20261202010500_system_audit.ts";
 import { Migration20261202012_integration_event_source } from "./migrations/Migration20261202012_integration_event_source.ts";
 import { Migration20261202013001_pgvector_hybrid_search } from "./migrations/Migration20261202013001_pgvector_hybrid_search.ts";
+import { Migration2026120210001_session_revoked_signal } from "./migrations/Migration2026120210001_session_revoked_signal.ts";
 import { Migration2026120211001_access_fold } from "./migrations/Migration2026120211001_access_fold.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   { name: "Migration20261202010500_system_audit", class: Migration20261202010500_system_audit },
   { name: "Migration20261202012_integration_event_source", class: Migration20261202012_integration_event_source },
   { name: "Migration20261202013001_pgvector_hybrid_search", class: Migration20261202013001_pgvector_hybrid_search },
+  { name: "Migration2026120210001_session_revoked_signal", class: Migration2026120210001_session_revoked_signal },
   { name: "Migration2026120211001_access_fold", class: Migration2026120211001_access_fold },
 ];
 

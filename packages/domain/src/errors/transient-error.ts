@@ -27,6 +27,10 @@ const TRANSIENT_MESSAGES = [
   /timeout acquiring a connection/i,
   /timeout exceeded when trying to connect/i,
   /connection (?:was )?closed/i,
+  // knex, when a transaction's BEGIN met a connection the server had just terminated: the transaction
+  // is marked complete (rolled back) and the operation's first statement reports this instead. Domain
+  // operations never query a transaction after it finished, so here it always means a lost connection.
+  /transaction query already complete/i,
 ];
 
 function isTransientOne(err: unknown): boolean {

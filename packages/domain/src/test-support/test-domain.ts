@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { createTestDatabase, testKeyRing, type TestDatabase } from "../testing/test-database.ts";
 import { Domain } from "../context/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
@@ -16,7 +16,7 @@ export function useTestDomain(label: string): TestDomain {
   const holder = {} as TestDomain;
   beforeAll(async () => {
     holder.db = await createTestDatabase(label);
-    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, systemUrl: holder.db.systemUrl, poolMax: 4 });
+    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, systemUrl: holder.db.systemUrl, poolMax: 4, keyRing: testKeyRing() });
   });
   afterAll(async () => {
     await holder.domain?.close();

@@ -1,3 +1,4 @@
+import { KeyRing } from "../modules/integrations/key-ring.ts";
 import { randomBytes } from "node:crypto";
 import { appUrlFrom, systemUrlFrom } from "@spine/logging";
 import { dropDatabase, migrate } from "../db/migrate.ts";
@@ -27,4 +28,12 @@ export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
     systemUrl: systemUrlFrom(ownerUrl),
     drop: () => dropDatabase(ownerUrl),
   };
+}
+
+/** A fresh key ring for one test run (`SPINE_KEY_RING` form, and parsed). */
+export function testKeyRingSpec(): string {
+  return KeyRing.generateEntry(`test${Date.now().toString(36)}`);
+}
+export function testKeyRing(): KeyRing {
+  return KeyRing.parse(testKeyRingSpec());
 }

@@ -1,4 +1,4 @@
-import { AppError, findIntegration, updateIntegration, type Operation } from "@spine/domain";
+import { AppError, findIntegration, openWebhookSecrets, type Operation, updateIntegration } from "@spine/domain";
 import { toIntegrationDto, ZIntegrationSchema } from "../../dto/integration.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { nameTaken } from "./connect-integration.ts";
@@ -17,7 +17,7 @@ async function nextWebhookSecret(op: Operation, input: TUpdateIntegrationRequest
   if (incoming.length > 1) {
     throw AppError.badRequest("send one new secret when keeping the previous one", [{ path: "webhookSecret", message: "one secret with keepPreviousWebhookSecret" }]);
   }
-  const current = (await findIntegration(op, input.integrationId)).webhookSecret?.split(/\s+/)[0];
+  const current = openWebhookSecrets(op, await findIntegration(op, input.integrationId))[0];
   return current && current !== incoming[0] ? `${input.webhookSecret} ${current}` : input.webhookSecret;
 }
 

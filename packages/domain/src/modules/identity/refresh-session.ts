@@ -29,6 +29,7 @@ export async function refreshSession(
   if (!user) throw invalid("refresh token revoked or unknown");
   if (!refreshSecretMatches(session.refreshTokenHash, parsed.secret)) {
     session.revokedAt = new Date();
+    op.emit("session.revoked", { user_id: user.id, session_id: session.id, token_version: null, reason: "refresh_token_reuse" });
     await op.em.flush();
     // Whoever presented the token is unknown (the user or a thief): the system revoked it.
     await recordSystemAudit(op, {

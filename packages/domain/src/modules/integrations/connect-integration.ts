@@ -2,6 +2,7 @@ import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
 import { Integration } from "./entities.ts";
+import { sealCredentials, sealWebhookSecret } from "./integration-secrets.ts";
 import { toIntegrationView, type IntegrationView } from "./integration-view.ts";
 
 export interface ConnectIntegrationInput {
@@ -17,15 +18,17 @@ export interface ConnectIntegrationInput {
 export async function connectIntegration(op: Operation, input: ConnectIntegrationInput): Promise<IntegrationView> {
   if (!input.provider.trim()) throw AppError.badRequest("provider is required", [{ path: "provider", message: "required" }]);
   if (!input.name.trim()) throw AppError.badRequest("name is required", [{ path: "name", message: "required" }]);
+  const id = newId();
   const integration = op.em.create(Integration, {
-    id: newId(),
+    id,
     workspaceId: op.workspaceId,
     provider: input.provider,
     name: input.name,
     status: "connected",
     config: input.config ?? {},
-    credentials: input.credentials,
-    webhookSecret: input.webhookSecret ?? null,
+    // Secrets are sealed before they reach the entity: the database never holds them in clear.
+    credentials: sealCredentials(op.keyRing, id, input.credentials),
+    webhookSecret: sealWebhookSecret(op.keyRing, id, input.webhookSecret ?? null),
     connectedBy: op.ctx.actorType === "user" ? op.ctx.actorId : null,
   });
   await op.em.flush();

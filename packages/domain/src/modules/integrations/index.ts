@@ -8,3 +8,6 @@ export * from "./record-sync-failure.ts";
 export * from "./restore-integration.ts";
 export * from "./update-integration.ts";
 export * from "./list-integrations.ts";
+export * from "./integration-secrets.ts";
+export * from "./key-ring.ts";
+export * from "./reseal-integrations.ts";

@@ -6,6 +6,7 @@ import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../
 import { connectIntegration } from "./connect-integration.ts";
 import { disconnectIntegration } from "./disconnect-integration.ts";
 import { findIntegration } from "./find-integration.ts";
+import { openCredentials, openWebhookSecrets } from "./integration-secrets.ts";
 import { recordIntegrationEvent } from "./record-integration-event.ts";
 import { recordSyncFailure } from "./record-sync-failure.ts";
 import { updateIntegration } from "./update-integration.ts";
@@ -34,8 +35,15 @@ describe("integrations", () => {
     const view = await connect("main");
     expect(JSON.stringify(view)).not.toMatch(/SECRET/);
     expect(view).toMatchObject({ provider: "github", hasCredentials: true, hasWebhookSecret: true, connectedBy: ws.userId, status: "connected" });
-    const { rows } = await owner.query("select credentials, webhook_secret from integrations where id = $1", [view.id]);
-    expect(rows[0]).toEqual({ credentials: { token: "tok-SECRET" }, webhook_secret: "whsec-SECRET" });
+    const { rows } = await owner.query<{ credentials: Record<string, string>; webhook_secret: string }>("select credentials, webhook_secret from integrations where id = $1", [view.id]);
+    expect(JSON.stringify(rows[0])).not.toMatch(/SECRET/);
+    expect(rows[0]!.credentials.$sealed).toMatch(/^spine:v1:/);
+    expect(rows[0]!.webhook_secret).toMatch(/^spine:v1:/);
+    const opened = await t.domain.run(userCtx(ws.workspaceId, ws.userId), async (op) => {
+      const integration = await findIntegration(op, view.id);
+      return { credentials: openCredentials(op, integration), secrets: openWebhookSecrets(op, integration) };
+    });
+    expect(opened).toEqual({ credentials: { token: "tok-SECRET" }, secrets: ["whsec-SECRET"] });
   });
 
   it("a second live integration with the same provider and name conflicts", async () => {

@@ -1,5 +1,6 @@
 import type { Operation } from "../../context/operation.ts";
 import { findIntegration } from "./find-integration.ts";
+import { openWebhookSecrets, sealCredentials, sealWebhookSecret } from "./integration-secrets.ts";
 import { toIntegrationView, type IntegrationView } from "./integration-view.ts";
 
 export interface UpdateIntegrationInput {
@@ -24,11 +25,11 @@ export async function updateIntegration(op: Operation, input: UpdateIntegrationI
     changed.push("config");
   }
   if (input.credentials !== undefined) {
-    integration.credentials = input.credentials;
+    integration.credentials = sealCredentials(op.keyRing, integration.id, input.credentials);
     changed.push("credentials");
   }
-  if (input.webhookSecret !== undefined && input.webhookSecret !== integration.webhookSecret) {
-    integration.webhookSecret = input.webhookSecret;
+  if (input.webhookSecret !== undefined && input.webhookSecret !== (openWebhookSecrets(op, integration).join(" ") || null)) {
+    integration.webhookSecret = sealWebhookSecret(op.keyRing, integration.id, input.webhookSecret);
     changed.push("webhook_secret");
   }
   await op.em.flush();

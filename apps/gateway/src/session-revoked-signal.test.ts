@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, OutboxRelay } from "@spine/bus";
+import { Domain, revokeSession } from "@spine/domain";
+import type pg from "pg";
+import { pino } from "pino";
+import type { Gateway } from "./gateway.ts";
+import { GatewayHarness } from "./test/gateway-harness.ts";
+import { TestSocket } from "./test/test-socket.ts";
+import { waitUntil } from "./test/wait-until.ts";
+
+/**
+ * Sign-out cuts realtime at once: the sign-out writes `session.revoked` to the outbox in its own
+ * transaction, the real outbox relay publishes it on `<prefix>._sys.session.revoked`, and every
+ * gateway tailing the stream disconnects the affected sockets. The periodic session check is set to
+ * ten minutes here, so only the signal can cut the sockets within the test.
+ */
+let h: GatewayHarness;
+let gateways: Gateway[];
+let domain: Domain;
+let systemPool: pg.Pool;
+let relay: OutboxRelay;
+
+beforeAll(async () => {
+  h = await GatewayHarness.start("gwsignal");
+  gateways = [await h.gateway({ sessionRecheckMs: 600_000 }), await h.gateway({ sessionRecheckMs: 600_000 })];
+  domain = await Domain.create({ clientUrl: h.db.appUrl, poolMax: 2 });
+  systemPool = createPool(h.db.systemUrl, 2);
+  relay = new OutboxRelay({ pool: systemPool, js: h.js, prefix: h.prefix, listenUrl: h.db.systemUrl, pollIntervalMs: 200, logger: pino({ level: "silent" }) });
+  await relay.start();
+});
+afterAll(async () => {
+  await relay?.stop();
+  await systemPool?.end();
+  await domain?.close();
+  await h?.close();
+});
+
+function signOut(userId: string, sessionId: string, everywhere: boolean): Promise<number> {
+  return domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: `signout-${randomUUID()}` }, (op) =>
+    revokeSession(op, userId, sessionId, everywhere),
+  );
+}
+
+describe("session.revoked: sign-out cuts realtime on every gateway without waiting for the periodic check", () => {
+  it("sign-out cuts that session's sockets (on both gateways) and nothing else; sign-out everywhere cuts the rest", async () => {
+    const user = await h.seed.user("leaver");
+    const other = await h.seed.user("stayer");
+    const ws = await h.seed.workspace(user.id);
+    await h.seed.addMember(ws, user.id);
+    await h.seed.addMember(ws, other.id);
+
+    const laptopSession = await h.seed.session(user.id);
+    const laptopToken = await h.token(user.id, { sessionId: laptopSession });
+    const phoneSession = await h.seed.session(user.id);
+    const phoneToken = await h.token(user.id, { sessionId: phoneSession });
+    const laptopA = await TestSocket.connected(gateways[0]!.url, laptopToken);
+    const laptopB = await TestSocket.connected(gateways[1]!.url, laptopToken);
+    const phone = await TestSocket.connected(gateways[1]!.url, phoneToken);
+    const stayer = await TestSocket.connected(gateways[0]!.url, await h.token(other.id));
+    for (const s of [laptopA, laptopB, phone, stayer]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+
+    expect(await signOut(user.id, laptopSession, false)).toBe(1);
+    await waitUntil(() => laptopA.disconnectReason !== null && laptopB.disconnectReason !== null, "the signed-out session's sockets cut on both gateways");
+    expect(laptopA.disconnectReason).toBe("io server disconnect");
+
+    const after = await h.publishProjects(ws, 3, "after-signout");
+    const ids = after.map((p) => p.envelope.event_id);
+    await waitUntil(() => ids.every((id) => phone.idsOf(ws).includes(id) && stayer.idsOf(ws).includes(id)), "delivery to the sockets that stay");
+    for (const s of [laptopA, laptopB]) expect(s.idsOf(ws).filter((id) => ids.includes(id))).toEqual([]);
+    expect(phone.disconnectReason).toBeNull();
+
+    await signOut(user.id, phoneSession, true);
+    await waitUntil(() => phone.disconnectReason !== null, "sign-out everywhere cuts the user's remaining socket");
+    const late = await h.publishProjects(ws, 2, "after-everywhere");
+    await waitUntil(() => late.every((p) => stayer.idsOf(ws).includes(p.envelope.event_id)), "delivery to the other user");
+    expect(phone.idsOf(ws).filter((id) => late.some((p) => p.envelope.event_id === id))).toEqual([]);
+    expect(stayer.disconnectReason).toBeNull();
+    expect(Number(gateways[0]!.metrics().sessions_revoked) + Number(gateways[1]!.metrics().sessions_revoked)).toBe(3);
+    for (const s of [laptopA, laptopB, phone, stayer]) s.close();
+  });
+});

@@ -1,0 +1,235 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@spine/bus";
+import { sampleValue, scrapeMetrics } from "@spine/metrics";
+import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+
+// The fault test of issue 10: the api and the worker run as real processes; writes flow through the
+// HTTP API without pause while every backend of their database is terminated three times. No process
+// may exit, no answered write may be lost or published twice, and a failed write answers 503, never 500.
+const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const names = natsTestNames("dbfault");
+const TOKEN_SECRET = "db-fault-test-secret-0123456789abcdef";
+const WRITERS = 4;
+const ROUNDS = 3;
+/** Answered writes wanted before the first round, between rounds and after the last (proves recovery). */
+const WRITES_PER_PHASE = 25;
+
+class AppProcess {
+  output = "";
+  exit: { code: number | null; signal: string | null } | null = null;
+  readonly exited: Promise<void>;
+  private constructor(readonly name: string, readonly child: ChildProcess) {
+    const keep = (chunk: Buffer) => void (this.output = (this.output + chunk.toString()).slice(-20_000));
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => {
+      this.exit = { code, signal };
+      resolve();
+    }));
+  }
+
+  static start(app: "api" | "worker", env: Record<string, string>): AppProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: join(appsRoot, app),
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return new AppProcess(app, child);
+  }
+
+  async waitForHttp(url: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.exit) throw new Error(`${this.name} exited ${JSON.stringify(this.exit)}:\n${this.output}`);
+      if (await fetch(url).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${this.name} not ready at ${url}:\n${this.output}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.exit) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+let db: TestDatabase;
+let admin: pg.Client;
+let api: AppProcess;
+let worker: AppProcess;
+let apiUrl: string;
+let apiAdminUrl: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase("dbfault");
+  admin = new pg.Client({ connectionString: db.ownerUrl });
+  await admin.connect();
+  const [apiPort, apiAdminPort, workerPort] = [await freePort(), await freePort(), await freePort()];
+  const shared = {
+    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
+    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
+  };
+  worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
+  api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  apiAdminUrl = `http://127.0.0.1:${apiAdminPort}`;
+  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/readyz`);
+  await api.waitForHttp(`${apiUrl}/readyz`);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([api?.stop(), worker?.stop()]);
+  const nc = await connectNats({ servers: TEST_NATS_URL, name: "db-fault-cleanup" });
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+  await nc.close();
+  await admin?.end();
+  await db?.drop();
+});
+
+interface Answer {
+  status: number;
+  body: { result?: { data: Record<string, unknown> }; error?: { data?: { code?: string; appCode?: string } } };
+}
+
+async function call(procedure: string, input: unknown, token?: string): Promise<Answer> {
+  const res = await fetch(`${apiUrl}/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "idempotency-key": randomUUID(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input),
+  });
+  return { status: res.status, body: (await res.json()) as Answer["body"] };
+}
+
+/** Set-up calls before the faults: retried on 503 (none is expected). */
+async function setUp(procedure: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await call(procedure, input, token);
+    if (answer.status === 200 && answer.body.result) return answer.body.result.data;
+    if (answer.status !== 503 || attempt > 5) throw new Error(`${procedure} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+}
+
+/** Every message of the stream, as `event_id`s, read with an ordered consumer. */
+async function streamEventIds(): Promise<string[]> {
+  const nc = await connectNats({ servers: TEST_NATS_URL, name: "db-fault-stream-read" });
+  try {
+    const total = (await (await jetstreamManager(nc)).streams.info(names.stream)).state.messages;
+    const ids: string[] = [];
+    if (total === 0) return ids;
+    const messages = await (await jetstream(nc).consumers.get(names.stream)).consume({ max_messages: 1_000 });
+    for await (const m of messages) {
+      ids.push(m.json<{ event_id: string }>().event_id);
+      if (m.info.pending === 0 || ids.length >= total) break;
+    }
+    await messages.close();
+    return ids;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const count = async (sql: string, params: unknown[] = []) => Number((await admin.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
+
+describe("database faults while writes flow", () => {
+  it("three rounds of pg_terminate_backend on every backend: no process exits, no answered write is lost or published twice, failures answer 503", async () => {
+    onTestFailed(() => {
+      console.error(`--- api output ---\n${api.output}\n--- worker output ---\n${worker.output}`);
+    });
+    const session = await setUp("auth.signUp", { email: `fault-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "F" });
+    const token = String(session.accessToken);
+    const { workspace } = (await setUp("workspace.create", { name: "Faults" }, token)) as { workspace: { id: string } };
+
+    const answers: { name: string; status: number; code: string | null; projectId: string | null }[] = [];
+    const answered = () => answers.filter((a) => a.status === 200).length;
+    let writing = true;
+    const writers = Array.from({ length: WRITERS }, async (_, w) => {
+      for (let i = 0; writing; i++) {
+        const name = `w${w}-${i}`;
+        const answer = await call("project.create", { workspaceId: workspace.id, name }, token).catch((err: unknown) => ({
+          status: -1, body: { error: { data: { code: String(err) } } },
+        }) as Answer);
+        const data = answer.body.result?.data as { id?: string } | undefined;
+        answers.push({ name, status: answer.status, code: answer.body.error?.data?.appCode ?? answer.body.error?.data?.code ?? null, projectId: data?.id ?? null });
+      }
+    });
+
+    const terminated: number[] = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const target = answered() + WRITES_PER_PHASE;
+      await waitFor(`${WRITES_PER_PHASE} more answered writes (phase ${round})`, async () => answered() >= target || api.exit !== null || worker.exit !== null);
+      if (round === ROUNDS) break;
+      const { rows } = await admin.query<{ pid: number }>(
+        "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        [db.name],
+      );
+      const killed = await admin.query<{ ok: boolean }>("select pg_terminate_backend(pid) as ok from unnest($1::int[]) as pid", [rows.map((r) => r.pid)]);
+      terminated.push(killed.rows.filter((r) => r.ok).length);
+    }
+    writing = false;
+    await Promise.all(writers);
+
+    const byStatus: Record<string, number> = {};
+    for (const a of answers) byStatus[`${a.status} ${a.code ?? ""}`.trim()] = (byStatus[`${a.status} ${a.code ?? ""}`.trim()] ?? 0) + 1;
+    console.info(`db-fault: ${answers.length} writes ${JSON.stringify(byStatus)}; backends terminated per round ${JSON.stringify(terminated)}`);
+
+    // No process exited, and both still serve.
+    expect(api.exit).toBeNull();
+    expect(worker.exit).toBeNull();
+    expect(terminated.every((n) => n > 0)).toBe(true);
+    // Every write answered 200, or 503 UNAVAILABLE: never a 500, never a dropped connection.
+    const failed = answers.filter((a) => a.status !== 200);
+    expect(failed.filter((a) => a.status !== 503 || a.code !== "UNAVAILABLE")).toEqual([]);
+
+    // Every answered write exists once, with exactly one outbox event.
+    const ok = answers.filter((a) => a.status === 200);
+    const stored = await admin.query<{ name: string; id: string; events: string }>(
+      `select p.name, p.id::text, (select count(*) from outbox o where o.envelope->>'event_type' = 'project.created'
+         and o.envelope->'payload'->>'project_id' = p.id::text)::text as events
+       from projects p where p.workspace_id = $1`,
+      [workspace.id],
+    );
+    const byName = new Map<string, { id: string; events: number }[]>();
+    for (const r of stored.rows) byName.set(r.name, [...(byName.get(r.name) ?? []), { id: r.id, events: Number(r.events) }]);
+    expect(ok.filter((a) => byName.get(a.name)?.length !== 1 || byName.get(a.name)?.[0]?.id !== a.projectId)).toEqual([]);
+    expect([...byName.values()].filter((rows) => rows.length !== 1 || rows[0]?.events !== 1)).toEqual([]);
+    // A write that answered 503 may have committed (the answer was lost with the connection), but never twice.
+    expect(stored.rows.length).toBeGreaterThanOrEqual(ok.length);
+    expect(stored.rows.length).toBeLessThanOrEqual(answers.length);
+
+    // The relay publishes everything, each event exactly once.
+    await waitFor("the outbox to drain", async () => (await count("select count(*)::text as n from outbox where published_at is null")) === 0);
+    const outboxIds = (await admin.query<{ id: string }>("select envelope->>'event_id' as id from outbox")).rows.map((r) => r.id);
+    const inStream = await streamEventIds();
+    expect(new Set(inStream).size).toBe(inStream.length);
+    expect([...inStream].sort()).toEqual([...outboxIds].sort());
+
+    // The consumer applied each project.created exactly once (usage_counters counts projects once).
+    await waitFor("usage-metering to apply every project.created", async () =>
+      (await count(`select coalesce(sum(value), 0)::text as n from usage_counters where workspace_id = $1 and metric = 'projects' and "window" = 'month'`, [workspace.id])) === stored.rows.length,
+    );
+    expect(await count("select count(*)::text as n from job_runs where handler = 'usage-metering' and event_type = 'project.created' and status = 'succeeded'")).toBe(stored.rows.length);
+
+    // The api's metrics saw the same: the 503s and no 500.
+    const metrics = await scrapeMetrics(apiAdminUrl);
+    expect(sampleValue(metrics, "spine_api_requests_total", { procedure: "project.create", code: "OK" })).toBe(ok.length);
+    expect(sampleValue(metrics, "spine_api_requests_total", { procedure: "project.create", code: "SERVICE_UNAVAILABLE" })).toBe(failed.length);
+    expect(sampleValue(metrics, "spine_api_requests_total", { code: "INTERNAL_SERVER_ERROR" })).toBe(0);
+  }, 300_000);
+});
