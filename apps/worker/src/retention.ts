@@ -1,6 +1,10 @@
 import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
 import { deleteExpiredIdempotencyKeys, deletePublishedOutbox, errorMessage, type Logger } from "@spine/bus";
-import { newId, type Domain } from "@spine/domain";
+import {
+  deleteExpiredActivityLogs, deleteExpiredDeadLetters, deleteExpiredIntegrationEvents, deleteExpiredJobRuns, deleteExpiredUsageCounters,
+  newId, recordSystemAudit, retentionPolicy, type Domain, type RetentionPolicy,
+} from "@spine/domain";
+import type { Tx } from "@spine/domain/reads";
 import type pg from "pg";
 
 export interface RetentionOptions {
@@ -16,6 +20,10 @@ export interface RetentionOptions {
   agentRunStaleAfterMs: number;
   /** Agent runs purged per transaction (the purge repeats while a batch is full). */
   agentRunPurgeBatchSize?: number;
+  /** The stream's max age: job runs are kept at least this plus the replay window (a redelivery must find them). */
+  eventsMaxAgeMs?: number;
+  /** Operational tables' retention by data class; default `retentionPolicy()` of `@spine/domain` (the one place it is configured). */
+  policy?: RetentionPolicy;
   intervalMs: number;
   logger: Logger;
 }
@@ -28,6 +36,13 @@ export interface RetentionResult {
   agentRunsPurged: number;
   agentToolCallsPurged: number;
   abandonedAgentRunsFailed: number;
+  /** Operational tables by data class (see `RETENTION_CLASSES` in `@spine/domain`). */
+  jobRuns: number;
+  replayedDeadLetters: number;
+  deadLetters: number;
+  integrationEvents: number;
+  activityLogs: number;
+  usageCounters: number;
   /** Jobs that failed in this pass; the other jobs still ran. */
   errors: { job: string; error: string }[];
 }
@@ -60,7 +75,8 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
   const correlationId = `retention-${newId()}`;
   const logger = options.logger.child({ correlation_id: correlationId });
   const result: RetentionResult = {
-    outbox: 0, idempotencyKeys: 0, rateLimitHits: 0, agentRunsPurged: 0, agentToolCallsPurged: 0, abandonedAgentRunsFailed: 0, errors: [],
+    outbox: 0, idempotencyKeys: 0, rateLimitHits: 0, agentRunsPurged: 0, agentToolCallsPurged: 0, abandonedAgentRunsFailed: 0,
+    jobRuns: 0, replayedDeadLetters: 0, deadLetters: 0, integrationEvents: 0, activityLogs: 0, usageCounters: 0, errors: [],
   };
   const job = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -99,9 +115,56 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
     }
   });
 
+  await runOperationalRetention(options, result, job);
+
   const { errors, ...counts } = result;
+  await job("audit", async () => {
+    await options.domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
+      recordSystemAudit(op, {
+        action: "retention.pass", targetType: "retention", targetId: null, actorName: "worker",
+        details: { deleted: counts, failed_jobs: errors.map((e) => e.job) },
+      }),
+    );
+  });
   if (Object.values(counts).some((n) => n > 0)) logger.info(counts, "retention pass");
-  return { ...counts, errors };
+  return { ...counts, errors: result.errors };
+}
+
+/** A pool as the domain's `Tx` port: each statement autocommits (every chunk of a delete commits on its own). */
+function poolTx(pool: pg.Pool): Tx {
+  return {
+    async query<R extends object>(sql: string, params?: readonly unknown[]) {
+      const res = await pool.query<R>(sql, params ? [...params] : undefined);
+      return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+    },
+  };
+}
+
+/** Job runs, dead letters, raw integration events, the activity feed and ended usage windows, by data class. */
+async function runOperationalRetention(
+  options: Omit<RetentionOptions, "intervalMs">,
+  result: RetentionResult,
+  job: (name: string, fn: () => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const policy = options.policy ?? retentionPolicy({ jobRunsAtLeastMs: (options.eventsMaxAgeMs ?? 0) + options.replayWindowMs });
+  const q = poolTx(options.pool);
+  await job("job_runs", async () => {
+    result.jobRuns = await deleteExpiredJobRuns(q, { olderThanMs: policy.job_runs });
+  });
+  await job("dead_letter_jobs", async () => {
+    const deleted = await deleteExpiredDeadLetters(q, { replayedOlderThanMs: policy.replayed_dead_letters, deadOlderThanMs: policy.dead_letters });
+    result.replayedDeadLetters = deleted.replayed;
+    result.deadLetters = deleted.dead;
+  });
+  await job("integration_events", async () => {
+    result.integrationEvents = await deleteExpiredIntegrationEvents(q, { olderThanMs: policy.integration_events });
+  });
+  await job("activity_logs", async () => {
+    result.activityLogs = await deleteExpiredActivityLogs(q, { olderThanMs: policy.activity_logs });
+  });
+  await job("usage_counters", async () => {
+    result.usageCounters = await deleteExpiredUsageCounters(q, { olderThanMs: policy.usage_counters });
+  });
 }
 
 /** Run retention now and then every `intervalMs`, never two passes at once. */

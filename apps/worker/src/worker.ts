@@ -95,7 +95,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   }
   const retention = startRetention({
     pool: pools.systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
-    rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs,
+    rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs, eventsMaxAgeMs: config.eventsMaxAgeMs,
     logger: logger.child({ component: "retention" }),
   });
   const accessExpiry = startAccessExpiry({
