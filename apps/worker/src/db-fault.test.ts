@@ -9,9 +9,9 @@ import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 
-// The fault test of issue 10: the api and the worker run as real processes; writes flow through the
-// HTTP API without pause while every backend of their database is terminated three times. No process
-// may exit, no answered write may be lost or published twice, and a failed write answers 503, never 500.
+// The fault test of issue 10: the api, the worker and the gateway run as real processes; writes flow
+// through the HTTP API without pause while every backend of their database is terminated three times.
+// No process may exit, no answered write may be lost or published twice, and a failed write answers 503, never 500.
 const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const names = natsTestNames("dbfault");
 const TOKEN_SECRET = "db-fault-test-secret-0123456789abcdef";
@@ -34,7 +34,7 @@ class AppProcess {
     }));
   }
 
-  static start(app: "api" | "worker", env: Record<string, string>): AppProcess {
+  static start(app: "api" | "worker" | "gateway", env: Record<string, string>): AppProcess {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: join(appsRoot, app),
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
@@ -66,6 +66,8 @@ let db: TestDatabase;
 let admin: pg.Client;
 let api: AppProcess;
 let worker: AppProcess;
+let gateway: AppProcess;
+let gatewayUrl: string;
 let apiUrl: string;
 let apiAdminUrl: string;
 
@@ -73,21 +75,27 @@ beforeAll(async () => {
   db = await createTestDatabase("dbfault");
   admin = new pg.Client({ connectionString: db.ownerUrl });
   await admin.connect();
-  const [apiPort, apiAdminPort, workerPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const shared = {
     DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
     SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
   };
   worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
   api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+  // The gateway too: its membership and session checks hold pooled connections of the same database.
+  gateway = AppProcess.start("gateway", {
+    ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), GATEWAY_SESSION_RECHECK_MS: "200",
+  });
+  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   apiUrl = `http://127.0.0.1:${apiPort}`;
   apiAdminUrl = `http://127.0.0.1:${apiAdminPort}`;
   await worker.waitForHttp(`http://127.0.0.1:${workerPort}/readyz`);
   await api.waitForHttp(`${apiUrl}/readyz`);
+  await gateway.waitForHttp(`${gatewayUrl}/readyz`);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled([api?.stop(), worker?.stop()]);
+  await Promise.allSettled([api?.stop(), worker?.stop(), gateway?.stop()]);
   const nc = await connectNats({ servers: TEST_NATS_URL, name: "db-fault-cleanup" });
   await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
   await nc.close();
@@ -150,7 +158,7 @@ const count = async (sql: string, params: unknown[] = []) => Number((await admin
 describe("database faults while writes flow", () => {
   it("three rounds of pg_terminate_backend on every backend: no process exits, no answered write is lost or published twice, failures answer 503", async () => {
     onTestFailed(() => {
-      console.error(`--- api output ---\n${api.output}\n--- worker output ---\n${worker.output}`);
+      console.error(`--- api output ---\n${api.output}\n--- worker output ---\n${worker.output}\n--- gateway output ---\n${gateway.output}`);
     });
     const session = await setUp("auth.signUp", { email: `fault-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "F" });
     const token = String(session.accessToken);
@@ -173,7 +181,11 @@ describe("database faults while writes flow", () => {
     const terminated: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
       const target = answered() + WRITES_PER_PHASE;
-      await waitFor(`${WRITES_PER_PHASE} more answered writes (phase ${round})`, async () => answered() >= target || api.exit !== null || worker.exit !== null);
+      await waitFor(`${WRITES_PER_PHASE} more answered writes (phase ${round})`, async () => {
+        // The gateway's database checks run meanwhile (readiness queries Postgres through its pool).
+        await fetch(`${gatewayUrl}/readyz`).catch(() => undefined);
+        return answered() >= target || api.exit !== null || worker.exit !== null || gateway.exit !== null;
+      });
       if (round === ROUNDS) break;
       const { rows } = await admin.query<{ pid: number }>(
         "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
@@ -192,6 +204,8 @@ describe("database faults while writes flow", () => {
     // No process exited, and both still serve.
     expect(api.exit).toBeNull();
     expect(worker.exit).toBeNull();
+    expect(gateway.exit).toBeNull();
+    await waitFor("the gateway ready again", async () => (await fetch(`${gatewayUrl}/readyz`)).ok);
     expect(terminated.every((n) => n > 0)).toBe(true);
     // Every write answered 200, or 503 UNAVAILABLE: never a 500, never a dropped connection.
     const failed = answers.filter((a) => a.status !== 200);

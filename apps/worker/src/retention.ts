@@ -1,10 +1,7 @@
 import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
 import { deleteExpiredIdempotencyKeys, deletePublishedOutbox, errorMessage, type Logger } from "@spine/bus";
-import {
-  deleteExpiredActivityLogs, deleteExpiredDeadLetters, deleteExpiredIntegrationEvents, deleteExpiredJobRuns, deleteExpiredUsageCounters,
-  newId, recordSystemAudit, retentionPolicy, type Domain, type RetentionPolicy,
-} from "@spine/domain";
-import type { Tx } from "@spine/domain/reads";
+import { newId, recordSystemAudit, type Domain, type RetentionPolicy } from "@spine/domain";
+import { runOperationalRetention, type OperationalRetentionCounts } from "./operational-retention.ts";
 import type pg from "pg";
 
 export interface RetentionOptions {
@@ -28,7 +25,8 @@ export interface RetentionOptions {
   logger: Logger;
 }
 
-export interface RetentionResult {
+/** Counts per job; the operational tables' by data class (see `RETENTION_CLASSES` in `@spine/domain`). */
+export interface RetentionResult extends OperationalRetentionCounts {
   outbox: number;
   idempotencyKeys: number;
   rateLimitHits: number;
@@ -36,13 +34,6 @@ export interface RetentionResult {
   agentRunsPurged: number;
   agentToolCallsPurged: number;
   abandonedAgentRunsFailed: number;
-  /** Operational tables by data class (see `RETENTION_CLASSES` in `@spine/domain`). */
-  jobRuns: number;
-  replayedDeadLetters: number;
-  deadLetters: number;
-  integrationEvents: number;
-  activityLogs: number;
-  usageCounters: number;
   /** Jobs that failed in this pass; the other jobs still ran. */
   errors: { job: string; error: string }[];
 }
@@ -128,43 +119,6 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
   });
   if (Object.values(counts).some((n) => n > 0)) logger.info(counts, "retention pass");
   return { ...counts, errors: result.errors };
-}
-
-/** A pool as the domain's `Tx` port: each statement autocommits (every chunk of a delete commits on its own). */
-function poolTx(pool: pg.Pool): Tx {
-  return {
-    async query<R extends object>(sql: string, params?: readonly unknown[]) {
-      const res = await pool.query<R>(sql, params ? [...params] : undefined);
-      return { rows: res.rows, rowCount: res.rowCount ?? 0 };
-    },
-  };
-}
-
-/** Job runs, dead letters, raw integration events, the activity feed and ended usage windows, by data class. */
-async function runOperationalRetention(
-  options: Omit<RetentionOptions, "intervalMs">,
-  result: RetentionResult,
-  job: (name: string, fn: () => Promise<void>) => Promise<void>,
-): Promise<void> {
-  const policy = options.policy ?? retentionPolicy({ jobRunsAtLeastMs: (options.eventsMaxAgeMs ?? 0) + options.replayWindowMs });
-  const q = poolTx(options.pool);
-  await job("job_runs", async () => {
-    result.jobRuns = await deleteExpiredJobRuns(q, { olderThanMs: policy.job_runs });
-  });
-  await job("dead_letter_jobs", async () => {
-    const deleted = await deleteExpiredDeadLetters(q, { replayedOlderThanMs: policy.replayed_dead_letters, deadOlderThanMs: policy.dead_letters });
-    result.replayedDeadLetters = deleted.replayed;
-    result.deadLetters = deleted.dead;
-  });
-  await job("integration_events", async () => {
-    result.integrationEvents = await deleteExpiredIntegrationEvents(q, { olderThanMs: policy.integration_events });
-  });
-  await job("activity_logs", async () => {
-    result.activityLogs = await deleteExpiredActivityLogs(q, { olderThanMs: policy.activity_logs });
-  });
-  await job("usage_counters", async () => {
-    result.usageCounters = await deleteExpiredUsageCounters(q, { olderThanMs: policy.usage_counters });
-  });
 }
 
 /** Run retention now and then every `intervalMs`, never two passes at once. */
