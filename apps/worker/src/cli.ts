@@ -1,6 +1,7 @@
 import { createLogger } from "@spine/logging";
 import { destination } from "pino";
 import { accessRebuild } from "./cli/access-rebuild.ts";
+import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
@@ -19,6 +20,8 @@ const USAGE = `usage: pnpm spine <command>
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
                                              agent_thread | integration) as a system actor
+  audit verify [--workspace <id>]            walk the audit hash chains; name the first edited, deleted
+                                             or reordered row of each (exit 1 if any)
   keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
                                              (audited; idempotent, resumable)
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "audit verify":
+      return auditVerify(env, rest);
     case "keys rotate":
       return keysRotate(env, rest, logger);
     case "access rebuild":
