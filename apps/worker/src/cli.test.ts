@@ -210,6 +210,29 @@ describe("pnpm spine", () => {
     expect(audit).toMatchObject([{ target_id: created.id, details: { workspace_id: workspaceId } }]);
   }, 180_000);
 
+  it("audit verify walks a workspace's hash chain and names the row a superuser edited", async () => {
+    const ws = randomUUID();
+    const { rows: users } = await owner.query<{ id: string }>("select id from users limit 1");
+    await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'A', $2, $3)", [ws, `a-${ws}`, users[0]?.id]);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) {
+      await owner.query(
+        "insert into audit_logs (id, workspace_id, actor_type, action, target_type, correlation_id) values ($1, $2, 'system', 'test.cli', 'thing', 'cli-audit')",
+        [id, ws],
+      );
+    }
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+    const clean = spine(["audit", "verify", "--workspace", ws.toUpperCase()], env);
+    expect(await clean.exited, clean.stderr()).toBe(0);
+    expect(JSON.parse(clean.out[0] ?? "{}")).toEqual({ chains: 1, rows: 3, problems: [] });
+
+    await owner.query("update audit_logs set action = 'test.forged' where id = $1", [ids[1]]);
+    const tampered = spine(["audit", "verify", "--workspace", ws], env);
+    expect(await tampered.exited).toBe(1);
+    expect(JSON.parse(tampered.out[0] ?? "{}")).toMatchObject({ problems: [{ chain: `ws:${ws}`, kind: "edited", rowId: ids[1], seq: 2 }] });
+    expect(tampered.stderr()).toContain(ids[1]);
+  }, 120_000);
+
   it("outbox republish refuses a time range without --force", async () => {
     const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
     const range = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString()], env);

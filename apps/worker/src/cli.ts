@@ -1,5 +1,6 @@
 import { createLogger } from "@spine/logging";
 import { destination } from "pino";
+import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
@@ -18,6 +19,8 @@ const USAGE = `usage: pnpm spine <command>
                                              plain subscribers see those events twice)
   purge <entity> <id> --workspace <ws>       audited hard delete (project | item | document |
                                              agent_thread | integration) as a system actor
+  audit verify [--workspace <id>]            walk the audit hash chains; name the first edited, deleted
+                                             or reordered row of each (exit 1 if any)
   keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
                                              (audited; idempotent, resumable)`;
 
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
       return dlqReplay(env, rest, logger);
     case "outbox republish":
       return outboxRepublish(env, rest);
+    case "audit verify":
+      return auditVerify(env, rest);
     case "keys rotate":
       return keysRotate(env, rest, logger);
     default:

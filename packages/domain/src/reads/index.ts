@@ -10,3 +10,4 @@ export { checkTokenSessions, checkUserToken, type TokenSession } from "./check-u
 export { tokenSessionVerdict, type TokenSessionFacts, type UserTokenCheck } from "./token-session-rule.ts";
 export { createPgPool, type PgPoolOptions } from "../db/pg-pool.ts";
 export { outboxBacklog, type OutboxBacklog } from "./outbox-backlog.ts";
+export { verifyAuditChains, type AuditChainProblem, type AuditChainProblemKind, type AuditChainReport } from "./verify-audit-chain.ts";
