@@ -136,6 +136,9 @@ describe("pnpm spine", () => {
     const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("--since");
+    const yearZero = spine(["outbox", "republish", "--since", "0000-01-01T00:00:00Z", "--force"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
+    expect(await yearZero.exited).toBe(2);
+    expect(yearZero.stderr()).toContain("--since must be between the years 1900 and 9999");
   });
 
   it("purge hard-deletes a record and its dependents as a system actor, with one audit row", async () => {

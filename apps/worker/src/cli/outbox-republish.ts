@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { jetstream } from "@nats-io/jetstream";
 import { connectNats, republishOutbox } from "@spine/bus";
+import { inTimestampRange, TIMESTAMP_RANGE_MESSAGE } from "@spine/contracts";
 import type { TCliEnv } from "../env.ts";
 import { withDatabase } from "./database.ts";
 import { canonicalId } from "./ids.ts";
@@ -11,6 +12,8 @@ function isoDate(value: string | undefined, flag: string): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new UsageError(`${flag} must be an ISO 8601 time`);
+  // PostgreSQL has no year 0 and JS no ISO form past 9999: refused here rather than by the database.
+  if (!inTimestampRange(date.toISOString())) throw new UsageError(`${flag} ${TIMESTAMP_RANGE_MESSAGE}`);
   return date;
 }
 

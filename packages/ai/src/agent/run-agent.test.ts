@@ -1,3 +1,4 @@
+import { AIMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -130,6 +131,27 @@ describe("runAgent with the offline deterministic model", () => {
 
     expect(result.status).toBe("failed");
     expect(result.status === "failed" ? result.error : "").toContain('unknown tool "search_documents"');
+  });
+
+  it("fails the run with the reason when the model keeps calling tools past the step limit", async () => {
+    const ws = await seedWorkspace(t.domain, "agent-step-limit");
+    const threadId = await seedThread(t.domain, ws.ctx);
+    /** A model that never answers: every call asks for the tool again. */
+    class LoopingModel extends OfflineDeterministicChatModel {
+      override bindTools(): LoopingModel {
+        return this;
+      }
+      override async _generate() {
+        const message = new AIMessage({ content: "", tool_calls: [{ id: `c${Math.random().toString(36).slice(2)}`, name: "echo", args: {}, type: "tool_call" }] });
+        return Promise.resolve({ generations: [{ text: "", message }] });
+      }
+    }
+    const echo = tool(async () => "again", { name: "echo", description: "x", schema: z.object({}) });
+
+    const result = await runAgent(t.domain, ws.ctx, { threadId, input: "loop", model: new LoopingModel(), tools: [echo], maxSteps: 3 });
+
+    expect(result).toMatchObject({ status: "failed", toolCallCount: 3 });
+    expect(result.status === "failed" ? result.error : "").toMatch(/limit/i);
   });
 
   it("answers without a tool call when it has no tools", async () => {

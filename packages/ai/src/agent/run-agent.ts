@@ -1,13 +1,14 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage, SystemMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
+import { createAgent, modelCallLimitMiddleware } from "langchain";
 import {
   AppError, completeAgentRun, failAgentRun, queueAgentRun, startAgentRun,
   type AgentRunRetentionPolicy, type Domain, type OperationContext,
 } from "@spine/domain";
 import { chatModelName } from "../models/chat-model-name.ts";
 import { AgentRunError } from "./agent-run-error.ts";
-import { callTool } from "./call-tool.ts";
+import { toolRecorderMiddleware, type ToolCallCounter } from "./tool-recorder-middleware.ts";
 
 export interface RunAgentInput {
   threadId: string;
@@ -40,53 +41,47 @@ async function failUnlessFinal(domain: Domain, ctx: OperationContext, runId: str
   }
 }
 
-interface LoopState {
-  messages: BaseMessage[];
-  toolCallCount: number;
-}
-
-async function loop(domain: Domain, ctx: OperationContext, runId: string, input: RunAgentInput, state: LoopState): Promise<string> {
-  if (!input.model.bindTools) throw new AgentRunError(`model ${chatModelName(input.model)} cannot call tools`);
-  const model = input.model.bindTools([...input.tools]);
-  const tools = new Map(input.tools.map((t) => [t.name, t]));
-  const maxSteps = input.maxSteps ?? 6;
-  for (let step = 0; step < maxSteps; step++) {
-    const reply = (await model.invoke(state.messages)) as AIMessage;
-    state.messages.push(reply);
-    const calls = reply.tool_calls ?? [];
-    if (calls.length === 0) return reply.text;
-    for (const call of calls) {
-      state.toolCallCount += 1;
-      state.messages.push(await callTool(domain, ctx, { runId, ordinal: state.toolCallCount, call, tool: tools.get(call.name) }));
-    }
-  }
-  throw new AgentRunError(`no answer after ${maxSteps} model calls`);
+/** The answer: the text of the last message, which the agent ends on (an AI message without tool calls). */
+function answerOf(messages: readonly BaseMessage[]): string {
+  const last = messages.at(-1);
+  if (!last || last.type !== "ai") throw new AgentRunError("the agent ended without an answer");
+  return last.text;
 }
 
 /**
- * Run an agent turn and record it: agent_runs goes queued → running → completed | failed and every
- * tool call gets a tool_calls row. Each state change commits in its own short transaction with its
- * event (agent.run.started, agent.tool.called, agent.run.completed | agent.run.failed), so a crash
- * mid-run leaves a visible `running` run, never silence. A model or tool failure fails the run and
- * is returned, not thrown; only a database failure while recording is thrown.
+ * Run an agent turn with the `langchain` agent runtime (`createAgent`) and record it: agent_runs goes
+ * queued → running → completed | failed and every tool call gets a tool_calls row, written by the
+ * tool-recorder middleware around the tool's execution. Each state change commits in its own short
+ * transaction with its event (agent.run.started, agent.tool.called, agent.run.completed |
+ * agent.run.failed), so a crash mid-run leaves a visible `running` run, never silence. A model or
+ * tool failure fails the run and is returned, not thrown; only a database failure while recording is thrown.
  */
 export async function runAgent(domain: Domain, ctx: OperationContext, input: RunAgentInput): Promise<AgentRunResult> {
   const queued = await domain.run(ctx, (op) =>
     queueAgentRun(op, { threadId: input.threadId, model: chatModelName(input.model), input: { text: input.input }, retention: input.retention }),
   );
   const runId = queued.id;
-  const state: LoopState = {
-    messages: [...(input.systemPrompt ? [new SystemMessage(input.systemPrompt)] : []), new HumanMessage(input.input)],
-    toolCallCount: 0,
-  };
+  const counter: ToolCallCounter = { count: 0 };
   try {
     await domain.run(ctx, (op) => startAgentRun(op, runId));
-    const answer = await loop(domain, ctx, runId, input, state);
+    if (input.tools.length > 0 && !input.model.bindTools) throw new AgentRunError(`model ${chatModelName(input.model)} cannot call tools`);
+    const maxSteps = input.maxSteps ?? 6;
+    const agent = createAgent({
+      model: input.model,
+      tools: [...input.tools],
+      ...(input.systemPrompt ? { systemPrompt: input.systemPrompt } : {}),
+      middleware: [
+        toolRecorderMiddleware({ domain, ctx, runId, counter }),
+        modelCallLimitMiddleware({ runLimit: maxSteps, exitBehavior: "error" }),
+      ],
+    });
+    const state = await agent.invoke({ messages: [new HumanMessage(input.input)] });
+    const answer = answerOf(state.messages);
     await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }));
-    return { runId, status: "completed", answer, toolCallCount: state.toolCallCount };
+    return { runId, status: "completed", answer, toolCallCount: counter.count };
   } catch (err) {
     const error = errorMessage(err);
     await failUnlessFinal(domain, ctx, runId, error);
-    return { runId, status: "failed", error, toolCallCount: state.toolCallCount };
+    return { runId, status: "failed", error, toolCallCount: counter.count };
   }
 }

@@ -14,6 +14,24 @@ const results = JSON.stringify({
 });
 
 describe("OfflineDeterministicChatModel", () => {
+  it("streams the answer token by token, the chunks adding up to exactly what invoke returns", async () => {
+    const model = new OfflineDeterministicChatModel().bindTools([search]);
+    const call = new AIMessage({ content: "", tool_calls: [{ id: "c1", name: "search_documents", args: { query: "refunds" }, type: "tool_call" }] });
+    const messages = [new HumanMessage("refunds"), call, new ToolMessage({ content: results, tool_call_id: "c1" })];
+    const chunks: string[] = [];
+    for await (const chunk of await model.stream(messages)) chunks.push(chunk.text);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks.join("")).toBe((await model.invoke(messages)).text);
+  });
+
+  it("streams a tool call as one chunk carrying the call", async () => {
+    const model = new OfflineDeterministicChatModel().bindTools([search]);
+    const chunks = [];
+    for await (const chunk of await model.stream([new HumanMessage("refunds")])) chunks.push(chunk);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.tool_calls).toEqual([{ id: expect.stringMatching(/^call_/) as string, name: "search_documents", args: { query: "refunds" }, type: "tool_call" }]);
+  });
+
   it("first calls search_documents with the user's message, with a stable call id", async () => {
     const model = new OfflineDeterministicChatModel().bindTools([search]);
     const a = await model.invoke([new HumanMessage("refunds")]);

@@ -1,7 +1,7 @@
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage } from "@langchain/core/messages";
-import type { ChatResult } from "@langchain/core/outputs";
+import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import { SEARCH_DOCUMENTS_TOOL_NAME } from "../agent/search-documents-output.ts";
 import { fnv1a } from "../embeddings/fnv1a.ts";
 import { composeOfflineAnswer } from "./compose-offline-answer.ts";
@@ -44,6 +44,26 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
   async _generate(messages: BaseMessage[], _options: this["ParsedCallOptions"], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     const message = this.respond(messages);
     return Promise.resolve({ generations: [{ text: message.text, message }] });
+  }
+
+  /**
+   * Streams the same message `_generate` returns: a tool call as one chunk, an answer word by word
+   * (each chunk also reported to the run manager as a new token), so callers can show tokens live.
+   */
+  override async *_streamResponseChunks(messages: BaseMessage[], _options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+    const message = this.respond(messages);
+    if (message.tool_calls?.length) {
+      const chunk = new AIMessageChunk({
+        content: "",
+        tool_call_chunks: message.tool_calls.map((c, index) => ({ id: c.id, name: c.name, args: JSON.stringify(c.args), index, type: "tool_call_chunk" as const })),
+      });
+      yield new ChatGenerationChunk({ text: "", message: chunk });
+      return;
+    }
+    for (const piece of message.text.match(/\S+\s*|\s+/g) ?? [""]) {
+      yield new ChatGenerationChunk({ text: piece, message: new AIMessageChunk({ content: piece }) });
+      await runManager?.handleLLMNewToken(piece);
+    }
   }
 
   private respond(messages: BaseMessage[]): AIMessage {
