@@ -162,7 +162,7 @@ describe("usage", () => {
     const events = await outbox("corr-policy");
     expect(events.map((e) => [e.event_type, e.workspace_id])).toEqual([["usage_policy.set", ws]]);
     expect(events[0]!.envelope.payload).toMatchObject({ policy_id: policy.id, limit: 3 });
-    expect(await c.usage.listPolicies.query({ workspaceId: ws })).toEqual([policy]);
+    expect((await c.usage.listPolicies.query({ workspaceId: ws })).filter((p) => p.metric === "api_calls")).toEqual([policy]);
     await h.api.domain.run(ctxOf(ws, owner), (op) => incrementUsage(op, { metric: "api_calls", amount: 4 }));
     const counters = await c.usage.listCounters.query({ workspaceId: ws });
     expect(counters.map((x) => [x.metric, x.window, x.value, x.limit, x.limitReached])).toEqual([
@@ -180,19 +180,23 @@ describe("usage", () => {
 describe("access", () => {
   it("an owner's change is an access.* event folded into the state; admins may only read it", async () => {
     const c = owner.client;
-    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "inactive", plan: null });
+    // Born active on the default plan, in the creating transaction.
+    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "active", status: "active", plan: "free", version: 1 });
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const active = await c.access.change.mutate({ workspaceId: ws, change: { type: "activate", plan: "pro", expiresAt } }, { context: { correlationId: "corr-access" } });
-    expect(active).toMatchObject({ state: "active", plan: "pro", expiresAt });
+    expect(active).toMatchObject({ state: "active", plan: "pro", expiresAt, version: 2, nextTransitionAt: expiresAt });
     const events = await outbox("corr-access");
     expect(events.map((e) => e.event_type)).toEqual(["access.activated"]);
     expect(active.lastEventId).toBe((await h.sql.query<{ id: string }>("select id from outbox where envelope->>'correlation_id' = 'corr-access'")).rows[0]!.id);
-    expect((await audits("corr-access")).map((r) => r.action)).toEqual(["access_state.created"]);
+    expect((await audits("corr-access")).map((r) => r.action).sort()).toEqual([
+      "access_state.updated", "usage_policy.updated", "usage_policy.updated", "usage_policy.updated", "workspace.updated",
+    ]);
     await c.access.change.mutate({ workspaceId: ws, change: { type: "deactivate", reason: "payment failed" } });
-    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "inactive", plan: null, reason: "payment failed" });
+    expect(await c.access.get.query({ workspaceId: ws })).toMatchObject({ state: "inactive", status: "inactive", plan: "pro", reason: "payment failed" });
+    await c.access.change.mutate({ workspaceId: ws, change: { type: "activate", plan: "free" } });
     const admin = await h.signUp("admin");
     await c.member.add.mutate({ workspaceId: ws, email: admin.email, roleKey: "admin" });
-    await expect(admin.client.access.get.query({ workspaceId: ws })).resolves.toMatchObject({ state: "inactive" });
+    await expect(admin.client.access.get.query({ workspaceId: ws })).resolves.toMatchObject({ state: "active" });
     await expect(admin.client.access.change.mutate({ workspaceId: ws, change: { type: "change", plan: "team" } })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
   });
 });

@@ -43,8 +43,11 @@ describe("mutations record their events and audit rows with the request's correl
     const res = await h.raw("workspace.create", { type: "mutation", input: { name: "Fresh" }, token: owner.session.accessToken, headers: { "x-correlation-id": correlationId } });
     expect(res.status).toBe(200);
     const rows = await recorded(correlationId);
-    expect(rows.outbox.map((r) => r.event_type)).toEqual(["workspace.created", "membership.added"]);
-    expect(rows.audits.map((r) => r.action).sort()).toEqual(["membership.created", "role.created", "role.created", "role.created", "role.created", "workspace.created"]);
+    expect(rows.outbox.map((r) => r.event_type)).toEqual(["workspace.created", "membership.added", "access.activated"]);
+    expect(rows.audits.map((r) => r.action).sort()).toEqual([
+      "access_state.created", "membership.created", "role.created", "role.created", "role.created", "role.created",
+      "usage_policy.created", "usage_policy.created", "usage_policy.created", "workspace.created",
+    ]);
   });
 
   it("item.updated is emitted at version 2 with its project id", async () => {

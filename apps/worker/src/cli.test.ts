@@ -7,7 +7,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, createPool, ensureEventsStream, publishEnvelope } from "@spine/bus";
 import { createEnvelope } from "@spine/contracts";
-import { createItem, createProject, Domain } from "@spine/domain";
+import { activateNewWorkspace, createItem, createProject, Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -250,5 +250,26 @@ describe("pnpm spine", () => {
     const stillPending = await owner.query("select 1 from outbox where published_at is null and created_at >= $1", [since]);
     expect(stillPending.rowCount).toBe(pending.rows[0]?.n);
     expect(await systemAudits("outbox.republish")).toMatchObject([{ actor_type: "system", actor_name: "bob", target_type: "outbox", details: { since: since.toISOString() } }]);
+  });
+  it("access rebuild --check proves the stored access state equals the fold of its history; rebuild repairs a drifted row", async () => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
+    await domain.run({ workspaceId, actorId: null, actorType: "system", correlationId: "cli-access-seed" }, (op) => activateNewWorkspace(op))
+      .finally(() => domain.close());
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+    const run = async (args: string[]) => {
+      const p = spine(["access", "rebuild", "--workspace", workspaceId, ...args], env);
+      const code = await p.exited;
+      return { code, out: JSON.parse(p.out[0] ?? "{}") as { equal: boolean; written: boolean; events: number; stored: { plan: string } | null; rebuilt: { plan: string; state: string } } };
+    };
+    const clean = await run(["--check"]);
+    expect(clean).toMatchObject({ code: 0, out: { equal: true, written: false, events: 1, rebuilt: { state: "active", plan: "free" } } });
+    await owner.query("update demo_access_states set plan = 'enterprise' where workspace_id = $1", [workspaceId]);
+    expect(await run(["--check"])).toMatchObject({ code: 1, out: { equal: false, written: false, stored: { plan: "enterprise" }, rebuilt: { plan: "free" } } });
+    expect(await run([])).toMatchObject({ code: 0, out: { equal: false, written: true } });
+    expect(await run(["--check"])).toMatchObject({ code: 0, out: { equal: true } });
+    expect(await systemAudits("access.rebuilt")).toHaveLength(1);
+    const usage = spine(["access", "rebuild"], env);
+    expect(await usage.exited).toBe(2);
+    expect(usage.stderr()).toContain("usage: spine access rebuild");
   });
 });

@@ -1,5 +1,6 @@
 import { createLogger } from "@spine/logging";
 import { destination } from "pino";
+import { accessRebuild } from "./cli/access-rebuild.ts";
 import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
@@ -22,7 +23,9 @@ const USAGE = `usage: pnpm spine <command>
   audit verify [--workspace <id>]            walk the audit hash chains; name the first edited, deleted
                                              or reordered row of each (exit 1 if any)
   keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
-                                             (audited; idempotent, resumable)`;
+                                             (audited; idempotent, resumable)
+  access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
+                                             stored state; --check writes nothing and exits 1 on a difference`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
       return auditVerify(env, rest);
     case "keys rotate":
       return keysRotate(env, rest, logger);
+    case "access rebuild":
+      return accessRebuild(env, rest, logger);
     default:
       throw new UsageError(USAGE);
   }

@@ -13,6 +13,7 @@ import {
 import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
 import { PgTxRunner } from "@spine/domain/reads";
 import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
+import { startAccessExpiry } from "./access-expiry.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
 import { startRetention } from "./retention.ts";
 
@@ -32,6 +33,8 @@ export interface WorkerConfig {
   rateLimitRetentionMs: number;
   /** Agent runs with no progress for this long are failed as abandoned. */
   agentRunStaleAfterMs: number;
+  /** How often the access expiry job looks for due access transitions (default 30 s). */
+  accessExpiryIntervalMs?: number;
   relayPollMs: number;
   concurrency: number;
   maxAttempts: number;
@@ -95,6 +98,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs, eventsMaxAgeMs: config.eventsMaxAgeMs,
     logger: logger.child({ component: "retention" }),
   });
+  const accessExpiry = startAccessExpiry({
+    pool: pools.systemPool, domain: config.domain, intervalMs: config.accessExpiryIntervalMs ?? 30_000,
+    logger: logger.child({ component: "access-expiry" }),
+  });
   const health = await startAdminServer({
     port: config.port,
     host: config.host,
@@ -113,6 +120,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       logger.info("worker stopping");
       await health.close();
       await retention.stop();
+      await accessExpiry.stop();
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();
       await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));

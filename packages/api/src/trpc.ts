@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TokenError } from "@spine/auth";
-import { AppError, authenticateUser, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
+import { AppError, assertAccessActive, authenticateUser, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { issuesOf, MAX_ISSUES_RETURNED, publicMessage, toTRPCError } from "./errors/format-error.ts";
@@ -106,17 +106,24 @@ const ZNoFieldsSchema = z.object({});
 export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, never>>(
   permission: TPermission,
   schema?: z.ZodObject<TShape>,
-  options: { allowDeletedWorkspace?: boolean } = {},
+  options: { allowDeletedWorkspace?: boolean; allowInactiveAccess?: boolean } = {},
 ) {
   const input = ZWorkspaceScopedSchema.extend((schema ?? ZNoFieldsSchema).shape as TShape);
-  return protectedProcedure.input(input).use(async ({ ctx, input: parsed, next }) => {
+  return protectedProcedure.input(input).use(async ({ ctx, type, input: parsed, next }) => {
     // The merged schema always holds workspaceId; TypeScript cannot see through the generic extend.
     const { workspaceId } = parsed as { workspaceId: string };
+    // The access gate, for every mutation on a workspace (queries and exports are reads and pass):
+    // an inactive or expired workspace is read-only (ACCESS_INACTIVE), after the membership check.
+    const gated = type === "mutation" && !options.allowInactiveAccess;
+    const prepare = async (op: Operation): Promise<WorkspaceAccess> => {
+      const access = await authorizeMember(op, permission, options);
+      if (gated) await assertAccessActive(op);
+      return access;
+    };
     return next({
       ctx: {
         workspaceId,
-        run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) =>
-          runAsCaller(ctx, workspaceId, (op) => authorizeMember(op, permission, options), fn),
+        run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) => runAsCaller(ctx, workspaceId, prepare, fn),
       },
     });
   });

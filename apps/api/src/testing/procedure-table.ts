@@ -92,7 +92,7 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "usage.listCounters", type: "query", permission: "usage.read", input: async (f) => ws(f), events: [], audits: [] },
   { path: "access.get", type: "query", permission: "access.read", input: async (f) => ws(f), events: [], audits: [] },
   // The first access change of the fixture's workspace creates its state row (records.test calls it once).
-  { path: "access.change", type: "mutation", permission: "access.manage", input: async (f) => ({ ...ws(f), change: { type: "activate", plan: "pro" } }), events: ["access.activated"], audits: ["access_state.created"] },
+  { path: "access.change", type: "mutation", permission: "access.manage", input: async (f) => ({ ...ws(f), change: { type: "activate", plan: "free" } }), events: ["access.activated"], audits: ["access_state.updated"] },
   { path: "agent.createThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), title: "Ask" }), events: [], audits: [] },
   { path: "agent.listThreads", type: "query", permission: "agents.read", input: async (f) => ({ ...ws(f), limit: 10 }), events: [], audits: [] },
   { path: "agent.deleteThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f) }), events: [], audits: ["agent_thread.deleted"] },

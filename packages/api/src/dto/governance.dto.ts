@@ -1,4 +1,4 @@
-import type { AccessSnapshot, UsageCounterState, UsagePolicy } from "@spine/domain";
+import { accessStatusAt, type AccessSnapshot, type UsageCounterState, type UsagePolicy } from "@spine/domain";
 import { z } from "zod";
 import { iso, ZIdSchema, ZTimestampSchema } from "./common.ts";
 
@@ -29,11 +29,14 @@ export function toUsageCounterDto(c: UsageCounterState): TUsageCounter {
 export const ZAccessStateSchema = z.object({
   state: z.enum(["active", "inactive"]), plan: z.string().nullable(), effectiveAt: ZTimestampSchema.nullable(),
   expiresAt: ZTimestampSchema.nullable(), reason: z.string().nullable(), lastEventId: ZIdSchema.nullable(),
+  /** As the access gate sees it now: `expired` is active access past its expiry that the expiry job has not ended yet. */
+  status: z.enum(["active", "inactive", "expired"]),
+  version: z.number().int(), nextTransitionAt: ZTimestampSchema.nullable(),
 });
 export type TAccessState = z.infer<typeof ZAccessStateSchema>;
-export function toAccessStateDto(s: AccessSnapshot): TAccessState {
+export function toAccessStateDto(s: AccessSnapshot, now: Date): TAccessState {
   return {
     state: s.state, plan: s.plan, effectiveAt: iso(s.effectiveAt), expiresAt: iso(s.expiresAt),
-    reason: s.reason, lastEventId: s.lastEventId,
+    reason: s.reason, lastEventId: s.lastEventId, status: accessStatusAt(s, now), version: s.version, nextTransitionAt: iso(s.nextTransitionAt),
   };
 }

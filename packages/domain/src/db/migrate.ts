@@ -11,6 +11,7 @@ import { Migration20261202012_integration_event_source } from "./migrations/Migr
 import { Migration20261202013001_pgvector_hybrid_search } from "./migrations/Migration20261202013001_pgvector_hybrid_search.ts";
 import { Migration2026120210001_session_revoked_signal } from "./migrations/Migration2026120210001_session_revoked_signal.ts";
 import { Migration2026120210002_audit_hash_chain } from "./migrations/Migration2026120210002_audit_hash_chain.ts";
+import { Migration2026120211001_access_fold } from "./migrations/Migration2026120211001_access_fold.ts";
 import { Migration2026120212001_ops_retention } from "./migrations/Migration2026120212001_ops_retention.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   { name: "Migration20261202013001_pgvector_hybrid_search", class: Migration20261202013001_pgvector_hybrid_search },
   { name: "Migration2026120210001_session_revoked_signal", class: Migration2026120210001_session_revoked_signal },
   { name: "Migration2026120210002_audit_hash_chain", class: Migration2026120210002_audit_hash_chain },
+  { name: "Migration2026120211001_access_fold", class: Migration2026120211001_access_fold },
   { name: "Migration2026120212001_ops_retention", class: Migration2026120212001_ops_retention },
 ];
 

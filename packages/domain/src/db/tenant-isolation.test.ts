@@ -18,8 +18,8 @@ let refsA: RowRefs;
 let idsA: Record<string, string>;
 
 beforeAll(async () => {
-  A = await seedWorkspace(t.domain, "alpha");
-  B = await seedWorkspace(t.domain, "beta");
+  A = await seedWorkspace(t.domain, "alpha", { access: false });
+  B = await seedWorkspace(t.domain, "beta", { access: false });
   owner = new pg.Client({ connectionString: t.db.ownerUrl });
   await owner.connect();
   const memberOfA = newId();

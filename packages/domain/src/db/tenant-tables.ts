@@ -10,7 +10,7 @@ export const TENANT_TABLES = [
   "roles", "workspace_memberships", "projects", "items", "documents", "activity_logs",
   "document_chunks", "embeddings", "agent_threads", "agent_runs", "tool_calls",
   "integrations", "integration_events", "demo_access_states", "usage_policies", "usage_counters",
-  "audit_logs",
+  "audit_logs", "access_events",
 ] as const;
 export type TenantTable = (typeof TENANT_TABLES)[number];
 

@@ -2,7 +2,7 @@ import { AuthSessionSchema, RoleSchema, UserSchema, WorkspaceMembershipSchema, W
 import { ActivityLogSchema, DocumentSchema, ItemSchema, ProjectSchema } from "../modules/product/entities.ts";
 import { AgentRunSchema, AgentThreadSchema, DocumentChunkSchema, EmbeddingSchema, ToolCallSchema } from "../modules/knowledge/entities.ts";
 import { IntegrationEventSchema, IntegrationSchema } from "../modules/integrations/entities.ts";
-import { DemoAccessStateSchema, UsageCounterSchema, UsagePolicySchema } from "../modules/governance/entities.ts";
+import { AccessEventRecordSchema, DemoAccessStateSchema, UsageCounterSchema, UsagePolicySchema } from "../modules/governance/entities.ts";
 import { AuditLogSchema, DeadLetterJobSchema, IdempotencyKeySchema, JobRunSchema, OutboxEventSchema } from "../modules/ops/entities.ts";
 
 /** Every entity of the seed specification, plus outbox, sessions and idempotency keys. */
@@ -11,6 +11,6 @@ export const ENTITY_SCHEMAS = [
   ProjectSchema, ItemSchema, DocumentSchema, ActivityLogSchema,
   DocumentChunkSchema, EmbeddingSchema, AgentThreadSchema, AgentRunSchema, ToolCallSchema,
   IntegrationSchema, IntegrationEventSchema,
-  DemoAccessStateSchema, UsagePolicySchema, UsageCounterSchema,
+  DemoAccessStateSchema, AccessEventRecordSchema, UsagePolicySchema, UsageCounterSchema,
   AuditLogSchema, JobRunSchema, DeadLetterJobSchema, OutboxEventSchema, IdempotencyKeySchema,
 ];

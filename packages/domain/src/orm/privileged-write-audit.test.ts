@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import type { Operation } from "../context/operation.ts";
-import { changeAccess } from "../modules/governance/change-access.ts";
+import { applyLifecycleEvent } from "../modules/governance/apply-lifecycle-event.ts";
 import { clearUsagePolicy } from "../modules/governance/clear-usage-policy.ts";
 import { setUsagePolicy } from "../modules/governance/set-usage-policy.ts";
 import { incrementUsage } from "../modules/governance/increment-usage.ts";
@@ -112,15 +112,15 @@ const WRITES: Record<string, Write[]> = {
   DemoAccessState: [
     { label: "activate", action: "access_state.created", target: (b) => b.access!,
       run: async (op, b) => {
-        await changeAccess(op, "access.activated", { plan: "pro", effective_at: at("2026-11-01T00:00:00Z"), expires_at: null });
+        await applyLifecycleEvent(op, { type: "access.activated", payload: { plan: "pro", effective_at: at("2026-11-01T00:00:00Z"), expires_at: null } });
         b.access = (await op.em.execute<{ id: string }[]>("select id from demo_access_states"))[0]!.id;
       },
       after: { state: "active", plan: "pro" } },
     { label: "change", action: "access_state.updated", target: (b) => b.access!,
-      run: async (op) => { await changeAccess(op, "access.changed", { plan: "team", effective_at: at("2026-11-02T00:00:00Z"), expires_at: null }); },
+      run: async (op) => { await applyLifecycleEvent(op, { type: "access.changed", payload: { plan: "team", effective_at: at("2026-11-02T00:00:00Z"), expires_at: null } }); },
       before: { plan: "pro" }, after: { plan: "team" } },
     { label: "deactivate", action: "access_state.updated", target: (b) => b.access!,
-      run: async (op) => { await changeAccess(op, "access.deactivated", { reason: "trial ended", effective_at: at("2026-11-03T00:00:00Z") }); },
+      run: async (op) => { await applyLifecycleEvent(op, { type: "access.deactivated", payload: { reason: "trial ended", effective_at: at("2026-11-03T00:00:00Z") } }); },
       before: { state: "active" }, after: { state: "inactive", reason: "trial ended" } },
   ],
 };
@@ -150,7 +150,7 @@ describe.each(Object.entries(WRITES))("%s", (_entity, writes) => {
   let ws: SeededWorkspace;
   const bag: Bag = {};
   beforeAll(async () => {
-    ws = await seedWorkspace(t.domain, "audit");
+    ws = await seedWorkspace(t.domain, "audit", { access: false });
     Object.assign(bag, { ws: ws.workspaceId, ownerRole: ws.roleId });
   });
 

@@ -47,6 +47,10 @@ export const TENANT_ROWS: Record<TenantTable | OperationalTable, RowFactory> = {
     id, workspace_id: r.workspaceId, integration_id: r.integrationId, source: "github", source_event_id: id, event_type: "push", payload: "{}",
   }),
   demo_access_states: (r, id) => ({ id, workspace_id: r.workspaceId, state: "active", plan: "pro" }),
+  access_events: (r, id) => ({
+    id, workspace_id: r.workspaceId, event_type: "access.changed", effective_at: new Date(),
+    payload: JSON.stringify({ plan: "pro", effective_at: new Date().toISOString(), expires_at: null }),
+  }),
   usage_policies: (r, id) => ({ id, workspace_id: r.workspaceId, metric: `m-${id}`, window: "day", limit_value: 10 }),
   usage_counters: (r, id) => ({ id, workspace_id: r.workspaceId, metric: `m-${id}`, window: "day", window_start: new Date(), value: 1 }),
   audit_logs: (r, id) => ({ id, workspace_id: r.workspaceId, actor_type: "system", action: "x.created", target_type: "x", correlation_id: "c" }),

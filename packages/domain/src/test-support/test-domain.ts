@@ -4,6 +4,7 @@ import { Domain } from "../context/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
 import { newId } from "../orm/ids.ts";
+import { activateNewWorkspace } from "../modules/governance/activate-new-workspace.ts";
 
 export interface TestDomain {
   db: TestDatabase;
@@ -36,7 +37,7 @@ export function userCtx(workspaceId: string | null, userId: string, correlationI
 }
 
 /** A user who owns a new workspace (user, workspace, owner role, membership) committed in one operation. */
-export async function seedWorkspace(domain: Domain, slug: string): Promise<SeededWorkspace> {
+export async function seedWorkspace(domain: Domain, slug: string, options: { access?: boolean } = {}): Promise<SeededWorkspace> {
   const userId = newId();
   const workspaceId = newId();
   const roleId = newId();
@@ -47,6 +48,11 @@ export async function seedWorkspace(domain: Domain, slug: string): Promise<Seede
     op.em.create(Workspace, { id: workspaceId, name: slug, slug: `${slug}-${workspaceId}`, createdBy: userId });
     op.em.create(Role, { id: roleId, workspaceId, key: "owner", name: "Owner", permissions: ["*"], builtIn: true });
     op.em.create(WorkspaceMembership, { id: membershipId, workspaceId, userId, roleId });
+    // Born active, as createWorkspace does; `access: false` leaves it without access history.
+    if (options.access ?? true) {
+      await op.em.flush();
+      await activateNewWorkspace(op);
+    }
   });
   return { workspaceId, userId, roleId, membershipId };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ZTextSchema, ZTimestampSchema } from "../../dto/common.ts";
 
 const ZPlanSchema = ZTextSchema.trim().min(1, "must not be empty").max(64, "must be at most 64 characters");
-/** When the change takes effect; defaults to now. Later events win, so a past instant may change nothing. */
+/** When the change takes effect; defaults to now. A future instant is stored and applied when it comes; a past one is placed in the history by its time. */
 const ZEffectiveAtSchema = ZTimestampSchema.optional();
 
 export const ZChangeAccessRequestSchema = z.object({

@@ -1,5 +1,5 @@
 import { assertNever } from "@spine/contracts";
-import { changeAccess, recordActivity, type AccessSnapshot, type Operation } from "@spine/domain";
+import { applyLifecycleEvent, recordActivity, type AccessSnapshot, type Operation } from "@spine/domain";
 import { toAccessStateDto, ZAccessStateSchema } from "../../dto/governance.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { ZChangeAccessRequestSchema, type TChangeAccessRequest } from "./access.types.ts";
@@ -13,23 +13,28 @@ function apply(op: Operation, change: TChangeAccessRequest["change"]): Promise<A
     case "activate":
     case "change": {
       const type = change.type === "activate" ? "access.activated" : "access.changed";
-      return changeAccess(op, type, { plan: change.plan, effective_at, expires_at: change.expiresAt === null ? null : rfc3339(change.expiresAt) });
+      const payload = { plan: change.plan, effective_at, expires_at: change.expiresAt === null ? null : rfc3339(change.expiresAt) };
+      return applyLifecycleEvent(op, type === "access.activated" ? { type, payload } : { type, payload });
     }
     case "deactivate":
-      return changeAccess(op, "access.deactivated", { reason: change.reason, effective_at });
+      return applyLifecycleEvent(op, { type: "access.deactivated", payload: { reason: change.reason, effective_at } });
     default:
       return assertNever(change, "access change");
   }
 }
 
-/** Owners activate, change or deactivate the workspace's access: one access.* event, folded into the state in the same transaction. */
-export const changeAccessRoute = workspaceProcedure("access.manage", ZChangeAccessRequestSchema)
+/**
+ * Owners activate, change or deactivate the workspace's access: one access.* event, recorded and
+ * folded into the state in the same transaction (a future effectiveAt takes effect when its time
+ * comes). Allowed while access is inactive: it is how access comes back.
+ */
+export const changeAccessRoute = workspaceProcedure("access.manage", ZChangeAccessRequestSchema, { allowInactiveAccess: true })
   .output(ZAccessStateSchema)
   .mutation(({ ctx, input }) =>
     ctx.run(async (op) => {
       const state = await apply(op, input.change);
       const verb = `${input.change.type}d`;
       recordActivity(op, { verb, targetType: "access", targetId: null, summary: `${verb} access${state.plan ? ` on plan ${state.plan}` : ""}` });
-      return toAccessStateDto(state);
+      return toAccessStateDto(state, new Date());
     }),
   );

@@ -5,9 +5,9 @@ import { workspaceProcedure } from "../../trpc.ts";
 import { changeAccessRoute } from "./change-access.ts";
 
 export const accessRouter = {
-  /** The workspace's current access state (inactive until the first access event). */
+  /** The workspace's stored access state, with `status` as the access gate sees it now (active | inactive | expired). */
   get: workspaceProcedure("access.read")
     .output(ZAccessStateSchema)
-    .query(({ ctx }) => ctx.run(async (op) => toAccessStateDto(await findAccessState(op)))),
+    .query(({ ctx }) => ctx.run(async (op) => toAccessStateDto(await findAccessState(op), new Date()))),
   change: changeAccessRoute,
 } satisfies TRPCRouterRecord;

@@ -3,7 +3,7 @@ import { idProp, tenantFilter, tenantProp, timestampProps } from "../../orm/comm
 
 export type AccessState = "inactive" | "active";
 export class DemoAccessState {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "plan" | "effectiveAt" | "expiresAt" | "reason" | "lastEventId" | "lastEventAt";
+  [OptionalProps]?: "createdAt" | "updatedAt" | "plan" | "effectiveAt" | "expiresAt" | "reason" | "lastEventId" | "lastEventAt" | "version" | "nextTransitionAt";
   id!: string;
   workspaceId!: string;
   state!: AccessState;
@@ -13,6 +13,8 @@ export class DemoAccessState {
   reason: string | null = null;
   lastEventId: string | null = null;
   lastEventAt: Date | null = null;
+  version = 0;
+  nextTransitionAt: Date | null = null;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -28,20 +30,47 @@ export const DemoAccessStateSchema = new EntitySchema<DemoAccessState>({
     reason: { type: "string", nullable: true },
     lastEventId: { type: "uuid", nullable: true },
     lastEventAt: { type: "Date", nullable: true },
+    version: { type: "integer" },
+    nextTransitionAt: { type: "Date", nullable: true },
     ...timestampProps,
+  },
+  filters: { ...tenantFilter },
+});
+
+/** One recorded access lifecycle event (append-only): the history `demo_access_states` is folded from. */
+export class AccessEventRecord {
+  [OptionalProps]?: "recordedAt";
+  id!: string;
+  workspaceId!: string;
+  eventType!: "access.activated" | "access.changed" | "access.deactivated";
+  payload!: Record<string, unknown>;
+  effectiveAt!: Date;
+  recordedAt!: Date;
+}
+export const AccessEventRecordSchema = new EntitySchema<AccessEventRecord>({
+  class: AccessEventRecord,
+  tableName: "access_events",
+  properties: {
+    ...idProp, ...tenantProp,
+    eventType: { type: "string" },
+    payload: { type: "json" },
+    effectiveAt: { type: "Date" },
+    recordedAt: { type: "Date", onCreate: () => new Date() },
   },
   filters: { ...tenantFilter },
 });
 
 export type UsageWindow = "day" | "month";
 export class UsagePolicy {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "action";
+  [OptionalProps]?: "createdAt" | "updatedAt" | "action" | "source";
   id!: string;
   workspaceId!: string;
   metric!: string;
   window!: UsageWindow;
   limitValue!: number;
   action = "block";
+  /** `plan`: a default of the workspace's plan tier, replaced when the tier changes; `workspace`: set by the workspace. */
+  source: "workspace" | "plan" = "workspace";
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -54,6 +83,7 @@ export const UsagePolicySchema = new EntitySchema<UsagePolicy>({
     window: { type: "string" },
     limitValue: { type: "bigint", runtimeType: "number" },
     action: { type: "string" },
+    source: { type: "string" },
     ...timestampProps,
   },
   filters: { ...tenantFilter },

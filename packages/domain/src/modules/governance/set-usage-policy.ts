@@ -11,7 +11,7 @@ export interface SetUsagePolicyInput {
   action?: UsagePolicyAction;
 }
 
-/** Create or change the limit for a metric in a window (audited; announces usage_policy.set when it changed). */
+/** Create or change the workspace's own limit for a metric in a window (audited; announces usage_policy.set when it changed). */
 export async function setUsagePolicy(op: Operation, input: SetUsagePolicyInput): Promise<UsagePolicy> {
   if (!Number.isSafeInteger(input.limit) || input.limit < 0) {
     throw AppError.badRequest("limit must be a non-negative integer", [{ path: "limit", message: "non-negative integer" }]);
@@ -24,6 +24,8 @@ export async function setUsagePolicy(op: Operation, input: SetUsagePolicyInput):
   } else {
     policy.limitValue = input.limit;
     policy.action = action;
+    // Setting a limit makes it the workspace's own: a plan change no longer replaces it.
+    policy.source = "workspace";
   }
   await op.em.flush();
   if (changed) {

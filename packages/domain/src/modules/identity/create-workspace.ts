@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Operation } from "../../context/operation.ts";
 import { newId } from "../../orm/ids.ts";
+import { activateNewWorkspace } from "../governance/activate-new-workspace.ts";
 import { recordActivity } from "../product/record-activity.ts";
 import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES } from "./permissions.ts";
@@ -16,7 +17,7 @@ function slugify(name: string): string {
   return `${base || "workspace"}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Create a workspace with its built-in roles; the acting user becomes its owner. */
+/** Create a workspace with its built-in roles, born active on the default plan; the acting user becomes its owner. */
 export async function createWorkspace(op: Operation, input: CreateWorkspaceInput): Promise<{ workspace: Workspace; role: Role }> {
   const userId = op.ctx.actorId;
   if (!userId) throw new Error("createWorkspace needs a user actor");
@@ -34,5 +35,6 @@ export async function createWorkspace(op: Operation, input: CreateWorkspaceInput
   op.emit("membership.added", { membership_id: membership.id, user_id: userId, role: owner.key });
   recordActivity(op, { verb: "created", targetType: "workspace", targetId: id, summary: `created workspace ${workspace.name}` });
   await op.em.flush();
+  await activateNewWorkspace(op);
   return { workspace, role: owner };
 }

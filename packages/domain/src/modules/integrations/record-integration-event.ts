@@ -1,6 +1,7 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { assertAccessActive } from "../governance/assert-access-active.ts";
 import { findIntegration } from "./find-integration.ts";
 
 export interface RecordIntegrationEventInput {
@@ -25,10 +26,12 @@ const EXISTING = `select id from integration_events where source = ? and source_
 /**
  * Store an inbound webhook event once per (source, source_event_id), the source being the sending
  * integration, so two integrations of one provider never collide; only the first delivery
- * announces webhook.received. Not a privileged write, so no audit row.
+ * announces webhook.received. Not a privileged write, so no audit row. A workspace whose access is
+ * inactive or expired ingests nothing (ACCESS_INACTIVE; the provider retries later).
  */
 export async function recordIntegrationEvent(op: Operation, input: RecordIntegrationEventInput): Promise<RecordIntegrationEventResult> {
   const integration = await findIntegration(op, input.integrationId);
+  await assertAccessActive(op);
   const workspaceId = op.workspaceId;
   const source = integration.id;
   const inserted = await op.em.execute<{ id: string }[]>(INSERT_ONCE, [

@@ -1,6 +1,8 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { assertAccessActive } from "../governance/assert-access-active.ts";
+import { consumeUsage } from "../governance/consume-usage.ts";
 import { Workspace } from "../identity/entities.ts";
 import { AgentRun, AgentThread } from "./entities.ts";
 import { DEFAULT_AGENT_RUN_RETENTION, retainUntil, type AgentRunRetentionPolicy } from "./retain-until.ts";
@@ -12,10 +14,16 @@ export interface QueueAgentRunInput {
   retention?: AgentRunRetentionPolicy | undefined;
 }
 
-/** Record a run as `queued` in a live thread, with its retention deadline from the workspace's plan tier. */
+/**
+ * Record a run as `queued` in a live thread, with its retention deadline from the workspace's plan
+ * tier. Refused while the workspace's access is inactive (ACCESS_INACTIVE); the run is metered
+ * (`agent_runs`) in this transaction, so a block limit refuses it before anything is written.
+ */
 export async function queueAgentRun(op: Operation, input: QueueAgentRunInput): Promise<AgentRun> {
+  await assertAccessActive(op);
   const thread = await op.em.findOne(AgentThread, { id: input.threadId });
   if (!thread) throw AppError.notFound("agent thread", input.threadId);
+  await consumeUsage(op, { metric: "agent_runs" });
   const workspace = await op.em.findOneOrFail(Workspace, { id: op.workspaceId }, { failHandler: () => AppError.notFound("workspace", op.workspaceId) });
   const now = new Date();
   const run = op.em.create(AgentRun, {

@@ -1,3 +1,5 @@
+import { DEFAULT_PLAN, PLAN_TIER_DEFAULTS } from "../governance/plan-tiers.ts";
+
 /** How long AI run artifacts are kept, per plan tier ("AI run artifacts: retention based on policy and plan tier"). */
 export interface AgentRunRetentionPolicy {
   daysByPlanTier: Readonly<Record<string, number>>;
@@ -5,9 +7,10 @@ export interface AgentRunRetentionPolicy {
   defaultDays: number;
 }
 
+/** From the plan-tier table (PLAN_TIER_DEFAULTS): the workspace's `plan_tier` is written by the access fold. */
 export const DEFAULT_AGENT_RUN_RETENTION: AgentRunRetentionPolicy = {
-  daysByPlanTier: { free: 30, pro: 365 },
-  defaultDays: 30,
+  daysByPlanTier: Object.fromEntries(Object.entries(PLAN_TIER_DEFAULTS).map(([tier, d]) => [tier, d.agentRunRetentionDays])),
+  defaultDays: PLAN_TIER_DEFAULTS[DEFAULT_PLAN].agentRunRetentionDays,
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAccessTransition } from "@spine/domain";
+import { signWebhook } from "@spine/webhooks";
+import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+
+let h: Harness;
+let owner: Actor;
+let f: WorkspaceFixture;
+let integrationId: string;
+const secret = `whsec_${randomBytes(32).toString("base64")}`;
+
+beforeAll(async () => {
+  h = await startHarness("access-gate");
+  owner = await h.signUp("gate-owner");
+  f = await createWorkspaceFixture(h, owner, "Gate");
+  integrationId = (await owner.client.integration.connect.mutate({
+    workspaceId: f.workspaceId, provider: "standard-webhooks", name: "hooks", credentials: {}, webhookSecret: secret,
+  })).id;
+});
+afterAll(async () => h?.close());
+
+const expectInactive = (res: Awaited<ReturnType<Harness["raw"]>>, label: string) => {
+  expect.soft(res.status, label).toBe(403);
+  expect.soft(res.body.error?.data.appCode, label).toBe("ACCESS_INACTIVE");
+};
+
+async function webhook(id: string): Promise<{ status: number; body: { error?: { code: string } } }> {
+  const body = JSON.stringify({ type: "invoice.paid", id });
+  const res = await fetch(`${h.api.url}/webhooks/${f.workspaceId}/${integrationId}`, { method: "POST", body, headers: signWebhook(secret, id, new Date(), body) });
+  return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
+}
+
+const mutationsOnThisWorkspace = () => WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation" && p.path !== "access.change");
+
+describe("access gates writes: activated → changed (plan) → expired → re-activated", () => {
+  it("walks the lifecycle and checks what each step allows", async () => {
+    const c = owner.client;
+    const ws = { workspaceId: f.workspaceId };
+
+    // 1. Born active on the default plan: writes, webhooks and agent runs work.
+    expect(await c.access.get.query(ws)).toMatchObject({ state: "active", status: "active", plan: "free" });
+    expect((await c.workspace.get.query(ws)).workspace.planTier).toBe("free");
+    await c.project.create.mutate({ ...ws, name: "born" });
+    expect((await webhook("msg_1")).status).toBe(202);
+
+    // 2. Changed to pro: plan_tier follows, writes still work.
+    await c.access.change.mutate({ ...ws, change: { type: "change", plan: "pro" } });
+    expect((await c.workspace.get.query(ws)).workspace.planTier).toBe("pro");
+    await c.project.create.mutate({ ...ws, name: "pro" });
+
+    // 3. Expired: an expiry that has passed makes the workspace read-only at once, before the job runs...
+    const expiresAt = new Date(Date.now() - 1000).toISOString();
+    await c.access.change.mutate({ ...ws, change: { type: "change", plan: "pro", expiresAt } });
+    expect(await c.access.get.query(ws)).toMatchObject({ state: "active", status: "expired", expiresAt });
+    const refused = await h.raw("project.create", { type: "mutation", input: { ...ws, name: "late" }, token: owner.session.accessToken });
+    expectInactive(refused, "project.create while expired");
+    expect(refused.body.error?.data).toMatchObject({ appCode: "ACCESS_INACTIVE" });
+    // ...and the expiry job turns it into access.deactivated (reason expired).
+    const job = await h.api.domain.run({ workspaceId: f.workspaceId, actorId: null, actorType: "system", correlationId: "expiry" }, (op) => runAccessTransition(op));
+    expect(job.outcome).toBe("expired");
+    expect(await c.access.get.query(ws)).toMatchObject({ state: "inactive", status: "inactive", reason: "expired", plan: "pro" });
+
+    // Every write procedure answers ACCESS_INACTIVE and changes nothing; every read still works.
+    const inputs: { path: string; input: Record<string, unknown> }[] = [];
+    await c.access.change.mutate({ ...ws, change: { type: "activate", plan: "pro" } });
+    for (const proc of mutationsOnThisWorkspace()) {
+      const input = await proc.input(f, null);
+      if (input.workspaceId === f.workspaceId) inputs.push({ path: proc.path, input });
+    }
+    const reads: { path: string; input: Record<string, unknown> }[] = [];
+    for (const proc of WORKSPACE_PROCEDURES.filter((p) => p.type === "query")) {
+      const input = await proc.input(f, null);
+      if (input.workspaceId === f.workspaceId) reads.push({ path: proc.path, input });
+    }
+    const threadId = (await c.agent.createThread.mutate({ ...ws, title: "t" })).id;
+    await c.access.change.mutate({ ...ws, change: { type: "deactivate", reason: "expired" } });
+    const before = await h.fingerprint();
+    expect(inputs.map((i) => i.path)).toEqual(expect.arrayContaining(["project.create", "item.create", "document.create", "agent.run", "usage.setPolicy", "member.add"]));
+    for (const { path, input } of inputs) {
+      expectInactive(await h.raw(path, { type: "mutation", input, token: owner.session.accessToken }), path);
+    }
+    const hook = await webhook("msg_2");
+    expect(hook).toMatchObject({ status: 403, body: { error: { code: "ACCESS_INACTIVE" } } });
+    expect(await h.fingerprint()).toEqual(before);
+    expect(reads.length).toBeGreaterThan(10);
+    for (const { path, input } of reads) {
+      const res = await h.raw(path, { type: "query", input, token: owner.session.accessToken });
+      expect.soft(res.status, path).toBe(200);
+    }
+
+    // 4. Re-activated by the owner (allowed while inactive): writes, webhooks and agent runs work again.
+    await c.access.change.mutate({ ...ws, change: { type: "activate", plan: "enterprise" } });
+    expect(await c.access.get.query(ws)).toMatchObject({ state: "active", status: "active", plan: "enterprise" });
+    expect((await c.workspace.get.query(ws)).workspace.planTier).toBe("enterprise");
+    await c.project.create.mutate({ ...ws, name: "back" });
+    expect((await webhook("msg_3")).status).toBe(202);
+    expect((await c.agent.run.mutate({ ...ws, threadId, message: "hello" })).status).toBe("completed");
+  });
+});
