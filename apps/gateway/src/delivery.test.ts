@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { parseEnvelope } from "@spine/contracts";
+import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
 import { GatewayHarness } from "./test/gateway-harness.ts";
@@ -11,7 +12,7 @@ let gateway: Gateway;
 
 beforeAll(async () => {
   h = await GatewayHarness.start("gwdeliver");
-  gateway = await h.gateway();
+  gateway = await h.gateway({ admin: { port: 0 } });
 });
 afterAll(() => h.close());
 
@@ -61,15 +62,17 @@ describe("delivery", () => {
     client.close();
   });
 
-  it("serves health, readiness and metrics", async () => {
+  it("serves health and readiness, and metrics on its admin port only", async () => {
     const healthz = await fetch(`${gateway.url}/healthz`);
     expect(healthz.status).toBe(200);
     const readyz = await fetch(`${gateway.url}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toMatchObject({ ready: true, checks: { stream_tail: true, nats: true, database: true } });
-    const metrics = (await (await fetch(`${gateway.url}/metrics`)).json()) as Record<string, unknown>;
-    expect(metrics).toMatchObject({ connections_total: 2 });
-    expect(metrics.deliveries).toBeGreaterThanOrEqual(2);
+    const metrics = await scrapeMetrics(gateway.adminUrl ?? "");
+    expect(sampleValue(metrics, "spine_gateway_connections_total", { app: "gateway" })).toBe(2);
+    expect(sampleValue(metrics, "spine_gateway_deliveries_total")).toBeGreaterThanOrEqual(2);
+    expect((await fetch(`${gateway.adminUrl ?? ""}/readyz`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${gateway.url}/nope`)).status).toBe(404);
   });
 });

@@ -1,9 +1,9 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
 import type { StructuredToolInterface } from "@langchain/core/tools";
-import { createAgent, modelCallLimitMiddleware } from "langchain";
+import { countTokensApproximately, createAgent, modelCallLimitMiddleware, trimMessages } from "langchain";
 import {
-  AppError, completeAgentRun, failAgentRun, queueAgentRun, startAgentRun,
+  AppError, completeAgentRun, failAgentRun, listThreadTurns, queueAgentRun, startAgentRun,
   type AgentRunRetentionPolicy, type Domain, type OperationContext,
 } from "@spine/domain";
 import { chatModelName } from "../models/chat-model-name.ts";
@@ -21,6 +21,21 @@ export interface RunAgentInput {
   maxSteps?: number;
   /** Sets agent_runs.retain_until from the workspace's plan tier. */
   retention?: AgentRunRetentionPolicy;
+  /**
+   * How much of the thread's earlier conversation the model receives, in (approximate) tokens; the
+   * newest turns are kept. Default 2000; 0 sends none.
+   */
+  historyTokenBudget?: number;
+}
+
+/** The thread's earlier turns as chat messages, newest kept within the budget (whole turns only). */
+async function threadHistory(domain: Domain, ctx: OperationContext, threadId: string, budget: number): Promise<BaseMessage[]> {
+  if (budget <= 0) return [];
+  const turns = await domain.run(ctx, (op) => listThreadTurns(op, threadId));
+  const messages = turns.flatMap((t) => [new HumanMessage(t.input), new AIMessage(t.answer)]);
+  if (messages.length === 0) return [];
+  const kept = await trimMessages(messages, { maxTokens: budget, strategy: "last", tokenCounter: countTokensApproximately, startOn: "human", endOn: "ai" });
+  return kept;
 }
 
 export type AgentRunResult =
@@ -57,6 +72,8 @@ function answerOf(messages: readonly BaseMessage[]): string {
  * tool failure fails the run and is returned, not thrown; only a database failure while recording is thrown.
  */
 export async function runAgent(domain: Domain, ctx: OperationContext, input: RunAgentInput): Promise<AgentRunResult> {
+  // Read before this run is queued, so the history holds earlier runs only.
+  const history = await threadHistory(domain, ctx, input.threadId, input.historyTokenBudget ?? 2000);
   const queued = await domain.run(ctx, (op) =>
     queueAgentRun(op, { threadId: input.threadId, model: chatModelName(input.model), input: { text: input.input }, retention: input.retention }),
   );
@@ -75,7 +92,7 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
         modelCallLimitMiddleware({ runLimit: maxSteps, exitBehavior: "error" }),
       ],
     });
-    const state = await agent.invoke({ messages: [new HumanMessage(input.input)] });
+    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] });
     const answer = answerOf(state.messages);
     await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }));
     return { runId, status: "completed", answer, toolCallCount: counter.count };

@@ -20,3 +20,4 @@ export * from "./delete-agent-thread.ts";
 export * from "./restore-agent-thread.ts";
 export * from "./list-agent-runs.ts";
 export * from "./list-agent-threads.ts";
+export * from "./list-thread-turns.ts";
