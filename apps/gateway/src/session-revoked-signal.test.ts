@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, OutboxRelay } from "@spine/bus";
+import { OutboxRelay } from "@spine/bus";
 import { Domain, revokeSession } from "@spine/domain";
+import { createPgPool } from "@spine/domain/reads";
+import { outboxStore, outboxWakeups } from "@spine/worker/wiring";
 import type pg from "pg";
 import { pino } from "pino";
 import type { Gateway } from "./gateway.ts";
@@ -25,8 +27,12 @@ beforeAll(async () => {
   h = await GatewayHarness.start("gwsignal");
   gateways = [await h.gateway({ sessionRecheckMs: 600_000 }), await h.gateway({ sessionRecheckMs: 600_000 })];
   domain = await Domain.create({ clientUrl: h.db.appUrl, poolMax: 2 });
-  systemPool = createPool(h.db.systemUrl, 2);
-  relay = new OutboxRelay({ pool: systemPool, js: h.js, prefix: h.prefix, listenUrl: h.db.systemUrl, pollIntervalMs: 200, logger: pino({ level: "silent" }) });
+  systemPool = createPgPool({ connectionString: h.db.systemUrl, max: 2 });
+  // The worker's relay, wired as the worker wires it.
+  const logger = pino({ level: "silent" });
+  relay = new OutboxRelay({
+    store: outboxStore(systemPool), wakeups: outboxWakeups(h.db.systemUrl, logger), js: h.js, prefix: h.prefix, pollIntervalMs: 200, logger,
+  });
   await relay.start();
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createPool } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { accessExpiryKey, applyLifecycleEvent, createWorkspace, Domain, runAccessTransition, type OperationContext } from "@spine/domain";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
@@ -41,9 +41,9 @@ async function stateOf(workspaceId: string) {
 
 beforeAll(async () => {
   db = await createTestDatabase("access-expiry");
-  owner = createPool(db.ownerUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
   for (let i = 0; i < 2; i++) {
-    workers.push({ pool: createPool(db.systemUrl, 3), domain: await Domain.create({ clientUrl: db.appUrl, poolMax: 4 }) });
+    workers.push({ pool: createPgPool({ connectionString: db.systemUrl, max: 3 }), domain: await Domain.create({ clientUrl: db.appUrl, poolMax: 4 }) });
   }
   userId = randomUUID();
   await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'E')", [userId, `${userId}@t.local`]);

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { connectNats, createPool, ensureEventsStream, publishEnvelope } from "@spine/bus";
+import { connectNats, ensureEventsStream, publishEnvelope } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { createEnvelope } from "@spine/contracts";
 import { activateNewWorkspace, createItem, createProject, Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
@@ -56,7 +57,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, what: string):
 
 beforeAll(async () => {
   db = await createTestDatabase("cli");
-  owner = createPool(db.ownerUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
   const userId = randomUUID();
   workspaceId = randomUUID();
   await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'C')", [userId, `${userId}@t.local`]);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats, createPool } from "@spine/bus";
+import { connectNats } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { createDocument, Domain, updateDocument } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
@@ -28,12 +29,12 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, what:
 
 beforeAll(async () => {
   db = await createTestDatabase("ingest");
-  owner = createPool(db.ownerUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
   const userId = randomUUID();
   workspaceId = randomUUID();
   await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'I')", [userId, `${userId}@t.local`]);
   await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'I', $2, $3)", [workspaceId, `i-${workspaceId}`, userId]);
-  domain = await Domain.create({ clientUrl: db.appUrl });
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
   worker = await startWorker(
     {
       databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,

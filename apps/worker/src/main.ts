@@ -1,12 +1,15 @@
 import { Domain } from "@spine/domain";
-import { appUrlFrom, createLogger } from "@spine/logging";
+import { appUrlFrom, createLogger, systemUrlFrom } from "@spine/logging";
 import { loadAiSettings, loadWorkerEnv } from "./env.ts";
 import { createWorkerHandlers } from "./handlers/index.ts";
 import { startWorker } from "./worker.ts";
 
 const env = loadWorkerEnv();
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
-const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 4 });
+// Consumers run their operations through the domain: room for every handler's concurrency, plus retention.
+const domain = await Domain.create({
+  clientUrl: appUrlFrom(env.DATABASE_URL), systemUrl: systemUrlFrom(env.DATABASE_URL), poolMax: env.SPINE_CONSUMER_CONCURRENCY * 2 + 4,
+});
 
 const worker = await startWorker(
   {

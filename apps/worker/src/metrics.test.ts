@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats, createPool, defineHandler } from "@spine/bus";
+import { connectNats } from "@spine/bus";
 import { createProject, Domain } from "@spine/domain";
-import { outboxBacklog } from "@spine/domain/reads";
+import { createPgPool, outboxBacklog } from "@spine/domain/reads";
 import { sampleValue, scrapeMetrics, type Sample } from "@spine/metrics";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { WORKER_HANDLERS, type WorkerHandler } from "./handlers/index.ts";
+import { defineWorkerHandler } from "./wiring.ts";
 import { startWorker, type RunningWorker } from "./worker.ts";
 
 // The worker's admin port after real traffic: events written through the domain, relayed to
@@ -20,7 +21,7 @@ let domain: Domain;
 let worker: RunningWorker;
 let workspaceId: string;
 
-const alwaysFails = defineHandler({
+const alwaysFails = defineWorkerHandler({
   name: "always-fails",
   eventTypes: ["project.created"],
   async handle() {
@@ -40,12 +41,12 @@ async function waitFor(what: string, check: (s: Sample[]) => boolean): Promise<S
 
 beforeAll(async () => {
   db = await createTestDatabase("wmetrics");
-  owner = createPool(db.ownerUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
   const userId = randomUUID();
   workspaceId = randomUUID();
   await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'W')", [userId, `${userId}@t.local`]);
   await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'W', $2, $3)", [workspaceId, `w-${workspaceId}`, userId]);
-  domain = await Domain.create({ clientUrl: db.appUrl });
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -74,7 +75,7 @@ describe("worker metrics", () => {
         duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
         rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
         relayPollMs: 200, concurrency: 2, maxAttempts: 2, ackWaitMs: 10_000, port: 0, host: "127.0.0.1",
-        handlers: [...WORKER_HANDLERS, alwaysFails],
+        handlers: [...WORKER_HANDLERS, alwaysFails as WorkerHandler],
       },
       pino({ level: "silent" }),
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createPool } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { Domain, RETENTION_CLASSES, retentionPolicy } from "@spine/domain";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
@@ -26,8 +26,8 @@ const kept = (ms: number) => ago(ms - HOUR);
 
 beforeAll(async () => {
   db = await createTestDatabase("retclasses");
-  owner = createPool(db.ownerUrl, 2);
-  system = createPool(db.systemUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
+  system = createPgPool({ connectionString: db.systemUrl, max: 2 });
   domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
   const userId = randomUUID();
   workspaceId = randomUUID();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createPool } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { parseEnvelope } from "@spine/contracts";
 import { Domain } from "@spine/domain";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
@@ -53,8 +53,8 @@ async function runStatus(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   db = await createTestDatabase("retention");
-  owner = createPool(db.ownerUrl, 2);
-  system = createPool(db.systemUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
+  system = createPgPool({ connectionString: db.systemUrl, max: 2 });
   domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
   options = { pool: system, domain, replayWindowMs: HOUR, rateLimitRetentionMs: 24 * HOUR, agentRunStaleAfterMs: HOUR, logger: pino({ level: "silent" }) };
 });

@@ -1,6 +1,8 @@
 import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
-import { deleteExpiredIdempotencyKeys, deletePublishedOutbox, errorMessage, type Logger } from "@spine/bus";
+import { errorMessage, type Logger } from "@spine/bus";
 import { newId, recordSystemAudit, type Domain, type RetentionPolicy } from "@spine/domain";
+import { deleteExpiredIdempotencyKeys, deleteOldRateLimitHits, deletePublishedOutbox } from "@spine/domain/ops";
+import { txOf } from "@spine/domain/reads";
 import { runOperationalRetention, type OperationalRetentionCounts } from "./operational-retention.ts";
 import type pg from "pg";
 
@@ -41,22 +43,6 @@ export interface RetentionResult extends OperationalRetentionCounts {
 const ABANDONED_BATCH = 100;
 const MAX_BATCHES = 100;
 
-/** Delete `rate_limit_hits` windows that started before `olderThanMs` ago, in chunks. */
-export async function deleteOldRateLimitHits(pool: pg.Pool, options: { olderThanMs: number; chunk?: number }): Promise<number> {
-  const chunk = options.chunk ?? 5_000;
-  let total = 0;
-  for (;;) {
-    const res = await pool.query(
-      `delete from rate_limit_hits where ctid in (
-         select ctid from rate_limit_hits where window_start < now() - make_interval(secs => $1::double precision / 1000) limit $2)`,
-      [options.olderThanMs, chunk],
-    );
-    const deleted = res.rowCount ?? 0;
-    total += deleted;
-    if (deleted < chunk) return total;
-  }
-}
-
 /**
  * One retention pass: published outbox rows past the replay window, expired idempotency keys, old
  * rate-limit windows, agent runs past `retain_until` (audited purge), abandoned agent runs (failed with
@@ -79,13 +65,13 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
   };
 
   await job("outbox", async () => {
-    result.outbox = await deletePublishedOutbox(options.pool, { replayWindowMs: options.replayWindowMs });
+    result.outbox = await deletePublishedOutbox(txOf(options.pool), { replayWindowMs: options.replayWindowMs });
   });
   await job("idempotency_keys", async () => {
-    result.idempotencyKeys = await deleteExpiredIdempotencyKeys(options.pool);
+    result.idempotencyKeys = await deleteExpiredIdempotencyKeys(txOf(options.pool));
   });
   await job("rate_limit_hits", async () => {
-    result.rateLimitHits = await deleteOldRateLimitHits(options.pool, { olderThanMs: options.rateLimitRetentionMs });
+    result.rateLimitHits = await deleteOldRateLimitHits(txOf(options.pool), { olderThanMs: options.rateLimitRetentionMs });
   });
   await job("agent_runs_purge", async () => {
     const batchSize = options.agentRunPurgeBatchSize ?? 500;

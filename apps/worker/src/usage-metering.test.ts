@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { applyOnce, createPool, createRolePools, type RolePools } from "@spine/bus";
-import { PgTxRunner } from "@spine/domain/reads";
+import { applyOnce } from "@spine/bus";
+import { Domain } from "@spine/domain";
+import { createPgPool } from "@spine/domain/reads";
 import { createEnvelope, parseEnvelope, type AnyEnvelope } from "@spine/contracts";
 import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WorkerHandler } from "./handlers/index.ts";
 import { usageMeteringHandler } from "./handlers/usage-metering.ts";
+import { jobLedger } from "./wiring.ts";
 
 let db: TestDatabase;
 let owner: pg.Pool;
-let pools: RolePools;
-let txRunner: PgTxRunner;
+let domain: Domain | undefined;
 const logger = pino({ level: "silent" });
 const AT = new Date("2026-11-28T10:00:00Z");
 
@@ -29,7 +31,7 @@ const itemCreated = (workspaceId: string, occurredAt = AT) =>
     correlationId: `metering-${randomUUID()}`, occurredAt,
   });
 
-const apply = (envelope: AnyEnvelope) => applyOnce(txRunner, usageMeteringHandler, envelope, 1, logger);
+const apply = (envelope: AnyEnvelope) => applyOnce(jobLedger(domain!), usageMeteringHandler as WorkerHandler, envelope, 1, logger);
 
 async function counters(workspaceId: string): Promise<{ metric: string; window: string; window_start: string; value: number }[]> {
   const { rows } = await owner.query<{ metric: string; window: string; window_start: string; value: number }>(
@@ -56,13 +58,11 @@ async function setPolicy(workspaceId: string, metric: string, window: "day" | "m
 
 beforeAll(async () => {
   db = await createTestDatabase("metering");
-  owner = createPool(db.ownerUrl, 2);
-  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl, max: 12 });
-  txRunner = new PgTxRunner(pools);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
 });
 afterAll(async () => {
-  await pools?.appPool.end();
-  await pools?.systemPool.end();
+  await domain?.close();
   await owner?.end();
   await db?.drop();
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats, createPool } from "@spine/bus";
+import { connectNats } from "@spine/bus";
+import { createPgPool } from "@spine/domain/reads";
 import { createItem, createProject, Domain } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
@@ -36,9 +37,9 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
 
 beforeAll(async () => {
   db = await createTestDatabase("worker");
-  owner = createPool(db.ownerUrl, 2);
+  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
   workspaceId = await seedWorkspace();
-  domain = await Domain.create({ clientUrl: db.appUrl });
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
   worker = await startWorker(
     {
       databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
@@ -115,7 +116,7 @@ describe("worker", () => {
     );
     await owner.query("update outbox set published_at = now() - interval '2 hours' where published_at is not null");
     const unpublishedBefore = await owner.query("select id from outbox where published_at is null");
-    const system = createPool(db.systemUrl, 1);
+    const system = createPgPool({ connectionString: db.systemUrl, max: 1 });
     try {
       const deleted = await runRetention({
         pool: system, domain, replayWindowMs: 3_600_000, rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, logger: pino({ level: "silent" }),

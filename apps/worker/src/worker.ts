@@ -1,24 +1,16 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import {
-  ConsumerRunner,
-  connectNats,
-  createRolePools,
-  ensureEventsStream,
-  errorMessage,
-  OutboxRelay,
-  watchNatsLink,
-  type EventHandler,
-  type Logger,
-} from "@spine/bus";
-import { appUrlFrom, systemUrlFrom, type Domain } from "@spine/domain";
-import { PgTxRunner } from "@spine/domain/reads";
+import { ConsumerRunner, connectNats, ensureEventsStream, errorMessage, OutboxRelay, watchNatsLink, type Logger } from "@spine/bus";
+import { systemUrlFrom, type Domain } from "@spine/domain";
+import { createPgPool } from "@spine/domain/reads";
 import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
 import { startAccessExpiry } from "./access-expiry.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
+import type { WorkerHandler } from "./handlers/index.ts";
 import { startRetention } from "./retention.ts";
+import { jobLedger, outboxStore, outboxWakeups } from "./wiring.ts";
 
 export interface WorkerConfig {
-  /** Owner URL; the worker connects as spine_system (relay, ops) and spine_app (tenant handlers). */
+  /** Owner URL; the relay and retention connect as spine_system (the consumers run through `domain`). */
   databaseUrl: string;
   natsUrl: string;
   natsUser?: string;
@@ -42,8 +34,12 @@ export interface WorkerConfig {
   /** The worker's one port is its admin endpoint: `/metrics` (Prometheus), `/healthz`, `/readyz` (`/health`). */
   port: number;
   host: string;
-  handlers: readonly EventHandler[];
-  /** The domain (app role): retention fails abandoned agent runs through it. */
+  handlers: readonly WorkerHandler[];
+  /**
+   * The domain, with its system role (`systemUrl`): consumers apply each event in a domain operation
+   * (`run` in the event's workspace, `runSystem` for bookkeeping); retention fails abandoned agent runs
+   * through it. Its pool should fit `concurrency` operations per handler.
+   */
   domain: Domain;
 }
 
@@ -56,10 +52,10 @@ export interface RunningWorker {
 /** Wire the relay, one durable consumer per handler, retention and the health endpoint (the caller closes `domain`). */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const systemUrl = systemUrlFrom(config.databaseUrl);
-  const pools = createRolePools({
-    appUrl: appUrlFrom(config.databaseUrl),
-    systemUrl,
-    max: config.concurrency * Math.max(1, config.handlers.length) + 4,
+  // The relay, retention and metrics; the consumers' operations run on the domain's own pools.
+  const systemPool = createPgPool({
+    connectionString: systemUrl,
+    max: 4,
     onError: (err) => logger.warn({ err: err.message }, "database connection failed; the client is discarded"),
   });
   const nc = await connectNats({
@@ -73,18 +69,19 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
   });
   const registry = createMetricsRegistry("worker");
-  const metrics = createWorkerMetrics(registry, { systemPool: pools.systemPool, jsm, stream: config.stream, durables: config.handlers.map((h) => h.name) });
+  const metrics = createWorkerMetrics(registry, { systemPool: systemPool, jsm, stream: config.stream, durables: config.handlers.map((h) => h.name) });
 
+  const relayLogger = logger.child({ component: "outbox-relay" });
   const relay = new OutboxRelay({
-    pool: pools.systemPool, js, listenUrl: systemUrl, prefix: config.prefix, pollIntervalMs: config.relayPollMs, metrics: metrics.relay,
-    logger: logger.child({ component: "outbox-relay" }),
+    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js, prefix: config.prefix,
+    pollIntervalMs: config.relayPollMs, metrics: metrics.relay, logger: relayLogger,
   });
   await relay.start();
-  const txRunner = new PgTxRunner(pools);
+  const ledger = jobLedger(config.domain);
   const runners = config.handlers.map(
     (handler) =>
       new ConsumerRunner({
-        js, jsm, stream: config.stream, prefix: config.prefix, handler, txRunner, concurrency: config.concurrency,
+        js, jsm, stream: config.stream, prefix: config.prefix, handler, ledger, concurrency: config.concurrency,
         maxAttempts: config.maxAttempts, ackWaitMs: config.ackWaitMs, logger: logger.child({ component: "consumer" }),
         hooks: metrics.hooksFor(handler.name),
       }),
@@ -94,12 +91,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     runner.start();
   }
   const retention = startRetention({
-    pool: pools.systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
+    pool: systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
     rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs, eventsMaxAgeMs: config.eventsMaxAgeMs,
     logger: logger.child({ component: "retention" }),
   });
   const accessExpiry = startAccessExpiry({
-    pool: pools.systemPool, domain: config.domain, intervalMs: config.accessExpiryIntervalMs ?? 30_000,
+    pool: systemPool, domain: config.domain, intervalMs: config.accessExpiryIntervalMs ?? 30_000,
     logger: logger.child({ component: "access-expiry" }),
   });
   const health = await startAdminServer({
@@ -107,7 +104,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     host: config.host,
     registry,
     ready: async () => {
-      const postgres = await pools.systemPool.query("select 1").then(() => true, () => false);
+      const postgres = await systemPool.query("select 1").then(() => true, () => false);
       const nats = natsLink.connected();
       return { ready: postgres && nats, checks: { postgres, nats } };
     },
@@ -124,8 +121,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();
       await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));
-      await pools.appPool.end();
-      await pools.systemPool.end();
+      await systemPool.end();
       logger.info("worker stopped");
     },
   };

@@ -1,5 +1,5 @@
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
-import { EVENTS_SUBJECT_PREFIX } from "@spine/contracts";
+import { EVENTS_SUBJECT_PREFIX, type EventType } from "@spine/contracts";
 import { ensureDurableConsumer } from "./consumers.ts";
 import { errorMessage } from "./errors.ts";
 import type { EventHandler } from "./handler.ts";
@@ -7,15 +7,16 @@ import { defaultLogger, type Logger } from "./logger.ts";
 import { MessageProcessor, type ProcessorHooks } from "./message-processor.ts";
 import { Semaphore } from "./semaphore.ts";
 import { backoffDelay, sleep } from "./sleep.ts";
-import type { TxRunner } from "./tx-runner.ts";
+import type { JobLedger } from "./ports.ts";
 
-export interface ConsumerRunnerOptions {
+export interface ConsumerRunnerOptions<H = unknown> {
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
   prefix?: string;
-  handler: EventHandler;
-  txRunner: TxRunner;
+  handler: EventHandler<EventType, H>;
+  /** The database side (port): job runs and dead letters; its transaction handle is what the handler gets. */
+  ledger: JobLedger<H>;
   /** Durable name; defaults to the handler's name. */
   durable?: string;
   /** Handlers running at once. */
@@ -41,9 +42,9 @@ export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000] as const;
  * consumes, bounded concurrency, and a watchdog that restarts a consume whose heartbeats stop
  * or whose consumer disappeared.
  */
-export class ConsumerRunner {
+export class ConsumerRunner<H = unknown> {
   private readonly logger: Logger;
-  private readonly processor: MessageProcessor;
+  private readonly processor: MessageProcessor<H>;
   private readonly concurrency: number;
   private readonly semaphore: Semaphore;
   private stopped = false;
@@ -53,13 +54,13 @@ export class ConsumerRunner {
   /** How many times the consume loop was (re)started; useful to see the watchdog at work. */
   restarts = 0;
 
-  constructor(private readonly options: ConsumerRunnerOptions) {
+  constructor(private readonly options: ConsumerRunnerOptions<H>) {
     this.logger = (options.logger ?? defaultLogger("consumer")).child({ handler: options.handler.name });
     this.concurrency = options.concurrency ?? 8;
     this.semaphore = new Semaphore(this.concurrency);
     this.processor = new MessageProcessor({
       handler: options.handler,
-      txRunner: options.txRunner,
+      ledger: options.ledger,
       maxAttempts: options.maxAttempts ?? 5,
       backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
       ackWaitMs: options.ackWaitMs ?? 30_000,

@@ -1,13 +1,15 @@
 import type { EnvelopeOf, EventType } from "@spine/contracts";
 import type { Logger } from "./logger.ts";
-import type { Tx } from "./tx-runner.ts";
 
 /** The envelope of any one of `T`'s types: a union a handler can switch on by `event_type`. */
 export type EnvelopeFor<T extends EventType> = T extends EventType ? EnvelopeOf<T> : never;
 
-export interface HandlerContext {
-  /** The handler's transaction: its effects commit together with its `job_runs` row. */
-  tx: Tx;
+export interface HandlerContext<H = unknown> {
+  /**
+   * The handle of the handler's transaction, given by the `JobLedger` port (in Spine, the domain's
+   * `Operation`): its effects commit together with the operation's `job_runs` row.
+   */
+  op: H;
   logger: Logger;
   /** 1 on the first delivery. */
   attempt: number;
@@ -15,9 +17,9 @@ export interface HandlerContext {
 
 /**
  * A consumer of events, as data. `name` is also the durable consumer's name and the `job_runs.handler`.
- * Effects must go through `ctx.tx` only; anything else would not be exactly once.
+ * Effects must go through `ctx.op` only; anything else would not be exactly once.
  */
-export interface EventHandler<T extends EventType = EventType> {
+export interface EventHandler<T extends EventType = EventType, H = unknown> {
   readonly name: string;
   /** Event types the handler applies; other events on its subjects are acked and ignored. */
   readonly eventTypes: readonly T[];
@@ -25,17 +27,22 @@ export interface EventHandler<T extends EventType = EventType> {
   readonly subjectFilter?: string;
   /** Idempotency key of the operation; default `<handler>:<event_id>`. */
   operationKey?(envelope: EnvelopeFor<T>): string;
-  handle(envelope: EnvelopeFor<T>, ctx: HandlerContext): Promise<void>;
+  handle(envelope: EnvelopeFor<T>, ctx: HandlerContext<H>): Promise<void>;
 }
 
 export function defineHandler<const T extends EventType>(handler: EventHandler<T>): EventHandler<T> {
   return handler;
 }
 
-export function operationKeyOf(handler: EventHandler, envelope: EnvelopeFor<EventType>): string {
+/** `defineHandler` for handlers whose transaction handle is an `H`: `const define = handlerFor<Operation>()`. */
+export function handlerFor<H>(): <const T extends EventType>(handler: EventHandler<T, H>) => EventHandler<T, H> {
+  return (handler) => handler;
+}
+
+export function operationKeyOf<H>(handler: EventHandler<EventType, H>, envelope: EnvelopeFor<EventType>): string {
   return handler.operationKey?.(envelope) ?? `${handler.name}:${envelope.event_id}`;
 }
 
-export function handlesType(handler: EventHandler, eventType: string): boolean {
+export function handlesType<H>(handler: EventHandler<EventType, H>, eventType: string): boolean {
   return (handler.eventTypes as readonly string[]).includes(eventType);
 }

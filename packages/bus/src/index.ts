@@ -14,14 +14,13 @@ export {
 export { durableConsumerConfig, ensureDurableConsumer, type DurableConsumerOptions } from "./consumers.ts";
 export { publishEnvelope, subjectOf, type PublishOptions } from "./publisher.ts";
 export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult, type RelayObserver } from "./outbox-relay.ts";
-export { OutboxListener, OUTBOX_CHANNEL } from "./outbox-listener.ts";
-export { deleteExpiredIdempotencyKeys, deletePublishedOutbox } from "./outbox-retention.ts";
 export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";
-export { createPool, createRolePools, inTransaction, type RolePools, type QueryResult, type Tx, type TxRunner } from "./tx-runner.ts";
-export { defineHandler, operationKeyOf, type EnvelopeFor, type EventHandler, type HandlerContext } from "./handler.ts";
+export { defineHandler, handlerFor, operationKeyOf, type EnvelopeFor, type EventHandler, type HandlerContext } from "./handler.ts";
 export { applyOnce, type ApplyOutcome } from "./apply-once.ts";
-export { JOB_RUN_STATUSES, type JobRunStatus } from "./job-runs.ts";
-export { listDeadLetters, type DeadLetterRow } from "./dead-letters.ts";
+export type {
+  DeadLetter, DeadLetterInput, DeadLetterStore, JobLedger, JobRunFailure, JobRunStart, OutboxBatchOutcome, OutboxCursor,
+  OutboxRange, OutboxRangeRow, OutboxRow, OutboxRowError, OutboxStore, OutboxWakeups, ReplayRecord,
+} from "./ports.ts";
 export { replayDeadLetters, type DeadLetterReplayOptions, type ReplayResult, type ReplayTarget } from "./dead-letter-replay.ts";
 export { ConsumerRunner, DEFAULT_BACKOFF_MS, type ConsumerRunnerOptions } from "./consumer-runner.ts";
 export type { ProcessorHooks } from "./message-processor.ts";

@@ -1,12 +1,10 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { safeParseEnvelope, type AnyEnvelope } from "@spine/contracts";
-import { applyOnce, recordFailure, type ApplyOutcome } from "./apply-once.ts";
-import { insertDeadLetter, uuidOrNull } from "./dead-letters.ts";
+import { safeParseEnvelope, type AnyEnvelope, type EventType } from "@spine/contracts";
+import { applyOnce, jobRunOf, type ApplyOutcome } from "./apply-once.ts";
 import { errorMessage } from "./errors.ts";
-import { handlesType, operationKeyOf, type EventHandler } from "./handler.ts";
-import { recordJobFailure } from "./job-runs.ts";
+import { handlesType, type EventHandler } from "./handler.ts";
 import type { Logger } from "./logger.ts";
-import type { TxRunner } from "./tx-runner.ts";
+import type { JobLedger } from "./ports.ts";
 
 export interface ProcessorHooks {
   /** Called after the handler's transaction committed and before the ack (metrics, crash tests). */
@@ -17,9 +15,9 @@ export interface ProcessorHooks {
   onDeadLetter?(): void;
 }
 
-export interface MessageProcessorOptions {
-  handler: EventHandler;
-  txRunner: TxRunner;
+export interface MessageProcessorOptions<H> {
+  handler: EventHandler<EventType, H>;
+  ledger: JobLedger<H>;
   /** Handler attempts before the message is dead-lettered. */
   maxAttempts: number;
   /** Delay before attempt n+1 is `backoffMs[n-1]` (last value repeats). */
@@ -38,9 +36,13 @@ function decode(m: JsMsg): unknown {
   }
 }
 
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
 /** One message: parse, apply once, then ack, nak with backoff, or dead-letter and term. */
-export class MessageProcessor {
-  constructor(private readonly options: MessageProcessorOptions) {}
+export class MessageProcessor<H> {
+  constructor(private readonly options: MessageProcessorOptions<H>) {}
 
   async process(m: JsMsg): Promise<void> {
     const { handler, logger } = this.options;
@@ -65,7 +67,7 @@ export class MessageProcessor {
     const started = performance.now();
     const keepAlive = setInterval(() => m.working(), Math.max(500, this.options.ackWaitMs / 2));
     try {
-      const outcome = await applyOnce(this.options.txRunner, handler, envelope, attempt, log);
+      const outcome = await applyOnce(this.options.ledger, handler, envelope, attempt, log);
       await this.options.hooks?.afterCommit?.(envelope, outcome);
       m.ack();
       if (outcome === "duplicate") log.info("duplicate delivery skipped");
@@ -88,7 +90,7 @@ export class MessageProcessor {
     log.warn({ err: error, delay }, "handler failed; will retry");
     this.options.hooks?.onRetry?.(attempt);
     try {
-      await recordFailure(this.options.txRunner, this.options.handler, envelope, attempt, { status: "failed", error, durationMs });
+      await this.options.ledger.recordFailure({ ...jobRunOf(this.options.handler, envelope, attempt), status: "failed", error, durationMs });
     } catch (recordErr) {
       log.error({ err: errorMessage(recordErr) }, "could not record the failed attempt");
     }
@@ -97,37 +99,30 @@ export class MessageProcessor {
 
   private async deadLetter(m: JsMsg, data: unknown, envelope: AnyEnvelope, error: string, attempts: number, durationMs: number): Promise<void> {
     const handler = this.options.handler;
-    const run = {
-      handler: handler.name,
-      operationKey: operationKeyOf(handler, envelope),
-      workspaceId: envelope.workspace_id,
-      eventId: envelope.event_id,
-      eventType: envelope.event_type,
-      attempt: attempts,
-    };
-    await this.bookkeep(m, async () => {
-      await this.options.txRunner.run(null, async (tx) => {
-        await recordJobFailure(tx, { ...run, status: "dead", error, durationMs });
-        await insertDeadLetter(tx, {
+    const run = { ...jobRunOf(handler, envelope, attempts), status: "dead" as const, error, durationMs };
+    await this.bookkeep(m, () =>
+      this.options.ledger.deadLetter(
+        {
           handler: handler.name, workspaceId: envelope.workspace_id, eventId: envelope.event_id, eventType: envelope.event_type,
           subject: m.subject, envelope: data, error, attempts, streamSeq: m.seq,
-        });
-      });
-    });
+        },
+        run,
+      ),
+    );
   }
 
   private async deadLetterRaw(m: JsMsg, data: unknown, error: string, attempt: number): Promise<void> {
     const record = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
     this.options.logger.error({ handler: this.options.handler.name, subject: m.subject, seq: m.seq, err: error }, "invalid envelope; dead-lettering");
-    await this.bookkeep(m, async () => {
-      await this.options.txRunner.run(null, (tx) =>
-        insertDeadLetter(tx, {
-          handler: this.options.handler.name, workspaceId: uuidOrNull(record.workspace_id), eventId: uuidOrNull(record.event_id),
-          eventType: typeof record.event_type === "string" ? record.event_type.slice(0, 200) : null,
-          subject: m.subject, envelope: data, error, attempts: attempt, streamSeq: m.seq,
-        }),
-      );
-    });
+    await this.bookkeep(m, () =>
+      this.options.ledger.deadLetter(
+        {
+          handler: this.options.handler.name, workspaceId: stringOrNull(record.workspace_id), eventId: stringOrNull(record.event_id),
+          eventType: stringOrNull(record.event_type), subject: m.subject, envelope: data, error, attempts: attempt, streamSeq: m.seq,
+        },
+        null,
+      ),
+    );
   }
 
   /** Write the dead letter, then term; if the write fails the message comes back later instead. */

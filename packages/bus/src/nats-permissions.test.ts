@@ -9,7 +9,7 @@ import { tailEvents, type TailedMessage } from "./events-tail.ts";
 import { connectNats } from "./nats-connection.ts";
 import { publishEnvelope } from "./publisher.ts";
 import { ensureEventsStream } from "./streams.ts";
-import { projectCreated } from "./test-support/outbox-events.ts";
+import { projectCreated } from "./test-support/project-created.ts";
 import { streamMessageCount } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 

@@ -1,18 +1,17 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, type TEnvelope } from "@spine/contracts";
-import type pg from "pg";
 import { errorMessage } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
-import { OutboxListener } from "./outbox-listener.ts";
+import type { OutboxBatchOutcome, OutboxRow, OutboxStore, OutboxWakeups } from "./ports.ts";
 import { publishEnvelope } from "./publisher.ts";
 import { backoffDelay, sleep } from "./sleep.ts";
 
 export interface OutboxRelayOptions {
-  /** Pool of the system role: the relay reads every workspace's outbox rows. */
-  pool: pg.Pool;
+  /** The outbox (port; the system scope: the relay reads every workspace's rows). */
+  store: OutboxStore;
   js: JetStreamClient;
-  /** System-role URL for a dedicated LISTEN connection; without it the relay only polls. */
-  listenUrl?: string;
+  /** Wake-ups on commit (port, e.g. LISTEN/NOTIFY); without it the relay only polls. */
+  wakeups?: OutboxWakeups;
   prefix?: string;
   batchSize?: number;
   pollIntervalMs?: number;
@@ -36,18 +35,8 @@ export interface RelayBatchResult {
   duplicates: number;
   /** Rows whose publish failed (NATS down, timeout); they stay unpublished. */
   failed: number;
-  /** Rows whose stored envelope does not parse; never published, kept aside with `last_error`. */
+  /** Rows whose stored envelope does not parse; never published, marked rejected with their error. */
   rejected: number;
-}
-
-interface OutboxRow {
-  id: string;
-  envelope: unknown;
-}
-
-interface Failure {
-  id: string;
-  error: string;
 }
 
 /**
@@ -61,7 +50,6 @@ export class OutboxRelay {
   private readonly logger: Logger;
   private readonly prefix: string;
   private readonly batchSize: number;
-  private readonly listener: OutboxListener | null;
   private abort = new AbortController();
   private wakeRequested = false;
   private wake: (() => void) | null = null;
@@ -71,7 +59,6 @@ export class OutboxRelay {
     this.logger = options.logger ?? defaultLogger("outbox-relay");
     this.prefix = options.prefix ?? EVENTS_SUBJECT_PREFIX;
     this.batchSize = options.batchSize ?? 500;
-    this.listener = options.listenUrl ? new OutboxListener(options.listenUrl, () => this.notify(), this.logger) : null;
   }
 
   /** Ask the relay to look for rows now (LISTEN/NOTIFY calls this). */
@@ -83,14 +70,14 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.loop) return;
     this.abort = new AbortController();
-    await this.listener?.start();
+    await this.options.wakeups?.start(() => this.notify());
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     this.wake?.();
-    await this.listener?.stop();
+    await this.options.wakeups?.stop();
     await this.loop;
     this.loop = null;
   }
@@ -139,49 +126,36 @@ export class OutboxRelay {
     this.wake = null;
   }
 
-  /** Claim one batch, publish it, and mark what was acked; one transaction. */
+  /** Claim one batch, publish it, and mark what was acked; one transaction (the store's). */
   async relayBatch(): Promise<RelayBatchResult> {
-    const client = await this.options.pool.connect();
-    try {
-      await client.query("begin");
-      const { rows } = await client.query<OutboxRow>(
-        `select id, envelope from outbox
-         where published_at is null and (last_error is null or last_error not like 'invalid envelope%')
-         order by created_at, id limit $1 for update skip locked`,
-        [this.batchSize],
-      );
-      const result = await this.publishRows(rows);
-      await this.record(client, result.publishedIds, result.failures);
-      await client.query("commit");
-      if (result.duplicates > 0) this.logger.info({ duplicates: result.duplicates }, "re-sent events dropped by the stream as duplicates");
-      const batch: RelayBatchResult = {
-        claimed: rows.length,
-        published: result.publishedIds.length,
-        duplicates: result.duplicates,
-        failed: result.failures.length - result.rejected,
-        rejected: result.rejected,
-      };
-      this.options.metrics?.batch(batch);
-      return batch;
-    } catch (err) {
-      await client.query("rollback").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    let outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
+    let duplicates = 0;
+    const claimed = await this.options.store.relayBatch(this.batchSize, async (rows) => {
+      const published = await this.publishRows(rows);
+      outcome = published.outcome;
+      duplicates = published.duplicates;
+      return outcome;
+    });
+    if (duplicates > 0) this.logger.info({ duplicates }, "re-sent events dropped by the stream as duplicates");
+    const batch: RelayBatchResult = {
+      claimed,
+      published: outcome.publishedIds.length,
+      duplicates,
+      failed: outcome.failures.length,
+      rejected: outcome.rejections.length,
+    };
+    this.options.metrics?.batch(batch);
+    return batch;
   }
 
-  private async publishRows(rows: OutboxRow[]): Promise<{ publishedIds: string[]; failures: Failure[]; rejected: number; duplicates: number }> {
-    const publishedIds: string[] = [];
-    const failures: Failure[] = [];
-    let rejected = 0;
+  private async publishRows(rows: OutboxRow[]): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {
+    const outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
     let duplicates = 0;
     const pending: Promise<void>[] = [];
     for (const row of rows) {
       const parsed = safeParseEnvelope(row.envelope);
       if (!parsed.ok) {
-        rejected += 1;
-        failures.push({ id: row.id, error: parsed.error.message });
+        outcome.rejections.push({ id: row.id, error: parsed.error.message });
         this.logger.error({ event_id: row.id, err: parsed.error.message }, "outbox row holds an invalid envelope; not published");
         continue;
       }
@@ -190,31 +164,14 @@ export class OutboxRelay {
       pending.push(
         publishEnvelope(this.options.js, envelope, { prefix: this.prefix, timeoutMs: this.options.publishTimeoutMs ?? 5_000 }).then(
           (ack) => {
-            publishedIds.push(row.id);
+            outcome.publishedIds.push(row.id);
             if (ack.duplicate) duplicates += 1;
           },
-          (err: unknown) => void failures.push({ id: row.id, error: errorMessage(err) }),
+          (err: unknown) => void outcome.failures.push({ id: row.id, error: errorMessage(err) }),
         ),
       );
     }
     await Promise.all(pending);
-    return { publishedIds, failures, rejected, duplicates };
-  }
-
-  private async record(client: pg.PoolClient, publishedIds: string[], failures: Failure[]): Promise<void> {
-    if (publishedIds.length > 0) {
-      await client.query(
-        `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
-         where id = any($1::uuid[])`,
-        [publishedIds],
-      );
-    }
-    if (failures.length > 0) {
-      await client.query(
-        `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
-         from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id`,
-        [failures.map((f) => f.id), failures.map((f) => f.error.slice(0, 2000))],
-      );
-    }
+    return { outcome, duplicates };
   }
 }

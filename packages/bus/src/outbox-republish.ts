@@ -1,7 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, type TEnvelope } from "@spine/contracts";
-import type pg from "pg";
 import { BusError } from "./errors.ts";
+import type { OutboxCursor, OutboxStore } from "./ports.ts";
 import { publishEnvelope } from "./publisher.ts";
 
 export interface RepublishRange {
@@ -19,7 +19,8 @@ export interface RepublishRange {
 }
 
 export interface RepublishOptions extends RepublishRange {
-  pool: pg.Pool;
+  /** The outbox (port; system scope). */
+  store: OutboxStore;
   js: JetStreamClient;
   prefix?: string;
   batchSize?: number;
@@ -33,14 +34,6 @@ export interface RepublishResult {
   skipped: number;
   /** Rows in the range the relay has not published yet: left to the relay, never sent from here. */
   unpublished: number;
-}
-
-interface Row {
-  id: string;
-  /** Text keeps Postgres's microseconds, which a JS Date would round away. */
-  cursor_at: string;
-  published: boolean;
-  envelope: unknown;
 }
 
 /**
@@ -64,16 +57,10 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
   }
   const result: RepublishResult = { published: 0, duplicates: 0, skipped: 0, unpublished: 0 };
   const batchSize = options.batchSize ?? 500;
-  let after = null as { createdAt: string; id: string } | null;
+  let after: OutboxCursor | null = null;
+  const range = { ...(options.since ? { since: options.since } : {}), ...(options.until ? { until: options.until } : {}), ...(options.ids ? { ids: options.ids } : {}) };
   for (;;) {
-    const { rows }: { rows: Row[] } = await options.pool.query<Row>(
-      `select id, created_at::text as cursor_at, published_at is not null as published, envelope from outbox
-       where ($1::timestamptz is null or created_at >= $1) and ($2::timestamptz is null or created_at < $2)
-         and ($3::uuid[] is null or id = any($3))
-         and ($4::timestamptz is null or (created_at, id) > ($4, $5::uuid))
-       order by created_at, id limit $6`,
-      [options.since ?? null, options.until ?? null, options.ids ?? null, after?.createdAt ?? null, after?.id ?? null, batchSize],
-    );
+    const rows = await options.store.readRange(range, after, batchSize);
     const acks = await Promise.all(
       rows.map(async (row) => {
         if (!row.published) return "unpublished" as const;
@@ -90,6 +77,6 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
     }
     const last = rows.at(-1);
     if (!last || rows.length < batchSize) return result;
-    after = { createdAt: last.cursor_at, id: last.id };
+    after = last.cursor;
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { verifyAuditChains } from "@spine/domain/reads";
+import { inTransaction, txOf, verifyAuditChains } from "@spine/domain/reads";
 import type { TCliEnv } from "../env.ts";
-import { withDatabase } from "./database.ts";
+import { withSystemPool } from "./database.ts";
 import { canonicalId, isUuid } from "./ids.ts";
 import { printJson, UsageError } from "./output.ts";
 
@@ -18,7 +18,9 @@ export async function auditVerify(env: TCliEnv, args: string[]): Promise<void> {
   if (positionals.length > 0) throw new UsageError(AUDIT_VERIFY_USAGE);
   const workspaceId = values.workspace === undefined ? undefined : canonicalId(values.workspace);
   if (workspaceId !== undefined && !isUuid(workspaceId)) throw new UsageError(`--workspace must be a UUID\n${AUDIT_VERIFY_USAGE}`);
-  const report = await withDatabase(env, (_pools, txRunner) => txRunner.run(null, (tx) => verifyAuditChains(tx, workspaceId ? { workspaceId } : {})));
+  const report = await withSystemPool(env, (pool) =>
+    inTransaction(pool, (client) => verifyAuditChains(txOf(client), workspaceId ? { workspaceId } : {}), { readOnly: true }),
+  );
   printJson(report);
   for (const p of report.problems) process.stderr.write(`${p.chain}: ${p.kind} at row ${p.rowId ?? "-"} (position ${p.seq ?? "-"}): ${p.detail}\n`);
   if (report.problems.length > 0) process.exitCode = 1;

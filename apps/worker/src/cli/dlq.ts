@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
-import { listDeadLetters, replayDeadLetters, type Logger } from "@spine/bus";
+import { replayDeadLetters, type Logger } from "@spine/bus";
+import { listDeadLetters, newId } from "@spine/domain";
 import type { TCliEnv } from "../env.ts";
-import { appUrlFrom, Domain } from "@spine/domain";
 import { loadAiSettings } from "../env.ts";
 import { createWorkerHandlers } from "../handlers/index.ts";
-import { withDatabase } from "./database.ts";
+import { deadLetterStore, jobLedger } from "../wiring.ts";
+import { withDomain } from "./database.ts";
 import { canonicalId } from "./ids.ts";
 import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
@@ -14,9 +15,9 @@ export async function dlqList(env: TCliEnv, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { handler: { type: "string" }, status: { type: "string" }, limit: { type: "string" } } });
   const status = values.status === "dead" || values.status === "replayed" ? values.status : undefined;
   if (values.status && !status) throw new UsageError("--status must be dead or replayed");
-  const rows = await withDatabase(env, (pools, txRunner) =>
-    txRunner.run(null, (tx) =>
-      listDeadLetters(tx, {
+  const rows = await withDomain(env, (domain) =>
+    domain.runSystem({ workspaceId: null, actorId: null, actorType: "system", correlationId: `cli-${newId()}` }, (op) =>
+      listDeadLetters(op, {
         ...(values.handler ? { handler: values.handler } : {}),
         ...(status ? { status } : {}),
         limit: Number(values.limit ?? 100),
@@ -34,11 +35,10 @@ export async function dlqReplay(env: TCliEnv, args: string[], logger: Logger): P
   if (!id && !values.handler) throw new UsageError("usage: spine dlq replay <id> | --handler <name>");
   const target = id ? { id } : { handler: values.handler ?? "" };
   if (!env.DATABASE_URL) throw new UsageError("DATABASE_URL is required");
-  const domain = await Domain.create({ clientUrl: appUrlFrom(env.DATABASE_URL), poolMax: 2 });
-  const handlers = createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings });
-  const results = await withDatabase(env, (pools, txRunner) =>
-    replayDeadLetters({ systemPool: pools.systemPool, txRunner, handlers, logger }, target),
-  ).finally(() => domain.close());
+  const results = await withDomain(env, (domain) => {
+    const handlers = createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings });
+    return replayDeadLetters({ deadLetters: deadLetterStore(domain, `cli-${newId()}`), ledger: jobLedger(domain), handlers, logger }, target);
+  });
   const outcomes: Record<string, number> = {};
   for (const result of results) outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
   await auditOperatorAction(env, operator, {

@@ -3,7 +3,8 @@ import { jetstream } from "@nats-io/jetstream";
 import { connectNats, republishOutbox } from "@spine/bus";
 import { inTimestampRange, TIMESTAMP_RANGE_MESSAGE } from "@spine/contracts";
 import type { TCliEnv } from "../env.ts";
-import { withDatabase } from "./database.ts";
+import { outboxStore } from "../wiring.ts";
+import { withSystemPool } from "./database.ts";
 import { canonicalId } from "./ids.ts";
 import { ACTOR_OPTION, auditOperatorAction, operatorName } from "./operator.ts";
 import { printJson, UsageError } from "./output.ts";
@@ -45,9 +46,9 @@ export async function outboxRepublish(env: TCliEnv, args: string[]): Promise<voi
     ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASSWORD ?? "" } : {}),
   });
   try {
-    const result = await withDatabase(env, (pools) =>
+    const result = await withSystemPool(env, (systemPool) =>
       republishOutbox({
-        pool: pools.systemPool, js: jetstream(nc), prefix: env.SPINE_SUBJECT_PREFIX,
+        store: outboxStore(systemPool), js: jetstream(nc), prefix: env.SPINE_SUBJECT_PREFIX,
         ...(since ? { since } : {}), ...(until ? { until } : {}), ...(ids ? { ids } : {}), force: values.force === true,
       }),
     );

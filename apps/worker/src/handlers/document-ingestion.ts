@@ -1,12 +1,12 @@
-import { defineHandler } from "@spine/bus";
 import { INGESTION_EVENT_TYPES, type IngestionHandler } from "@spine/ai";
+import { defineWorkerHandler } from "../wiring.ts";
 
 /**
  * Chunk and embed documents when they are created or their content changes. Ingestion commits in
  * its own domain transaction and is idempotent by content hash, so a redelivery changes nothing.
  */
 export function documentIngestionHandler(ingestion: IngestionHandler) {
-  return defineHandler({
+  return defineWorkerHandler({
     name: ingestion.name,
     eventTypes: [...INGESTION_EVENT_TYPES],
     subjectFilter: "*.document.>",

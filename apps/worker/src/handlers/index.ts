@@ -1,11 +1,15 @@
 import type { EventHandler } from "@spine/bus";
+import type { EventType } from "@spine/contracts";
 import { createIngestionHandler, type TEmbeddingsConfig, createEmbeddings } from "@spine/ai";
 import type { Domain } from "@spine/domain";
 import { documentIngestionHandler } from "./document-ingestion.ts";
 import { usageMeteringHandler } from "./usage-metering.ts";
+import type { WorkerOperation } from "../wiring.ts";
+
+export type WorkerHandler = EventHandler<EventType, WorkerOperation>;
 
 /** Handlers that need nothing but their transaction. */
-export const WORKER_HANDLERS: readonly EventHandler[] = [usageMeteringHandler];
+export const WORKER_HANDLERS: readonly WorkerHandler[] = [usageMeteringHandler as WorkerHandler];
 
 export interface WorkerHandlerDeps {
   domain: Domain;
@@ -13,7 +17,7 @@ export interface WorkerHandlerDeps {
 }
 
 /** Every handler the worker runs; dead-letter replay looks handlers up here by name. */
-export function createWorkerHandlers(deps: WorkerHandlerDeps): readonly EventHandler[] {
+export function createWorkerHandlers(deps: WorkerHandlerDeps): readonly WorkerHandler[] {
   const ingestion = createIngestionHandler({ domain: deps.domain, embeddings: createEmbeddings(deps.embeddings) });
-  return [...WORKER_HANDLERS, documentIngestionHandler(ingestion) as EventHandler];
+  return [...WORKER_HANDLERS, documentIngestionHandler(ingestion) as WorkerHandler];
 }

@@ -1,10 +1,10 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pg from "pg";
-import { ConsumerRunner, createRolePools, defineHandler, ensureEventsStream } from "@spine/bus";
+import { ConsumerRunner, ensureEventsStream } from "@spine/bus";
 import { subjectFor } from "@spine/contracts";
-import { newId } from "@spine/domain";
-import { PgTxRunner } from "@spine/domain/reads";
+import { Domain, newId } from "@spine/domain";
+import { defineWorkerHandler, jobLedger } from "@spine/worker/wiring";
 import { deleteStream, rawPublish } from "../baseline/raw-jetstream.ts";
 import { rawConsumerInserts } from "../baseline/raw-consumer.ts";
 import { createBenchEnv } from "../lib/bench-env.ts";
@@ -12,11 +12,11 @@ import { buildEnvelopes } from "../lib/outbox-backlog.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { nowMs, ratio } from "../lib/stats.ts";
 
-const effect = defineHandler({
+const effect = defineWorkerHandler({
   name: "bench-effect",
   eventTypes: ["project.created"],
-  async handle(envelope, { tx }) {
-    await tx.query("insert into activity_logs (id, workspace_id, verb, target_type, summary) values ($1, $2, 'bench', 'event', 'spine effect')", [
+  async handle(envelope, { op }) {
+    await op.em.execute("insert into activity_logs (id, workspace_id, verb, target_type, summary) values (?, ?, 'bench', 'event', 'spine effect')", [
       newId(),
       envelope.workspace_id,
     ]);
@@ -37,14 +37,15 @@ export async function benchConsumer(options: { events: number; concurrency: numb
   const stream = `BENCH_CONS_${env.runId}`;
   const prefix = `bcons${env.runId}`;
   const nc = await connect({ servers: env.natsUrl });
-  const pools = createRolePools({ appUrl: env.db.appUrl, systemUrl: env.db.systemUrl, max: options.concurrency + 2 });
+  // The worker's own wiring: each event is one domain operation (job_runs row + effect).
+  const domain = await Domain.create({ clientUrl: env.db.appUrl, systemUrl: env.db.systemUrl, poolMax: options.concurrency + 2 });
   try {
     const jsm = await jetstreamManager(nc);
     await ensureEventsStream(jsm, { name: stream, prefix });
     const messages = buildEnvelopes(options.events, env.workspaceIds, env.userId);
     await rawPublish(env.natsUrl, messages.map((m) => ({ subject: subjectFor(m.workspaceId, m.type, prefix), id: m.id, data: new TextEncoder().encode(m.envelope) })));
 
-    const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler: effect, txRunner: new PgTxRunner(pools), concurrency: options.concurrency });
+    const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler: effect, ledger: jobLedger(domain), concurrency: options.concurrency });
     await runner.ensure();
     const t0 = nowMs();
     runner.start();
@@ -60,8 +61,7 @@ export async function benchConsumer(options: { events: number; concurrency: numb
     emit({ bench: "consumer", variant: `events=${options.events} concurrency=${options.concurrency}`, metric: "throughput", spine: spineRate, baseline: raw.perSecond, ratio: ratio(spineRate, raw.perSecond), unit: "events/s", extra: { applied: done } });
     emitMemory("consumer", { "bench(consumer in-process)": "self" });
   } finally {
-    await pools.appPool.end();
-    await pools.systemPool.end();
+    await domain.close();
     await deleteStream(env.natsUrl, stream);
     await nc.close();
     await env.close();

@@ -1,7 +1,9 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { createPool, ensureEventsStream, OutboxRelay } from "@spine/bus";
+import { ensureEventsStream, OutboxRelay } from "@spine/bus";
 import { subjectFor } from "@spine/contracts";
+import { createPgPool } from "@spine/domain/reads";
+import { outboxStore } from "@spine/worker/wiring";
 import { createRawStream, deleteStream, rawPublish } from "../baseline/raw-jetstream.ts";
 import { createBenchEnv } from "../lib/bench-env.ts";
 import { buildEnvelopes, loadBacklog } from "../lib/outbox-backlog.ts";
@@ -16,7 +18,7 @@ export async function benchRelay(options: { events: number }): Promise<void> {
   const rawStream = `BENCH_RAW_${env.runId}`;
   const rawPrefix = `braw${env.runId}`;
   const nc = await connect({ servers: env.natsUrl });
-  const pool = createPool(env.db.systemUrl, 4);
+  const pool = createPgPool({ connectionString: env.db.systemUrl, max: 4 });
   try {
     const jsm = await jetstreamManager(nc);
     await ensureEventsStream(jsm, { name: spineStream, prefix: spinePrefix });
@@ -24,7 +26,7 @@ export async function benchRelay(options: { events: number }): Promise<void> {
     const messages = buildEnvelopes(options.events, env.workspaceIds, env.userId);
     await loadBacklog(env.db.ownerUrl, messages);
 
-    const relay = new OutboxRelay({ pool, js: jetstream(nc), prefix: spinePrefix });
+    const relay = new OutboxRelay({ store: outboxStore(pool), js: jetstream(nc), prefix: spinePrefix });
     const t0 = nowMs();
     const published = await relay.drain();
     const spineSeconds = (nowMs() - t0) / 1000;

@@ -63,7 +63,10 @@ export class Domain {
 
   private async runOn<T>(orm: MikroORM, ctx: OperationContext, fn: (op: Operation) => Promise<T>): Promise<T> {
     const opCtx: OperationContext = { ...ctx };
-    const em = orm.em.fork({ clear: true });
+    // Fork this ORM's own manager, not the one of an operation already running in this async context: an
+    // operation started inside another (a dead-letter replay inside its lock's system operation) would
+    // otherwise inherit that operation's driver, and so its role.
+    const em = orm.em.fork({ clear: true, disableContextResolution: true });
     try {
       return await this.store.run(opCtx, () =>
         em.transactional(async (tem) => {

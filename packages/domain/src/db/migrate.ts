@@ -9,6 +9,7 @@ import { Migration20261128000400_builtin_role_permissions } from "./migrations/M
 import { Migration20261202010500_system_audit } from "./migrations/Migration20261202010500_system_audit.ts";
 import { Migration20261202012_integration_event_source } from "./migrations/Migration20261202012_integration_event_source.ts";
 import { Migration20261202013001_pgvector_hybrid_search } from "./migrations/Migration20261202013001_pgvector_hybrid_search.ts";
+import { Migration2026120209001_outbox_rejected_at } from "./migrations/Migration2026120209001_outbox_rejected_at.ts";
 import { Migration2026120210001_session_revoked_signal } from "./migrations/Migration2026120210001_session_revoked_signal.ts";
 import { Migration2026120210002_audit_hash_chain } from "./migrations/Migration2026120210002_audit_hash_chain.ts";
 import { Migration2026120211001_access_fold } from "./migrations/Migration2026120211001_access_fold.ts";
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   { name: "Migration20261202010500_system_audit", class: Migration20261202010500_system_audit },
   { name: "Migration20261202012_integration_event_source", class: Migration20261202012_integration_event_source },
   { name: "Migration20261202013001_pgvector_hybrid_search", class: Migration20261202013001_pgvector_hybrid_search },
+  { name: "Migration2026120209001_outbox_rejected_at", class: Migration2026120209001_outbox_rejected_at },
   { name: "Migration2026120210001_session_revoked_signal", class: Migration2026120210001_session_revoked_signal },
   { name: "Migration2026120210002_audit_hash_chain", class: Migration2026120210002_audit_hash_chain },
   { name: "Migration2026120211001_access_fold", class: Migration2026120211001_access_fold },

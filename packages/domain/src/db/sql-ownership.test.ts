@@ -12,23 +12,6 @@ const SQL_ON_SPINE_TABLE = new RegExp(`\\b(from|into|update|join|table)\\s+(${SP
 const SET_CONFIG_HOME = "packages/domain/src/context/session-settings.ts";
 /** Measuring tools whose raw baselines are deliberately hand-written SQL (not product code). */
 const BENCH_BASELINES = ["packages/bench/"];
-/**
- * Product files outside the domain that still hold SQL on a Spine table. This list may only shrink:
- * a new file fails the test, and a listed file that no longer holds such SQL must be removed from it.
- */
-const NOT_YET_MOVED = [
-  "apps/worker/src/handlers/usage-metering.ts",
-  "apps/worker/src/retention.ts",
-  "packages/api/src/idempotency/run-idempotent.ts",
-  "packages/api/src/router/agent/run-idempotency.ts",
-  "packages/bus/src/dead-letter-replay.ts",
-  "packages/bus/src/dead-letters.ts",
-  "packages/bus/src/job-runs.ts",
-  "packages/bus/src/outbox-relay.ts",
-  "packages/bus/src/outbox-republish.ts",
-  "packages/bus/src/outbox-retention.ts",
-];
-
 function productFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
@@ -37,6 +20,17 @@ function productFiles(dir: string, out: string[] = []): string[] {
     else if (/\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !path.includes("/test-support/") && !path.includes("/test/")) {
       out.push(relative(ROOT, path));
     }
+  }
+  return out;
+}
+
+/** Test files (and their helpers) under `dir`. */
+function testFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) testFiles(path, out);
+    else if (/\.(ts|tsx)$/.test(entry.name) && (/\.test\.tsx?$/.test(entry.name) || path.includes("/test-support/"))) out.push(relative(ROOT, path));
   }
   return out;
 }
@@ -52,8 +46,18 @@ describe("one owner for the database", () => {
     expect(setsSession(SET_CONFIG_HOME)).toBe(true);
   });
 
-  it("no new SQL on a Spine table outside packages/domain, and the not-yet-moved list only shrinks", () => {
+  it("no SQL on a Spine table outside packages/domain", () => {
     const offenders = files.filter((f) => !f.startsWith("packages/domain/") && SQL_ON_SPINE_TABLE.test(readFileSync(join(ROOT, f), "utf8")));
-    expect(offenders.sort()).toEqual([...NOT_YET_MOVED].sort());
+    expect(offenders).toEqual([]);
+  });
+
+  it("the bus is pure NATS: no dependency on pg or the domain, and no bus source imports them", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "packages/bus/package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+    const declared = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].flatMap((k) => Object.keys(manifest[k] ?? {}));
+    expect(declared.filter((d) => d === "pg" || d === "@types/pg" || d === "@spine/domain")).toEqual([]);
+    const busSources = [...productFiles(join(ROOT, "packages/bus/src")), ...testFiles(join(ROOT, "packages/bus/src"))];
+    expect(busSources.length).toBeGreaterThan(0);
+    const importsForbidden = (f: string) => /\bfrom\s+["'](pg|@spine\/domain(\/[^"']*)?)["']|import\(\s*["'](pg|@spine\/domain(\/[^"']*)?)["']/.test(readFileSync(join(ROOT, f), "utf8"));
+    expect(busSources.filter(importsForbidden)).toEqual([]);
   });
 });

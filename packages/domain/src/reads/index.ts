@@ -4,7 +4,7 @@
  */
 export { sessionSettingsStatement, type SessionScope } from "../context/session-settings.ts";
 export { inTransaction, withScopedTransaction } from "./scoped-transaction.ts";
-export { PgTxRunner, type RolePools, type Tx, type QueryResult } from "./pg-tx-runner.ts";
+export { PgTxRunner, txOf, type RolePools, type Tx, type QueryResult } from "./pg-tx-runner.ts";
 export { checkMembership, type MembershipCheck } from "./check-membership.ts";
 export { checkTokenSessions, checkUserToken, type TokenSession } from "./check-user-token.ts";
 export { tokenSessionVerdict, type TokenSessionFacts, type UserTokenCheck } from "./token-session-rule.ts";

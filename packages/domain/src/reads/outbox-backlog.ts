@@ -1,7 +1,7 @@
 import type pg from "pg";
 
 export interface OutboxBacklog {
-  /** Committed outbox rows not yet published (rows holding an invalid envelope are left out: they never will be). */
+  /** Committed outbox rows not yet published (rows the relay rejected for an invalid envelope are left out: they never will be). */
   rows: number;
   /** Age of the oldest of them in seconds; 0 when there is none. */
   oldestAgeSeconds: number;
@@ -11,7 +11,7 @@ export interface OutboxBacklog {
 export async function outboxBacklog(pool: pg.Pool): Promise<OutboxBacklog> {
   const { rows } = await pool.query<{ rows: number; age: number }>(
     `select count(*)::int as rows, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
-       from outbox where published_at is null and (last_error is null or last_error not like 'invalid envelope%')`,
+       from outbox where published_at is null and rejected_at is null`,
   );
   return { rows: rows[0]?.rows ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.age ?? 0) };
 }

@@ -18,7 +18,8 @@ export interface RolePools {
   systemPool: pg.Pool;
 }
 
-function wrap(client: pg.PoolClient): Tx {
+/** A `Tx` over a client in a transaction, or over a pool (each statement autocommits on its own). */
+export function txOf(client: pg.PoolClient | pg.Pool): Tx {
   return {
     async query<R extends object>(sql: string, params?: readonly unknown[]) {
       const res = await client.query<R>(sql, params ? [...params] : undefined);
@@ -35,7 +36,7 @@ export class PgTxRunner {
   constructor(private readonly pools: RolePools) {}
 
   run<T>(workspaceId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    if (workspaceId === null) return inTransaction(this.pools.systemPool, (client) => fn(wrap(client)));
-    return withScopedTransaction(this.pools.appPool, { workspaceId }, (client) => fn(wrap(client)));
+    if (workspaceId === null) return inTransaction(this.pools.systemPool, (client) => fn(txOf(client)));
+    return withScopedTransaction(this.pools.appPool, { workspaceId }, (client) => fn(txOf(client)));
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, type Operation } from "@spine/domain";
+import { AppError, releaseIdempotencyKey, storeIdempotentResponse, type Operation } from "@spine/domain";
 
 /**
  * An agent run spans several transactions (one per step), so its Idempotency-Key cannot commit
@@ -18,9 +18,9 @@ export function runInProgress(): AppError {
 }
 
 export async function storeRunResponse(op: Operation, userId: string, key: string, response: unknown): Promise<void> {
-  await op.em.execute(`update idempotency_keys set response = ?::jsonb where user_id = ? and key = ?`, [JSON.stringify(response), userId, key]);
+  await storeIdempotentResponse(op, { userId, key }, response);
 }
 
 export async function releaseRunKey(op: Operation, userId: string, key: string): Promise<void> {
-  await op.em.execute(`delete from idempotency_keys where user_id = ? and key = ?`, [userId, key]);
+  await releaseIdempotencyKey(op, userId, key);
 }

@@ -1,6 +1,7 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import { UsagePolicy } from "./entities.ts";
 import { windowResetsAt, windowStart } from "./usage-window.ts";
 
@@ -24,11 +25,6 @@ const CONSUME_BLOCKING = `insert into usage_counters (id, workspace_id, metric, 
   on conflict (workspace_id, metric, "window", window_start)
   do update set value = usage_counters.value + excluded.value, updated_at = now()
   where usage_counters.value + excluded.value <= ?
-  returning id, value::text as value`;
-const CONSUME_NOTIFY = `insert into usage_counters (id, workspace_id, metric, "window", window_start, value)
-  values (?, ?, ?, ?, ?, ?)
-  on conflict (workspace_id, metric, "window", window_start)
-  do update set value = usage_counters.value + excluded.value, updated_at = now()
   returning id, value::text as value`;
 // Only the transaction that flips limit_reached_at from null announces the window's crossing.
 const CLAIM_CROSSING = `update usage_counters set limit_reached_at = now()
@@ -61,11 +57,9 @@ export async function consumeUsage(op: Operation, input: { metric: UsageMetric; 
     const resetsAt = windowResetsAt(policy.window, at);
     const base = [newId(), op.workspaceId, policy.metric, policy.window, start, amount];
     const blocking = policy.action === "block";
-    const rows = await op.em.execute<{ id: string; value: string }[]>(
-      blocking ? CONSUME_BLOCKING : CONSUME_NOTIFY,
-      blocking ? [...base, amount, policy.limitValue, policy.limitValue] : base,
-    );
-    const counter = rows[0];
+    const counter = blocking
+      ? (await op.em.execute<{ id: string; value: string }[]>(CONSUME_BLOCKING, [...base, amount, policy.limitValue, policy.limitValue]))[0]
+      : await addToUsageCounter(op, { metric: policy.metric, window: policy.window, windowStart: start, amount });
     if (!counter) throw limitReached(policy, resetsAt);
     const value = Number(counter.value);
     if (value >= policy.limitValue) {

@@ -1,6 +1,6 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import { UsagePolicy, type UsageWindow } from "./entities.ts";
 import { USAGE_WINDOWS, windowStart } from "./usage-window.ts";
 
@@ -13,12 +13,6 @@ export interface UsageWindowState {
   limitReached: boolean;
 }
 
-// One statement: concurrent increments serialise on the counter row and none is lost.
-const UPSERT = `insert into usage_counters (id, workspace_id, metric, "window", window_start, value)
-  values (?, ?, ?, ?, ?, ?)
-  on conflict (workspace_id, metric, "window", window_start)
-  do update set value = usage_counters.value + excluded.value, updated_at = now()
-  returning id, value::text as value`;
 // Claims the window's crossing: only the transaction that flips limit_reached_at from null emits.
 const CLAIM_CROSSING = `update usage_counters set limit_reached_at = now()
   where workspace_id = ? and id = ? and limit_reached_at is null returning id`;
@@ -37,10 +31,8 @@ export async function incrementUsage(op: Operation, input: { metric: string; amo
   const states: UsageWindowState[] = [];
   for (const window of USAGE_WINDOWS) {
     const start = windowStart(window, at);
-    const rows = await op.em.execute<{ id: string; value: string }[]>(UPSERT, [newId(), workspaceId, input.metric, window, start, amount]);
-    const counter = rows[0];
-    if (!counter) throw new AppError("INTERNAL", "usage counter upsert returned no row");
-    const value = Number(counter.value);
+    const counter = await addToUsageCounter(op, { metric: input.metric, window, windowStart: start, amount });
+    const value = counter.value;
     const policy = policies.find((p) => p.window === window);
     const limitReached = policy !== undefined && value >= policy.limitValue;
     if (policy && limitReached) {

@@ -7,6 +7,8 @@ export * from "./activate-new-workspace.ts";
 export * from "./clear-usage-policy.ts";
 export * from "./consume-usage.ts";
 export * from "./increment-usage.ts";
+export * from "./add-to-usage-counter.ts";
+export * from "./meter-usage-event.ts";
 export * from "./plan-tiers.ts";
 export * from "./set-usage-policy.ts";
 export * from "./sync-plan-policies.ts";

@@ -38,7 +38,7 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
 
 /** A committed event waiting for (or kept after) publication. `id` is the envelope's event_id. */
 export class OutboxEvent {
-  [OptionalProps]?: "createdAt" | "publishedAt" | "publishAttempts" | "lastError";
+  [OptionalProps]?: "createdAt" | "publishedAt" | "publishAttempts" | "lastError" | "rejectedAt";
   id!: string;
   workspaceId!: string | null;
   eventType!: string;
@@ -48,6 +48,8 @@ export class OutboxEvent {
   publishedAt: Date | null = null;
   publishAttempts = 0;
   lastError: string | null = null;
+  /** Set when the stored envelope does not parse: the relay never claims the row again. */
+  rejectedAt: Date | null = null;
 }
 export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
   class: OutboxEvent,
@@ -62,6 +64,7 @@ export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
     publishedAt: { type: "Date", nullable: true },
     publishAttempts: { type: "integer" },
     lastError: { type: "text", nullable: true },
+    rejectedAt: { type: "Date", nullable: true },
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },

@@ -1,5 +1,6 @@
 import pg from "pg";
-import { defineHandler, type EventHandler } from "../handler.ts";
+import type { EventHandler } from "@spine/bus";
+import { defineWorkerHandler, type WorkerOperation } from "../../wiring.ts";
 
 /**
  * A tenant table for test handlers' effects, under the same row-level security as the real ones,
@@ -27,13 +28,13 @@ export async function createEffectsTable(ownerUrl: string): Promise<void> {
 }
 
 /** A handler that writes one effect row per `project.created`, in the workspace its transaction is scoped to. */
-export function effectsHandler(name: string, subjectFilter = ">"): EventHandler<"project.created"> {
-  return defineHandler({
+export function effectsHandler(name: string, subjectFilter = ">"): EventHandler<"project.created", WorkerOperation> {
+  return defineWorkerHandler({
     name,
     subjectFilter,
     eventTypes: ["project.created"],
-    async handle(envelope, { tx }) {
-      await tx.query("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), $1, $2)", [
+    async handle(envelope, { op }) {
+      await op.em.execute("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), ?, ?)", [
         envelope.event_id,
         name,
       ]);

@@ -4,25 +4,19 @@ import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } f
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsumerRunner, type ConsumerRunnerOptions } from "./consumer-runner.ts";
-import { replayDeadLetters } from "./dead-letter-replay.ts";
-import type { DeadLetterRow } from "./dead-letters.ts";
-import { defineHandler } from "./handler.ts";
-import { connectNats } from "./nats-connection.ts";
-import { publishEnvelope } from "./publisher.ts";
-import { ensureEventsStream } from "./streams.ts";
+import { Domain, type DeadLetterRow } from "@spine/domain";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { PgTxRunner } from "@spine/domain/reads";
-import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
+import { createPool } from "./test-support/pools.ts";
+import { ConsumerRunner, type ConsumerRunnerOptions, connectNats, ensureEventsStream, publishEnvelope, replayDeadLetters } from "@spine/bus";
+import { deadLetterStore, defineWorkerHandler, jobLedger, type WorkerOperation } from "../wiring.ts";
 
 const names = natsTestNames("consumer");
 let db: TestDatabase;
 let owner: pg.Pool;
-let pools: RolePools;
-let txRunner: PgTxRunner;
+let domain: Domain;
 let nc: NatsConnection;
 let js: JetStreamClient;
 let jsm: JetStreamManager;
@@ -33,8 +27,7 @@ beforeAll(async () => {
   await createEffectsTable(db.ownerUrl);
   ws = await seedWorkspaces(db.ownerUrl, 5);
   owner = createPool(db.ownerUrl, 4);
-  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
-  txRunner = new PgTxRunner(pools);
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
   nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-test" });
   js = jetstream(nc);
   jsm = await jetstreamManager(nc);
@@ -44,14 +37,15 @@ afterAll(async () => {
   await jsm?.streams.delete(names.stream).catch(() => undefined);
   await nc?.close();
   await owner?.end();
-  await pools?.appPool.end();
-  await pools?.systemPool.end();
+  await domain?.close();
   await db?.drop();
 });
 
-function runner(options: Pick<ConsumerRunnerOptions, "handler"> & Partial<ConsumerRunnerOptions>): ConsumerRunner {
-  return new ConsumerRunner({
-    js, jsm, txRunner, stream: names.stream, prefix: names.prefix, logger: pino({ level: "silent" }),
+type Options = ConsumerRunnerOptions<WorkerOperation>;
+
+function runner(options: Pick<Options, "handler"> & Partial<Options>): ConsumerRunner<WorkerOperation> {
+  return new ConsumerRunner<WorkerOperation>({
+    js, jsm, ledger: jobLedger(domain), stream: names.stream, prefix: names.prefix, logger: pino({ level: "silent" }),
     ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, ...options,
   });
 }
@@ -115,11 +109,11 @@ describe("consumer runner", () => {
     const attempts: number[] = [];
     const appliedDuringRetries: string[] = [];
     const name = `poison_${names.suffix}`;
-    const handler = defineHandler({
+    const handler = defineWorkerHandler({
       name,
       eventTypes: ["project.created"],
       subjectFilter: `${ws[3]}.>`,
-      async handle(envelope, { tx }) {
+      async handle(envelope, { op }) {
         if (envelope.payload.name === "poison") {
           attempts.push(Date.now());
           if (broken) throw new Error("cannot apply poison yet");
@@ -127,7 +121,7 @@ describe("consumer runner", () => {
           // Between the poison's first and last attempt: the loop did not wait for it.
           appliedDuringRetries.push(envelope.event_id);
         }
-        await tx.query("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), $1, $2)", [
+        await op.em.execute("insert into bus_test_effects (workspace_id, event_id, handler) values (spine_current_workspace(), ?, ?)", [
           envelope.event_id,
           name,
         ]);
@@ -155,7 +149,7 @@ describe("consumer runner", () => {
     expect(job.rows[0]).toEqual({ status: "dead", attempts: 3, last_error: "cannot apply poison yet" });
 
     broken = false;
-    const replay = { systemPool: pools.systemPool, txRunner, handlers: [handler] };
+    const replay = { deadLetters: deadLetterStore(domain, "replay-test"), ledger: jobLedger(domain), handlers: [handler] };
     expect(await replayDeadLetters(replay, { handler: name })).toEqual([{ id: dead?.id, outcome: "applied" }]);
     expect(await replayDeadLetters(replay, { handler: name })).toEqual([]);
     expect(await replayDeadLetters(replay, { id: dead?.id ?? "" })).toEqual([{ id: dead?.id, outcome: "duplicate" }]);

@@ -4,17 +4,15 @@ import { createTestDatabase, natsTestNames, startNatsServer, type NatsServerProc
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsumerRunner } from "./consumer-runner.ts";
-import { connectNats } from "./nats-connection.ts";
-import { OutboxRelay } from "./outbox-relay.ts";
-import { ensureEventsStream } from "./streams.ts";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { PgTxRunner } from "@spine/domain/reads";
-import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
+import { Domain } from "@spine/domain";
+import { createPool } from "./test-support/pools.ts";
+import { jobLedger, outboxStore, outboxWakeups } from "../wiring.ts";
+import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@spine/bus";
 
 const names = natsTestNames("outage");
 const BATCHES = 40;
@@ -22,7 +20,8 @@ const PER_TX = 25;
 let db: TestDatabase;
 let server: NatsServerProcess;
 let owner: pg.Pool;
-let pools: RolePools;
+let system: pg.Pool;
+let domain: Domain;
 let nc: NatsConnection;
 let workspaceId: string;
 
@@ -31,7 +30,8 @@ beforeAll(async () => {
   await createEffectsTable(db.ownerUrl);
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
   owner = createPool(db.ownerUrl, 4);
-  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
+  system = createPool(db.systemUrl, 4);
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
   server = await startNatsServer();
   nc = await connectNats({ servers: server.url, name: "outage-test" });
   await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
@@ -40,8 +40,8 @@ afterAll(async () => {
   await nc?.close();
   await server?.dispose();
   await owner?.end();
-  await pools?.appPool.end();
-  await pools?.systemPool.end();
+  await system?.end();
+  await domain?.close();
   await db?.drop();
 });
 
@@ -55,12 +55,12 @@ describe("nats-server stopped while events commit", () => {
     const logger = pino({ level: "silent" });
     const js = jetstream(nc);
     const relay = new OutboxRelay({
-      pool: pools.systemPool, js, prefix: names.prefix, listenUrl: db.systemUrl, pollIntervalMs: 200, publishTimeoutMs: 1_000,
+      store: outboxStore(system), js, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 1_000,
       retryMaxMs: 1_000, logger,
     });
     const handler = effectsHandler(`outage_${names.suffix}`);
     const consumer = new ConsumerRunner({
-      js, jsm: await jetstreamManager(nc), stream: names.stream, prefix: names.prefix, handler, txRunner: new PgTxRunner(pools),
+      js, jsm: await jetstreamManager(nc), stream: names.stream, prefix: names.prefix, handler, ledger: jobLedger(domain),
       ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, logger,
     });
     await relay.start();

@@ -3,14 +3,13 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectNats } from "./nats-connection.ts";
-import { ensureEventsStream } from "./streams.ts";
 import { spawnTsx } from "./test-support/child-process.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool } from "./tx-runner.ts";
+import { createPool } from "./test-support/pools.ts";
+import { connectNats, ensureEventsStream } from "@spine/bus";
 
 const names = natsTestNames("relaykill");
 const TOTAL = 5_000;

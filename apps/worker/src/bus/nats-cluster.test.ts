@@ -7,19 +7,17 @@ import { createTestDatabase, natsTestNames, startNatsCluster, type NatsCluster, 
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsumerRunner } from "./consumer-runner.ts";
-import { connectNats } from "./nats-connection.ts";
-import { OutboxRelay } from "./outbox-relay.ts";
-import { ensureEventsStream } from "./streams.ts";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { PgTxRunner } from "@spine/domain/reads";
-import { createPool, createRolePools, type RolePools } from "./tx-runner.ts";
+import { Domain } from "@spine/domain";
+import { createPool } from "./test-support/pools.ts";
+import { jobLedger, outboxStore, outboxWakeups } from "../wiring.ts";
+import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@spine/bus";
 
-const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats", "cluster.conf");
+const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "infra", "nats", "cluster.conf");
 const secret = () => `p${randomBytes(12).toString("hex")}`;
 const passwords = { SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_TOOLS_PASSWORD: secret() };
 const names = natsTestNames("cluster");
@@ -30,7 +28,8 @@ const PER_TX = 25;
 let db: TestDatabase;
 let cluster: NatsCluster;
 let owner: pg.Pool;
-let pools: RolePools;
+let system: pg.Pool;
+let domain: Domain;
 let nc: NatsConnection;
 let workspaceId: string;
 
@@ -39,7 +38,8 @@ beforeAll(async () => {
   await createEffectsTable(db.ownerUrl);
   [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
   owner = createPool(db.ownerUrl, 4);
-  pools = createRolePools({ appUrl: db.appUrl, systemUrl: db.systemUrl });
+  system = createPool(db.systemUrl, 4);
+  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
   cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
   nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "worker", pass: passwords.SPINE_NATS_WORKER_PASSWORD });
   // The meta leader is elected a moment after the routes connect (slower on a loaded machine):
@@ -57,8 +57,8 @@ afterAll(async () => {
   await nc?.close();
   await cluster?.dispose();
   await owner?.end();
-  await pools?.appPool.end();
-  await pools?.systemPool.end();
+  await system?.end();
+  await domain?.close();
   await db?.drop();
 });
 
@@ -78,12 +78,12 @@ describe("3-node NATS cluster (infra/nats/cluster.conf), stream leader killed wi
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     const relay = new OutboxRelay({
-      pool: pools.systemPool, js, prefix: PREFIX, listenUrl: db.systemUrl, pollIntervalMs: 200, publishTimeoutMs: 2_000,
+      store: outboxStore(system), js, prefix: PREFIX, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 2_000,
       retryMaxMs: 1_000, logger,
     });
     const handler = effectsHandler(`cluster_${names.suffix}`);
     const consumer = new ConsumerRunner({
-      js, jsm, stream: names.stream, prefix: PREFIX, handler, txRunner: new PgTxRunner(pools),
+      js, jsm, stream: names.stream, prefix: PREFIX, handler, ledger: jobLedger(domain),
       ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, logger,
     });
     await relay.start();

@@ -6,11 +6,10 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { destination, pino } from "pino";
 import { z } from "zod";
-import { ConsumerRunner } from "../consumer-runner.ts";
-import { connectNats } from "../nats-connection.ts";
-import { PgTxRunner } from "@spine/domain/reads";
-import { createRolePools } from "../tx-runner.ts";
+import { Domain } from "@spine/domain";
+import { jobLedger } from "../../wiring.ts";
 import { effectsHandler } from "./effects-table.ts";
+import { ConsumerRunner, connectNats } from "@spine/bus";
 
 const ZConfig = z.object({
   natsUrl: z.string(), appUrl: z.string(), systemUrl: z.string(), stream: z.string(), prefix: z.string(),
@@ -21,11 +20,11 @@ const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
 const logger = pino({ level: "info" }, destination({ dest: 1, sync: true }));
 
 const nc = await connectNats({ servers: config.natsUrl, name: "consumer-process" });
-const pools = createRolePools({ appUrl: config.appUrl, systemUrl: config.systemUrl, max: 4 });
+const domain = await Domain.create({ clientUrl: config.appUrl, systemUrl: config.systemUrl, poolMax: 6 });
 let commits = 0;
 const runner = new ConsumerRunner({
   js: jetstream(nc), jsm: await jetstreamManager(nc), stream: config.stream, prefix: config.prefix,
-  handler: effectsHandler(config.handler), txRunner: new PgTxRunner(pools), concurrency: 4, ackWaitMs: 2_000,
+  handler: effectsHandler(config.handler), ledger: jobLedger(domain), concurrency: 4, ackWaitMs: 2_000,
   idleHeartbeatMs: 1_000, expiresMs: 5_000, logger,
   hooks: {
     afterCommit(envelope, outcome) {
@@ -45,8 +44,7 @@ logger.info("consumer started");
 process.once("SIGTERM", () => {
   void (async () => {
     await runner.stop();
-    await pools.appPool.end();
-    await pools.systemPool.end();
+    await domain.close();
     await nc.drain();
   })();
 });

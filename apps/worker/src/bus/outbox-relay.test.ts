@@ -4,17 +4,15 @@ import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } f
 import type pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectNats } from "./nats-connection.ts";
-import { OutboxRelay } from "./outbox-relay.ts";
-import { deletePublishedOutbox } from "./outbox-retention.ts";
-import { republishOutbox } from "./outbox-republish.ts";
-import { publishEnvelope } from "./publisher.ts";
-import { ensureEventsStream, ensureStream, jobsStreamConfig } from "./streams.ts";
+import { deletePublishedOutbox } from "@spine/domain/ops";
+import { txOf } from "@spine/domain/reads";
+import { outboxStore, outboxWakeups } from "../wiring.ts";
 import { commitEvents, insertOutboxRow, projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool } from "./tx-runner.ts";
+import { createPool } from "./test-support/pools.ts";
+import { OutboxRelay, connectNats, ensureEventsStream, ensureStream, jobsStreamConfig, publishEnvelope, republishOutbox } from "@spine/bus";
 
 const names = natsTestNames("relay");
 let db: TestDatabase;
@@ -68,7 +66,7 @@ describe("streams as code", () => {
 describe("outbox relay", () => {
   it("publishes committed rows on the subject from the envelope and marks them published", async () => {
     const ids = await commitEvents(owner, workspaceId, 25);
-    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, batchSize: 10 });
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10 });
     expect(await relay.drain()).toBe(25);
     expect(await unpublished()).toBe(0);
     const msg = await jsm.streams.getMessage(names.stream, { last_by_subj: `${names.prefix}.${workspaceId}.project.created` });
@@ -99,7 +97,7 @@ describe("outbox relay", () => {
     await insertOutboxRow(b, late);
     await b.query("commit");
 
-    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix });
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix });
     const seenByNaive = await naive.poll();
     await relay.drain();
 
@@ -117,7 +115,7 @@ describe("outbox relay", () => {
   });
 
   it("concurrent writers committing out of id order lose nothing with the relay running", async () => {
-    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, listenUrl: db.systemUrl, pollIntervalMs: 200 });
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200 });
     await relay.start();
     const writers = Array.from({ length: 12 }, async (_, i) => {
       const client = await owner.connect();
@@ -145,7 +143,7 @@ describe("outbox relay", () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i += 1) ids.push(...(await commitEvents(owner, workspaceId, 100)));
     const pools = Array.from({ length: 3 }, () => createPool(db.systemUrl, 2));
-    const relays = pools.map((pool) => new OutboxRelay({ pool, js, prefix: names.prefix, batchSize: 50 }));
+    const relays = pools.map((pool) => new OutboxRelay({ store: outboxStore(pool), js, prefix: names.prefix, batchSize: 50 }));
     const published = await Promise.all(relays.map((r) => r.drain()));
     await Promise.all(pools.map((p) => p.end()));
     // A row published by two relays would be counted twice.
@@ -158,35 +156,35 @@ describe("outbox relay", () => {
 
   it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async () => {
     const ids = await commitEvents(owner, workspaceId, 5);
-    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix });
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix });
     await relay.drain();
     const kept = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is not null", [ids]);
     expect(kept.rowCount).toBe(5);
 
-    const again = await republishOutbox({ pool: system, js, prefix: names.prefix, ids });
+    const again = await republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, ids });
     expect(again).toEqual({ published: 0, duplicates: 5, skipped: 0, unpublished: 0 });
-    const since = await republishOutbox({ pool: system, js, prefix: names.prefix, since: new Date(Date.now() - 60_000), force: true });
+    const since = await republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, since: new Date(Date.now() - 60_000), force: true });
     expect(since.published).toBe(0);
     expect(since.duplicates).toBeGreaterThanOrEqual(5);
 
-    expect(await deletePublishedOutbox(system, { replayWindowMs: 60 * 60_000 })).toBe(0);
+    expect(await deletePublishedOutbox(txOf(system), { replayWindowMs: 60 * 60_000 })).toBe(0);
     const before = await owner.query<{ n: number }>("select count(*)::int as n from outbox");
-    const deleted = await deletePublishedOutbox(system, { replayWindowMs: 0 });
+    const deleted = await deletePublishedOutbox(txOf(system), { replayWindowMs: 0 });
     expect(deleted).toBe(before.rows[0]?.n);
   });
 
   it("republish never sends rows the relay has not published yet, and a time range needs force", async () => {
     const since = new Date(Date.now() - 1_000);
     const published = await commitEvents(owner, workspaceId, 2);
-    await new OutboxRelay({ pool: system, js, prefix: names.prefix }).drain();
+    await new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix }).drain();
     const pending = await commitEvents(owner, workspaceId, 3);
 
-    await expect(republishOutbox({ pool: system, js, prefix: names.prefix, since })).rejects.toMatchObject({ name: "BusError", code: "CONFIG" });
-    await expect(republishOutbox({ pool: system, js, prefix: names.prefix, since, until: new Date() })).rejects.toMatchObject({ code: "CONFIG" });
-    const forced = await republishOutbox({ pool: system, js, prefix: names.prefix, since, force: true });
+    await expect(republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, since })).rejects.toMatchObject({ name: "BusError", code: "CONFIG" });
+    await expect(republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, since, until: new Date() })).rejects.toMatchObject({ code: "CONFIG" });
+    const forced = await republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, since, force: true });
     expect(forced.unpublished).toBe(3);
     expect(forced.published + forced.duplicates).toBeGreaterThanOrEqual(2);
-    const byIds = await republishOutbox({ pool: system, js, prefix: names.prefix, ids: [...published, ...pending] });
+    const byIds = await republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, ids: [...published, ...pending] });
     expect(byIds).toEqual({ published: 0, duplicates: 2, skipped: 0, unpublished: 3 });
 
     const inStream = await streamEventIds(nc, names.stream);
@@ -194,7 +192,7 @@ describe("outbox relay", () => {
     const still = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is null", [pending]);
     expect(still.rowCount).toBe(3);
     // The relay still owns them: it publishes each once, as a first publish.
-    expect(await new OutboxRelay({ pool: system, js, prefix: names.prefix }).drain()).toBe(3);
+    expect(await new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix }).drain()).toBe(3);
     const after = await streamEventIds(nc, names.stream);
     for (const id of pending) expect(after.filter((e) => e === id)).toHaveLength(1);
   });
@@ -205,15 +203,20 @@ describe("outbox relay", () => {
       bad.event_id, workspaceId, "project.created", "evt.x.project.created", JSON.stringify({ ...bad, payload: { name: 42 } }),
     ]);
     const good = await commitEvents(owner, workspaceId, 3);
-    const relay = new OutboxRelay({ pool: system, js, prefix: names.prefix, logger: pino({ level: "silent" }) });
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, logger: pino({ level: "silent" }) });
     const first = await relay.relayBatch();
     expect(first).toMatchObject({ published: 3, rejected: 1, failed: 0 });
     expect(await relay.relayBatch()).toMatchObject({ claimed: 0 });
-    const row = await owner.query<{ published_at: Date | null; last_error: string }>("select published_at, last_error from outbox where id = $1", [
+    const row = await owner.query<{ published_at: Date | null; last_error: string | null }>("select published_at, last_error from outbox where id = $1", [
       bad.event_id,
     ]);
     expect(row.rows[0]?.published_at).toBeNull();
     expect(row.rows[0]?.last_error).toMatch(/^invalid envelope: payload/);
+    // Set aside by a column, not by its error text: clearing `last_error` does not make the relay claim it again.
+    await owner.query("update outbox set last_error = null where id = $1", [bad.event_id]);
+    expect(await relay.relayBatch()).toMatchObject({ claimed: 0 });
+    const rejected = await owner.query<{ rejected_at: Date | null }>("select rejected_at from outbox where id = $1", [bad.event_id]);
+    expect(rejected.rows[0]?.rejected_at).toBeInstanceOf(Date);
     const inStream = new Set(await streamEventIds(nc, names.stream));
     expect(inStream.has(bad.event_id)).toBe(false);
     expect(good.every((id) => inStream.has(id))).toBe(true);

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packageRoot = join(here, "..", "..");
+const packageRoot = join(here, "..", "..", "..");
 
 export interface TsxChild {
   proc: ChildProcess;

@@ -5,9 +5,9 @@
 import { jetstream } from "@nats-io/jetstream";
 import { destination, pino } from "pino";
 import { z } from "zod";
-import { connectNats } from "../nats-connection.ts";
-import { OutboxRelay } from "../outbox-relay.ts";
-import { createPool } from "../tx-runner.ts";
+import { outboxStore, outboxWakeups } from "../../wiring.ts";
+import { createPool } from "./pools.ts";
+import { OutboxRelay, connectNats } from "@spine/bus";
 
 const ZConfig = z.object({ natsUrl: z.string(), systemUrl: z.string(), prefix: z.string(), batchSize: z.number().int().positive() });
 const config = ZConfig.parse(JSON.parse(process.argv[2] ?? "{}"));
@@ -17,7 +17,8 @@ const logger = pino({ level: "info" }, destination({ dest: 1, sync: true }));
 const nc = await connectNats({ servers: config.natsUrl, name: "relay-process" });
 const pool = createPool(config.systemUrl, 2, (err) => logger.warn({ err: err.message }, "idle connection failed"));
 const relay = new OutboxRelay({
-  pool, js: jetstream(nc), prefix: config.prefix, listenUrl: config.systemUrl, batchSize: config.batchSize, pollIntervalMs: 100, logger,
+  store: outboxStore(pool), wakeups: outboxWakeups(config.systemUrl, logger), js: jetstream(nc), prefix: config.prefix,
+  batchSize: config.batchSize, pollIntervalMs: 100, logger,
 });
 await relay.start();
 logger.info("relay started");

@@ -1,5 +1,9 @@
 import pg from "pg";
-import type { Logger } from "./logger.ts";
+
+/** What the listener reports through (a pino logger fits). */
+export interface OutboxListenerLogger {
+  warn(obj: object, msg: string): void;
+}
 
 /** The channel the outbox trigger notifies on every insert. */
 export const OUTBOX_CHANNEL = "spine_outbox";
@@ -16,7 +20,7 @@ export class OutboxListener {
   constructor(
     private readonly url: string,
     private readonly onWake: () => void,
-    private readonly logger: Logger,
+    private readonly logger: OutboxListenerLogger,
     private readonly retryMs = 1_000,
   ) {}
 
@@ -30,7 +34,7 @@ export class OutboxListener {
     const client = new pg.Client({ connectionString: this.url });
     client.on("notification", () => this.onWake());
     client.on("error", (err) => {
-      this.logger.warn({ err }, "outbox listener connection failed");
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "outbox listener connection failed");
       this.reconnectLater(client);
     });
     client.on("end", () => this.reconnectLater(client));
@@ -41,7 +45,7 @@ export class OutboxListener {
       // Rows may have committed while we were not listening.
       this.onWake();
     } catch (err) {
-      this.logger.warn({ err }, "outbox listener could not connect");
+      this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "outbox listener could not connect");
       this.reconnectLater(client);
     }
   }

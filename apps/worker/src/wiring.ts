@@ -1,0 +1,96 @@
+/**
+ * The one place the bus meets the domain: the bus's ports (`OutboxStore`, `OutboxWakeups`, `JobLedger`,
+ * `DeadLetterStore`) implemented with the domain's ops use-cases. The relay's ports are pg-level
+ * (`@spine/domain/ops`, a few statements per batch, no ORM); the consumers' ledger runs each operation
+ * as a domain `Operation` (`Domain.run` in the event's workspace, `Domain.runSystem` for system events
+ * and bookkeeping), which is the handle a handler's effects go through.
+ */
+import { handlerFor, type DeadLetterStore, type JobLedger, type JobRunStart, type OutboxStore, type OutboxWakeups } from "@spine/bus";
+import type { Domain, Operation, OperationContext } from "@spine/domain";
+import {
+  claimJobRun, claimOutboxBatch, completeJobRun, findDeadLetterIds, insertDeadLetter, lockDeadLetter, OutboxListener, readOutboxRange,
+  recordDeadLetterReplay, recordJobFailure, recordOutboxBatch, type OutboxListenerLogger,
+} from "@spine/domain/ops";
+import { inTransaction, txOf } from "@spine/domain/reads";
+import type pg from "pg";
+
+/** What a worker handler's effects go through: the domain operation of its `job_runs` transaction. */
+export type WorkerOperation = Operation;
+
+/** `defineHandler` for the worker's handlers: `ctx.op` is the domain operation. */
+export const defineWorkerHandler = handlerFor<WorkerOperation>();
+
+function systemCtx(correlationId: string): OperationContext {
+  return { workspaceId: null, actorId: null, actorType: "system", correlationId };
+}
+
+function runCtx(run: JobRunStart): OperationContext {
+  return { workspaceId: run.workspaceId, actorId: null, actorType: "system", correlationId: run.correlationId };
+}
+
+/** The outbox for the relay and re-publishing: system-role pg transactions. */
+export function outboxStore(systemPool: pg.Pool): OutboxStore {
+  return {
+    relayBatch: (limit, publish) =>
+      inTransaction(systemPool, async (client) => {
+        const tx = txOf(client);
+        const rows = await claimOutboxBatch(tx, limit);
+        if (rows.length === 0) return 0;
+        await recordOutboxBatch(tx, await publish(rows));
+        return rows.length;
+      }),
+    readRange: (range, after, limit) => readOutboxRange(txOf(systemPool), range, after, limit),
+  };
+}
+
+/** LISTEN/NOTIFY on the outbox channel over a dedicated system-role connection. */
+export function outboxWakeups(systemUrl: string, logger: OutboxListenerLogger): OutboxWakeups {
+  let listener: OutboxListener | null = null;
+  return {
+    async start(onWake) {
+      listener = new OutboxListener(systemUrl, onWake, logger);
+      await listener.start();
+    },
+    async stop() {
+      await listener?.stop();
+      listener = null;
+    },
+  };
+}
+
+/** Job runs and dead letters through the domain: a handler's effects and its `job_runs` row are one operation. */
+export function jobLedger(domain: Domain): JobLedger<WorkerOperation> {
+  return {
+    applyOnce(run, apply) {
+      const started = performance.now();
+      const work = async (op: Operation) => {
+        const { alreadySucceeded } = await claimJobRun(op, run);
+        if (alreadySucceeded) return "duplicate" as const;
+        await apply(op);
+        await completeJobRun(op, run, run.attempt, Math.round(performance.now() - started));
+        return "applied" as const;
+      };
+      return run.workspaceId === null ? domain.runSystem(runCtx(run), work) : domain.run(runCtx(run), work);
+    },
+    recordFailure: (run) => domain.runSystem(systemCtx(run.correlationId), (op) => recordJobFailure(op, run)),
+    deadLetter: (letter, run) =>
+      domain.runSystem(systemCtx(run?.correlationId ?? `dead-letter-${letter.handler}`), async (op) => {
+        if (run) await recordJobFailure(op, run);
+        await insertDeadLetter(op, letter);
+      }),
+  };
+}
+
+/** Dead letters for replay (system role). */
+export function deadLetterStore(domain: Domain, correlationId: string): DeadLetterStore {
+  return {
+    findIds: (target) => domain.runSystem(systemCtx(correlationId), (op) => findDeadLetterIds(op, target)),
+    withLocked: (id, replay) =>
+      domain.runSystem(systemCtx(correlationId), async (op) => {
+        const letter = await lockDeadLetter(op, id);
+        const { result, record } = await replay(letter);
+        if (record) await recordDeadLetterReplay(op, id, record);
+        return result;
+      }),
+  };
+}

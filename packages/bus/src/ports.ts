@@ -1,0 +1,142 @@
+/**
+ * The bus's ports: everything it needs from the database, as interfaces. The bus never speaks SQL and
+ * depends on neither `pg` nor the domain; `apps/worker` implements these ports with the domain's
+ * use-cases (`apps/worker/src/wiring.ts`) and passes them in.
+ */
+
+/** One consumer operation: its bookkeeping row is unique by (handler, operation key). */
+export interface JobRunStart {
+  handler: string;
+  operationKey: string;
+  /** Scope of the operation: the envelope's workspace, or null for system events. */
+  workspaceId: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  correlationId: string;
+  /** 1 on the first delivery. */
+  attempt: number;
+}
+
+export interface JobRunFailure extends JobRunStart {
+  status: "failed" | "dead";
+  error: string;
+  durationMs: number;
+}
+
+export type ApplyOutcome = "applied" | "duplicate";
+
+export interface DeadLetterInput {
+  handler: string;
+  /** Ids as read from the message; the store keeps only well-formed ones. */
+  workspaceId: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  subject: string;
+  /** The envelope as received (or `{ raw }` when it was not even JSON). */
+  envelope: unknown;
+  error: string;
+  attempts: number;
+  streamSeq: number | null;
+}
+
+/**
+ * Port: the consumers' exactly-once bookkeeping. `H` is the handle a handler's effects go through
+ * (in Spine, the domain's `Operation`).
+ */
+export interface JobLedger<H = unknown> {
+  /**
+   * One transaction in the run's scope: claim the operation's row (a concurrent delivery of the same
+   * operation waits), skip if it already succeeded, else run `apply` with the transaction's handle and
+   * mark the operation succeeded — the effects and the row commit together.
+   */
+  applyOnce(run: JobRunStart, apply: (handle: H) => Promise<void>): Promise<ApplyOutcome>;
+  /** Record a failed attempt (its effects rolled back) in a transaction of its own; never downgrades a success. */
+  recordFailure(run: JobRunFailure): Promise<void>;
+  /**
+   * One transaction: record the run as `dead` (when the envelope was valid) and insert the dead letter;
+   * idempotent per handler and stream sequence.
+   */
+  deadLetter(letter: DeadLetterInput, run: JobRunFailure | null): Promise<void>;
+}
+
+/** What a replay needs of a dead letter. */
+export interface DeadLetter {
+  id: string;
+  handler: string;
+  envelope: unknown;
+  attempts: number;
+  replay_attempts: number;
+  status: "dead" | "replayed";
+}
+
+export type ReplayTarget = { id: string } | { handler: string };
+
+/** How a replay attempt is recorded on the dead letter. */
+export type ReplayRecord = { replayed: true } | { error: string };
+
+/** Port: dead letters for replay. */
+export interface DeadLetterStore {
+  /** One id (throws if it does not exist), or every `dead` letter of a handler, oldest first. */
+  findIds(target: ReplayTarget): Promise<string[]>;
+  /**
+   * One transaction: lock the dead letter (null if another replay holds it), let `replay` run, and
+   * store what it returns as `record` before committing.
+   */
+  withLocked<T>(id: string, replay: (letter: DeadLetter | null) => Promise<{ result: T; record?: ReplayRecord }>): Promise<T>;
+}
+
+/** A claimed outbox row: `id` is the envelope's event id. */
+export interface OutboxRow {
+  id: string;
+  envelope: unknown;
+}
+
+export interface OutboxRowError {
+  id: string;
+  error: string;
+}
+
+export interface OutboxBatchOutcome {
+  publishedIds: string[];
+  /** Publish failed: the rows stay unpublished with their error. */
+  failures: OutboxRowError[];
+  /** The stored envelope does not parse: the rows are marked rejected and never claimed again. */
+  rejections: OutboxRowError[];
+}
+
+export interface OutboxRange {
+  since?: Date;
+  until?: Date;
+  ids?: string[];
+}
+
+export interface OutboxCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface OutboxRangeRow {
+  id: string;
+  /** The relay has published the row (unpublished rows are the relay's, never re-sent from a range). */
+  published: boolean;
+  envelope: unknown;
+  cursor: OutboxCursor;
+}
+
+/** Port: the transactional outbox. */
+export interface OutboxStore {
+  /**
+   * One transaction: claim up to `limit` committed, unpublished, not rejected rows, oldest first, so that
+   * side-by-side relays never claim the same row; hand them to `publish`; record its outcome; commit.
+   * Returns how many rows were claimed.
+   */
+  relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<OutboxBatchOutcome>): Promise<number>;
+  /** One page of a range (`created_at, id` order) after `cursor`. */
+  readRange(range: OutboxRange, after: OutboxCursor | null, limit: number): Promise<OutboxRangeRow[]>;
+}
+
+/** Port: wake-ups when rows are committed (a hint only; the relay also polls). */
+export interface OutboxWakeups {
+  start(onWake: () => void): Promise<void>;
+  stop(): Promise<void>;
+}

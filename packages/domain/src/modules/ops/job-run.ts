@@ -1,0 +1,22 @@
+/** The status of a consumer operation's `job_runs` row. */
+export const JOB_RUN_STATUSES = ["running", "succeeded", "failed", "dead"] as const;
+export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+
+/** One consumer operation: `job_runs` is unique by (handler, operation key). */
+export interface JobRunKey {
+  handler: string;
+  operationKey: string;
+}
+
+export interface JobRunStart extends JobRunKey {
+  workspaceId: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  attempt: number;
+}
+
+export interface JobRunFailure extends JobRunStart {
+  status: "failed" | "dead";
+  error: string;
+  durationMs: number;
+}

@@ -1,0 +1,40 @@
+import type { Tx } from "../../reads/pg-tx-runner.ts";
+
+export interface OutboxRowError {
+  id: string;
+  error: string;
+}
+
+export interface OutboxBatchOutcome {
+  /** Acked by the stream: marked published. */
+  publishedIds: readonly string[];
+  /** Publish failed (NATS down, timeout): stay unpublished, attempt and error recorded. */
+  failures: readonly OutboxRowError[];
+  /** Stored envelope does not parse: `rejected_at` set, never claimed again. */
+  rejections: readonly OutboxRowError[];
+}
+
+/** Record what became of a claimed batch, in the transaction that claimed it (see `claimOutboxBatch`). */
+export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome): Promise<void> {
+  if (outcome.publishedIds.length > 0) {
+    await tx.query(
+      `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
+       where id = any($1::uuid[])`,
+      [outcome.publishedIds],
+    );
+  }
+  if (outcome.failures.length > 0) {
+    await tx.query(
+      `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
+       from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id`,
+      [outcome.failures.map((f) => f.id), outcome.failures.map((f) => f.error.slice(0, 2000))],
+    );
+  }
+  if (outcome.rejections.length > 0) {
+    await tx.query(
+      `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error, rejected_at = now()
+       from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id`,
+      [outcome.rejections.map((f) => f.id), outcome.rejections.map((f) => f.error.slice(0, 2000))],
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import type { Operation } from "../../context/operation.ts";
+
+/** Store the response of a claimed idempotency key (by its row id, or by user and key). */
+export async function storeIdempotentResponse(
+  op: Operation,
+  target: { id: string } | { userId: string; key: string },
+  response: unknown,
+): Promise<void> {
+  const json = JSON.stringify(response ?? null);
+  if ("id" in target) {
+    await op.em.execute(`update idempotency_keys set response = ?::jsonb where id = ?`, [json, target.id]);
+    return;
+  }
+  await op.em.execute(`update idempotency_keys set response = ?::jsonb where user_id = ? and key = ?`, [json, target.userId, target.key]);
+}
