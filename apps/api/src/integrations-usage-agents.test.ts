@@ -168,6 +168,11 @@ describe("usage", () => {
     expect(counters.map((x) => [x.metric, x.window, x.value, x.limit, x.limitReached])).toEqual([
       ["api_calls", "day", 4, 3, true], ["api_calls", "month", 4, null, false],
     ]);
+    const now = new Date();
+    expect(counters.map((x) => x.resetsAt)).toEqual([
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString(),
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
+    ]);
     await c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day" }, { context: { correlationId: "corr-clear" } });
     expect((await audits("corr-clear")).map((r) => r.action)).toEqual(["usage_policy.deleted"]);
     expect((await outbox("corr-clear")).map((e) => e.event_type)).toEqual(["usage_policy.cleared"]);

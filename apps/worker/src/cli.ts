@@ -5,6 +5,7 @@ import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
+import { usageReconcile } from "./cli/usage-reconcile.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
@@ -25,7 +26,9 @@ const USAGE = `usage: pnpm spine <command>
   keys rotate [--batch n]                    seal every integration secret with SPINE_KEY_RING's first key
                                              (audited; idempotent, resumable)
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
-                                             stored state; --check writes nothing and exits 1 on a difference`;
+                                             stored state; --check writes nothing and exits 1 on a difference
+  usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs per window against the
+                                             usage counters; --repair fixes settled windows (audited)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
       return keysRotate(env, rest, logger);
     case "access rebuild":
       return accessRebuild(env, rest, logger);
+    case "usage reconcile":
+      return usageReconcile(env, rest, logger);
     default:
       throw new UsageError(USAGE);
   }

@@ -19,3 +19,4 @@ export { AgentRunError } from "./agent/agent-run-error.ts";
 export { failAbandonedAgentRuns, type FailAbandonedAgentRunsOptions } from "./agent/fail-abandoned-agent-runs.ts";
 export { purgeExpiredAgentRuns, DEFAULT_AGENT_RUN_RETENTION, type AgentRunRetentionPolicy } from "@spine/domain";
 export { parseAiSettings, type AiSettings } from "./config/ai-settings.ts";
+export { createWorkspaceTools, type WorkspaceToolsOptions } from "./agent/workspace-tools.ts";

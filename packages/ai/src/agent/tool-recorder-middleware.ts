@@ -1,6 +1,7 @@
 import { ToolMessage } from "@langchain/core/messages";
-import { createMiddleware } from "langchain";
-import { finishToolCall, recordToolCall, type Domain, type OperationContext } from "@spine/domain";
+import { createMiddleware, ToolInvocationError } from "langchain";
+import { ToolInputParsingException } from "@langchain/core/tools";
+import { AppError, finishToolCall, recordToolCall, type Domain, type OperationContext } from "@spine/domain";
 import { AgentRunError } from "./agent-run-error.ts";
 
 export interface ToolCallCounter {
@@ -15,6 +16,18 @@ export interface ToolRecorderOptions {
   counter: ToolCallCounter;
 }
 
+/** Domain answers a model can act on: its input was wrong, or the caller may not do this. */
+const REFUSALS = new Set(["BAD_REQUEST", "NOT_FOUND", "FORBIDDEN", "CONFLICT", "PRECONDITION_FAILED", "PAYLOAD_TOO_LARGE", "USAGE_LIMIT_REACHED", "ACCESS_INACTIVE"]);
+
+/** A bad tool call (invalid arguments, or refused by the domain) as the error the model is told; null for a real failure. */
+function refusalOf(err: unknown): { code: string; message: string; issues?: unknown } | null {
+  // The agent runtime wraps a tool's own error (invalid arguments among them) with the call it came from.
+  if (ToolInvocationError.isInstance(err)) return refusalOf(err.toolError);
+  if (err instanceof ToolInputParsingException) return { code: "BAD_REQUEST", message: err.message };
+  if (AppError.isAppError(err) && REFUSALS.has(err.code)) return { code: err.code, message: err.message, ...(err.issues.length ? { issues: err.issues } : {}) };
+  return null;
+}
+
 function textOf(result: unknown): string {
   if (ToolMessage.isInstance(result)) return result.text;
   return typeof result === "string" ? result : JSON.stringify(result);
@@ -23,7 +36,10 @@ function textOf(result: unknown): string {
 /**
  * Agent middleware that records every tool call the model makes: a tool_calls row (with
  * `agent.tool.called`) committed before the tool runs, finished with its output or error after.
- * A failing or unknown tool fails the run.
+ * A bad call — arguments the tool's schema refuses, or a domain refusal (not found, forbidden,
+ * inactive access, a usage limit) — is recorded as failed and answered to the model as an error
+ * message, so it can correct itself; it changes nothing. Any other failure, and an unknown tool,
+ * fails the run.
  */
 export function toolRecorderMiddleware(options: ToolRecorderOptions) {
   const { domain, ctx, runId, counter } = options;
@@ -41,6 +57,8 @@ export function toolRecorderMiddleware(options: ToolRecorderOptions) {
       } catch (err) {
         const error = err instanceof Error ? err.message : "tool failed";
         await domain.run(ctx, (op) => finishToolCall(op, row.id, { status: "failed", error }));
+        const refusal = refusalOf(err);
+        if (refusal) return new ToolMessage({ content: JSON.stringify({ error: refusal }), tool_call_id: call.id ?? row.id, name: call.name, status: "error" });
         throw err instanceof AgentRunError ? err : new AgentRunError(`tool ${call.name} failed: ${error}`, { cause: err });
       }
       await domain.run(ctx, (op) => finishToolCall(op, row.id, { status: "completed", output: { content: textOf(result) } }));

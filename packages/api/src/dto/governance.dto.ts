@@ -18,12 +18,14 @@ export function toUsagePolicyDto(p: UsagePolicy): TUsagePolicy {
 }
 
 export const ZUsageCounterSchema = z.object({
-  metric: z.string(), window: ZUsageWindowSchema, windowStart: ZTimestampSchema, value: z.number().int(),
+  metric: z.string(), window: ZUsageWindowSchema, windowStart: ZTimestampSchema, resetsAt: ZTimestampSchema, value: z.number().int(),
   limit: z.number().int().nullable(), limitReached: z.boolean(),
 });
 export type TUsageCounter = z.infer<typeof ZUsageCounterSchema>;
 export function toUsageCounterDto(c: UsageCounterState): TUsageCounter {
-  return { metric: c.metric, window: c.window, windowStart: iso(c.windowStart), value: c.value, limit: c.limit, limitReached: c.limitReached };
+  return {
+    metric: c.metric, window: c.window, windowStart: iso(c.windowStart), resetsAt: iso(c.resetsAt), value: c.value, limit: c.limit, limitReached: c.limitReached,
+  };
 }
 
 export const ZAccessStateSchema = z.object({

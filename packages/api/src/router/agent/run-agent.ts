@@ -1,4 +1,4 @@
-import { createSearchDocumentsTool, runAgent } from "@spine/ai";
+import { createSearchDocumentsTool, createWorkspaceTools, runAgent } from "@spine/ai";
 import { findAgentRun, listToolCalls, recordActivity, type OperationContext } from "@spine/domain";
 import { toAgentRunDto, ZAgentRunSchema } from "../../dto/agent.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
@@ -30,7 +30,8 @@ export const runAgentRoute = workspaceProcedure("agents.run", ZRunAgentRequestSc
       const embeddings = embeddingsOf(ctx.deps.ai);
       const result = await runAgent(domain, opCtx, {
         threadId: input.threadId, input: input.message, model: chatModelOf(ctx.deps.ai),
-        tools: [createSearchDocumentsTool({ domain, ctx: opCtx, embeddings })],
+        // Every tool acts as the caller, with the caller's permissions.
+        tools: [createSearchDocumentsTool({ domain, ctx: opCtx, embeddings }), ...createWorkspaceTools({ domain, ctx: opCtx })],
         ...(input.maxSteps === undefined ? {} : { maxSteps: input.maxSteps }),
       });
       if (result.status === "failed") ctx.log.warn({ run_id: result.runId, error: result.error }, "agent run failed");

@@ -16,3 +16,4 @@ export * from "./usage-window.ts";
 export * from "./find-access-state.ts";
 export * from "./list-usage-counters.ts";
 export * from "./list-usage-policies.ts";
+export * from "./reconcile-usage.ts";
