@@ -1,6 +1,7 @@
 /**
  * `pnpm bench [write|relay|e2e|fanout|consumer|all] [--quick]` — Spine against its raw parts, side by
  * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
+ * `BENCH_WRITE_POLICY=block pnpm bench write` runs the write path with a block policy on `projects`.
  */
 import { benchConsumer } from "./bench/consumer.ts";
 import { benchEndToEnd } from "./bench/end-to-end.ts";
@@ -14,7 +15,7 @@ const quick = args.includes("--quick");
 const which = args.find((a) => !a.startsWith("--")) ?? "all";
 
 const benches: Record<string, () => Promise<void>> = {
-  write: () => benchWritePath({ total: quick ? 300 : Number(process.env.BENCH_WRITES ?? 3000), concurrencies: [1, 8] }),
+  write: () => benchWritePath({ total: quick ? 300 : Number(process.env.BENCH_WRITES ?? 3000), concurrencies: [1, 8], policy: process.env.BENCH_WRITE_POLICY === "block" }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
   fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, idleClients: quick ? 1000 : 5000 }),

@@ -33,7 +33,7 @@ function asCaller<T>(options: WorkspaceToolsOptions, permission: TPermission, wr
 
 const id = (what: string) => z.uuid({ error: `must be a ${what} id (UUID)` }).toLowerCase();
 
-/** Tools over the caller's workspace: read documents, projects and items; create and update items. */
+/** Tools over the caller's workspace: read documents, projects and items; create items and change them. */
 export function createWorkspaceTools(options: WorkspaceToolsOptions) {
   return [
     tool(

@@ -9,7 +9,7 @@ import { nowMs, ratio, summarize } from "../lib/stats.ts";
  * Write path: `project.create` over HTTP (auth, membership check, tenant scope, domain row + audit
  * row + outbox row in one transaction) against raw node-postgres transactions doing the same inserts.
  */
-export async function benchWritePath(options: { total: number; concurrencies: number[] }): Promise<void> {
+export async function benchWritePath(options: { total: number; concurrencies: number[]; policy?: boolean }): Promise<void> {
   const env = await createBenchEnv(1);
   const api = await startApp("api", { databaseUrl: env.db.ownerUrl, natsUrl: env.natsUrl, tokenSecret: newTokenSecret(), stream: "unused", prefix: "unused" });
   try {
@@ -17,6 +17,8 @@ export async function benchWritePath(options: { total: number; concurrencies: nu
     const session = await anon.auth.signUp.mutate({ email: `writer-${env.runId}@bench.dev`, password: "bench-password-123", displayName: "Writer" });
     const client = createSpineClient({ url: `${api.url}/trpc`, token: session.accessToken });
     const { workspace } = await client.workspace.create.mutate({ name: "bench" });
+    // Variant: a block policy on the metric this bench consumes, so every write takes the counter row lock.
+    if (options.policy) await client.usage.setPolicy.mutate({ workspaceId: workspace.id, metric: "projects", window: "month", limit: 1_000_000_000, action: "block" });
 
     for (const concurrency of options.concurrencies) {
       const spineLatencies: number[] = [];
@@ -40,7 +42,7 @@ export async function benchWritePath(options: { total: number; concurrencies: nu
       await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, warmup);
       const raw = await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, options.total);
 
-      const variant = `c=${concurrency} n=${options.total}`;
+      const variant = `c=${concurrency} n=${options.total}${options.policy ? " policy=block" : ""}`;
       emit({ bench: "write", variant, metric: "throughput", spine: spinePerSecond, baseline: raw.perSecond, ratio: ratio(spinePerSecond, raw.perSecond), unit: "writes/s" });
       emit({ bench: "write", variant, metric: "latency p50", spine: spine.p50, baseline: raw.latency.p50, ratio: ratio(spine.p50, raw.latency.p50), unit: "ms" });
       emit({ bench: "write", variant, metric: "latency p99", spine: spine.p99, baseline: raw.latency.p99, ratio: ratio(spine.p99, raw.latency.p99), unit: "ms" });
