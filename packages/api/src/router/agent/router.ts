@@ -1,5 +1,5 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { cancelAgentRun, createAgentThread, deleteAgentThread, listAgentRuns, listAgentThreads, listToolCalls, restoreAgentThread } from "@spine/domain";
+import { cancelAgentRun, createAgentThread, deleteAgentThread, listAgentRuns, listAgentThreads, listToolCalls, recordActivity, restoreAgentThread } from "@spine/domain";
 import { toAgentRunDto, toAgentRunWithCallsDto, toAgentThreadDto, ZAgentRunSchema, ZAgentThreadSchema } from "../../dto/agent.dto.ts";
 import { zPage } from "../../dto/common.ts";
 import { workspaceProcedure } from "../../trpc.ts";
@@ -36,6 +36,7 @@ export const agentRouter = {
     .mutation(({ ctx, input }) =>
       ctx.run(async (op) => {
         const run = await cancelAgentRun(op, input.runId);
+        recordActivity(op, { verb: "cancelled", targetType: "agent_run", targetId: run.id, summary: "cancelled an agent run", data: { thread_id: run.threadId } });
         return toAgentRunDto(run, await listToolCalls(op, run.id));
       }),
     ),
