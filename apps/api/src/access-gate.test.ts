@@ -33,7 +33,9 @@ async function webhook(id: string): Promise<{ status: number; body: { error?: { 
   return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
 }
 
-const mutationsOnThisWorkspace = () => WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation" && p.path !== "access.change");
+/** Mutations allowed while access is inactive: changing access itself, and stopping an agent run. */
+const ALLOWED_WHILE_INACTIVE = ["access.change", "agent.cancel"];
+const mutationsOnThisWorkspace = () => WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation" && !ALLOWED_WHILE_INACTIVE.includes(p.path));
 
 describe("access gates writes: activated → changed (plan) → expired → re-activated", () => {
   it("walks the lifecycle and checks what each step allows", async () => {
@@ -98,5 +100,21 @@ describe("access gates writes: activated → changed (plan) → expired → re-a
     await c.project.create.mutate({ ...ws, name: "back" });
     expect((await webhook("msg_3")).status).toBe(202);
     expect((await c.agent.run.mutate({ ...ws, threadId, message: "hello" })).status).toBe("completed");
+  });
+});
+
+describe("agent.cancel while access is inactive", () => {
+  it("still stops a run: stopping work is never blocked", async () => {
+    const c = owner.client;
+    const ws = { workspaceId: f.workspaceId };
+    const threadId = (await c.agent.createThread.mutate({ ...ws, title: "to cancel" })).id;
+    const { rows } = await h.sql.query<{ id: string }>(
+      "insert into agent_runs (id, workspace_id, thread_id, status, model) values (gen_random_uuid(), $1, $2, 'running', 'offline-deterministic-v1') returning id",
+      [f.workspaceId, threadId],
+    );
+    await c.access.change.mutate({ ...ws, change: { type: "deactivate", reason: "manual" } });
+    await expect(c.agent.cancel.mutate({ ...ws, runId: rows[0]!.id })).resolves.toMatchObject({ status: "failed", error: "cancelled by the caller" });
+    await expect(c.agent.cancel.mutate({ ...ws, runId: rows[0]!.id })).rejects.toMatchObject({ data: { code: "PRECONDITION_FAILED" } });
+    await c.access.change.mutate({ ...ws, change: { type: "activate", plan: "free" } });
   });
 });

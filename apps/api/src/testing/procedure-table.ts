@@ -98,6 +98,14 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "agent.deleteThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f) }), events: [], audits: ["agent_thread.deleted"] },
   { path: "agent.restoreThread", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f, true) }), events: [], audits: ["agent_thread.restored"] },
   { path: "agent.run", type: "mutation", permission: "agents.run", input: async (f) => ({ ...ws(f), threadId: await newThread(f), message: "hello" }), events: ["agent.run.started", "agent.tool.called", "agent.run.completed"], audits: [] },
+  { path: "agent.cancel", type: "mutation", permission: "agents.run", input: async (f) => {
+    // A run some other request is still working on: queued, as the API leaves it before the model's first call.
+    const { rows } = await f.h.sql.query<{ id: string }>(
+      "insert into agent_runs (id, workspace_id, thread_id, status, model) values (gen_random_uuid(), $1, $2, 'queued', 'offline-deterministic-v1') returning id",
+      [f.workspaceId, await newThread(f)],
+    );
+    return { ...ws(f), runId: rows[0]!.id };
+  }, events: ["agent.run.failed"], audits: [] },
   { path: "agent.listRuns", type: "query", permission: "agents.read", input: async (f) => ({ ...ws(f), threadId: await newThread(f) }), events: [], audits: [] },
   { path: "agent.search", type: "query", permission: "documents.read", input: async (f) => ({ ...ws(f), query: "hello", k: 5 }), events: [], audits: [] },
 ];

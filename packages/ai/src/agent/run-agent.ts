@@ -8,6 +8,7 @@ import {
 } from "@spine/domain";
 import { chatModelName } from "../models/chat-model-name.ts";
 import { AgentRunError } from "./agent-run-error.ts";
+import { runStillActiveMiddleware } from "./run-still-active-middleware.ts";
 import { toolRecorderMiddleware, type ToolCallCounter } from "./tool-recorder-middleware.ts";
 
 export interface RunAgentInput {
@@ -26,6 +27,8 @@ export interface RunAgentInput {
    * newest turns are kept. Default 2000; 0 sends none.
    */
   historyTokenBudget?: number;
+  /** The run fails with "timed out after N ms" when it takes longer (default 120 000). */
+  timeoutMs?: number;
 }
 
 /** The thread's earlier turns as chat messages, newest kept within the budget (whole turns only). */
@@ -88,11 +91,16 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
       tools: [...input.tools],
       ...(input.systemPrompt ? { systemPrompt: input.systemPrompt } : {}),
       middleware: [
+        runStillActiveMiddleware({ domain, ctx, runId }),
         toolRecorderMiddleware({ domain, ctx, runId, counter }),
         modelCallLimitMiddleware({ runLimit: maxSteps, exitBehavior: "error" }),
       ],
     });
-    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] });
+    const timeoutMs = input.timeoutMs ?? 120_000;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] }, { signal }).catch((err: unknown) => {
+      throw signal.aborted ? new AgentRunError(`timed out after ${timeoutMs} ms`, { cause: err }) : err;
+    });
     const answer = answerOf(state.messages);
     await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }));
     return { runId, status: "completed", answer, toolCallCount: counter.count };

@@ -23,3 +23,4 @@ export const ZSearchRequestSchema = z.object({
   projectId: ZIdSchema.optional(),
   documentId: ZIdSchema.optional(),
 });
+export const ZCancelRunRequestSchema = z.object({ runId: ZIdSchema });

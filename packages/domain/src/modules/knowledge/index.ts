@@ -21,3 +21,4 @@ export * from "./restore-agent-thread.ts";
 export * from "./list-agent-runs.ts";
 export * from "./list-agent-threads.ts";
 export * from "./list-thread-turns.ts";
+export * from "./cancel-agent-run.ts";
