@@ -1,4 +1,5 @@
 import { errorMessage, type Logger } from "@spine/bus";
+import { startPeriodic } from "./periodic.ts";
 import { listDueAccessTransitions, newId, runAccessTransition, type AccessTransitionOutcome, type Domain } from "@spine/domain";
 import type pg from "pg";
 
@@ -47,18 +48,5 @@ export async function runAccessExpiry(options: Omit<AccessExpiryOptions, "interv
 
 /** Run the expiry job now and then every `intervalMs`, never two passes at once in this process. */
 export function startAccessExpiry(options: AccessExpiryOptions): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    running = runAccessExpiry(options).catch((err: unknown) => options.logger.warn({ err: errorMessage(err) }, "access expiry pass failed"));
-  };
-  pass();
-  const timer = setInterval(() => {
-    void running.then(pass);
-  }, Math.max(1_000, options.intervalMs));
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic("access expiry", options.intervalMs, options.logger, () => runAccessExpiry(options));
 }

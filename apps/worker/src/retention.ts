@@ -1,4 +1,5 @@
 import { failAbandonedAgentRuns, purgeExpiredAgentRuns } from "@spine/ai";
+import { startPeriodic } from "./periodic.ts";
 import { errorMessage, type Logger } from "@spine/bus";
 import { newId, recordSystemAudit, type Domain, type RetentionPolicy } from "@spine/domain";
 import { deleteExpiredIdempotencyKeys, deleteOldRateLimitHits, deletePublishedOutbox } from "@spine/domain/ops";
@@ -109,18 +110,5 @@ export async function runRetention(options: Omit<RetentionOptions, "intervalMs">
 
 /** Run retention now and then every `intervalMs`, never two passes at once. */
 export function startRetention(options: RetentionOptions): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    running = runRetention(options).catch((err: unknown) => options.logger.warn({ err: errorMessage(err) }, "retention pass failed"));
-  };
-  pass();
-  const timer = setInterval(() => {
-    void running.then(pass);
-  }, Math.max(1_000, options.intervalMs));
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic("retention", options.intervalMs, options.logger, () => runRetention(options));
 }
