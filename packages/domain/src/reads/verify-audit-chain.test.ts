@@ -46,7 +46,7 @@ describe("audit hash chain", () => {
   it("chains every row in the inserting transaction: positions 1..n, each linked to the one before", async () => {
     const { ws } = await auditedWorkspace("chain-clean", 4);
     const { rows } = await superuser.query<{ chain_seq: string; prev_hash: string; row_hash: string }>(
-      "select chain_seq::text, prev_hash, row_hash from audit_logs where workspace_id = $1 order by chain_seq", [ws.workspaceId],
+      "select chain_seq::text, prev_hash, row_hash from audit_logs where workspace_id = $1 order by audit_logs.chain_seq", [ws.workspaceId],
     );
     expect(rows.map((r) => Number(r.chain_seq))).toEqual(rows.map((_, i) => i + 1));
     expect(rows[0]?.prev_hash).toBe("");
