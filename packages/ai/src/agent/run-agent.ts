@@ -98,7 +98,11 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
     });
     const timeoutMs = input.timeoutMs ?? 120_000;
     const signal = AbortSignal.timeout(timeoutMs);
-    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] }, { signal }).catch((err: unknown) => {
+    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] }, {
+      signal,
+      // Graph steps per model call: middleware nodes, the model, the tools. The model-call limit is the one that binds.
+      recursionLimit: maxSteps * 8 + 10,
+    }).catch((err: unknown) => {
       throw signal.aborted ? new AgentRunError(`timed out after ${timeoutMs} ms`, { cause: err }) : err;
     });
     const answer = answerOf(state.messages);
