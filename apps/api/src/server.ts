@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
+import { ApiCallMeter, appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiCallMeterOptions, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   ai?: AgentModels;
   /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
+  /** `api_calls` metering: policy cache lifetime and how often buffered counts are written. */
+  apiCalls?: ApiCallMeterOptions;
 }
 
 export interface ApiServer {
@@ -47,6 +49,8 @@ export interface ApiServer {
   metrics: Registry;
   /** e.g. `http://127.0.0.1:9400`; null without `options.admin`. */
   adminUrl: string | null;
+  /** The `api_calls` meter (`flush()` writes its buffered counts now). */
+  apiCalls: ApiCallMeter;
   close(): Promise<void>;
 }
 
@@ -85,7 +89,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
-  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
+  const apiCalls = new ApiCallMeter(domain, logger.child({ component: "api-calls" }), options.apiCalls);
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, apiCalls, ...(options.ai ? { ai: options.ai } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const registry = createMetricsRegistry("api");
   const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
@@ -158,6 +163,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     } catch (err) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apiCalls.close();
       await domain.close();
       throw err;
     }
@@ -165,11 +171,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   logger.info({ url, admin_url: admin?.url ?? null }, "api listening");
 
   return {
-    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null,
+    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null, apiCalls,
     async close() {
       await admin?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The buffered api_calls counts are written before the pool closes.
+      await apiCalls.close();
       await domain.close();
     },
   };

@@ -3,7 +3,7 @@ import { AppError } from "../../errors/app-error.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import type { UsageMetric } from "./consume-usage.ts";
 import { UsagePolicy } from "./entities.ts";
-import { windowResetsAt, windowStart } from "./usage-window.ts";
+import { USAGE_WINDOWS, windowResetsAt, windowStart } from "./usage-window.ts";
 
 // Only the transaction that flips limit_reached_at from null announces the window's crossing.
 const CLAIM_CROSSING = `update usage_counters set limit_reached_at = now()
@@ -27,7 +27,10 @@ export interface RecordedUsage {
  * governs such a metric by `assertUsageAvailable` before the next spend starts, so a spend may
  * overshoot the limit by its own amount, never more. Returns the windows counted.
  */
-export async function recordUsage(op: Operation, input: { metric: UsageMetric; amount: number; at?: Date }): Promise<RecordedUsage[]> {
+export async function recordUsage(
+  op: Operation,
+  input: { metric: UsageMetric; amount: number; at?: Date; /** Also count windows without a policy here (a path no event meters). */ everyWindow?: boolean },
+): Promise<RecordedUsage[]> {
   if (!Number.isSafeInteger(input.amount) || input.amount < 0) throw AppError.badRequest("amount must be a non-negative integer", [{ path: "amount", message: "non-negative integer" }]);
   if (input.amount === 0) return [];
   const at = input.at ?? new Date();
@@ -43,6 +46,12 @@ export async function recordUsage(op: Operation, input: { metric: UsageMetric; a
       }
     }
     recorded.push({ metric: policy.metric, window: policy.window, value: counter.value, limit: policy.limitValue });
+  }
+  if (input.everyWindow) {
+    for (const window of USAGE_WINDOWS) {
+      if (policies.some((p) => p.window === window)) continue;
+      await addToUsageCounter(op, { metric: input.metric, window, windowStart: windowStart(window, at), amount: input.amount });
+    }
   }
   return recorded;
 }
@@ -67,4 +76,9 @@ export async function assertUsageAvailable(op: Operation, input: { metric: Usage
       });
     }
   }
+}
+
+/** Whether the operation's workspace has any usage policy on `metric` (the API caches the answer briefly). */
+export async function hasUsagePolicy(op: Operation, metric: UsageMetric): Promise<boolean> {
+  return (await op.em.count(UsagePolicy, { metric })) > 0;
 }
