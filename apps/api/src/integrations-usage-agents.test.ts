@@ -238,6 +238,11 @@ describe("agents and search", () => {
     expect(replay).toEqual(run);
     const runs = await c.agent.listRuns.query({ workspaceId: ws, threadId: thread.id });
     expect(runs.items.map((r) => [r.id, r.toolCalls.length])).toEqual([[run.id, 1]]);
+    // The tokens the model reported are stored on the run and read back with it.
+    expect(run.tokens.total).toBe(run.tokens.input + run.tokens.output);
+    expect(run.tokens.input).toBeGreaterThan(0);
+    expect(runs.items[0]!.tokens).toEqual(run.tokens);
+    expect((await outbox("corr-run")).find((e) => e.event_type === "agent.run.completed")!.envelope.payload).toMatchObject({ tokens: run.tokens.total });
   });
 
   it("threads list, delete and restore; a run on a deleted thread is NOT_FOUND and leaves no key", async () => {

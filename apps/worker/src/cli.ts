@@ -27,7 +27,7 @@ const USAGE = `usage: pnpm spine <command>
                                              (audited; idempotent, resumable)
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
                                              stored state; --check writes nothing and exits 1 on a difference
-  usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs per window against the
+  usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs, agent tokens per window against the
                                              usage counters; --repair fixes settled windows (audited)`;
 
 const env = loadCliEnv();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  addLateAgentRunTokens, AgentRun, cancelAgentRun, findAgentRun, listUsageCounters, queueAgentRun, setUsagePolicy, startAgentRun,
+  addLateAgentRunTokens, AgentRun, cancelAgentRun, findAgentRun, listUsageCounters, queueAgentRun, reconcileUsage, setUsagePolicy, startAgentRun,
   type OperationContext,
 } from "@spine/domain";
 import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
@@ -41,6 +41,9 @@ describe("agent_tokens", () => {
     const again = await run(ws.ctx);
     expect(again.tokens).toEqual(result.tokens);
     expect(await dayTokens(ws.ctx)).toBe(2 * total);
+    // The reconciler recounts the tokens from the runs' rows and finds the counters right.
+    const drifts = await t.domain.run(ws.ctx, (op) => reconcileUsage(op, { since: new Date(Date.now() - 40 * 86_400_000), settledBefore: new Date(), repair: false }));
+    expect(drifts.filter((d) => d.metric === "agent_tokens")).toEqual([]);
   });
 
   it("a block policy lets runs through until the window's tokens reach the limit, then refuses the next run and writes nothing", async () => {
