@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import cors from "cors";
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@spine/contracts";
 import { AccessTokenService } from "@spine/auth";
 import { ApiCallMeter, appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiCallMeterOptions, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
@@ -34,6 +36,8 @@ export interface ApiServerOptions {
   admin?: { port: number; host?: string };
   /** `api_calls` metering: policy cache lifetime and how often buffered counts are written. */
   apiCalls?: ApiCallMeterOptions;
+  /** Browser origins allowed to call `/trpc` (`SPINE_CORS_ORIGINS`); none when empty. */
+  corsOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -84,6 +88,11 @@ async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBy
   }
 }
 
+function refuse(res: ServerResponse, status: number, error: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error }));
+}
+
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? createLogger({ name: "api" });
@@ -116,6 +125,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
   });
 
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const applyCors = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && corsOrigins.has(origin)),
+    methods: ["GET", "POST"],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
+
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const meta = readRequestMeta(req.headers, req.socket.remoteAddress ?? null, options.trustProxy ?? false);
     metaOf.set(req, meta);
@@ -131,6 +150,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
     if (path === "/trpc" || path.startsWith("/trpc/")) {
+      // Browsers: CORS for allowlisted origins only. A preflight from any other origin is refused
+      // outright (403) rather than answered without headers, so a misconfigured console says why.
+      const origin = req.headers.origin;
+      if (req.method === "OPTIONS") {
+        if (origin === undefined || !corsOrigins.has(origin)) return refuse(res, 403, "origin not allowed (SPINE_CORS_ORIGINS)");
+        return applyCors(req, res, () => refuse(res, 405, "method not allowed"));
+      }
+      if (origin !== undefined && corsOrigins.has(origin)) applyCors(req, res, () => undefined);
       return void guardTrpcInput(req, meta, maxBodyBytes).then(
         () => trpc(req, res),
         (err: unknown) => {
@@ -141,9 +168,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       );
     }
     const webhook = WEBHOOK_ROUTE.exec(path);
+    if (webhook && req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
     if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
-    res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: "not found" }));
+    // Webhooks stay server-to-server: no CORS there, and a preflight is not a delivery.
+    if (req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
+    refuse(res, 404, "not found");
   };
 
   const server: Server = createServer(listener);
