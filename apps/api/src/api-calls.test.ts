@@ -38,7 +38,7 @@ describe("api_calls", () => {
     const refused = answers.filter((a) => a.status !== 200);
     expect(ok).toHaveLength(LIMIT);
     expect(refused.map((a) => [a.status, a.body.error?.data.appCode])).toEqual(Array.from({ length: 30 - LIMIT }, () => [429, "USAGE_LIMIT_REACHED"]));
-    expect((refused[0]?.body.error?.data as { details?: unknown } | undefined)?.details).toMatchObject({ metric: "api_calls", limit: LIMIT, window: "day", resetsAt: expect.any(String) });
+    expect((refused[0]?.body.error?.data as { details?: unknown } | undefined)?.details).toMatchObject({ metric: "api_calls", limit: LIMIT, window: "day", resetsAt: expect.any(String) as unknown });
     // Mutations are refused too, and write nothing.
     const create = await h.raw("project.create", { type: "mutation", input: { workspaceId: ws, name: "nope" }, token: owner.session.accessToken });
     expect([create.status, create.body.error?.data.appCode]).toEqual([429, "USAGE_LIMIT_REACHED"]);

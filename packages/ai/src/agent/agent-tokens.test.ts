@@ -67,7 +67,7 @@ describe("agent_tokens", () => {
     const threadId = await seedThread(t.domain, ws.ctx);
     const refused = runAgent(t.domain, ws.ctx, { threadId, input: QUESTION, model: new OfflineDeterministicChatModel(), tools: [] });
     await expect(refused).rejects.toMatchObject({
-      code: "USAGE_LIMIT_REACHED", details: { metric: "agent_tokens", limit: total + 1, window: "day", resetsAt: expect.any(String) },
+      code: "USAGE_LIMIT_REACHED", details: { metric: "agent_tokens", limit: total + 1, window: "day", resetsAt: expect.any(String) as unknown },
     });
     expect(await runsOf(ws.ctx)).toBe(runsBefore);
     expect(await dayTokens(ws.ctx)).toBe(2 * total);
