@@ -16,6 +16,7 @@ const api = await createApiServer({
   accessTtlSeconds: env.SPINE_ACCESS_TOKEN_TTL_SECONDS,
   trustProxy: env.SPINE_TRUST_PROXY,
   config: { idempotencyTtlSeconds: env.SPINE_IDEMPOTENCY_TTL_SECONDS },
+  corsOrigins: env.SPINE_CORS_ORIGINS,
   admin: { port: env.API_ADMIN_PORT, host: env.API_ADMIN_HOST ?? env.API_HOST },
   ai: { chatModel: () => createChatModel(ai.chat), embeddings: createEmbeddings(ai.embeddings) },
 });

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import cors from "cors";
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@spine/contracts";
 import { AccessTokenService } from "@spine/auth";
 import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
@@ -32,6 +34,8 @@ export interface ApiServerOptions {
   ai?: AgentModels;
   /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
+  /** Browser origins allowed to call `/trpc` (`SPINE_CORS_ORIGINS`); none when empty. */
+  corsOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -80,6 +84,11 @@ async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBy
   }
 }
 
+function refuse(res: ServerResponse, status: number, error: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error }));
+}
+
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? createLogger({ name: "api" });
@@ -111,6 +120,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
   });
 
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const applyCors = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && corsOrigins.has(origin)),
+    methods: ["GET", "POST"],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
+
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const meta = readRequestMeta(req.headers, req.socket.remoteAddress ?? null, options.trustProxy ?? false);
     metaOf.set(req, meta);
@@ -126,6 +145,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (path === "/healthz") return handleHealthz(res);
     if (path === "/readyz") return void handleReadyz(res, domain);
     if (path === "/trpc" || path.startsWith("/trpc/")) {
+      // Browsers: CORS for allowlisted origins only. A preflight from any other origin is refused
+      // outright (403) rather than answered without headers, so a misconfigured console says why.
+      const origin = req.headers.origin;
+      if (req.method === "OPTIONS") {
+        if (origin === undefined || !corsOrigins.has(origin)) return refuse(res, 403, "origin not allowed (SPINE_CORS_ORIGINS)");
+        return applyCors(req, res, () => refuse(res, 405, "method not allowed"));
+      }
+      if (origin !== undefined && corsOrigins.has(origin)) applyCors(req, res, () => undefined);
       return void guardTrpcInput(req, meta, maxBodyBytes).then(
         () => trpc(req, res),
         (err: unknown) => {
@@ -136,9 +163,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       );
     }
     const webhook = WEBHOOK_ROUTE.exec(path);
+    if (webhook && req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
     if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
-    res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: "not found" }));
+    // Webhooks stay server-to-server: no CORS there, and a preflight is not a delivery.
+    if (req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
+    refuse(res, 404, "not found");
   };
 
   const server: Server = createServer(listener);
