@@ -4,7 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import cors from "cors";
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@spine/contracts";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
+import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type AgentStreamPublisher, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   config?: Partial<ApiConfig>;
   /** Chat model and query embeddings for agent runs and search; offline deterministic when absent. */
   ai?: AgentModels;
+  /** Where `agent.run({ stream: true })` publishes live steps (see `natsAgentStreamPublisher`); none when absent. */
+  agentStream?: AgentStreamPublisher;
   /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
   /** Browser origins allowed to call `/trpc` (`SPINE_CORS_ORIGINS`); none when empty. */
@@ -94,7 +96,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
-  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}), ...(options.agentStream ? { agentStream: options.agentStream } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const registry = createMetricsRegistry("api");
   const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
