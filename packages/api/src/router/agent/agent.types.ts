@@ -18,8 +18,8 @@ export const MAX_SEARCH_K = 50;
 export const ZSearchRequestSchema = z.object({
   query: ZTextSchema.trim().min(1, "must not be empty").max(2000, "must be at most 2000 characters"),
   k: z.number().int("must be an integer").min(1, "must be at least 1").max(MAX_SEARCH_K, `must be at most ${MAX_SEARCH_K}`).default(10),
-  /** `hybrid`: full-text and vector rankings fused (reciprocal rank fusion); `vector`: cosine similarity only. */
-  mode: z.enum(["hybrid", "vector"]).default("hybrid"),
+  /** `hybrid`: full-text and vector rankings fused (reciprocal rank fusion); `vector`: cosine similarity only; `keyword`: full-text only. */
+  mode: z.enum(["hybrid", "vector", "keyword"]).default("hybrid"),
   projectId: ZIdSchema.optional(),
   documentId: ZIdSchema.optional(),
 });
