@@ -20,3 +20,4 @@ export type { AgentModels } from "./router/agent/agent-models.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 /** Outputs of every procedure, e.g. `RouterOutputs["project"]["list"]`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { openApiDocument } from "./openapi/openapi-document.ts";

@@ -10,3 +10,4 @@ export * from "./socket-messages.ts";
 export * from "./agent-stream.ts";
 export { inTimestampRange, isoTimestamp, MAX_TIMESTAMP_YEAR, MIN_TIMESTAMP_YEAR, TIMESTAMP_RANGE_MESSAGE } from "./rfc3339.ts";
 export { ZCorsOriginsSchema, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "./cors-origins.ts";
+export { asyncApiDocument, type AsyncApiOptions } from "./asyncapi.ts";
