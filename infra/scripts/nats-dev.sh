@@ -12,7 +12,7 @@ dir="$PWD/.spine/nats"
 mkdir -p "$dir/data"
 touch .spine/dev.env
 add_env() { grep -q "^$1=" .spine/dev.env || echo "$1=$2" >> .spine/dev.env; }
-for user in RELAY WORKER GATEWAY OPERATOR; do
+for user in RELAY WORKER GATEWAY API OPERATOR; do
   # nats-server reads these as config tokens: a password starts with a letter.
   add_env "SPINE_NATS_${user}_PASSWORD" "p$(node -e 'console.log(require("crypto").randomBytes(18).toString("hex"))')"
 done

@@ -39,13 +39,13 @@ pnpm db:seed
 NATS_PASSWORD="$SPINE_NATS_OPERATOR_PASSWORD" pnpm --silent --filter @spine/worker exec tsx src/cli.ts tools sync >/dev/null
 
 # The apps run in their own process group, so stopping this script stops every one of them. Each
-# connects to NATS as its own user (infra/nats): worker + relay, gateway (reads EVENTS_GATEWAY).
+# connects to NATS as its own user (infra/nats): worker + relay, gateway (reads EVENTS_GATEWAY), api (live agent steps).
 setsid bash -c '
   NATS_USER=worker NATS_PASSWORD="$SPINE_NATS_WORKER_PASSWORD" NATS_RELAY_USER=relay NATS_RELAY_PASSWORD="$SPINE_NATS_RELAY_PASSWORD" \
     pnpm --filter @spine/worker run dev &
   NATS_USER=gateway NATS_PASSWORD="$SPINE_NATS_GATEWAY_PASSWORD" SPINE_EVENTS_STREAM="$SPINE_GATEWAY_STREAM" \
     pnpm --filter @spine/gateway run dev &
-  pnpm --filter @spine/api-app run dev &
+  NATS_USER=api NATS_PASSWORD="$SPINE_NATS_API_PASSWORD" pnpm --filter @spine/api-app run dev &
   wait' &
 apps_pid=$!
 stop_apps() { kill -TERM -- "-$apps_pid" 2>/dev/null; wait "$apps_pid" 2>/dev/null; }
@@ -63,6 +63,7 @@ cat <<MSG
 Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
   tRPC API        http://127.0.0.1:$API_PORT/trpc        (health: /healthz, /readyz)
   Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; health: /healthz, /readyz)
+  Contracts       http://127.0.0.1:$API_PORT/openapi.json   http://127.0.0.1:$API_PORT/asyncapi.json
   Worker          (outbox relay, consumers, retention; no public port)
   Admin ports     /metrics (Prometheus), /healthz, /readyz of each app:
                     api     http://127.0.0.1:$API_ADMIN_PORT/metrics

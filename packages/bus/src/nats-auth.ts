@@ -8,6 +8,7 @@
  *             consumers only: creates, reads, pulls and acks `EVENTS.<one of its durables>`
  *   gateway   reads the gateway's mirror stream (same sequences as EVENTS) and creates, pulls and
  *             deletes consumers on that stream only, so it can never touch another user's consumer
+ *   api       publishes live agent-run steps on `astream.>` (core NATS) and nothing else
  *   operator  the `spine` CLI run by an operator: everything (stream admin, republish, tool consumers)
  *   tools     one nkey per granted tool: subscribes to its granted `evt.<workspace>.<types>` subjects,
  *             and pulls and acks its own durable (`tool_<name>`, created by `spine tools consumer create`)
@@ -17,7 +18,7 @@
  * with the connection option `inboxPrefix` (`connectNats` does it from the user name).
  */
 
-export const NATS_SERVICE_USERS = ["relay", "worker", "gateway", "operator"] as const;
+export const NATS_SERVICE_USERS = ["relay", "worker", "gateway", "api", "operator"] as const;
 export type NatsServiceUser = (typeof NATS_SERVICE_USERS)[number];
 
 /** The environment variable that holds a service user's password (read by nats-server, never stored in a file). */
@@ -99,7 +100,7 @@ export function renderNatsUsers(o: NatsUsersOptions): string {
     }),
     block({
       user: "gateway",
-      comment: `the realtime gateway: reads ${g} and creates, pulls and deletes consumers on it only`,
+      comment: `the realtime gateway: reads ${g} and creates, pulls and deletes consumers on it only; live agent steps`,
       publish: [
         "$JS.API.INFO",
         `$JS.API.STREAM.INFO.${g}`,
@@ -110,8 +111,9 @@ export function renderNatsUsers(o: NatsUsersOptions): string {
         `$JS.API.CONSUMER.DELETE.${g}.*`,
         `$JS.API.CONSUMER.MSG.NEXT.${g}.*`,
       ],
-      subscribe: [`${natsInboxPrefix("gateway")}.>`],
+      subscribe: [`${natsInboxPrefix("gateway")}.>`, "astream.>"],
     }),
+    block({ user: "api", comment: "the api: live agent-run steps (core NATS), nothing else", publish: ["astream.>"], subscribe: [`${natsInboxPrefix("api")}.>`] }),
     block({ user: "operator", comment: "the spine CLI (operators only): everything", publish: [">"], subscribe: [">"] }),
     ...o.tools.map((t) =>
       block({

@@ -128,6 +128,20 @@ describe("infra/nats/nats-server.conf: each service can do its job and nothing e
     expect(await refused(gateway, () => gateway.subscribe("evt.>"))).toEqual({ operation: "subscription", subject: "evt.>" });
     expect(await refused(gateway, () => gateway.subscribe("_INBOX_worker.>"))).toEqual({ operation: "subscription", subject: "_INBOX_worker.>" });
 
+    // The api publishes live agent steps (the gateway may subscribe to them) and nothing else.
+    const api = await connectAs("api");
+    const steps: string[] = [];
+    gateway.subscribe("astream.>", {
+      callback: (_err, m) => {
+        steps.push(m.subject);
+      },
+    });
+    await gateway.flush();
+    api.publish(`astream.${ws}.run1`, "{}");
+    await waitUntil(async () => steps.length === 1, "the gateway to receive a live agent step");
+    expect(await refused(api, () => api.publish(other, "{}"))).toEqual({ operation: "publish", subject: other });
+    expect(await refused(api, () => api.subscribe("astream.>"))).toEqual({ operation: "subscription", subject: "astream.>" });
+
     // Nothing above changed the stream or the worker's consumer.
     const state = (await wjsm.streams.info("EVENTS")).state;
     expect(state).toMatchObject({ messages: 1, last_seq: ack.seq });

@@ -8,7 +8,7 @@ import { startNatsServer, type NatsServerProcess } from "./nats-server.ts";
 /** The project's NATS configuration (infra/nats). */
 export const INFRA_NATS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats");
 
-export type SpineNatsUser = "relay" | "worker" | "gateway" | "operator";
+export type SpineNatsUser = "relay" | "worker" | "gateway" | "api" | "operator";
 
 export interface SpineNats {
   server: NatsServerProcess;
@@ -38,7 +38,7 @@ export async function startSpineNats(options: { usersConf?: string } = {}): Prom
   await copyFile(join(INFRA_NATS_DIR, "nats-server.conf"), configFile);
   if (options.usersConf === undefined) await copyFile(join(INFRA_NATS_DIR, "users.conf"), usersFile);
   else await writeFile(usersFile, options.usersConf);
-  const passwords = { relay: secret(), worker: secret(), gateway: secret(), operator: secret() };
+  const passwords = { relay: secret(), worker: secret(), gateway: secret(), api: secret(), operator: secret() };
   const env = Object.fromEntries(Object.entries(passwords).map(([user, pass]) => [`SPINE_NATS_${user.toUpperCase()}_PASSWORD`, pass]));
   const server = await startNatsServer({ configFile, env, storeDirEnv: "SPINE_NATS_STORE_DIR", args: ["-P", pidFile] });
   return {

@@ -10,6 +10,12 @@ export const MAX_AGENT_MESSAGE_CHARS = 8000;
 export const ZRunAgentRequestSchema = z.object({
   threadId: ZIdSchema,
   message: ZTextSchema.trim().min(1, "must not be empty").max(MAX_AGENT_MESSAGE_CHARS, `must be at most ${MAX_AGENT_MESSAGE_CHARS} characters`),
+  /**
+   * Answer at once with the queued run (its id) and run on in the background, streaming live steps to
+   * the gateway (`agent.watch`); the durable agent.* events follow as always. Default false: answer
+   * with the finished run.
+   */
+  stream: z.boolean().default(false),
   /** Most model calls before the run fails. */
   maxSteps: z.number().int("must be an integer").min(1, "must be at least 1").max(10, "must be at most 10").optional(),
 });
