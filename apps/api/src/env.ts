@@ -25,6 +25,13 @@ export const ZApiEnvSchema = z.object({
   SPINE_TRUST_PROXY: ZBooleanFlagSchema.default(false),
   /** Browser origins allowed to call the API (and the gateway), comma-separated; no wildcard. */
   SPINE_CORS_ORIGINS: ZCorsOriginsSchema,
+  /**
+   * NATS for live agent-run steps (`agent.run({ stream: true })` → gateway `agent.watch`); without it
+   * streamed runs still run and record, but publish no live steps. User: `api` (infra/nats).
+   */
+  NATS_URL: z.string().min(1).optional(),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type TApiEnv = z.infer<typeof ZApiEnvSchema>;

@@ -1,3 +1,4 @@
+import type { TAgentStreamChunk } from "@spine/contracts";
 import type { AccessTokenService } from "@spine/auth";
 import type { Domain } from "@spine/domain";
 import type { Logger } from "pino";
@@ -37,6 +38,13 @@ export interface ApiDeps {
   ai?: AgentModels;
   /** Counts (and, under a policy, limits) the `api_calls` usage metric; calls are not metered when absent. */
   apiCalls?: ApiCallMeter;
+  /** Where live agent-run steps go (core NATS `astream.<workspace>.<run>`, relayed by the gateway); none when absent. */
+  agentStream?: AgentStreamPublisher;
+}
+
+/** Publishes one live step of an agent run; best effort, never throws into the run. */
+export interface AgentStreamPublisher {
+  publish(chunk: TAgentStreamChunk): void;
 }
 
 export interface ApiContext {

@@ -3,7 +3,7 @@ import type { AppRouter } from "./root.ts";
 
 export { appRouter, type AppRouter } from "./root.ts";
 export { createCallerFactory } from "./trpc.ts";
-export { createContext, DEFAULT_API_CONFIG, type ApiConfig, type ApiContext, type ApiDeps, type SignInLimits } from "./context.ts";
+export { createContext, DEFAULT_API_CONFIG, type AgentStreamPublisher, type ApiConfig, type ApiContext, type ApiDeps, type SignInLimits } from "./context.ts";
 export { readRequestMeta, type RequestMeta } from "./request/request-meta.ts";
 export { checkRawInput } from "./request/input-limits.ts";
 export { ApiCallMeter, type ApiCallMeterOptions } from "./usage/api-call-meter.ts";
@@ -21,3 +21,4 @@ export type { AgentModels } from "./router/agent/agent-models.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 /** Outputs of every procedure, e.g. `RouterOutputs["project"]["list"]`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { openApiDocument } from "./openapi/openapi-document.ts";
