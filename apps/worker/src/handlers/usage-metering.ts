@@ -2,7 +2,9 @@ import { meterUsageEvent } from "@spine/domain";
 import { defineWorkerHandler } from "../wiring.ts";
 
 /** Domain events the worker meters, and the usage metric each one counts. */
-export const METERED_EVENT_TYPES = ["project.created", "item.created", "document.created", "agent.run.started", "agent.run.completed", "agent.run.failed"] as const;
+export const METERED_EVENT_TYPES = [
+  "project.created", "item.created", "document.created", "agent.run.started", "agent.run.completed", "agent.run.failed", "agent.tool.called",
+] as const;
 type MeteredEventType = (typeof METERED_EVENT_TYPES)[number];
 export const METRIC_OF: Readonly<Record<MeteredEventType, string>> = {
   "project.created": "projects",
@@ -12,6 +14,7 @@ export const METRIC_OF: Readonly<Record<MeteredEventType, string>> = {
   // A run's end carries the tokens its model calls reported.
   "agent.run.completed": "agent_tokens",
   "agent.run.failed": "agent_tokens",
+  "agent.tool.called": "agent_tool_calls",
 };
 
 /**

@@ -53,7 +53,15 @@ export function toolRecorderMiddleware(options: ToolRecorderOptions) {
       const call = request.toolCall;
       counter.count += 1;
       const ordinal = counter.count;
-      const row = await domain.run(ctx, (op) => recordToolCall(op, { runId, ordinal, toolName: call.name, input: call.args }));
+      let row: Awaited<ReturnType<typeof recordToolCall>>;
+      try {
+        row = await domain.run(ctx, (op) => recordToolCall(op, { runId, ordinal, toolName: call.name, input: call.args }));
+      } catch (err) {
+        // A used-up `agent_tool_calls` policy refuses the call before anything is recorded: the model is told.
+        if (!AppError.isAppError(err) || err.code !== "USAGE_LIMIT_REACHED") throw err;
+        counter.count -= 1;
+        return new ToolMessage({ content: JSON.stringify({ error: { code: err.code, message: err.message } }), tool_call_id: call.id ?? `refused-${ordinal}`, name: call.name, status: "error" });
+      }
       tell({ kind: "tool_call", data: { ordinal, name: call.name, input: call.args } });
       let result: Awaited<ReturnType<typeof handler>>;
       try {

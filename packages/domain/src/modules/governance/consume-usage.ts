@@ -6,7 +6,7 @@ import { UsagePolicy } from "./entities.ts";
 import { windowResetsAt, windowStart } from "./usage-window.ts";
 
 /** Metrics the write path consumes. */
-export const USAGE_METRICS = ["projects", "items", "documents", "agent_runs", "agent_tokens", "document_bytes", "api_calls"] as const;
+export const USAGE_METRICS = ["projects", "items", "documents", "agent_runs", "agent_tokens", "agent_tool_calls", "document_bytes", "api_calls"] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 
 export interface ConsumedUsage {

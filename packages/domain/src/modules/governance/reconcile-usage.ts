@@ -6,7 +6,7 @@ import { USAGE_WINDOWS, windowResetsAt } from "./usage-window.ts";
 /**
  * Metrics whose true value can be recounted from the rows they count: creations (soft-deleted ones
  * included) by `created_at`, and agent tokens as the sum of `input_tokens + output_tokens` of the runs
- * that ended (`completed_at`) in the window. `document_bytes` (documents may be edited; only the bytes
+ * that ended (`completed_at`) in the window, and agent tool calls as the `tool_calls` rows started in it. `document_bytes` (documents may be edited; only the bytes
  * created are metered) and `api_calls` (no row records a call) cannot be recounted and are not reconciled.
  */
 export const RECONCILABLE_METRICS = {
@@ -15,6 +15,7 @@ export const RECONCILABLE_METRICS = {
   documents: { table: "documents", at: "created_at", amount: "count(*)" },
   agent_runs: { table: "agent_runs", at: "created_at", amount: "count(*)" },
   agent_tokens: { table: "agent_runs", at: "completed_at", amount: "coalesce(sum(input_tokens + output_tokens), 0)" },
+  agent_tool_calls: { table: "tool_calls", at: "started_at", amount: "count(*)" },
 } as const;
 export type ReconcilableMetric = keyof typeof RECONCILABLE_METRICS;
 

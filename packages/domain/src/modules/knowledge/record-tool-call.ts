@@ -1,6 +1,7 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { consumeUsage } from "../governance/consume-usage.ts";
 import { ToolCall } from "./entities.ts";
 import { findAgentRun } from "./find-agent-run.ts";
 
@@ -11,10 +12,15 @@ export interface RecordToolCallInput {
   input: Record<string, unknown>;
 }
 
-/** A running run calls a tool: the call is recorded as `running`, with `agent.tool.called`. */
+/**
+ * A running run calls a tool: the call is recorded as `running`, with `agent.tool.called`, and counts
+ * one `agent_tool_calls` (where a policy exists; the metering consumer counts the rest from the event).
+ * A `block` policy that is used up refuses the call with USAGE_LIMIT_REACHED and nothing is recorded.
+ */
 export async function recordToolCall(op: Operation, input: RecordToolCallInput): Promise<ToolCall> {
   const run = await findAgentRun(op, input.runId, { forUpdate: true });
   if (run.status !== "running") throw AppError.precondition(`agent run ${run.id} is ${run.status}, not running`);
+  await consumeUsage(op, { metric: "agent_tool_calls" });
   const call = op.em.create(ToolCall, {
     id: newId(), workspaceId: op.workspaceId, runId: run.id, ordinal: input.ordinal, toolName: input.toolName,
     input: input.input, status: "running",
