@@ -31,7 +31,7 @@ const worker = await startWorker(
     ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings }),
+    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings, maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS }),
     domain,
   },
   logger,

@@ -11,3 +11,8 @@ export * from "./list-integrations.ts";
 export * from "./integration-secrets.ts";
 export * from "./key-ring.ts";
 export * from "./reseal-integrations.ts";
+export * from "./provider-mappings.ts";
+export * from "./process-integration-event.ts";
+export * from "./retry-integration-event.ts";
+export * from "./integration-health.ts";
+export * from "./list-integration-events.ts";
