@@ -4,6 +4,7 @@ import { accessRebuild } from "./cli/access-rebuild.ts";
 import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
+import { integrationsRetry } from "./cli/integrations.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
 import { usageReconcile } from "./cli/usage-reconcile.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
@@ -28,7 +29,9 @@ const USAGE = `usage: pnpm spine <command>
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
                                              stored state; --check writes nothing and exits 1 on a difference
   usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs per window against the
-                                             usage counters; --repair fixes settled windows (audited)`;
+                                             usage counters; --repair fixes settled windows (audited)
+  integrations retry <event> --workspace <ws> send a failed inbound integration event through processing
+                                             again (audited)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -51,6 +54,8 @@ async function main(): Promise<void> {
       return keysRotate(env, rest, logger);
     case "access rebuild":
       return accessRebuild(env, rest, logger);
+    case "integrations retry":
+      return integrationsRetry(env, rest, logger);
     case "usage reconcile":
       return usageReconcile(env, rest, logger);
     default:
