@@ -31,6 +31,14 @@ async function newIntegration(f: WorkspaceFixture, disconnected = false): Promis
   if (disconnected) await c.integration.disconnect.mutate({ ...ws(f), integrationId: i.id });
   return i.id;
 }
+/** A GitHub integration linked to the fixture's project, optionally left in `error` by failed syncs (seeded as the worker would leave it). */
+async function newGithubIntegration(f: WorkspaceFixture, status: "connected" | "error" = "connected"): Promise<string> {
+  const i = await f.owner.client.integration.connect.mutate({
+    ...ws(f), provider: "github", name: key(), config: { repository: "acme/app", projectId: f.projectId }, credentials: { token: "ghp_x" },
+  });
+  if (status === "error") await f.h.sql.query("update integrations set status = 'error', consecutive_sync_failures = 1 where id = $1", [i.id]);
+  return i.id;
+}
 /** A failed inbound event of a new integration (seeded as the worker would leave it). */
 async function newFailedEvent(f: WorkspaceFixture): Promise<string> {
   const integrationId = await newIntegration(f);
@@ -99,6 +107,8 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "integration.health", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f) }), events: [], audits: [] },
   { path: "integration.events", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f), status: "failed" }), events: [], audits: [] },
   { path: "integration.retryEvent", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationEventId: await newFailedEvent(f) }), events: ["webhook.received"], audits: ["integration_event.retried"] },
+  { path: "integration.sync", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newGithubIntegration(f) }), events: [], audits: ["integration.sync_requested"] },
+  { path: "integration.enable", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newGithubIntegration(f, "error") }), events: ["integration.updated"], audits: ["integration.updated"] },
   { path: "integration.restore", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f, true) }), events: ["integration.connected"], audits: ["integration.restored"] },
   { path: "usage.setPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), metric: key(), window: "month", limit: 100 }), events: ["usage_policy.set"], audits: ["usage_policy.created"] },
   { path: "usage.clearPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), ...(await newPolicy(f)) }), events: ["usage_policy.cleared"], audits: ["usage_policy.deleted"] },

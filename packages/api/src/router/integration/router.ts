@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import {
-  disconnectIntegration, findIntegration, getIntegrationHealth, listIntegrationEvents, listIntegrations, restoreIntegration, retryIntegrationEvent,
+  disconnectIntegration, enableIntegration, findIntegration, recordActivity, requestIntegrationSync, getIntegrationHealth, listIntegrationEvents, listIntegrations, restoreIntegration, retryIntegrationEvent,
   toIntegrationView,
 } from "@spine/domain";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import { zPage } from "../../dto/common.ts";
 import {
   toIntegrationDto, toIntegrationEventDto, toIntegrationHealthDto, ZIntegrationEventSchema, ZIntegrationHealthSchema, ZIntegrationSchema,
 } from "../../dto/integration.dto.ts";
-import { ZIdSchema } from "../../dto/common.ts";
+import { iso, ZIdSchema, ZTimestampSchema } from "../../dto/common.ts";
 import { workspaceProcedure } from "../../trpc.ts";
 import { connectIntegrationRoute, nameTaken } from "./connect-integration.ts";
 import { recordIntegrationActivity } from "./integration-activity.ts";
@@ -56,6 +56,32 @@ export const integrationRouter = {
   retryEvent: workspaceProcedure("integrations.manage", ZIntegrationEventRefSchema, { allowInactiveAccess: true })
     .output(z.object({ integrationEventId: ZIdSchema, status: z.literal("received") }))
     .mutation(({ ctx, input }) =>
-      ctx.run(async (op) => ({ integrationEventId: (await retryIntegrationEvent(op, input.integrationEventId)).integrationEventId, status: "received" as const })),
+      ctx.run(async (op) => {
+        const retried = await retryIntegrationEvent(op, input.integrationEventId);
+        recordActivity(op, {
+          verb: "retried", targetType: "integration_event", targetId: retried.integrationEventId,
+          summary: `retried a failed integration event`, data: { integration_event_id: retried.integrationEventId },
+        });
+        return { integrationEventId: retried.integrationEventId, status: "received" as const };
+      }),
+    ),
+  /** Ask for a sync now: queued on the JOBS stream by the worker's sync scheduler (audited). */
+  sync: workspaceProcedure("integrations.manage", ZIntegrationRefSchema)
+    .output(z.object({ integrationId: ZIdSchema, requestedAt: ZTimestampSchema }))
+    .mutation(({ ctx, input }) =>
+      ctx.run(async (op) => {
+        const requested = await requestIntegrationSync(op, input.integrationId);
+        recordActivity(op, {
+          verb: "sync_requested", targetType: "integration", targetId: requested.integrationId,
+          summary: "asked for a sync now", data: { requested_at: requested.requestedAt.toISOString() },
+        });
+        return { integrationId: requested.integrationId, requestedAt: iso(requested.requestedAt) };
+      }),
+    ),
+  /** Clear a status left by failed syncs (`disabled` or `error`): connected again, failure run reset (audited). */
+  enable: workspaceProcedure("integrations.manage", ZIntegrationRefSchema)
+    .output(ZIntegrationSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.run(async (op) => toIntegrationDto(recordIntegrationActivity(op, "enabled", toIntegrationView(await enableIntegration(op, input.integrationId))))),
     ),
 } satisfies TRPCRouterRecord;

@@ -7,7 +7,8 @@ import { Migration } from "@mikro-orm/migrations";
  * - `integrations` gains its health and sync bookkeeping (written by native statements of the
  *   integrations module, never through the entity, so they are not audited as privileged writes):
  *   last delivery, last processing success/failure, the sync state machine, the incremental sync
- *   cursor, a pending manual sync request and the run of consecutive failed sync jobs. `status` may
+ *   cursor, a pending manual sync request, when the last sync job was queued, and the run of
+ *   consecutive failed sync jobs. `status` may
  *   now be `disabled` (after too many failed sync jobs; `integration.enable` clears it).
  * - `items.external_source` / `external_id` link an item to the provider record it mirrors (the
  *   source is the integration's id), unique per workspace, so a redelivery or a re-sync updates it.
@@ -27,6 +28,7 @@ export class Migration2026120215001_integration_processing extends Migration {
       add column sync_state text not null default 'idle',
       add column sync_cursor text,
       add column sync_requested_at timestamptz,
+      add column sync_queued_at timestamptz,
       add column last_sync_started_at timestamptz,
       add column last_sync_at timestamptz,
       add column last_sync_failed_at timestamptz,
@@ -44,7 +46,7 @@ export class Migration2026120215001_integration_processing extends Migration {
     this.addSql(`alter table items drop constraint items_external_check, drop column external_source, drop column external_id;`);
     this.addSql(`alter table integrations drop constraint integrations_sync_state_check, drop constraint integrations_sync_failures_check,
       drop column last_delivery_at, drop column last_processed_at, drop column last_processing_failed_at, drop column last_processing_error,
-      drop column sync_state, drop column sync_cursor, drop column sync_requested_at, drop column last_sync_started_at, drop column last_sync_at,
+      drop column sync_state, drop column sync_cursor, drop column sync_requested_at, drop column sync_queued_at, drop column last_sync_started_at, drop column last_sync_at,
       drop column last_sync_failed_at, drop column last_sync_error, drop column consecutive_sync_failures;`);
     this.addSql(`alter table integrations drop constraint integrations_status_check;`);
     this.addSql(`alter table integrations add constraint integrations_status_check check (status in ('connected', 'disconnected', 'error'));`);

@@ -16,3 +16,4 @@ export * from "./process-integration-event.ts";
 export * from "./retry-integration-event.ts";
 export * from "./integration-health.ts";
 export * from "./list-integration-events.ts";
+export * from "./integration-sync.ts";
