@@ -53,7 +53,7 @@ export class Operation {
    * audit rows are rolled back and the error is rethrown; the operation itself goes on.
    */
   savepoint<T>(fn: (op: Operation) => Promise<T>): Promise<T> {
-    return this.em.transactional((em) => fn(new Operation(em as EntityManager, this.ctx, this.secretKeys)));
+    return this.em.transactional((em) => fn(new Operation(em, this.ctx, this.secretKeys)));
   }
 
   /** Record an event; it is validated now and lands in the outbox with this transaction. */
