@@ -50,6 +50,7 @@ cat <<MSG
 Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
   tRPC API        http://127.0.0.1:$API_PORT/trpc        (health: /healthz, /readyz)
   Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; health: /healthz, /readyz)
+  Contracts       http://127.0.0.1:$API_PORT/openapi.json   http://127.0.0.1:$API_PORT/asyncapi.json
   Worker          (outbox relay, consumers, retention; no public port)
   Admin ports     /metrics (Prometheus), /healthz, /readyz of each app:
                     api     http://127.0.0.1:$API_ADMIN_PORT/metrics

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseAiSettings, type AiSettings } from "@spine/ai";
+import { ZCorsOriginsSchema } from "@spine/contracts";
 import { ZKeyRingSchema } from "@spine/domain";
 
 const ZBooleanFlagSchema = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -22,6 +23,15 @@ export const ZApiEnvSchema = z.object({
   SPINE_IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().positive().default(86_400),
   /** Trust the first `x-forwarded-for` address (only behind a proxy you run). */
   SPINE_TRUST_PROXY: ZBooleanFlagSchema.default(false),
+  /** Browser origins allowed to call the API (and the gateway), comma-separated; no wildcard. */
+  SPINE_CORS_ORIGINS: ZCorsOriginsSchema,
+  /**
+   * NATS for live agent-run steps (`agent.run({ stream: true })` → gateway `agent.watch`); without it
+   * streamed runs still run and record, but publish no live steps. User: `api` (infra/nats).
+   */
+  NATS_URL: z.string().min(1).optional(),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type TApiEnv = z.infer<typeof ZApiEnvSchema>;

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import cors from "cors";
+import { asyncApiDocument, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@spine/contracts";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, checkRawInput, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type ApiConfig, type RequestMeta } from "@spine/api";
+import { appRouter, checkRawInput, openApiDocument, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type AgentStreamPublisher, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
@@ -30,8 +32,14 @@ export interface ApiServerOptions {
   config?: Partial<ApiConfig>;
   /** Chat model and query embeddings for agent runs and search; offline deterministic when absent. */
   ai?: AgentModels;
+  /** Where `agent.run({ stream: true })` publishes live steps (see `natsAgentStreamPublisher`); none when absent. */
+  agentStream?: AgentStreamPublisher;
   /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
+  /** Where the contracts say the gateway and NATS are (`/asyncapi.json`); host:port each. */
+  contractHosts?: { gateway?: string; nats?: string; subjectPrefix?: string };
+  /** Browser origins allowed to call `/trpc` (`SPINE_CORS_ORIGINS`); none when empty. */
+  corsOrigins?: readonly string[];
 }
 
 export interface ApiServer {
@@ -80,12 +88,22 @@ async function guardTrpcInput(req: IncomingMessage, meta: RequestMeta, maxBodyBy
   }
 }
 
+function serveJson(res: ServerResponse, text: string): void {
+  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, error: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error }));
+}
+
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
-  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}) };
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}), ...(options.agentStream ? { agentStream: options.agentStream } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const registry = createMetricsRegistry("api");
   const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
@@ -111,6 +129,32 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
   });
 
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const applyCors = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && corsOrigins.has(origin)),
+    methods: ["GET", "POST"],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: 600,
+    optionsSuccessStatus: 204,
+  });
+
+  // Generated from the router and the contracts registry at first request: they cannot drift from the code.
+  let serverUrl = "";
+  let openapiText: string | null = null;
+  let asyncapiText: string | null = null;
+  const contracts = {
+    openapi: () => (openapiText ??= JSON.stringify(openApiDocument(serverUrl ? { serverUrl } : {}))),
+    asyncapi: () =>
+      (asyncapiText ??= JSON.stringify(
+        asyncApiDocument({
+          ...(options.contractHosts?.gateway ? { gatewayHost: options.contractHosts.gateway } : {}),
+          ...(options.contractHosts?.nats ? { natsHost: options.contractHosts.nats } : {}),
+          ...(options.contractHosts?.subjectPrefix ? { subjectPrefix: options.contractHosts.subjectPrefix } : {}),
+        }),
+      )),
+  };
+
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const meta = readRequestMeta(req.headers, req.socket.remoteAddress ?? null, options.trustProxy ?? false);
     metaOf.set(req, meta);
@@ -124,8 +168,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       logger.info({ correlation_id: meta.correlationId, method: req.method, url: req.url, status: res.statusCode, duration_ms: ms }, "request");
     });
     if (path === "/healthz") return handleHealthz(res);
+    if ((path === "/openapi.json" || path === "/asyncapi.json") && (req.method === "GET" || req.method === "HEAD")) {
+      const origin = req.headers.origin;
+      if (origin !== undefined && corsOrigins.has(origin)) applyCors(req, res, () => undefined);
+      return serveJson(res, path === "/openapi.json" ? contracts.openapi() : contracts.asyncapi());
+    }
     if (path === "/readyz") return void handleReadyz(res, domain);
     if (path === "/trpc" || path.startsWith("/trpc/")) {
+      // Browsers: CORS for allowlisted origins only. A preflight from any other origin is refused
+      // outright (403) rather than answered without headers, so a misconfigured console says why.
+      const origin = req.headers.origin;
+      if (req.method === "OPTIONS") {
+        if (origin === undefined || !corsOrigins.has(origin)) return refuse(res, 403, "origin not allowed (SPINE_CORS_ORIGINS)");
+        return applyCors(req, res, () => refuse(res, 405, "method not allowed"));
+      }
+      if (origin !== undefined && corsOrigins.has(origin)) applyCors(req, res, () => undefined);
       return void guardTrpcInput(req, meta, maxBodyBytes).then(
         () => trpc(req, res),
         (err: unknown) => {
@@ -136,9 +193,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       );
     }
     const webhook = WEBHOOK_ROUTE.exec(path);
+    if (webhook && req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
     if (webhook) return void handleWebhook(req, res, webhook[1] ?? "", webhook[2] ?? "", meta.correlationId);
-    res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: "not found" }));
+    // Webhooks stay server-to-server: no CORS there, and a preflight is not a delivery.
+    if (req.method === "OPTIONS") return refuse(res, 405, "method not allowed");
+    refuse(res, 404, "not found");
   };
 
   const server: Server = createServer(listener);
@@ -149,6 +208,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1";
   const url = `http://${host}:${port}`;
+  serverUrl = url;
   let admin: AdminServer | null = null;
   if (options.admin) {
     try {

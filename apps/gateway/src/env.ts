@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZCorsOriginsSchema } from "@spine/contracts";
 
 const ZGatewayEnvSchema = z.object({
   /** Owner URL of the database; the gateway connects as the app role derived from it. */
@@ -20,7 +21,8 @@ const ZGatewayEnvSchema = z.object({
   GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(128),
   GATEWAY_MAX_REPLAY: z.coerce.number().int().positive().default(100_000),
   GATEWAY_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(5_000),
-  GATEWAY_CORS_ORIGIN: z.string().optional(),
+  /** Browser origins allowed to connect (Socket.IO's HTTP long-polling transport), comma-separated; no wildcard. */
+  SPINE_CORS_ORIGINS: ZCorsOriginsSchema,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type TGatewayEnv = z.infer<typeof ZGatewayEnvSchema>;

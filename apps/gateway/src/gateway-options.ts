@@ -32,7 +32,8 @@ export interface GatewayOptions {
    * deleted user): one batched query per round for all sockets of the gateway. Default 5 s.
    */
   sessionRecheckMs?: number;
-  corsOrigin?: string;
+  /** Browser origins allowed to connect over HTTP long-polling (`SPINE_CORS_ORIGINS`); none when empty. */
+  corsOrigins?: readonly string[];
   /** The admin endpoint (`/metrics` in Prometheus format, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
   logger?: Logger;

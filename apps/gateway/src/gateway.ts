@@ -106,7 +106,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const io: GatewayServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    cors: options.corsOrigin ? { origin: options.corsOrigin } : undefined,
+    // CORS for the long-polling transport; an allowlist, never a wildcard (see SPINE_CORS_ORIGINS).
+    cors: { origin: [...(options.corsOrigins ?? [])], methods: ["GET", "POST"], credentials: false },
     // No connectionStateRecovery: every reconnect is a new handshake, authenticated again.
   });
   io.use(handshakeAuth(resources));

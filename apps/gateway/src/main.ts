@@ -16,7 +16,7 @@ const gateway = await createGateway({
   subjectPrefix: env.SPINE_SUBJECT_PREFIX,
   limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
   sessionRecheckMs: env.GATEWAY_SESSION_RECHECK_MS,
-  corsOrigin: env.GATEWAY_CORS_ORIGIN,
+  corsOrigins: env.SPINE_CORS_ORIGINS,
   admin: { port: env.GATEWAY_ADMIN_PORT, host: env.GATEWAY_ADMIN_HOST ?? env.GATEWAY_HOST },
   logger,
 });

@@ -20,7 +20,7 @@ let gateway: Gateway;
 beforeAll(async () => {
   nats = await startNatsServer({
     configFile: CONFIG,
-    env: { SPINE_NATS_WORKER_PASSWORD: passwords.worker, SPINE_NATS_GATEWAY_PASSWORD: passwords.gateway, SPINE_NATS_TOOLS_PASSWORD: passwords.tools },
+    env: { SPINE_NATS_WORKER_PASSWORD: passwords.worker, SPINE_NATS_GATEWAY_PASSWORD: passwords.gateway, SPINE_NATS_TOOLS_PASSWORD: passwords.tools, SPINE_NATS_API_PASSWORD: passwords.tools },
   });
   // The harness publishes as the relay would, so it connects as `worker` (the only user allowed on evt.>).
   h = await GatewayHarness.start("gwperm", { natsUrl: nats.url, prefix: "evt", natsAuth: { user: "worker", pass: passwords.worker } });

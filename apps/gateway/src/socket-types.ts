@@ -11,6 +11,7 @@ export type OutboundEvents = {
   resync_required: (message: ServerMessage<"resync_required">) => void;
   subscription_ended: (message: ServerMessage<"subscription_ended">) => void;
   "auth.expiring": (message: ServerMessage<"auth.expiring">) => void;
+  "agent.stream": (message: ServerMessage<"agent.stream">) => void;
 };
 
 export interface SocketData {

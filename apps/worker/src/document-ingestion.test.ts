@@ -83,4 +83,17 @@ describe("worker document ingestion", () => {
     expect(runs.rows.length).toBeGreaterThanOrEqual(3);
     expect(runs.rows.every((r) => r.status === "succeeded")).toBe(true);
   });
+
+  it("records refused content on the document in the job's transaction: one succeeded job_runs row, no retry, no dead letter", async () => {
+    const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: `ingest-${randomUUID()}` };
+    const doc = await domain.run(ctx, (op) => createDocument(op, { title: "Tracker", format: "html", content: "<script>track()</script>" }));
+    const state = () => owner.query<{ ingestion_status: string; ingestion_error: unknown }>("select ingestion_status, ingestion_error from documents where id = $1", [doc.id]).then((r) => r.rows[0]);
+    const failed = await waitFor(state, (s) => s?.ingestion_status === "failed", "the refusal");
+    expect(failed?.ingestion_error).toEqual({ reason: "unparsable", message: "the HTML has no text content" });
+    const runs = await owner.query<{ status: string; attempts: number }>("select status, attempts from job_runs where handler = 'ai-document-ingestion' and event_id = (select id from outbox where event_type = 'document.created' and envelope->'payload'->>'document_id' = $1)", [doc.id]);
+    expect(runs.rows).toEqual([{ status: "succeeded", attempts: 1 }]);
+    const dead = await owner.query("select 1 from dead_letter_jobs where envelope->'payload'->>'document_id' = $1", [doc.id]);
+    expect(dead.rows).toEqual([]);
+    expect(await chunkCount(doc.id)).toBe(0);
+  });
 });

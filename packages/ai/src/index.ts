@@ -6,7 +6,9 @@ export { embeddingModelName } from "./embeddings/embedding-model-name.ts";
 export { OfflineDeterministicChatModel, OFFLINE_CHAT_MODEL_NAME } from "./models/offline-deterministic-chat-model.ts";
 export { createChatModel, ZChatModelConfigSchema, type TChatModelConfig } from "./models/create-chat-model.ts";
 export { chatModelName } from "./models/chat-model-name.ts";
-export { ingestDocument, type IngestDocumentOptions, type IngestionResult } from "./ingestion/ingest-document.ts";
+export { ingestDocument, ingestDocumentInOperation, type IngestDocumentOptions, type IngestionResult } from "./ingestion/ingest-document.ts";
+export { chunkContent, type IngestionLimits, type StructuredTextChunk } from "./chunking/chunk-content.ts";
+export { IngestionRefused } from "./chunking/ingestion-refused.ts";
 export {
   createIngestionHandler, INGESTION_EVENT_TYPES,
   type IngestionEnvelope, type IngestionEventType, type IngestionHandler, type IngestionHandlerOptions, type IngestionOutcome,

@@ -1,3 +1,4 @@
+import type { TAgentStreamChunk } from "@spine/contracts";
 import type { AccessTokenService } from "@spine/auth";
 import type { Domain } from "@spine/domain";
 import type { Logger } from "pino";
@@ -34,6 +35,13 @@ export interface ApiDeps {
   config: ApiConfig;
   /** Chat model and embeddings for agent runs and search; offline deterministic ones when absent. */
   ai?: AgentModels;
+  /** Where live agent-run steps go (core NATS `astream.<workspace>.<run>`, relayed by the gateway); none when absent. */
+  agentStream?: AgentStreamPublisher;
+}
+
+/** Publishes one live step of an agent run; best effort, never throws into the run. */
+export interface AgentStreamPublisher {
+  publish(chunk: TAgentStreamChunk): void;
 }
 
 export interface ApiContext {

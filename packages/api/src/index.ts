@@ -3,7 +3,7 @@ import type { AppRouter } from "./root.ts";
 
 export { appRouter, type AppRouter } from "./root.ts";
 export { createCallerFactory } from "./trpc.ts";
-export { createContext, DEFAULT_API_CONFIG, type ApiConfig, type ApiContext, type ApiDeps, type SignInLimits } from "./context.ts";
+export { createContext, DEFAULT_API_CONFIG, type AgentStreamPublisher, type ApiConfig, type ApiContext, type ApiDeps, type SignInLimits } from "./context.ts";
 export { readRequestMeta, type RequestMeta } from "./request/request-meta.ts";
 export { checkRawInput } from "./request/input-limits.ts";
 export { resolveCorrelationId } from "./request/correlation-id.ts";
@@ -20,3 +20,4 @@ export type { AgentModels } from "./router/agent/agent-models.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 /** Outputs of every procedure, e.g. `RouterOutputs["project"]["list"]`. */
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { openApiDocument } from "./openapi/openapi-document.ts";

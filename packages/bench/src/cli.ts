@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [write|relay|e2e|fanout|consumer|all] [--quick]` — Spine against its raw parts, side by
+ * `pnpm bench [write|relay|e2e|fanout|consumer|search|all] [--quick]` — Spine against its raw parts, side by
  * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
  * `BENCH_WRITE_POLICY=block pnpm bench write` runs the write path with a block policy on `projects`.
  */
@@ -7,6 +7,7 @@ import { benchConsumer } from "./bench/consumer.ts";
 import { benchEndToEnd } from "./bench/end-to-end.ts";
 import { benchFanOut } from "./bench/fan-out.ts";
 import { benchRelay } from "./bench/relay.ts";
+import { benchSearch } from "./bench/search.ts";
 import { benchWritePath } from "./bench/write-path.ts";
 import { machine } from "./lib/report.ts";
 
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
   fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, idleClients: quick ? 1000 : 5000 }),
   consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
+  search: () => benchSearch({ chunks: quick ? 10_000 : Number(process.env.BENCH_SEARCH_CHUNKS ?? 100_000), latencyQueries: quick ? 50 : 200, slowShare: quick ? 1 : 0.2 }),
 };
 
 // A stray rejection must fail the run loudly rather than leave child processes behind.

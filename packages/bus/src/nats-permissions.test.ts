@@ -41,6 +41,7 @@ beforeAll(async () => {
       SPINE_NATS_WORKER_PASSWORD: passwords.worker,
       SPINE_NATS_GATEWAY_PASSWORD: passwords.gateway,
       SPINE_NATS_TOOLS_PASSWORD: passwords.tools,
+      SPINE_NATS_API_PASSWORD: passwords.tools,
     },
   });
 });

@@ -101,10 +101,14 @@ export const documentUpdated = defineEvent({
 });
 export const documentIngested = defineEvent({
   type: "document.ingested", category: "domain", tenancy: "workspace", version: 1,
-  description: "A document was split into chunks and embedded.",
+  description: "A document was split into chunks and embedded (only chunks whose text changed are embedded again).",
   schema: z.object({
     document_id: id,
     chunk_count: z.number().int().nonnegative(),
+    /** Chunks embedded by this ingestion. */
+    embedded_count: z.number().int().nonnegative(),
+    /** Chunks whose text was unchanged and kept their vector. */
+    reused_count: z.number().int().nonnegative(),
     embedding_model: z.string().min(1),
     content_hash: z.string().min(1),
   }),

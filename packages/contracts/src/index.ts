@@ -7,4 +7,7 @@ export * from "./parse-envelope.ts";
 export * from "./json-limits.ts";
 export * as events from "./events.ts";
 export * from "./socket-messages.ts";
+export * from "./agent-stream.ts";
 export { inTimestampRange, isoTimestamp, MAX_TIMESTAMP_YEAR, MIN_TIMESTAMP_YEAR, TIMESTAMP_RANGE_MESSAGE } from "./rfc3339.ts";
+export { ZCorsOriginsSchema, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "./cors-origins.ts";
+export { asyncApiDocument, type AsyncApiOptions } from "./asyncapi.ts";

@@ -38,7 +38,7 @@ describe("socket message catalog", () => {
       "history_exhausted" | "cursor_unknown" | "client_too_slow" | "gateway_unavailable"
     >();
     expectTypeOf<ClientMessageAck<"subscribe">>().toEqualTypeOf<typeof ZSubscribeAckSchema._output>();
-    expect(Object.keys(CLIENT_SOCKET_MESSAGES).sort()).toEqual(["auth.refresh", "subscribe", "unsubscribe"]);
+    expect(Object.keys(CLIENT_SOCKET_MESSAGES).sort()).toEqual(["agent.unwatch", "agent.watch", "auth.refresh", "subscribe", "unsubscribe"]);
   });
 });
 

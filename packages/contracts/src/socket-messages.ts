@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZEnvelopeSchema } from "./envelope.ts";
 import { APP_ERROR_CODES } from "./errors.ts";
+import { ZAgentStreamChunkSchema } from "./agent-stream.ts";
 
 /**
  * The realtime protocol between apps/gateway and packages/client, as a zod catalog.
@@ -75,8 +76,12 @@ export const ZAuthExpiringMessageSchema = socketMessage(
   z.object({ expires_at: z.iso.datetime({ offset: true }) }),
 );
 
+/** A live step of an agent run the socket watches (`agent.watch`). */
+export const ZAgentStreamMessageSchema = socketMessage("agent.stream", ZAgentStreamChunkSchema);
+
 export const SERVER_SOCKET_MESSAGES = {
   event: { message: ZEventMessageSchema, ack: z.object({ cursor: ZCursorSchema }) },
+  "agent.stream": { message: ZAgentStreamMessageSchema },
   resync_required: { message: ZResyncRequiredMessageSchema },
   subscription_ended: { message: ZSubscriptionEndedMessageSchema },
   "auth.expiring": { message: ZAuthExpiringMessageSchema },
@@ -102,7 +107,27 @@ export const ZUnsubscribeAckSchema = ackOf({ workspace_id: z.uuid() });
 export const ZAuthRefreshMessageSchema = socketMessage("auth.refresh", z.object({ token: z.string().min(1).max(4096) }));
 export const ZAuthRefreshAckSchema = ackOf({ expires_at: z.iso.datetime({ offset: true }) });
 
+/**
+ * Watch an agent run's live steps. The socket must hold a subscription to the run's workspace (so
+ * only its members can watch, and losing access ends the watch); the ack carries the run's state as
+ * committed, so a client that (re)connects mid-run has the steps so far and receives the rest.
+ */
+export const ZAgentWatchMessageSchema = socketMessage("agent.watch", z.object({ workspace_id: z.uuid().toLowerCase(), run_id: z.uuid().toLowerCase() }));
+export const ZAgentRunSnapshotSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(["queued", "running", "completed", "failed"]),
+  answer: z.string().nullable(),
+  error: z.string().nullable(),
+  tool_calls: z.array(z.object({ ordinal: z.number().int(), name: z.string(), status: z.string() })),
+});
+export type TAgentRunSnapshot = z.infer<typeof ZAgentRunSnapshotSchema>;
+export const ZAgentWatchAckSchema = ackOf({ run: ZAgentRunSnapshotSchema });
+export const ZAgentUnwatchMessageSchema = socketMessage("agent.unwatch", z.object({ run_id: z.uuid().toLowerCase() }));
+export const ZAgentUnwatchAckSchema = ackOf({ run_id: z.uuid() });
+
 export const CLIENT_SOCKET_MESSAGES = {
+  "agent.watch": { message: ZAgentWatchMessageSchema, ack: ZAgentWatchAckSchema },
+  "agent.unwatch": { message: ZAgentUnwatchMessageSchema, ack: ZAgentUnwatchAckSchema },
   subscribe: { message: ZSubscribeMessageSchema, ack: ZSubscribeAckSchema },
   unsubscribe: { message: ZUnsubscribeMessageSchema, ack: ZUnsubscribeAckSchema },
   "auth.refresh": { message: ZAuthRefreshMessageSchema, ack: ZAuthRefreshAckSchema },
@@ -122,6 +147,7 @@ export type EventMessageAck = z.infer<ServerSocketCatalog["event"]["ack"]>;
 /** Socket.IO event map of what the server emits (for typed `socket.io-client` sockets). */
 export type ServerToClientEvents = {
   event: (message: ServerMessage<"event">, ack: (ack: EventMessageAck) => void) => void;
+  "agent.stream": (message: ServerMessage<"agent.stream">) => void;
   resync_required: (message: ServerMessage<"resync_required">) => void;
   subscription_ended: (message: ServerMessage<"subscription_ended">) => void;
   "auth.expiring": (message: ServerMessage<"auth.expiring">) => void;

@@ -1,5 +1,7 @@
 import {
   SOCKET_PROTOCOL_VERSION,
+  ZAgentUnwatchMessageSchema,
+  ZAgentWatchMessageSchema,
   ZAuthRefreshMessageSchema,
   ZSubscribeMessageSchema,
   ZUnsubscribeMessageSchema,
@@ -11,7 +13,8 @@ import {
 import type { Logger } from "pino";
 import { authenticate } from "../auth/handshake-auth.ts";
 import { TokenExpiry } from "../auth/token-expiry.ts";
-import { checkMembership } from "@spine/domain/reads";
+import { checkMembership, readAgentRunSnapshot } from "@spine/domain/reads";
+import { AgentWatch, MAX_AGENT_WATCHES_PER_SOCKET } from "./agent-watch.ts";
 import { SocketSink } from "../delivery/socket-sink.ts";
 import { Subscription, type SubscriptionHooks } from "../delivery/subscription.ts";
 import type { GatewayResources } from "../gateway-resources.ts";
@@ -28,6 +31,7 @@ function failure(code: AppErrorCode, message: string) {
 /** One authenticated socket: its subscriptions, its outbound buffer and its token deadline. */
 export class SocketSession {
   readonly #subs = new Map<string, Subscription>();
+  readonly #watches = new Map<string, AgentWatch>();
   readonly #sink: SocketSink;
   readonly #expiry: TokenExpiry;
   readonly #log: Logger;
@@ -76,6 +80,8 @@ export class SocketSession {
     socket.on("subscribe", (raw, ack) => void this.#guard("subscribe", ack, () => this.#subscribe(raw, ack)));
     socket.on("unsubscribe", (raw, ack) => this.#unsubscribe(raw, ack));
     socket.on("auth.refresh", (raw, ack) => void this.#guard("auth.refresh", ack, () => this.#refresh(raw, ack)));
+    socket.on("agent.watch", (raw, ack) => void this.#guard("agent.watch", ack, () => this.#watch(raw, ack)));
+    socket.on("agent.unwatch", (raw, ack) => this.#unwatchRun(raw, ack));
     socket.on("disconnect", (reason) => this.#close(reason));
     this.#log.info("socket connected");
   }
@@ -144,6 +150,66 @@ export class SocketSession {
       return "gateway_unavailable" as const;
     });
     if (outcome !== null && !sub.closed) this.#resync(sub, outcome);
+  }
+
+  /**
+   * Watch an agent run's live steps. Only through a live subscription to the run's workspace: its
+   * membership check is the authorization, and losing it (membership removed, access revoked) ends
+   * the watch with the subscription. The ack carries the run's committed state; the steps published
+   * after the NATS subscription was in place follow it.
+   */
+  async #watch(raw: unknown, ack: unknown): Promise<void> {
+    const parsed = parseSocketMessage(ZAgentWatchMessageSchema, raw);
+    if (!parsed.ok) {
+      reply(ack, failure("BAD_REQUEST", parsed.reason));
+      return;
+    }
+    const { workspace_id: workspaceId, run_id: runId } = parsed.message.payload;
+    const sub = this.#subs.get(workspaceId);
+    if (!sub || sub.closed || sub.membershipId === null) {
+      reply(ack, failure("FORBIDDEN", "subscribe to the run's workspace first"));
+      return;
+    }
+    this.#watches.get(runId)?.close();
+    this.#watches.delete(runId);
+    if (this.#watches.size >= MAX_AGENT_WATCHES_PER_SOCKET) {
+      reply(ack, failure("BAD_REQUEST", `at most ${MAX_AGENT_WATCHES_PER_SOCKET} agent runs watched per socket`));
+      return;
+    }
+    const watch = new AgentWatch(workspaceId, runId, this.socket, this.r, this.#log);
+    this.#watches.set(runId, watch);
+    try {
+      await watch.ready(this.r);
+      const run = await readAgentRunSnapshot(this.r.pool, this.userId, workspaceId, runId);
+      if (!run) {
+        this.#forget(watch);
+        reply(ack, failure("NOT_FOUND", "no such agent run in this workspace"));
+        return;
+      }
+      if (run.status === "completed" || run.status === "failed") this.#forget(watch);
+      reply(ack, { ok: true, run });
+      watch.open();
+      this.#log.info({ workspace_id: workspaceId, run_id: runId, status: run.status }, "watching agent run");
+    } catch (err) {
+      this.#forget(watch);
+      throw err;
+    }
+  }
+
+  #unwatchRun(raw: unknown, ack: unknown): void {
+    const parsed = parseSocketMessage(ZAgentUnwatchMessageSchema, raw);
+    if (!parsed.ok) {
+      reply(ack, failure("BAD_REQUEST", parsed.reason));
+      return;
+    }
+    const watch = this.#watches.get(parsed.message.payload.run_id);
+    if (watch) this.#forget(watch);
+    reply(ack, { ok: true, run_id: parsed.message.payload.run_id });
+  }
+
+  #forget(watch: AgentWatch): void {
+    watch.close();
+    if (this.#watches.get(watch.runId) === watch) this.#watches.delete(watch.runId);
   }
 
   #unsubscribe(raw: unknown, ack: unknown): void {
@@ -231,11 +297,13 @@ export class SocketSession {
     this.r.router.remove(sub);
     if (this.#subs.get(sub.workspaceId) === sub) this.#subs.delete(sub.workspaceId);
     this.#sink.dropWorkspace(sub.workspaceId);
+    for (const watch of [...this.#watches.values()]) if (watch.workspaceId === sub.workspaceId) this.#forget(watch);
     return true;
   }
 
   #close(reason: string): void {
     for (const sub of [...this.#subs.values()]) this.#drop(sub);
+    for (const watch of [...this.#watches.values()]) this.#forget(watch);
     this.#sink.close();
     this.#expiry.clear();
     this.#unwatch?.();

@@ -19,7 +19,7 @@ import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@s
 
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "infra", "nats", "cluster.conf");
 const secret = () => `p${randomBytes(12).toString("hex")}`;
-const passwords = { SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_TOOLS_PASSWORD: secret() };
+const passwords = { SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_TOOLS_PASSWORD: secret(), SPINE_NATS_API_PASSWORD: secret() };
 const names = natsTestNames("cluster");
 // The cluster is this file's own, so it uses the production prefix the worker user may publish on.
 const PREFIX = "evt";

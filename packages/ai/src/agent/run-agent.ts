@@ -1,5 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, AIMessageChunk, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import type { TAgentStreamStep } from "@spine/contracts";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { countTokensApproximately, createAgent, modelCallLimitMiddleware, trimMessages } from "langchain";
 import {
@@ -29,6 +30,14 @@ export interface RunAgentInput {
   historyTokenBudget?: number;
   /** The run fails with "timed out after N ms" when it takes longer (default 120 000). */
   timeoutMs?: number;
+  /** Called once the run is queued (committed), before it starts: lets a caller answer with the run id at once. */
+  onQueued?: (runId: string) => void;
+  /**
+   * Live steps: the model's tokens as they stream, each tool call once its row commits and its end,
+   * and `end` once the run's final state commits. With it the agent is streamed, not invoked. A
+   * throwing listener is ignored: streaming never fails a run.
+   */
+  onStep?: (step: TAgentStreamStep) => void;
 }
 
 /** The thread's earlier turns as chat messages, newest kept within the budget (whole turns only). */
@@ -82,6 +91,15 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
   );
   const runId = queued.id;
   const counter: ToolCallCounter = { count: 0 };
+  const listener = input.onStep;
+  const tell = (step: TAgentStreamStep) => {
+    try {
+      listener?.(step);
+    } catch {
+      // A live view is best effort; the run's record is what counts.
+    }
+  };
+  input.onQueued?.(runId);
   try {
     await domain.run(ctx, (op) => startAgentRun(op, runId));
     if (input.tools.length > 0 && !input.model.bindTools) throw new AgentRunError(`model ${chatModelName(input.model)} cannot call tools`);
@@ -92,25 +110,40 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
       ...(input.systemPrompt ? { systemPrompt: input.systemPrompt } : {}),
       middleware: [
         runStillActiveMiddleware({ domain, ctx, runId }),
-        toolRecorderMiddleware({ domain, ctx, runId, counter }),
+        toolRecorderMiddleware({ domain, ctx, runId, counter, onStep: tell }),
         modelCallLimitMiddleware({ runLimit: maxSteps, exitBehavior: "error" }),
       ],
     });
     const timeoutMs = input.timeoutMs ?? 120_000;
     const signal = AbortSignal.timeout(timeoutMs);
-    const state = await agent.invoke({ messages: [...history, new HumanMessage(input.input)] }, {
-      signal,
-      // Graph steps per model call: middleware nodes, the model, the tools. The model-call limit is the one that binds.
-      recursionLimit: maxSteps * 8 + 10,
-    }).catch((err: unknown) => {
+    const messages = [...history, new HumanMessage(input.input)];
+    // Graph steps per model call: middleware nodes, the model, the tools. The model-call limit is the one that binds.
+    const config = { signal, recursionLimit: maxSteps * 8 + 10 };
+    const run = async (): Promise<BaseMessage[]> => {
+      if (!listener) return (await agent.invoke({ messages }, config)).messages;
+      let final: BaseMessage[] = [];
+      const stream = await agent.stream({ messages }, { ...config, streamMode: ["messages", "values"] });
+      for await (const [mode, payload] of stream as AsyncIterable<[string, unknown]>) {
+        if (mode === "values") {
+          final = (payload as { messages: BaseMessage[] }).messages;
+        } else if (mode === "messages") {
+          const [chunk] = payload as [BaseMessage, unknown];
+          if (AIMessageChunk.isInstance(chunk) && chunk.text.length > 0) tell({ kind: "token", data: { text: chunk.text } });
+        }
+      }
+      return final;
+    };
+    const final = await run().catch((err: unknown) => {
       throw signal.aborted ? new AgentRunError(`timed out after ${timeoutMs} ms`, { cause: err }) : err;
     });
-    const answer = answerOf(state.messages);
+    const answer = answerOf(final);
     await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }));
+    tell({ kind: "end", data: { status: "completed", answer, error: null } });
     return { runId, status: "completed", answer, toolCallCount: counter.count };
   } catch (err) {
     const error = errorMessage(err);
     await failUnlessFinal(domain, ctx, runId, error);
+    tell({ kind: "end", data: { status: "failed", answer: null, error } });
     return { runId, status: "failed", error, toolCallCount: counter.count };
   }
 }

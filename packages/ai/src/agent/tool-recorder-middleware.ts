@@ -2,6 +2,7 @@ import { ToolMessage } from "@langchain/core/messages";
 import { createMiddleware, ToolInvocationError } from "langchain";
 import { ToolInputParsingException } from "@langchain/core/tools";
 import { AppError, finishToolCall, recordToolCall, type Domain, type OperationContext } from "@spine/domain";
+import type { TAgentStreamStep } from "@spine/contracts";
 import { AgentRunError } from "./agent-run-error.ts";
 
 export interface ToolCallCounter {
@@ -14,6 +15,8 @@ export interface ToolRecorderOptions {
   runId: string;
   /** Shared with the caller: tool calls so far, which is also the next call's ordinal minus one. */
   counter: ToolCallCounter;
+  /** Told of each call once its row commits, and of its end. */
+  onStep?: (step: TAgentStreamStep) => void;
 }
 
 /** Domain answers a model can act on: its input was wrong, or the caller may not do this. */
@@ -43,12 +46,15 @@ function textOf(result: unknown): string {
  */
 export function toolRecorderMiddleware(options: ToolRecorderOptions) {
   const { domain, ctx, runId, counter } = options;
+  const tell = options.onStep ?? (() => undefined);
   return createMiddleware({
     name: "SpineToolRecorder",
     wrapToolCall: async (request, handler) => {
       const call = request.toolCall;
       counter.count += 1;
-      const row = await domain.run(ctx, (op) => recordToolCall(op, { runId, ordinal: counter.count, toolName: call.name, input: call.args }));
+      const ordinal = counter.count;
+      const row = await domain.run(ctx, (op) => recordToolCall(op, { runId, ordinal, toolName: call.name, input: call.args }));
+      tell({ kind: "tool_call", data: { ordinal, name: call.name, input: call.args } });
       let result: Awaited<ReturnType<typeof handler>>;
       try {
         if (!request.tool) throw new AgentRunError(`the model called an unknown tool "${call.name}"`);
@@ -57,11 +63,13 @@ export function toolRecorderMiddleware(options: ToolRecorderOptions) {
       } catch (err) {
         const error = err instanceof Error ? err.message : "tool failed";
         await domain.run(ctx, (op) => finishToolCall(op, row.id, { status: "failed", error }));
+        tell({ kind: "tool_result", data: { ordinal, name: call.name, status: "failed", error } });
         const refusal = refusalOf(err);
         if (refusal) return new ToolMessage({ content: JSON.stringify({ error: refusal }), tool_call_id: call.id ?? row.id, name: call.name, status: "error" });
         throw err instanceof AgentRunError ? err : new AgentRunError(`tool ${call.name} failed: ${error}`, { cause: err });
       }
       await domain.run(ctx, (op) => finishToolCall(op, row.id, { status: "completed", output: { content: textOf(result) } }));
+      tell({ kind: "tool_result", data: { ordinal, name: call.name, status: "completed", error: null } });
       return result;
     },
   });

@@ -1,9 +1,10 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { EnvelopeOf } from "@spine/contracts";
-import { AppError, type Domain, type OperationContext } from "@spine/domain";
+import { AppError, type Domain, type Operation, type OperationContext } from "@spine/domain";
 import type { TextSplitter } from "@langchain/textsplitters";
 import type { TChunkingOptions } from "../chunking/chunk-document.ts";
-import { ingestDocument, type IngestionResult } from "./ingest-document.ts";
+import type { IngestionLimits } from "../chunking/chunk-content.ts";
+import { ingestDocument, ingestDocumentInOperation, type IngestionResult } from "./ingest-document.ts";
 
 export const INGESTION_EVENT_TYPES = ["document.created", "document.updated"] as const;
 export type IngestionEventType = (typeof INGESTION_EVENT_TYPES)[number];
@@ -17,6 +18,7 @@ export interface IngestionHandlerOptions {
   domain: Domain;
   embeddings: EmbeddingsInterface;
   splitter?: TChunkingOptions | TextSplitter;
+  limits?: IngestionLimits;
   /** Durable consumer / job_runs handler name. */
   name?: string;
 }
@@ -24,7 +26,11 @@ export interface IngestionHandlerOptions {
 export interface IngestionHandler {
   readonly name: string;
   readonly eventTypes: readonly IngestionEventType[];
-  handle(envelope: IngestionEnvelope): Promise<IngestionOutcome>;
+  /**
+   * With `op` (the worker's: the consumer's `job_runs` transaction) the ingestion's effects commit with
+   * that row; without, ingestion runs its own transactions.
+   */
+  handle(envelope: IngestionEnvelope, op?: Operation): Promise<IngestionOutcome>;
 }
 
 function contextOf(envelope: IngestionEnvelope, workspaceId: string): OperationContext {
@@ -33,21 +39,24 @@ function contextOf(envelope: IngestionEnvelope, workspaceId: string): OperationC
 
 /**
  * A consumer of `document.created` / `document.updated` that (re)ingests the document. Shaped like
- * the bus's `EventHandler` (name, eventTypes, handle). Ingestion runs in its own domain
- * transaction and is idempotent by content hash, so a redelivery re-applies nothing.
+ * the bus's `EventHandler` (name, eventTypes, handle). Given the consumer's operation, ingestion
+ * commits in it, with the `job_runs` row; it is also idempotent by content hash, so a redelivery
+ * re-applies nothing. Refused content ends as a `failed` outcome recorded on the document — handled,
+ * so not retried and never dead-lettered.
  */
 export function createIngestionHandler(options: IngestionHandlerOptions): IngestionHandler {
-  const ingestOptions = { embeddings: options.embeddings, ...(options.splitter ? { splitter: options.splitter } : {}) };
+  const ingestOptions = { embeddings: options.embeddings, ...(options.splitter ? { splitter: options.splitter } : {}), ...(options.limits ? { limits: options.limits } : {}) };
   return {
     name: options.name ?? "ai-document-ingestion",
     eventTypes: INGESTION_EVENT_TYPES,
-    async handle(envelope) {
+    async handle(envelope, op) {
       const workspaceId = envelope.workspace_id;
       if (!workspaceId) return { status: "skipped", reason: "event has no workspace" };
-      if (envelope.event_type === "document.updated" && !envelope.payload.changed_fields.includes("content")) {
+      if (envelope.event_type === "document.updated" && !envelope.payload.changed_fields.some((f) => f === "content" || f === "format")) {
         return { status: "skipped", reason: "content unchanged" };
       }
       try {
+        if (op) return await ingestDocumentInOperation(op, envelope.payload.document_id, ingestOptions);
         return await ingestDocument(options.domain, contextOf(envelope, workspaceId), envelope.payload.document_id, ingestOptions);
       } catch (err) {
         // A document deleted before its ingestion ran has nothing to ingest.

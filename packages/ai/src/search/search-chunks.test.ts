@@ -100,6 +100,20 @@ describe("searchChunks", () => {
     await expect(searchChunks(t.domain, ws.ctx, "x", 5, embeddings, { projectId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("keyword search ranks by full text alone: stemmed words match, a chunk sharing no word is not returned", async () => {
+    const ws = await seedWorkspace(t.domain, "search-keyword");
+    const backups = await seedIngested(ws, "Backups", "Nightly backups are retained for thirty days.");
+    await seedIngested(ws, "Lunch", "The canteen serves soup on Tuesdays.");
+    // "backup" and "retain" match "backups" / "retained" through stemming; the vector of the
+    // bag-of-words embedder would see different words.
+    const hits = await searchChunks(t.domain, ws.ctx, "how long is a backup retained", 5, embeddings, { mode: "keyword" });
+    expect(hits.map((h) => h.documentId)).toEqual([backups]);
+    expect(hits[0]!.score).toBeGreaterThan(0);
+    expect(await searchChunks(t.domain, ws.ctx, "the of and", 5, embeddings, { mode: "keyword" })).toEqual([]);
+    const otherModel = new OfflineHashEmbeddings({ dimensions: 64 });
+    expect(await searchChunks(t.domain, ws.ctx, "backup retained", 5, otherModel, { mode: "keyword" })).toEqual([]);
+  });
+
   it("rejects a k out of range", async () => {
     const ws = await seedWorkspace(t.domain, "search-k");
     await expect(searchChunks(t.domain, ws.ctx, "anything", 0, embeddings)).rejects.toMatchObject({ code: "BAD_REQUEST" });

@@ -1,15 +1,15 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import {
-  findSimilarChunks, hybridSearchChunks, type ChunkSearchFilters, type Domain, type OperationContext, type SimilarChunk,
+  findSimilarChunks, hybridSearchChunks, keywordSearchChunks, type ChunkSearchFilters, type Domain, type OperationContext, type SimilarChunk,
 } from "@spine/domain";
 import { createEmbeddings } from "../embeddings/create-embeddings.ts";
 import { embeddingModelName } from "../embeddings/embedding-model-name.ts";
 
-export const SEARCH_MODES = ["hybrid", "vector"] as const;
+export const SEARCH_MODES = ["hybrid", "vector", "keyword"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
 export interface SearchChunksOptions extends ChunkSearchFilters {
-  /** `hybrid` (default): full-text and vector rankings fused by reciprocal rank fusion; `vector`: cosine only. */
+  /** `hybrid` (default): full-text and vector rankings fused by reciprocal rank fusion; `vector`: cosine only; `keyword`: full-text only. */
   mode?: SearchMode;
 }
 
@@ -26,9 +26,10 @@ export async function searchChunks(
   embeddings: EmbeddingsInterface = createEmbeddings(),
   options: SearchChunksOptions = {},
 ): Promise<SimilarChunk[]> {
-  const vector = await embeddings.embedQuery(query);
   const model = embeddingModelName(embeddings);
+  const vector = options.mode === "keyword" ? [] : await embeddings.embedQuery(query);
   const filters = { projectId: options.projectId, documentId: options.documentId };
+  if (options.mode === "keyword") return domain.run(ctx, (op) => keywordSearchChunks(op, { text: query, model, k, ...filters }));
   if (options.mode === "vector") return domain.run(ctx, (op) => findSimilarChunks(op, { vector, model, k, ...filters }));
   return domain.run(ctx, (op) => hybridSearchChunks(op, { text: query, vector, model, k, ...filters }));
 }

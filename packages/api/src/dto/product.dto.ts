@@ -25,14 +25,16 @@ export function toItemDto(i: Item): TItem {
 
 /** A document without its text, for lists. */
 export const ZDocumentSummarySchema = ZRecordMetaSchema.extend({
-  projectId: ZIdSchema.nullable(), title: z.string(), metadata: z.record(z.string(), z.unknown()),
+  projectId: ZIdSchema.nullable(), title: z.string(), format: z.enum(["text", "markdown", "html"]), metadata: z.record(z.string(), z.unknown()),
   contentHash: z.string().nullable(), ingestionStatus: z.string(), ingestedAt: ZTimestampSchema.nullable(),
+  /** Why ingestion refused the content (status `failed`): `too_large` or `unparsable`, with a message. */
+  ingestionError: z.object({ reason: z.enum(["too_large", "unparsable"]), message: z.string() }).nullable(),
 });
 export type TDocumentSummary = z.infer<typeof ZDocumentSummarySchema>;
 export function toDocumentSummaryDto(d: Document): TDocumentSummary {
   return {
-    ...meta(d), projectId: d.projectId, title: d.title, metadata: d.metadata,
-    contentHash: d.contentHash, ingestionStatus: d.ingestionStatus, ingestedAt: iso(d.ingestedAt),
+    ...meta(d), projectId: d.projectId, title: d.title, format: d.format, metadata: d.metadata,
+    contentHash: d.contentHash, ingestionStatus: d.ingestionStatus, ingestedAt: iso(d.ingestedAt), ingestionError: d.ingestionError,
   };
 }
 export const ZDocumentSchema = ZDocumentSummarySchema.extend({ content: z.string() });

@@ -4,8 +4,9 @@ import { newId } from "@spine/domain";
 import { nowMs, summarize, type LatencySummary } from "../lib/stats.ts";
 
 /**
- * The floor of the write path: one node-postgres transaction per write doing what a Spine
- * mutation does at minimum — scope, domain row, audit row, outbox row — with no HTTP, auth or ORM.
+ * The floor of the write path: one node-postgres transaction per write writing the same rows as
+ * Spine's `project.create` — scope, the project, its activity line, its outbox row — with no HTTP,
+ * auth or ORM. (`project.create` is not a privileged action, so neither side writes an audit row.)
  */
 export async function rawWrites(appUrl: string, workspaceId: string, userId: string, concurrency: number, total: number): Promise<{ perSecond: number; latency: LatencySummary }> {
   const pool = new pg.Pool({ connectionString: appUrl, max: concurrency });
@@ -23,8 +24,8 @@ export async function rawWrites(appUrl: string, workspaceId: string, userId: str
         await client.query("select set_config('app.workspace_id', $1, true), set_config('app.user_id', $2, true)", [workspaceId, userId]);
         await client.query("insert into projects (id, workspace_id, name, created_by) values ($1, $2, 'raw', $3)", [projectId, workspaceId, userId]);
         await client.query(
-          "insert into audit_logs (id, workspace_id, actor_id, actor_type, action, target_type, target_id, changes, correlation_id) values ($1, $2, $3, 'user', 'project.created', 'project', $4, $5, $6)",
-          [newId(), workspaceId, userId, projectId, JSON.stringify({ after: { name: "raw" } }), env.correlation_id],
+          "insert into activity_logs (id, workspace_id, project_id, actor_id, verb, target_type, target_id, summary, data, correlation_id) values ($1, $2, $3, $4, 'created', 'project', $3, 'created project raw', '{}', $5)",
+          [newId(), workspaceId, projectId, userId, env.correlation_id],
         );
         await client.query("insert into outbox (id, workspace_id, event_type, subject, envelope) values ($1, $2, $3, $4, $5)", [
           env.event_id, workspaceId, env.event_type, subjectFor(workspaceId, env.event_type), JSON.stringify(env),

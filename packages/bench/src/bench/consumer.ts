@@ -1,13 +1,13 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import pg from "pg";
 import { ConsumerRunner, ensureEventsStream } from "@spine/bus";
 import { subjectFor } from "@spine/contracts";
 import { Domain, newId } from "@spine/domain";
 import { defineWorkerHandler, jobLedger } from "@spine/worker/wiring";
 import { deleteStream, rawPublish } from "../baseline/raw-jetstream.ts";
 import { rawConsumerInserts } from "../baseline/raw-consumer.ts";
-import { createBenchEnv } from "../lib/bench-env.ts";
+import { createBenchEnv, settleDatabase } from "../lib/bench-env.ts";
+import { CpuMeter } from "../lib/cpu.ts";
 import { buildEnvelopes } from "../lib/outbox-backlog.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { nowMs, ratio } from "../lib/stats.ts";
@@ -23,14 +23,6 @@ const effect = defineWorkerHandler({
   },
 });
 
-async function countJobRuns(ownerUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  const { rows } = await client.query<{ n: string }>("select count(*) as n from job_runs where handler = 'bench-effect' and status = 'succeeded'");
-  await client.end();
-  return Number(rows[0]?.n ?? 0);
-}
-
 /** Consumer: idempotent handler throughput (job_runs row + one effect row per event) vs the same inserts done raw. */
 export async function benchConsumer(options: { events: number; concurrency: number }): Promise<void> {
   const env = await createBenchEnv(4);
@@ -45,20 +37,35 @@ export async function benchConsumer(options: { events: number; concurrency: numb
     const messages = buildEnvelopes(options.events, env.workspaceIds, env.userId);
     await rawPublish(env.natsUrl, messages.map((m) => ({ subject: subjectFor(m.workspaceId, m.type, prefix), id: m.id, data: new TextEncoder().encode(m.envelope) })));
 
-    const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler: effect, ledger: jobLedger(domain), concurrency: options.concurrency });
+    // Completions are counted in-process, as the ledger reports each applied operation (no polling).
+    const ledger = jobLedger(domain);
+    let done = 0;
+    let finished: () => void = () => undefined;
+    const allDone = new Promise<void>((resolve) => (finished = resolve));
+    const counting: typeof ledger = {
+      ...ledger,
+      async applyOnce(run, apply) {
+        const outcome = await ledger.applyOnce(run, apply);
+        if (outcome === "applied" && ++done >= options.events) finished();
+        return outcome;
+      },
+    };
+    const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler: effect, ledger: counting, concurrency: options.concurrency });
     await runner.ensure();
+    await settleDatabase(env.db.ownerUrl);
+    const spineCpu = new CpuMeter({ consumer: "self", postgres: "postgres" }).start();
     const t0 = nowMs();
     runner.start();
-    let done = 0;
-    while (done < options.events && nowMs() - t0 < 600_000) {
-      await new Promise((r) => setTimeout(r, 100));
-      done = await countJobRuns(env.db.ownerUrl);
-    }
+    await Promise.race([allDone, new Promise((r) => setTimeout(r, 600_000))]);
     const seconds = (nowMs() - t0) / 1000;
+    const spineCpuPerOp = spineCpu.perOp(done);
     await runner.stop();
     const spineRate = Math.round(done / seconds);
+    await settleDatabase(env.db.ownerUrl);
+    const rawCpu = new CpuMeter({ consumer: "self", postgres: "postgres" }).start();
     const raw = await rawConsumerInserts(env.db.appUrl, env.workspaceIds[0]!, options.events);
-    emit({ bench: "consumer", variant: `events=${options.events} concurrency=${options.concurrency}`, metric: "throughput", spine: spineRate, baseline: raw.perSecond, ratio: ratio(spineRate, raw.perSecond), unit: "events/s", extra: { applied: done } });
+    const rawCpuPerOp = rawCpu.perOp(options.events);
+    emit({ bench: "consumer", variant: `events=${options.events} concurrency=${options.concurrency}`, metric: "throughput", spine: spineRate, baseline: raw.perSecond, ratio: ratio(spineRate, raw.perSecond), unit: "events/s", cpu: { spine: spineCpuPerOp, baseline: rawCpuPerOp }, extra: { applied: done } });
     emitMemory("consumer", { "bench(consumer in-process)": "self" });
   } finally {
     await domain.close();

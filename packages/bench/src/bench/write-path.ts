@@ -1,13 +1,15 @@
 import { createSpineClient } from "@spine/client";
 import { rawWrites } from "../baseline/raw-write.ts";
-import { createBenchEnv } from "../lib/bench-env.ts";
+import { createBenchEnv, settleDatabase } from "../lib/bench-env.ts";
+import { CpuMeter } from "../lib/cpu.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { newTokenSecret, startApp } from "../lib/spine-apps.ts";
 import { nowMs, ratio, summarize } from "../lib/stats.ts";
 
 /**
- * Write path: `project.create` over HTTP (auth, membership check, tenant scope, domain row + audit
- * row + outbox row in one transaction) against raw node-postgres transactions doing the same inserts.
+ * Write path: `project.create` over HTTP (auth, membership check, tenant scope, domain row + activity
+ * row + outbox row in one transaction) against raw node-postgres transactions writing the same rows.
+ * CPU µs per write is reported per process: the API, the bench (HTTP client or raw driver) and PostgreSQL.
  */
 export async function benchWritePath(options: { total: number; concurrencies: number[]; policy?: boolean }): Promise<void> {
   const env = await createBenchEnv(1);
@@ -33,17 +35,23 @@ export async function benchWritePath(options: { total: number; concurrencies: nu
       };
       const warm = { left: warmup };
       await Promise.all(Array.from({ length: concurrency }, () => worker(warm, false)));
+      await settleDatabase(env.db.ownerUrl);
       const counter = { left: options.total };
+      const spineCpu = new CpuMeter({ api: api.child.pid ?? "self", client: "self", postgres: "postgres" }).start();
       const start = nowMs();
       await Promise.all(Array.from({ length: concurrency }, () => worker(counter, true)));
       const spinePerSecond = Math.round(options.total / ((nowMs() - start) / 1000));
+      const spineCpuPerOp = spineCpu.perOp(options.total);
       const spine = summarize(spineLatencies);
 
       await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, warmup);
+      await settleDatabase(env.db.ownerUrl);
+      const rawCpu = new CpuMeter({ client: "self", postgres: "postgres" }).start();
       const raw = await rawWrites(env.db.appUrl, env.workspaceIds[0]!, env.userId, concurrency, options.total);
+      const rawCpuPerOp = rawCpu.perOp(options.total);
 
       const variant = `c=${concurrency} n=${options.total}${options.policy ? " policy=block" : ""}`;
-      emit({ bench: "write", variant, metric: "throughput", spine: spinePerSecond, baseline: raw.perSecond, ratio: ratio(spinePerSecond, raw.perSecond), unit: "writes/s" });
+      emit({ bench: "write", variant, metric: "throughput", spine: spinePerSecond, baseline: raw.perSecond, ratio: ratio(spinePerSecond, raw.perSecond), unit: "writes/s", cpu: { spine: spineCpuPerOp, baseline: rawCpuPerOp } });
       emit({ bench: "write", variant, metric: "latency p50", spine: spine.p50, baseline: raw.latency.p50, ratio: ratio(spine.p50, raw.latency.p50), unit: "ms" });
       emit({ bench: "write", variant, metric: "latency p99", spine: spine.p99, baseline: raw.latency.p99, ratio: ratio(spine.p99, raw.latency.p99), unit: "ms" });
     }

@@ -40,3 +40,18 @@ export async function createBenchEnv(workspaces: number, natsUrl = process.env.N
   }
   return { db, userId, sessionId, workspaceIds, runId: randomBytes(4).toString("hex"), natsUrl, close: () => db.drop() };
 }
+
+/**
+ * Before a timed phase: `VACUUM ANALYZE` (fresh statistics and visibility maps, as a settled production
+ * table would have) and `CHECKPOINT` (no checkpoint of the loading phase lands inside the measurement).
+ */
+export async function settleDatabase(ownerUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query("vacuum analyze");
+    await client.query("checkpoint");
+  } finally {
+    await client.end();
+  }
+}

@@ -12,6 +12,8 @@ export interface BenchResult {
   ratio: number;
   unit: string;
   extra?: Record<string, unknown>;
+  /** CPU µs per operation per process (utime + stime from /proc), for each side. */
+  cpu?: { spine: Record<string, number>; baseline: Record<string, number> };
 }
 
 export function machine(): Record<string, unknown> {
@@ -21,6 +23,10 @@ export function machine(): Record<string, unknown> {
 export function emit(result: BenchResult): void {
   const line = `${result.bench.padEnd(10)} ${result.variant.padEnd(28)} ${result.metric.padEnd(18)} spine=${result.spine} ${result.unit}  baseline=${result.baseline} ${result.unit}  ratio=${result.ratio}`;
   process.stdout.write(`${line}\n`);
+  if (result.cpu) {
+    const fmt = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ");
+    process.stdout.write(`${"".padEnd(10)} ${"".padEnd(28)} ${"cpu µs/op".padEnd(18)} spine: ${fmt(result.cpu.spine)}  baseline: ${fmt(result.cpu.baseline)}\n`);
+  }
   process.stdout.write(`BENCH ${JSON.stringify({ ...result, at: new Date().toISOString() })}\n`);
 }
 

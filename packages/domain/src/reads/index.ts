@@ -6,6 +6,7 @@ export { sessionSettingsStatement, type SessionScope } from "../context/session-
 export { inTransaction, withScopedTransaction } from "./scoped-transaction.ts";
 export { PgTxRunner, txOf, type RolePools, type Tx, type QueryResult } from "./pg-tx-runner.ts";
 export { checkMembership, type MembershipCheck } from "./check-membership.ts";
+export { readAgentRunSnapshot, type AgentRunSnapshot } from "./read-agent-run-snapshot.ts";
 export { checkTokenSessions, checkUserToken, type TokenSession } from "./check-user-token.ts";
 export { tokenSessionVerdict, type TokenSessionFacts, type UserTokenCheck } from "./token-session-rule.ts";
 export { createPgPool, type PgPoolOptions } from "../db/pg-pool.ts";

@@ -1,5 +1,5 @@
 import { embeddingModelName } from "@spine/ai";
-import { findSimilarChunks, hybridSearchChunks } from "@spine/domain";
+import { findSimilarChunks, hybridSearchChunks, keywordSearchChunks, type Operation } from "@spine/domain";
 import { z } from "zod";
 import { toSearchHitDto, ZSearchHitSchema } from "../../dto/agent.dto.ts";
 import { workspaceProcedure } from "../../trpc.ts";
@@ -16,9 +16,14 @@ export const searchRoute = workspaceProcedure("documents.read", ZSearchRequestSc
   .query(async ({ ctx, input }) => {
     await ctx.run(async () => null);
     const embeddings = embeddingsOf(ctx.deps.ai);
-    const vector = await embeddings.embedQuery(input.query);
     const model = embeddingModelName(embeddings);
-    const query = { vector, model, k: input.k, projectId: input.projectId, documentId: input.documentId };
-    const hits = await ctx.run((op) => (input.mode === "vector" ? findSimilarChunks(op, query) : hybridSearchChunks(op, { ...query, text: input.query })));
+    const filters = { model, k: input.k, projectId: input.projectId, documentId: input.documentId };
+    const vector = input.mode === "keyword" ? [] : await embeddings.embedQuery(input.query);
+    const search = (op: Operation) => {
+      if (input.mode === "keyword") return keywordSearchChunks(op, { ...filters, text: input.query });
+      if (input.mode === "vector") return findSimilarChunks(op, { ...filters, vector });
+      return hybridSearchChunks(op, { ...filters, vector, text: input.query });
+    };
+    const hits = await ctx.run(search);
     return hits.map(toSearchHitDto);
   });

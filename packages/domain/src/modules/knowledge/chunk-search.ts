@@ -13,7 +13,7 @@ export interface SimilarChunk {
   documentTitle: string;
   ordinal: number;
   content: string;
-  /** Vector search: cosine similarity in [-1, 1]. Hybrid search: the reciprocal-rank-fusion score. */
+  /** Vector search: cosine similarity in [-1, 1]. Hybrid search: the reciprocal-rank-fusion score. Keyword search: `ts_rank_cd`. */
   score: number;
 }
 

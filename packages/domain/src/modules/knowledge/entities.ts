@@ -20,12 +20,14 @@ export class VectorType extends Type<number[], string> {
 }
 
 export class DocumentChunk {
-  [OptionalProps]?: "createdAt" | "tokenCount" | "metadata";
+  [OptionalProps]?: "createdAt" | "tokenCount" | "metadata" | "contentHash";
   id!: string;
   workspaceId!: string;
   documentId!: string;
   ordinal!: number;
   content!: string;
+  /** sha256 of `content`: an unchanged chunk keeps its vector when its document is re-ingested. */
+  contentHash: string | null = null;
   tokenCount = 0;
   metadata: Record<string, unknown> = {};
   createdAt!: Date;
@@ -38,6 +40,7 @@ export const DocumentChunkSchema = new EntitySchema<DocumentChunk>({
     documentId: { type: "uuid" },
     ordinal: { type: "integer" },
     content: { type: "text" },
+    contentHash: { type: "string", nullable: true },
     tokenCount: { type: "integer" },
     metadata: { type: "json" },
     createdAt: { type: "Date", onCreate: () => new Date() },

@@ -6,6 +6,7 @@ export * from "./find-agent-run.ts";
 export type { ChunkSearchFilters, SimilarChunk } from "./chunk-search.ts";
 export * from "./find-similar-chunks.ts";
 export * from "./hybrid-search-chunks.ts";
+export * from "./keyword-search-chunks.ts";
 export * from "./finish-tool-call.ts";
 export * from "./list-stale-agent-runs.ts";
 export * from "./load-document-for-ingestion.ts";

@@ -1,6 +1,7 @@
 import type { Operation } from "../../context/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../orm/ids.ts";
+import { contentHash } from "../product/content-hash.ts";
 import { Document } from "../product/entities.ts";
 import { DocumentChunk, Embedding } from "./entities.ts";
 
@@ -18,6 +19,8 @@ export interface ReplaceDocumentChunksInput {
   contentHash: string;
   embeddingModel: string;
   chunks: readonly EmbeddedChunkInput[];
+  /** How many of the chunks' vectors were computed now (the rest were reused from unchanged chunks); default all. */
+  embeddedCount?: number;
 }
 
 export interface ReplaceDocumentChunksResult {
@@ -52,7 +55,7 @@ export async function replaceDocumentChunks(op: Operation, input: ReplaceDocumen
   for (const chunk of input.chunks) {
     const chunkId = newId();
     op.em.create(DocumentChunk, {
-      id: chunkId, workspaceId, documentId: doc.id, ordinal: chunk.ordinal, content: chunk.content,
+      id: chunkId, workspaceId, documentId: doc.id, ordinal: chunk.ordinal, content: chunk.content, contentHash: contentHash(chunk.content),
       tokenCount: chunk.tokenCount, metadata: chunk.metadata ?? {},
     });
     op.em.create(Embedding, { id: newId(), workspaceId, chunkId, model: input.embeddingModel, dimensions, vector: chunk.vector });
@@ -60,8 +63,11 @@ export async function replaceDocumentChunks(op: Operation, input: ReplaceDocumen
   doc.contentHash = input.contentHash;
   doc.ingestionStatus = "ingested";
   doc.ingestedAt = new Date();
+  doc.ingestionError = null;
+  const embedded = Math.min(input.embeddedCount ?? input.chunks.length, input.chunks.length);
   op.emit("document.ingested", {
-    document_id: doc.id, chunk_count: input.chunks.length, embedding_model: input.embeddingModel, content_hash: input.contentHash,
+    document_id: doc.id, chunk_count: input.chunks.length, embedded_count: embedded, reused_count: input.chunks.length - embedded,
+    embedding_model: input.embeddingModel, content_hash: input.contentHash,
   });
   await op.em.flush();
   return { documentId: doc.id, chunkCount: input.chunks.length, dimensions };

@@ -10,8 +10,15 @@ export interface ClaimedOutboxRow {
  * (system role), oldest first. `FOR UPDATE SKIP LOCKED` lets relays run side by side without sending
  * a row twice; selecting by `published_at is null` (not an id cursor) means a row whose transaction
  * commits late is picked up by the next claim.
+ *
+ * The claim must walk `outbox_pending_idx` in order and stop after `limit` rows. Right after a burst
+ * the table's statistics still say "a handful of pending rows", and the planner then prefers a bitmap
+ * scan of every pending row plus a sort — per batch, so draining a backlog of n rows costs O(n²)
+ * (measured: 76 ms per 500-row claim at a 40k backlog, 5.9× the time of the ordered index scan).
+ * Sorting is switched off for this transaction only, which leaves the ordered index scan as the plan.
  */
 export async function claimOutboxBatch(tx: Tx, limit: number): Promise<ClaimedOutboxRow[]> {
+  await tx.query("set local enable_sort = off");
   const { rows } = await tx.query<ClaimedOutboxRow>(
     `select id, envelope from outbox
      where published_at is null and rejected_at is null

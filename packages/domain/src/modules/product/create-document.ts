@@ -2,13 +2,15 @@ import type { Operation } from "../../context/operation.ts";
 import { consumeUsage } from "../governance/consume-usage.ts";
 import { newId } from "../../orm/ids.ts";
 import { contentHash } from "./content-hash.ts";
-import { Document } from "./entities.ts";
+import { Document, type DocumentFormat } from "./entities.ts";
 import { findProject } from "./find-project.ts";
 import { recordActivity } from "./record-activity.ts";
 
 export interface CreateDocumentInput {
   projectId?: string | null | undefined;
   title: string;
+  /** How ingestion parses the content (default `text`). */
+  format?: DocumentFormat | undefined;
   content?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
 }
@@ -20,7 +22,7 @@ export async function createDocument(op: Operation, input: CreateDocumentInput):
   await consumeUsage(op, { metric: "documents" });
   await consumeUsage(op, { metric: "document_bytes", amount: Buffer.byteLength(content, "utf8") });
   const doc = op.em.create(Document, {
-    id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, content,
+    id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, format: input.format ?? "text", content,
     metadata: input.metadata ?? {}, contentHash: contentHash(content), ingestionStatus: "pending", createdBy: op.ctx.actorId,
   });
   op.emit("document.created", { document_id: doc.id, project_id: projectId, title: doc.title });

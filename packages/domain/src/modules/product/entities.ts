@@ -58,17 +58,31 @@ export const ItemSchema = new EntitySchema<Item>({
   filters: { ...tenantFilter, ...notDeletedFilter },
 });
 
+export const DOCUMENT_FORMATS = ["text", "markdown", "html"] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+/** Typed reasons ingestion refuses a document's content with (no retry: the content must change). */
+export const INGESTION_FAILURE_REASONS = ["too_large", "unparsable"] as const;
+export type IngestionFailureReason = (typeof INGESTION_FAILURE_REASONS)[number];
+export interface DocumentIngestionError {
+  reason: IngestionFailureReason;
+  message: string;
+}
+
 export class Document {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "content" | "metadata" | "projectId" | "contentHash" | "ingestionStatus" | "ingestedAt" | "createdBy";
+  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "content" | "metadata" | "projectId" | "contentHash" | "ingestionStatus" | "ingestedAt" | "createdBy" | "format" | "ingestionError";
   id!: string;
   workspaceId!: string;
   projectId: string | null = null;
   title!: string;
+  /** How ingestion parses the content. */
+  format: DocumentFormat = "text";
   content = "";
   metadata: Record<string, unknown> = {};
   contentHash: string | null = null;
   ingestionStatus = "pending";
   ingestedAt: Date | null = null;
+  /** Why ingestion refused the content (status `failed`); null otherwise. */
+  ingestionError: DocumentIngestionError | null = null;
   createdBy: string | null = null;
   createdAt!: Date;
   updatedAt!: Date;
@@ -81,11 +95,13 @@ export const DocumentSchema = new EntitySchema<Document>({
     ...idProp, ...tenantProp,
     projectId: { type: "uuid", nullable: true },
     title: { type: "string" },
+    format: { type: "string" },
     content: { type: "text" },
     metadata: { type: "json" },
     contentHash: { type: "string", nullable: true },
     ingestionStatus: { type: "string" },
     ingestedAt: { type: "Date", nullable: true },
+    ingestionError: { type: "json", nullable: true },
     createdBy: { type: "uuid", nullable: true },
     ...timestampProps, ...softDeleteProp,
   },

@@ -1,6 +1,6 @@
 import type { Operation } from "../../context/operation.ts";
 import { contentHash } from "./content-hash.ts";
-import type { Document } from "./entities.ts";
+import type { Document, DocumentFormat } from "./entities.ts";
 import { findDocument } from "./find-document.ts";
 import { findProject } from "./find-project.ts";
 import { recordActivity } from "./record-activity.ts";
@@ -8,12 +8,13 @@ import { recordActivity } from "./record-activity.ts";
 export interface UpdateDocumentInput {
   documentId: string;
   title?: string | undefined;
+  format?: DocumentFormat | undefined;
   content?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
   projectId?: string | null | undefined;
 }
 
-/** Change a document; new content resets it to pending ingestion. */
+/** Change a document; new content or a new format resets it to pending ingestion. */
 export async function updateDocument(op: Operation, input: UpdateDocumentInput): Promise<Document> {
   const doc = await findDocument(op, input.documentId);
   const changed: string[] = [];
@@ -25,8 +26,13 @@ export async function updateDocument(op: Operation, input: UpdateDocumentInput):
   if (input.content !== undefined && input.content !== doc.content) {
     doc.content = input.content;
     doc.contentHash = contentHash(input.content);
-    doc.ingestionStatus = "pending";
     changed.push("content");
+  }
+  if (input.format !== undefined && input.format !== doc.format) { doc.format = input.format; changed.push("format"); }
+  if (changed.includes("content") || changed.includes("format")) {
+    // Parsed anew by the next ingestion.
+    doc.ingestionStatus = "pending";
+    doc.ingestionError = null;
   }
   if (input.metadata !== undefined) { doc.metadata = input.metadata; changed.push("metadata"); }
   if (changed.length === 0) return doc;
