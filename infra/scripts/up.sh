@@ -16,11 +16,15 @@ if ! grep -q '^SPINE_KEY_RING=' .spine/dev.env; then
   # A per-clone key ring that seals integration secrets at rest (first key seals, every key opens).
   echo "SPINE_KEY_RING=dev1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" >> .spine/dev.env
 fi
+# Spine's own nats-server with infra/nats's users (the machine's 4222 stays as it is); stopped with the apps.
+nats_pid="$(bash infra/scripts/nats-dev.sh)"
+stop_nats() { [ -n "$nats_pid" ] && kill "$nats_pid" 2>/dev/null || true; }
+trap 'stop_nats' EXIT
+
 set -a
 # shellcheck disable=SC1091
 . .spine/dev.env
 DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/spine}"
-NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 API_PORT="${API_PORT:-4000}"
 GATEWAY_PORT="${GATEWAY_PORT:-4001}"
 WORKER_PORT="${WORKER_PORT:-4002}"
@@ -31,13 +35,22 @@ set +a
 
 pnpm db:migrate
 pnpm db:seed
+# users.conf from the tool grants in the database (a fresh clone has none), then reload nats-server.
+NATS_PASSWORD="$SPINE_NATS_OPERATOR_PASSWORD" pnpm --silent --filter @spine/worker exec tsx src/cli.ts tools sync >/dev/null
 
-# The apps run in their own process group, so stopping this script stops every one of them.
-setsid npx turbo run dev --filter='./apps/*' --ui=stream &
+# The apps run in their own process group, so stopping this script stops every one of them. Each
+# connects to NATS as its own user (infra/nats): worker + relay, gateway (reads EVENTS_GATEWAY), api (live agent steps).
+setsid bash -c '
+  NATS_USER=worker NATS_PASSWORD="$SPINE_NATS_WORKER_PASSWORD" NATS_RELAY_USER=relay NATS_RELAY_PASSWORD="$SPINE_NATS_RELAY_PASSWORD" \
+    pnpm --filter @spine/worker run dev &
+  NATS_USER=gateway NATS_PASSWORD="$SPINE_NATS_GATEWAY_PASSWORD" SPINE_EVENTS_STREAM="$SPINE_GATEWAY_STREAM" \
+    pnpm --filter @spine/gateway run dev &
+  NATS_USER=api NATS_PASSWORD="$SPINE_NATS_API_PASSWORD" pnpm --filter @spine/api-app run dev &
+  wait' &
 apps_pid=$!
 stop_apps() { kill -TERM -- "-$apps_pid" 2>/dev/null; wait "$apps_pid" 2>/dev/null; }
 trap 'stop_apps; exit 0' INT TERM
-trap 'stop_apps' EXIT
+trap 'stop_apps; stop_nats' EXIT
 
 wait_http() { for _ in $(seq 1 120); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
 ok=1
@@ -57,9 +70,10 @@ Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
                     gateway http://127.0.0.1:$GATEWAY_ADMIN_PORT/metrics
                     worker  http://127.0.0.1:$WORKER_PORT/metrics
   PostgreSQL      $DATABASE_URL
-  NATS            $NATS_URL   (events on evt.<workspace_id>.<event_type>)
+  NATS            $NATS_URL   (Spine's own nats-server with infra/nats's users; events on evt.<workspace_id>.<event_type>)
   Demo sign-in    see the seed output above (demo@spine.dev)
   Watch events    pnpm spine events tail 'evt.>'
+  Tool access     pnpm spine tools grant --name <tool> --workspace <id|*> --events '<type pattern>'
   Stop            Ctrl-C
 MSG
 wait $apps_pid

@@ -1,30 +1,26 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
-import { startNatsServer, type NatsServerProcess } from "@spine/testing";
+import { startSpineNats, type SpineNats } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
 import { GatewayHarness } from "./test/gateway-harness.ts";
 import { TestSocket } from "./test/test-socket.ts";
 import { waitUntil } from "./test/wait-until.ts";
 
-// The gateway under least privilege: infra/nats/nats-server.conf's `gateway` user (JetStream API only).
-const CONFIG = fileURLToPath(new URL("../../../infra/nats/nats-server.conf", import.meta.url));
-const secret = () => `p${randomBytes(12).toString("hex")}`;
-const passwords = { worker: secret(), gateway: secret(), tools: secret() };
-let nats: NatsServerProcess;
+// The gateway under least privilege: infra/nats's `gateway` user reads EVENTS_GATEWAY, the mirror of
+// EVENTS, and may create and delete consumers there only.
+let nats: SpineNats;
 let h: GatewayHarness;
 let gateway: Gateway;
 
 beforeAll(async () => {
-  nats = await startNatsServer({
-    configFile: CONFIG,
-    env: { SPINE_NATS_WORKER_PASSWORD: passwords.worker, SPINE_NATS_GATEWAY_PASSWORD: passwords.gateway, SPINE_NATS_TOOLS_PASSWORD: passwords.tools, SPINE_NATS_API_PASSWORD: passwords.tools },
+  nats = await startSpineNats();
+  // The harness makes the streams and publishes, so it connects as `operator`.
+  h = await GatewayHarness.start("gwperm", {
+    natsUrl: nats.server.url, prefix: "evt", streamName: "EVENTS", mirror: "EVENTS_GATEWAY", natsAuth: { user: "operator", pass: nats.passwords.operator },
   });
-  // The harness publishes as the relay would, so it connects as `worker` (the only user allowed on evt.>).
-  h = await GatewayHarness.start("gwperm", { natsUrl: nats.url, prefix: "evt", natsAuth: { user: "worker", pass: passwords.worker } });
-  gateway = await h.gateway({ natsUser: "gateway", natsPassword: passwords.gateway });
+  gateway = await h.gateway({ natsUser: "gateway", natsPassword: nats.passwords.gateway });
 });
 afterAll(async () => {
   await h.close();
@@ -55,7 +51,7 @@ describe("gateway NATS permissions", () => {
 
     // Its live consumer lost: the tail restarts with the same rights and misses nothing.
     const restarts = Number(gateway.metrics().tail_restarts);
-    for (const c of await h.jsm.consumers.list(h.stream).next()) await h.jsm.consumers.delete(h.stream, c.name);
+    for (const c of await h.jsm.consumers.list(h.readStream).next()) await h.jsm.consumers.delete(h.readStream, c.name);
     const during = await h.publishProjects(ws, 3, "during");
     await waitUntil(() => Number(gateway.metrics().tail_restarts) > restarts, "the tail restarted", 30_000);
     await waitUntil(() => second.events.length === 9, "events across the restart", 30_000);
@@ -71,16 +67,21 @@ describe("gateway NATS permissions", () => {
     const before = (await h.jsm.streams.info(h.stream)).state;
     expect(before.messages).toBeGreaterThanOrEqual(3);
 
-    const nc = await connectNats({ servers: nats.url, name: "gateway-intruder", user: "gateway", pass: passwords.gateway });
+    const nc = await connectNats({ servers: nats.server.url, name: "gateway-intruder", user: "gateway", pass: nats.passwords.gateway });
     try {
       const jsm = await jetstreamManager(nc, { timeout: 2_000 });
       // What the gateway needs still answers…
-      expect((await jsm.streams.info(h.stream)).state.last_seq).toBe(before.last_seq);
+      await waitUntil(async () => (await jsm.streams.info(h.readStream)).state.last_seq === before.last_seq, "the mirror to catch up");
       // …what it must never do is refused.
-      await expect(jsm.streams.purge(h.stream)).rejects.toThrow();
-      await expect(jsm.streams.delete(h.stream)).rejects.toThrow();
-      await expect(jsm.streams.deleteMessage(h.stream, before.first_seq)).rejects.toThrow();
-      await expect(jsm.streams.update(h.stream, { max_msgs: 1 })).rejects.toThrow();
+      for (const stream of [h.stream, h.readStream]) {
+        await expect(jsm.streams.purge(stream)).rejects.toThrow();
+        await expect(jsm.streams.delete(stream)).rejects.toThrow();
+        await expect(jsm.streams.deleteMessage(stream, before.first_seq)).rejects.toThrow();
+        await expect(jsm.streams.update(stream, { max_msgs: 1 })).rejects.toThrow();
+      }
+      // Nor read EVENTS itself, where the worker's and the tools' durable consumers live.
+      await expect(jsm.streams.info(h.stream)).rejects.toThrow();
+      await expect(jsm.consumers.add(h.stream, { ack_policy: AckPolicy.None })).rejects.toThrow();
       await expect(jsm.streams.add({ name: `X${randomBytes(4).toString("hex")}`, subjects: ["intruder.>"] })).rejects.toThrow();
     } finally {
       await nc.close();

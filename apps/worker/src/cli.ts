@@ -10,6 +10,7 @@ import { usageReconcile } from "./cli/usage-reconcile.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
+import { tools } from "./cli/tools.ts";
 import { loadCliEnv } from "./env.ts";
 
 const USAGE = `usage: pnpm spine <command>
@@ -28,6 +29,8 @@ const USAGE = `usage: pnpm spine <command>
                                              (audited; idempotent, resumable)
   access rebuild --workspace <ws> [--check]  fold the workspace's access history and compare it with the
                                              stored state; --check writes nothing and exits 1 on a difference
+  tools grant|list|revoke|rotate|sync        internal tools' NATS credentials (nkeys) and the subjects they may read
+  tools consumer create --name <tool>        a tool's durable consumer, bound to one of its grants (spine tools for more)
   usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs per window against the
                                              usage counters; --repair fixes settled windows (audited)
   integrations retry <event> --workspace <ws> send a failed inbound integration event through processing
@@ -39,6 +42,7 @@ const [group, command, ...rest] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   if (group === "purge") return purge(env, process.argv.slice(3), logger);
+  if (group === "tools") return tools(env, process.argv.slice(3));
   switch (`${group ?? ""} ${command ?? ""}`) {
     case "events tail":
       return eventsTail(env, rest);

@@ -8,12 +8,17 @@ const HOUR = 60 * 60_000;
 
 const ZNatsSchema = {
   NATS_URL: z.string().min(1).default("nats://127.0.0.1:4222"),
-  /** NATS user of this process (infra/nats: `worker` may publish events; `tools` may only subscribe). */
+  /** NATS user of this process (infra/nats: `worker` for the worker's consumers, `operator` for the CLI). */
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().optional(),
   SPINE_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("evt"),
   SPINE_EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("EVENTS"),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** The worker keeps this mirror of the events stream for the gateway when set (infra/nats: `EVENTS_GATEWAY`). */
+  SPINE_GATEWAY_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  /** The JOBS work-queue stream (integration sync jobs) and its subject prefix. */
+  SPINE_JOBS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("JOBS"),
+  SPINE_JOBS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("job"),
 };
 
 /** The worker's configuration; the only place the worker reads the environment. */
@@ -21,6 +26,11 @@ export const ZWorkerEnvSchema = z.object({
   /** The OWNER connection URL; the worker derives the spine_system and spine_app URLs from it. */
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }),
   ...ZNatsSchema,
+  /** The outbox relay's own NATS user (infra/nats: `relay`, which may publish events and nothing else); default: NATS_USER. */
+  NATS_RELAY_USER: z.string().min(1).optional(),
+  NATS_RELAY_PASSWORD: z.string().optional(),
+  /** Replicas of the streams the worker creates (3 on a 3-node cluster). */
+  SPINE_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(4002),
   WORKER_HOST: z.string().min(1).default("0.0.0.0"),
   SPINE_DUPLICATE_WINDOW_MS: ms(2 * 60_000),
@@ -38,9 +48,6 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
-  /** The JOBS work-queue stream (integration sync jobs) and its subject prefix. */
-  SPINE_JOBS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("JOBS"),
-  SPINE_JOBS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("job"),
   /** How often the sync scheduler queues due syncs (manual requests, per-integration intervals). */
   SPINE_SYNC_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1_000).default(5_000),
   /** Attempts of one sync job before it fails for good (integration.sync_failed). */
@@ -58,6 +65,10 @@ export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
 export const ZCliEnvSchema = z.object({
   DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).optional(),
   ...ZNatsSchema,
+  /** nats-server's users file `spine tools ...` rewrites (infra/nats/users.conf's copy the server reads). */
+  SPINE_NATS_USERS_FILE: z.string().min(1).optional(),
+  /** nats-server's pid file (`-P`): `spine tools ...` sends it SIGHUP to reload the users. */
+  SPINE_NATS_PID_FILE: z.string().min(1).optional(),
   /** Needed by `keys rotate` only. */
   SPINE_KEY_RING: ZKeyRingSchema.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import {
-  connectIntegration, createProject, createWorkspace, Domain, enableIntegration, getIntegrationHealth, requestIntegrationSync, signUp,
+  connectIntegration, createProject, createWorkspace, Domain, enableIntegration, getIntegrationHealth, recordSyncFailure, requestIntegrationSync, signUp,
   updateIntegration, type OperationContext,
 } from "@spine/domain";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, testKeyRing, type TestDatabase } from "@spine/testing";
@@ -278,12 +278,8 @@ describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => 
     expect(await outboxCount("integration.sync_failed", id)).toBe(2);
 
     // Reconnecting with new credentials also clears an error status.
-    github.failAll = "500";
-    try {
-      expect((await syncNow(a, id)).status).toBe("error");
-    } finally {
-      github.failAll = null;
-    }
+    await domain.run(userCtx(a), (op) => recordSyncFailure(op, { integrationId: id, error: "HTTP 502", attempt: 3 }));
+    expect((await health(a, id)).status).toBe("error");
     await domain.run(userCtx(a), (op) => updateIntegration(op, { integrationId: id, credentials: { token: "ghp_new" } }));
     expect((await health(a, id)).status).toBe("connected");
   });

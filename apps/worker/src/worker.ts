@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import {
-  ConsumerRunner, connectNats, ensureEventsStream, ensureStream, errorMessage, jobsStreamConfig, OutboxRelay, watchNatsLink, type Logger,
+  ConsumerRunner, connectNats, ensureEventsStream, ensureGatewayMirror, ensureStream, errorMessage, jobsStreamConfig, OutboxRelay, watchNatsLink,
+  type Logger,
 } from "@spine/bus";
 import { systemUrlFrom, type Domain } from "@spine/domain";
 import { createPgPool } from "@spine/domain/reads";
@@ -19,8 +20,15 @@ export interface WorkerConfig {
   natsUrl: string;
   natsUser?: string;
   natsPassword?: string;
+  /** The relay's own NATS user (infra/nats `relay`: publishes events, nothing else); default: `natsUser` on one connection. */
+  relayNatsUser?: string;
+  relayNatsPassword?: string;
   prefix: string;
   stream: string;
+  /** Keep this mirror of `stream` for the gateway (infra/nats: `EVENTS_GATEWAY`). */
+  gatewayStream?: string;
+  /** Replicas of the streams (default 1; 3 on a 3-node cluster). */
+  streamReplicas?: number;
   duplicateWindowMs: number;
   eventsMaxAgeMs: number;
   outboxReplayWindowMs: number;
@@ -81,18 +89,29 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     servers: config.natsUrl, name: "spine-worker",
     ...(config.natsUser ? { user: config.natsUser, pass: config.natsPassword ?? "" } : {}),
   });
+  // The relay publishes on a connection of its own when it has its own user (least privilege).
+  const relayNc = config.relayNatsUser
+    ? await connectNats({ servers: config.natsUrl, name: "spine-worker-relay", user: config.relayNatsUser, pass: config.relayNatsPassword ?? "" })
+    : nc;
   const natsLink = watchNatsLink(nc, logger.child({ component: "nats" }));
+  const relayLink = relayNc === nc ? natsLink : watchNatsLink(relayNc, logger.child({ component: "nats-relay" }));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureEventsStream(jsm, {
     name: config.stream, prefix: config.prefix, duplicateWindowMs: config.duplicateWindowMs, maxAgeMs: config.eventsMaxAgeMs,
+    ...(config.streamReplicas ? { replicas: config.streamReplicas } : {}),
   });
+  if (config.gatewayStream) {
+    await ensureGatewayMirror(jsm, {
+      name: config.gatewayStream, source: config.stream, maxAgeMs: config.eventsMaxAgeMs, ...(config.streamReplicas ? { replicas: config.streamReplicas } : {}),
+    });
+  }
   const registry = createMetricsRegistry("worker");
   const metrics = createWorkerMetrics(registry, { systemPool: systemPool, jsm, stream: config.stream, durables: config.handlers.map((h) => h.name) });
 
   const relayLogger = logger.child({ component: "outbox-relay" });
   const relay = new OutboxRelay({
-    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js, prefix: config.prefix,
+    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js: jetstream(relayNc), prefix: config.prefix,
     pollIntervalMs: config.relayPollMs, metrics: metrics.relay, logger: relayLogger,
   });
   await relay.start();
@@ -139,7 +158,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     registry,
     ready: async () => {
       const postgres = await systemPool.query("select 1").then(() => true, () => false);
-      const nats = natsLink.connected();
+      const nats = natsLink.connected() && relayLink.connected();
       return { ready: postgres && nats, checks: { postgres, nats } };
     },
   });
@@ -156,6 +175,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();
       await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));
+      if (relayNc !== nc) await relayNc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));
       await systemPool.end();
       logger.info("worker stopped");
     },

@@ -1,10 +1,18 @@
 export { BusError, BUS_ERROR_CODES, errorMessage, type BusErrorCode } from "./errors.ts";
 export { connectNats, type NatsConnectOptions } from "./nats-connection.ts";
 export {
+  NATS_SERVICE_USERS, natsInboxPrefix, natsPasswordVariable, renderNatsUsers, toolDurableName,
+  type NatsServiceUser, type NatsToolUser, type NatsUsersOptions,
+} from "./nats-auth.ts";
+export {
   DEFAULT_DUPLICATE_WINDOW_MS,
   DEFAULT_EVENTS_MAX_AGE_MS,
   DEFAULT_EVENTS_STREAM,
+  DEFAULT_GATEWAY_STREAM,
   ensureEventsStream,
+  ensureGatewayMirror,
+  gatewayMirrorConfig,
+  type GatewayMirrorOptions,
   ensureStream,
   eventsStreamConfig,
   jobsStreamConfig,

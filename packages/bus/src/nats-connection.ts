@@ -1,18 +1,23 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { natsInboxPrefix } from "./nats-auth.ts";
 
 export interface NatsConnectOptions {
   servers: string | string[];
   name: string;
   user?: string;
   pass?: string;
+  /** Reply subjects of this connection; defaults to `_INBOX_<user>` for a user (infra/nats allows a user only its own). */
+  inboxPrefix?: string;
 }
 
 /** A connection that keeps reconnecting forever: a NATS outage is waited out, never fatal. */
 export function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
+  const inboxPrefix = options.inboxPrefix ?? (options.user ? natsInboxPrefix(options.user) : undefined);
   return connect({
     servers: options.servers,
     name: options.name,
     ...(options.user ? { user: options.user, pass: options.pass ?? "" } : {}),
+    ...(inboxPrefix ? { inboxPrefix } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,

@@ -88,3 +88,35 @@ export async function ensureStream(jsm: JetStreamManager, config: Partial<Stream
 export function ensureEventsStream(jsm: JetStreamManager, options: EventsStreamOptions = {}): Promise<StreamInfo> {
   return ensureStream(jsm, eventsStreamConfig(options));
 }
+
+export const DEFAULT_GATEWAY_STREAM = "EVENTS_GATEWAY";
+
+export interface GatewayMirrorOptions {
+  /** The mirror's name (`EVENTS_GATEWAY`). */
+  name?: string;
+  /** The stream it mirrors (`EVENTS`). */
+  source?: string;
+  maxAgeMs?: number;
+  replicas?: number;
+}
+
+/**
+ * The gateway's own copy of the events stream: a mirror keeps the origin's sequence numbers, so
+ * cursors are the same, and the gateway's consumers live on a stream nobody else uses — its NATS
+ * user may create and delete consumers there without being able to touch the worker's or a tool's.
+ */
+export function gatewayMirrorConfig(options: GatewayMirrorOptions = {}): Partial<StreamConfig> & { name: string } {
+  return {
+    name: options.name ?? DEFAULT_GATEWAY_STREAM,
+    mirror: { name: options.source ?? DEFAULT_EVENTS_STREAM },
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(options.maxAgeMs ?? DEFAULT_EVENTS_MAX_AGE_MS),
+    num_replicas: options.replicas ?? 1,
+  };
+}
+
+export function ensureGatewayMirror(jsm: JetStreamManager, options: GatewayMirrorOptions = {}): Promise<StreamInfo> {
+  return ensureStream(jsm, gatewayMirrorConfig(options));
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZEnvelopeSchema } from "./envelope.ts";
 import { EVENT_REGISTRY } from "./registry.ts";
 import { CLIENT_SOCKET_MESSAGES, SERVER_SOCKET_MESSAGES } from "./socket-messages.ts";
+import { AGENT_STREAM_PREFIX, ZAgentStreamChunkSchema } from "./agent-stream.ts";
 import { EVENTS_SUBJECT_PREFIX, SYSTEM_SCOPE } from "./subjects.ts";
 
 type JsonSchema = Record<string, unknown>;
@@ -29,6 +30,7 @@ export interface AsyncApiOptions {
  * (the event registry and the socket message catalog), so it cannot drift from the code:
  * - the NATS subjects `<prefix>.<workspace id | _sys>.<event type>` with every event's envelope and
  *   payload schema — what internal tools subscribe to;
+ * - the core-NATS subjects `astream.<workspace id>.<run id>` of live agent-run steps;
  * - the Socket.IO protocol of the gateway: the handshake, `subscribe` (with resume cursor),
  *   `unsubscribe`, `auth.refresh` and their acks, and what the server pushes — `event`,
  *   `resync_required`, `subscription_ended`, `auth.expiring`.
@@ -71,6 +73,16 @@ export function asyncApiDocument(options: AsyncApiOptions = {}): Record<string, 
       },
       messages: eventMessages,
     },
+    agentStream: {
+      address: `${AGENT_STREAM_PREFIX}.{workspaceId}.{runId}`,
+      title: "Live agent-run steps (core NATS, not stored)",
+      description:
+        "Published by the API while it runs an agent run started with `agent.run({ stream: true })`: tokens, tool calls, tool results and `end`, `seq` from 1. " +
+        "The gateway relays them to sockets that sent `agent.watch`; the durable record is the agent.* events.",
+      servers: [ref("#/servers/nats")],
+      parameters: { workspaceId: { description: "The run's workspace id (lower-case UUID)." }, runId: { description: "The run id." } },
+      messages: { step: ref("#/components/messages/agent.stream.step") },
+    },
     handshake: {
       address: "/socket.io/",
       title: "Gateway handshake",
@@ -79,6 +91,7 @@ export function asyncApiDocument(options: AsyncApiOptions = {}): Record<string, 
       messages: { handshake: ref("#/components/messages/socket.handshake") },
     },
   };
+  messages["agent.stream.step"] = { name: "agent stream step", title: "Live agent-run step", contentType: "application/json", payload: jsonSchema(ZAgentStreamChunkSchema) };
   messages["socket.handshake"] = {
     name: "handshake",
     title: "Socket.IO handshake auth",
@@ -87,6 +100,7 @@ export function asyncApiDocument(options: AsyncApiOptions = {}): Record<string, 
   };
   const operations: Record<string, unknown> = {
     receiveEvents: { action: "receive", channel: ref("#/channels/events"), summary: "Receive event envelopes from JetStream." },
+    receiveAgentSteps: { action: "receive", channel: ref("#/channels/agentStream"), summary: "Receive a running agent run's live steps (the gateway does)." },
     connect: { action: "send", channel: ref("#/channels/handshake"), summary: "Open a realtime connection." },
   };
 

@@ -1,7 +1,7 @@
 import { freePort, startNatsServer, type NatsServerProcess } from "./nats-server.ts";
 
 export interface NatsClusterOptions {
-  /** `infra/nats/cluster.conf` (or another file reading the same SPINE_NATS_* variables). */
+  /** `infra/nats/cluster.conf` (or another file reading the same SPINE_NATS_* variables, the store directory included). */
   configFile: string;
   /** Extra environment for every node (e.g. the per-role passwords). */
   env?: Record<string, string>;
@@ -26,6 +26,7 @@ export async function startNatsCluster(options: NatsClusterOptions): Promise<Nat
     routePorts.map((port, i) =>
       startNatsServer({
         configFile: options.configFile,
+        storeDirEnv: "SPINE_NATS_STORE_DIR",
         env: { ...options.env, ...routes, SPINE_NATS_SERVER_NAME: `spine-${i + 1}`, SPINE_NATS_CLUSTER_LISTEN: `127.0.0.1:${port}` },
       }),
     ),

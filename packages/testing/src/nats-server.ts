@@ -14,6 +14,13 @@ export interface NatsServerOptions {
   env?: Record<string, string>;
   port?: number;
   storeDir?: string;
+  /**
+   * Pass the store directory in this environment variable instead of `-sd` (for a config file that
+   * reads `store_dir: $VAR`, which nats-server 2.9 needs to reload its configuration).
+   */
+  storeDirEnv?: string;
+  /** More flags, e.g. `["-P", pidFile]`. */
+  args?: string[];
 }
 
 /** A nats-server process owned by one test file: stop it, start it again on the same port and store. */
@@ -71,8 +78,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
   const start = async (): Promise<void> => {
     if (child) return;
-    const args = [...(options.configFile ? ["-c", options.configFile] : []), "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir];
-    const proc = spawn(NATS_SERVER_BIN, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "ignore", "pipe"] });
+    const args = [...(options.configFile ? ["-c", options.configFile] : []), "-js", "-a", "127.0.0.1", "-p", String(port), ...(options.storeDirEnv ? [] : ["-sd", storeDir]), ...(options.args ?? [])];
+    const env = { ...process.env, ...options.env, ...(options.storeDirEnv ? { [options.storeDirEnv]: storeDir } : {}) };
+    const proc = spawn(NATS_SERVER_BIN, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     proc.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AccessTokenService } from "@spine/auth";
-import { connectNats, ensureStream, eventsStreamConfig, publishEnvelope } from "@spine/bus";
+import { connectNats, ensureGatewayMirror, ensureStream, eventsStreamConfig, publishEnvelope } from "@spine/bus";
 import { createEnvelope, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
 import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
 import { pino } from "pino";
@@ -30,20 +30,32 @@ export class GatewayHarness {
     readonly stream: string,
     readonly prefix: string,
     readonly natsUrl: string,
+    /** The stream the gateways read: `stream`, or its mirror when the harness made one. */
+    readonly readStream: string,
   ) {}
 
   static async start(
     label: string,
-    options: { stream?: Partial<StreamConfig>; natsUrl?: string; prefix?: string; natsAuth?: { user: string; pass: string } } = {},
+    options: {
+      stream?: Partial<StreamConfig>;
+      natsUrl?: string;
+      prefix?: string;
+      natsAuth?: { user: string; pass: string };
+      /** Stream name instead of a random one (a server of the test's own, e.g. with infra/nats's users). */
+      streamName?: string;
+      /** Also make the gateway's mirror of the stream under this name, and have gateways read it. */
+      mirror?: string;
+    } = {},
   ): Promise<GatewayHarness> {
     const db = await createTestDatabase(label);
-    const names = natsTestNames(label);
+    const names = { ...natsTestNames(label), ...(options.streamName ? { stream: options.streamName } : {}) };
     const prefix = options.prefix ?? names.prefix;
     const natsUrl = options.natsUrl ?? TEST_NATS_URL;
     const nc = await connectNats({ servers: natsUrl, name: `gateway-test-${label}`, ...options.natsAuth });
     const jsm = await jetstreamManager(nc);
     await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix }), storage: StorageType.Memory, ...options.stream });
-    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, prefix, natsUrl);
+    if (options.mirror) await ensureGatewayMirror(jsm, { name: options.mirror, source: names.stream });
+    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, prefix, natsUrl, options.mirror ?? names.stream);
   }
 
   async gateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
@@ -51,7 +63,7 @@ export class GatewayHarness {
       appDatabaseUrl: this.db.appUrl,
       natsUrl: this.natsUrl,
       tokenSecret: TEST_TOKEN_SECRET,
-      stream: this.stream,
+      stream: this.readStream,
       subjectPrefix: this.prefix,
       port: 0,
       logger: pino({ level: "silent" }),
@@ -110,6 +122,7 @@ export class GatewayHarness {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.#gateways.map((g) => g.close()));
+    if (this.readStream !== this.stream) await this.jsm.streams.delete(this.readStream).catch(() => false);
     await this.jsm.streams.delete(this.stream).catch(() => false);
     await this.nc.close();
     await this.seed.close();

@@ -19,9 +19,12 @@ import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@s
 
 const CONFIG = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "infra", "nats", "cluster.conf");
 const secret = () => `p${randomBytes(12).toString("hex")}`;
-const passwords = { SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_TOOLS_PASSWORD: secret(), SPINE_NATS_API_PASSWORD: secret() };
+const passwords = {
+  SPINE_NATS_RELAY_PASSWORD: secret(), SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_API_PASSWORD: secret(),
+  SPINE_NATS_OPERATOR_PASSWORD: secret(),
+};
 const names = natsTestNames("cluster");
-// The cluster is this file's own, so it uses the production prefix the worker user may publish on.
+// The cluster is this file's own, so it uses the production prefix the relay user may publish on.
 const PREFIX = "evt";
 const BATCHES = 40;
 const PER_TX = 25;
@@ -31,6 +34,7 @@ let owner: pg.Pool;
 let system: pg.Pool;
 let domain: Domain;
 let nc: NatsConnection;
+let relayNc: NatsConnection;
 let workspaceId: string;
 
 beforeAll(async () => {
@@ -41,7 +45,9 @@ beforeAll(async () => {
   system = createPool(db.systemUrl, 4);
   domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
   cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
-  nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "worker", pass: passwords.SPINE_NATS_WORKER_PASSWORD });
+  // The relay publishes as infra/nats's `relay`; the test's own consumer and checks use `operator`.
+  nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "operator", pass: passwords.SPINE_NATS_OPERATOR_PASSWORD });
+  relayNc = await connectNats({ servers: cluster.urls, name: "cluster-relay", user: "relay", pass: passwords.SPINE_NATS_RELAY_PASSWORD });
   // The meta leader is elected a moment after the routes connect (slower on a loaded machine):
   // retry both the JetStream account check and the stream creation until they succeed.
   await waitUntil(async () => {
@@ -55,6 +61,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await nc?.close();
+  await relayNc?.close();
   await cluster?.dispose();
   await owner?.end();
   await system?.end();
@@ -78,7 +85,7 @@ describe("3-node NATS cluster (infra/nats/cluster.conf), stream leader killed wi
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     const relay = new OutboxRelay({
-      store: outboxStore(system), js, prefix: PREFIX, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 2_000,
+      store: outboxStore(system), js: jetstream(relayNc), prefix: PREFIX, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 2_000,
       retryMaxMs: 1_000, logger,
     });
     const handler = effectsHandler(`cluster_${names.suffix}`);

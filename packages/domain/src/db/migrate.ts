@@ -17,6 +17,7 @@ import { Migration2026120211001_access_fold } from "./migrations/Migration202612
 import { Migration2026120212001_ops_retention } from "./migrations/Migration2026120212001_ops_retention.ts";
 import { Migration2026120215001_integration_processing } from "./migrations/Migration2026120215001_integration_processing.ts";
 import { Migration2026120216001_document_formats } from "./migrations/Migration2026120216001_document_formats.ts";
+import { Migration2026120217001_nats_tools } from "./migrations/Migration2026120217001_nats_tools.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   { name: "Migration2026120212001_ops_retention", class: Migration2026120212001_ops_retention },
   { name: "Migration2026120215001_integration_processing", class: Migration2026120215001_integration_processing },
   { name: "Migration2026120216001_document_formats", class: Migration2026120216001_document_formats },
+  { name: "Migration2026120217001_nats_tools", class: Migration2026120217001_nats_tools },
 ];
 
 const DUPLICATE_DATABASE = "42P04";

@@ -6,7 +6,7 @@ import { OPERATIONAL_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
 
 /** "One owner for the database", enforced: SQL on Spine tables and `set_config` live in packages/domain. */
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
-const SPINE_TABLES = [...TENANT_TABLES, ...OPERATIONAL_TABLES, "users", "workspaces", "auth_sessions", "idempotency_keys", "rate_limit_hits"];
+const SPINE_TABLES = [...TENANT_TABLES, ...OPERATIONAL_TABLES, "users", "workspaces", "auth_sessions", "idempotency_keys", "rate_limit_hits", "nats_tools", "nats_tool_grants"];
 const SQL_ON_SPINE_TABLE = new RegExp(`\\b(from|into|update|join|table)\\s+(${SPINE_TABLES.join("|")})\\b`, "i");
 /** The one scope function. */
 const SET_CONFIG_HOME = "packages/domain/src/context/session-settings.ts";

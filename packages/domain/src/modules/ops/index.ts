@@ -15,3 +15,4 @@ export * from "./claim-idempotency-key.ts";
 export * from "./store-idempotent-response.ts";
 export * from "./release-idempotency-key.ts";
 export * from "./retention/index.ts";
+export * from "./nats-tools.ts";
