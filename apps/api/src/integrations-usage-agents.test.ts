@@ -15,7 +15,8 @@ let otherWs: string;
 const ctxOf = (workspaceId: string, actor: Actor): OperationContext => ({ workspaceId, actorId: actor.userId, actorType: "user", correlationId: "setup" });
 
 beforeAll(async () => {
-  h = await startHarness("integrations-usage-agents");
+  // Buffered api_calls counts are written when a test says so (the tenancy check fingerprints usage_counters).
+  h = await startHarness("integrations-usage-agents", { apiCalls: { flushIntervalMs: 3_600_000 } });
   owner = await h.signUp("owner");
   other = await h.signUp("other");
   ws = (await owner.client.workspace.create.mutate({ name: "Main" })).workspace.id;
@@ -140,6 +141,7 @@ describe("tenancy of the new tables", () => {
     const procs = WORKSPACE_PROCEDURES.filter((p) => /^(integration|usage|access|agent)\./.test(p.path));
     const inputs = [];
     for (const p of procs) inputs.push({ p, input: await p.input(f, null) });
+    await h.api.apiCalls.flush();
     const before = await fingerprint();
     for (const { p, input } of inputs) {
       const res = await h.raw(p.path, { type: p.type, input, token: other.session.accessToken });
@@ -149,6 +151,8 @@ describe("tenancy of the new tables", () => {
       const own = await h.raw(p.path, { type: p.type, input: { ...input, workspaceId: otherWs }, token: other.session.accessToken });
       expect.soft(own.body.error?.data.code, `${p.path} with a foreign ${idKey}`).toBe("NOT_FOUND");
     }
+    // Refused calls are not counted either: nothing is buffered for any workspace.
+    await h.api.apiCalls.flush();
     expect(await fingerprint()).toEqual(before);
   });
 });
@@ -156,27 +160,28 @@ describe("tenancy of the new tables", () => {
 describe("usage", () => {
   it("setPolicy audits and announces with the request's correlation id; counters show the current window", async () => {
     const c = owner.client;
-    const policy = await c.usage.setPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day", limit: 3 }, { context: { correlationId: "corr-policy" } });
-    expect(policy).toMatchObject({ metric: "api_calls", window: "day", limit: 3, action: "block" });
+    const policy = await c.usage.setPolicy.mutate({ workspaceId: ws, metric: "items", window: "day", limit: 3 }, { context: { correlationId: "corr-policy" } });
+    expect(policy).toMatchObject({ metric: "items", window: "day", limit: 3, action: "block" });
     expect((await audits("corr-policy")).map((r) => r.action)).toEqual(["usage_policy.created"]);
     const events = await outbox("corr-policy");
     expect(events.map((e) => [e.event_type, e.workspace_id])).toEqual([["usage_policy.set", ws]]);
     expect(events[0]!.envelope.payload).toMatchObject({ policy_id: policy.id, limit: 3 });
-    expect((await c.usage.listPolicies.query({ workspaceId: ws })).filter((p) => p.metric === "api_calls")).toEqual([policy]);
-    await h.api.domain.run(ctxOf(ws, owner), (op) => incrementUsage(op, { metric: "api_calls", amount: 4 }));
-    const counters = await c.usage.listCounters.query({ workspaceId: ws });
+    expect((await c.usage.listPolicies.query({ workspaceId: ws })).filter((p) => p.metric === "items")).toEqual([policy]);
+    await h.api.domain.run(ctxOf(ws, owner), (op) => incrementUsage(op, { metric: "items", amount: 4 }));
+    // Other metrics (api_calls among them) count this file's other calls; this test looks at its own.
+    const counters = (await c.usage.listCounters.query({ workspaceId: ws })).filter((x) => x.metric === "items");
     expect(counters.map((x) => [x.metric, x.window, x.value, x.limit, x.limitReached])).toEqual([
-      ["api_calls", "day", 4, 3, true], ["api_calls", "month", 4, null, false],
+      ["items", "day", 4, 3, true], ["items", "month", 4, null, false],
     ]);
     const now = new Date();
     expect(counters.map((x) => x.resetsAt)).toEqual([
       new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString(),
       new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString(),
     ]);
-    await c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day" }, { context: { correlationId: "corr-clear" } });
+    await c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "items", window: "day" }, { context: { correlationId: "corr-clear" } });
     expect((await audits("corr-clear")).map((r) => r.action)).toEqual(["usage_policy.deleted"]);
     expect((await outbox("corr-clear")).map((e) => e.event_type)).toEqual(["usage_policy.cleared"]);
-    await expect(c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "api_calls", window: "day" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    await expect(c.usage.clearPolicy.mutate({ workspaceId: ws, metric: "items", window: "day" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
     await expect(c.usage.setPolicy.mutate({ workspaceId: ws, metric: "Bad Metric", window: "week" as "day", limit: -1 }))
       .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "metric" }, { path: "window" }, { path: "limit" }] } });
   });
@@ -237,6 +242,11 @@ describe("agents and search", () => {
     expect(replay).toEqual(run);
     const runs = await c.agent.listRuns.query({ workspaceId: ws, threadId: thread.id });
     expect(runs.items.map((r) => [r.id, r.toolCalls.length])).toEqual([[run.id, 1]]);
+    // The tokens the model reported are stored on the run and read back with it.
+    expect(run.tokens.total).toBe(run.tokens.input + run.tokens.output);
+    expect(run.tokens.input).toBeGreaterThan(0);
+    expect(runs.items[0]!.tokens).toEqual(run.tokens);
+    expect((await outbox("corr-run")).find((e) => e.event_type === "agent.run.completed")!.envelope.payload).toMatchObject({ tokens: run.tokens.total });
   });
 
   it("threads list, delete and restore; a run on a deleted thread is NOT_FOUND and leaves no key", async () => {

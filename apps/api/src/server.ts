@@ -4,7 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import cors from "cors";
 import { asyncApiDocument, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@spine/contracts";
 import { AccessTokenService } from "@spine/auth";
-import { appRouter, checkRawInput, openApiDocument, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type AgentStreamPublisher, type ApiConfig, type RequestMeta } from "@spine/api";
+import { ApiCallMeter, appRouter, checkRawInput, openApiDocument, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type AgentStreamPublisher, type ApiCallMeterOptions, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
 import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
@@ -36,6 +36,8 @@ export interface ApiServerOptions {
   agentStream?: AgentStreamPublisher;
   /** The admin endpoint (`/metrics`, `/healthz`, `/readyz`) on its own port; none when absent. */
   admin?: { port: number; host?: string };
+  /** `api_calls` metering: policy cache lifetime and how often buffered counts are written. */
+  apiCalls?: ApiCallMeterOptions;
   /** Where the contracts say the gateway and NATS are (`/asyncapi.json`); host:port each. */
   contractHosts?: { gateway?: string; nats?: string; subjectPrefix?: string };
   /** Browser origins allowed to call `/trpc` (`SPINE_CORS_ORIGINS`); none when empty. */
@@ -55,6 +57,8 @@ export interface ApiServer {
   metrics: Registry;
   /** e.g. `http://127.0.0.1:9400`; null without `options.admin`. */
   adminUrl: string | null;
+  /** The `api_calls` meter (`flush()` writes its buffered counts now). */
+  apiCalls: ApiCallMeter;
   close(): Promise<void>;
 }
 
@@ -103,7 +107,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const logger = options.logger ?? createLogger({ name: "api" });
   const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
-  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, ...(options.ai ? { ai: options.ai } : {}), ...(options.agentStream ? { agentStream: options.agentStream } : {}) };
+  const apiCalls = new ApiCallMeter(domain, logger.child({ component: "api-calls" }), options.apiCalls);
+  const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, apiCalls, ...(options.ai ? { ai: options.ai } : {}), ...(options.agentStream ? { agentStream: options.agentStream } : {}) };
   const metaOf = new WeakMap<IncomingMessage, RequestMeta>();
   const registry = createMetricsRegistry("api");
   const metrics = new ApiMetrics(registry, Object.keys(appRouter._def.procedures));
@@ -218,6 +223,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     } catch (err) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apiCalls.close();
       await domain.close();
       throw err;
     }
@@ -225,11 +231,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   logger.info({ url, admin_url: admin?.url ?? null }, "api listening");
 
   return {
-    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null,
+    url, trpcUrl: `${url}/trpc`, port, domain, tokens, logger, metrics: registry, adminUrl: admin?.url ?? null, apiCalls,
     async close() {
       await admin?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The buffered api_calls counts are written before the pool closes.
+      await apiCalls.close();
       await domain.close();
     },
   };

@@ -31,7 +31,7 @@ const USAGE = `usage: pnpm spine <command>
                                              stored state; --check writes nothing and exits 1 on a difference
   tools grant|list|revoke|rotate|sync        internal tools' NATS credentials (nkeys) and the subjects they may read
   tools consumer create --name <tool>        a tool's durable consumer, bound to one of its grants (spine tools for more)
-  usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs per window against the
+  usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs, agent tokens per window against the
                                              usage counters; --repair fixes settled windows (audited)
   integrations retry <event> --workspace <ws> send a failed inbound integration event through processing
                                              again (audited)`;

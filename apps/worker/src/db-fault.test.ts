@@ -1,66 +1,21 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { AppProcess } from "./testing/app-process.ts";
 
 // The fault test of issue 10: the api, the worker and the gateway run as real processes; writes flow
 // through the HTTP API without pause while every backend of their database is terminated three times.
 // No process may exit, no answered write may be lost or published twice, and a failed write answers 503, never 500.
-const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const names = natsTestNames("dbfault");
 const TOKEN_SECRET = "db-fault-test-secret-0123456789abcdef";
 const WRITERS = 4;
 const ROUNDS = 3;
 /** Answered writes wanted before the first round, between rounds and after the last (proves recovery). */
 const WRITES_PER_PHASE = 25;
-
-class AppProcess {
-  output = "";
-  exit: { code: number | null; signal: string | null } | null = null;
-  readonly exited: Promise<void>;
-  private constructor(readonly name: string, readonly child: ChildProcess) {
-    const keep = (chunk: Buffer) => void (this.output = (this.output + chunk.toString()).slice(-20_000));
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => {
-      this.exit = { code, signal };
-      resolve();
-    }));
-  }
-
-  static start(app: "api" | "worker" | "gateway", env: Record<string, string>): AppProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: join(appsRoot, app),
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return new AppProcess(app, child);
-  }
-
-  async waitForHttp(url: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.exit) throw new Error(`${this.name} exited ${JSON.stringify(this.exit)}:\n${this.output}`);
-      if (await fetch(url).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${this.name} not ready at ${url}:\n${this.output}`);
-  }
-
-  async stop(): Promise<void> {
-    if (this.exit) return;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
 
 let db: TestDatabase;
 let admin: pg.Client;

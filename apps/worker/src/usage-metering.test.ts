@@ -76,9 +76,15 @@ describe("usage-metering handler", () => {
     await apply(itemCreated(ws, new Date("2026-12-01T00:00:00Z")));
     await apply(createEnvelope({ type: "document.created", payload: { document_id: randomUUID(), project_id: null, title: "D" }, ...common }));
     await apply(createEnvelope({ type: "agent.run.started", payload: { run_id: randomUUID(), thread_id: randomUUID(), model: "stub" }, ...common }));
+    // A run's end counts the tokens it carries (a failed run's too); a run without tokens counts nothing.
+    await apply(createEnvelope({ type: "agent.run.completed", payload: { run_id: randomUUID(), thread_id: randomUUID(), tool_call_count: 0, tokens: 120 }, ...common }));
+    await apply(createEnvelope({ type: "agent.run.failed", payload: { run_id: randomUUID(), thread_id: randomUUID(), error: "x", tokens: 30 }, ...common }));
+    await apply(createEnvelope({ type: "agent.run.failed", payload: { run_id: randomUUID(), thread_id: randomUUID(), error: "x" }, ...common }));
     expect(await counters(ws)).toEqual([
       { metric: "agent_runs", window: "day", window_start: "2026-11-28", value: 1 },
       { metric: "agent_runs", window: "month", window_start: "2026-11-01", value: 1 },
+      { metric: "agent_tokens", window: "day", window_start: "2026-11-28", value: 150 },
+      { metric: "agent_tokens", window: "month", window_start: "2026-11-01", value: 150 },
       { metric: "documents", window: "day", window_start: "2026-11-28", value: 1 },
       { metric: "documents", window: "month", window_start: "2026-11-01", value: 1 },
       { metric: "items", window: "day", window_start: "2026-11-28", value: 1 },

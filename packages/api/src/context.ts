@@ -4,6 +4,7 @@ import type { Domain } from "@spine/domain";
 import type { Logger } from "pino";
 import type { RequestMeta } from "./request/request-meta.ts";
 import type { AgentModels } from "./router/agent/agent-models.ts";
+import type { ApiCallMeter } from "./usage/api-call-meter.ts";
 
 export interface SignInLimits {
   /** Attempts per account (email) per window. */
@@ -35,6 +36,8 @@ export interface ApiDeps {
   config: ApiConfig;
   /** Chat model and embeddings for agent runs and search; offline deterministic ones when absent. */
   ai?: AgentModels;
+  /** Counts (and, under a policy, limits) the `api_calls` usage metric; calls are not metered when absent. */
+  apiCalls?: ApiCallMeter;
   /** Where live agent-run steps go (core NATS `astream.<workspace>.<run>`, relayed by the gateway); none when absent. */
   agentStream?: AgentStreamPublisher;
 }

@@ -6,6 +6,7 @@ export { createCallerFactory } from "./trpc.ts";
 export { createContext, DEFAULT_API_CONFIG, type AgentStreamPublisher, type ApiConfig, type ApiContext, type ApiDeps, type SignInLimits } from "./context.ts";
 export { readRequestMeta, type RequestMeta } from "./request/request-meta.ts";
 export { checkRawInput } from "./request/input-limits.ts";
+export { ApiCallMeter, type ApiCallMeterOptions } from "./usage/api-call-meter.ts";
 export { resolveCorrelationId } from "./request/correlation-id.ts";
 export { APP_ERROR_TO_TRPC } from "./errors/error-map.ts";
 export { MAX_DOCUMENT_CHARS } from "./router/document/document.types.ts";

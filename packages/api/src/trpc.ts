@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TokenError } from "@spine/auth";
-import { AppError, assertAccessActive, authenticateUser, authorizeMember, type Operation, type TPermission, type User, type WorkspaceAccess } from "@spine/domain";
+import { AppError, assertAccessActive, authenticateUser, authorizeMember, type Operation, type TPermission, type UsageWindow, type User, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { issuesOf, MAX_ISSUES_RETURNED, publicMessage, toTRPCError } from "./errors/format-error.ts";
@@ -95,6 +95,14 @@ export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
   next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => null, (op) => fn(op)) } }),
 );
 
+/**
+ * Calls that count as `api_calls`: every workspace procedure except governance (`usage.*`, `access.*`),
+ * which are neither counted nor limited, so an owner can always lift a limit that refuses every other call.
+ */
+function isMeteredCall(path: string): boolean {
+  return !path.startsWith("usage.") && !path.startsWith("access.");
+}
+
 const ZWorkspaceScopedSchema = z.object({ workspaceId: z.uuid({ error: "must be a workspace id (UUID)" }).toLowerCase() });
 const ZNoFieldsSchema = z.object({});
 
@@ -109,22 +117,30 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
   options: { allowDeletedWorkspace?: boolean; allowInactiveAccess?: boolean } = {},
 ) {
   const input = ZWorkspaceScopedSchema.extend((schema ?? ZNoFieldsSchema).shape as TShape);
-  return protectedProcedure.input(input).use(async ({ ctx, type, input: parsed, next }) => {
+  return protectedProcedure.input(input).use(async ({ ctx, type, path, input: parsed, next }) => {
     // The merged schema always holds workspaceId; TypeScript cannot see through the generic extend.
     const { workspaceId } = parsed as { workspaceId: string };
     // The access gate, for every mutation on a workspace (queries and exports are reads and pass):
     // an inactive or expired workspace is read-only (ACCESS_INACTIVE), after the membership check.
     const gated = type === "mutation" && !options.allowInactiveAccess;
+    // The api_calls metric: counted after authorisation (a non-member cannot spend a workspace's calls).
+    const meter = isMeteredCall(path) ? ctx.deps.apiCalls : undefined;
+    let counted: ReadonlySet<UsageWindow> | null = null;
     const prepare = async (op: Operation): Promise<WorkspaceAccess> => {
       const access = await authorizeMember(op, permission, options);
       if (gated) await assertAccessActive(op);
+      // Once per call, in the transaction of its (first) operation: a refusal writes nothing.
+      if (meter && counted === null) counted = await meter.consume(op, workspaceId);
       return access;
     };
-    return next({
+    const result = await next({
       ctx: {
         workspaceId,
         run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) => runAsCaller(ctx, workspaceId, prepare, fn),
       },
     });
+    if (meter && counted !== null && result.ok) meter.record(workspaceId, counted);
+    if (path.startsWith("usage.") && type === "mutation") ctx.deps.apiCalls?.invalidate(workspaceId);
+    return result;
   });
 }

@@ -234,13 +234,13 @@ export const agentToolCalled = defineEvent({
 });
 export const agentRunCompleted = defineEvent({
   type: "agent.run.completed", category: "ai", tenancy: "workspace", version: 1,
-  description: "An agent run finished with an answer.",
-  schema: z.object({ run_id: id, thread_id: id, tool_call_count: z.number().int().nonnegative() }),
+  description: "An agent run finished with an answer. `tokens`: what the model reported for the run (input + output); absent on runs recorded before token metering.",
+  schema: z.object({ run_id: id, thread_id: id, tool_call_count: z.number().int().nonnegative(), tokens: z.number().int().nonnegative().optional() }),
 });
 export const agentRunFailed = defineEvent({
   type: "agent.run.failed", category: "ai", tenancy: "workspace", version: 1,
-  description: "An agent run failed.",
-  schema: z.object({ run_id: id, thread_id: id, error: z.string().max(2000) }),
+  description: "An agent run failed. `tokens`: what the model reported before the failure (input + output); absent on runs recorded before token metering.",
+  schema: z.object({ run_id: id, thread_id: id, error: z.string().max(2000), tokens: z.number().int().nonnegative().optional() }),
 });
 
 // — system (no workspace; subject `evt._sys.<type>`) —

@@ -10,7 +10,7 @@ export const USAGE_RECONCILE_USAGE =
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `spine usage reconcile`: recount projects, items, documents and agent runs per usage window and
+ * `spine usage reconcile`: recount projects, items, documents, agent runs and agent tokens per usage window and
  * compare with the workspace's usage counters. Prints every drift; with `--repair`, sets the
  * counters of settled windows (ended more than `--settle-minutes` ago) to the recount, in one
  * transaction, and records `usage.reconcile` in the system audit trail. Idempotent: run it twice

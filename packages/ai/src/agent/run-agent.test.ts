@@ -65,8 +65,10 @@ describe("runAgent with the offline deterministic model", () => {
     expect(events.map((e) => e.envelope.payload)).toEqual([
       { run_id: run.id, thread_id: threadId, model: "offline-deterministic-v1" },
       { run_id: run.id, tool_call_id: calls[0]!.id, tool_name: "search_documents" },
-      { run_id: run.id, thread_id: threadId, tool_call_count: 1 },
+      { run_id: run.id, thread_id: threadId, tool_call_count: 1, tokens: run.inputTokens + run.outputTokens },
     ]);
+    expect(run.inputTokens).toBeGreaterThan(0);
+    expect({ input: run.inputTokens, output: run.outputTokens }).toEqual(result.tokens);
     expect(events.every((e) => e.envelope.correlation_id === ws.ctx.correlationId)).toBe(true);
   });
 
@@ -79,7 +81,9 @@ describe("runAgent with the offline deterministic model", () => {
     const [first, second] = [await ask(), await ask()];
 
     expect(first.status).toBe("completed");
-    expect(second).toEqual({ ...first, runId: second.runId });
+    // The same answer and output tokens; the second run's model also received the first turn as history.
+    expect(second).toEqual({ ...first, runId: second.runId, tokens: { input: second.tokens.input, output: first.tokens.output } });
+    expect(second.tokens.input).toBeGreaterThan(first.tokens.input);
     expect(second.runId).not.toBe(first.runId);
   });
 
@@ -97,7 +101,9 @@ describe("runAgent with the offline deterministic model", () => {
     expect(calls[0]).toMatchObject({ status: "failed", error: "search index unavailable", output: null });
     const events = await outboxOf(t.domain, ws.ctx, AGENT_EVENTS);
     expect(events.map((e) => e.eventType)).toEqual(["agent.run.started", "agent.tool.called", "agent.run.failed"]);
-    expect(events[2]!.envelope.payload).toEqual({ run_id: run.id, thread_id: threadId, error: run.error });
+    // The model call before the failing tool was spent: its tokens are recorded with the failure.
+    expect(run.inputTokens).toBeGreaterThan(0);
+    expect(events[2]!.envelope.payload).toEqual({ run_id: run.id, thread_id: threadId, error: run.error, tokens: run.inputTokens + run.outputTokens });
   });
 
   it("commits each step as it happens: mid-run, other transactions already see the run running and its events", async () => {

@@ -4,12 +4,13 @@ import type { TAgentStreamStep } from "@spine/contracts";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { countTokensApproximately, createAgent, modelCallLimitMiddleware, trimMessages } from "langchain";
 import {
-  AppError, completeAgentRun, failAgentRun, listThreadTurns, queueAgentRun, startAgentRun,
-  type AgentRunRetentionPolicy, type Domain, type OperationContext,
+  addLateAgentRunTokens, AppError, completeAgentRun, failAgentRun, listThreadTurns, queueAgentRun, startAgentRun,
+  type AgentRunRetentionPolicy, type AgentRunTokens, type Domain, type OperationContext,
 } from "@spine/domain";
 import { chatModelName } from "../models/chat-model-name.ts";
 import { AgentRunError } from "./agent-run-error.ts";
 import { runStillActiveMiddleware } from "./run-still-active-middleware.ts";
+import { tokenUsageMiddleware } from "./token-usage-middleware.ts";
 import { toolRecorderMiddleware, type ToolCallCounter } from "./tool-recorder-middleware.ts";
 
 export interface RunAgentInput {
@@ -51,20 +52,24 @@ async function threadHistory(domain: Domain, ctx: OperationContext, threadId: st
 }
 
 export type AgentRunResult =
-  | { runId: string; status: "completed"; answer: string; toolCallCount: number }
-  | { runId: string; status: "failed"; error: string; toolCallCount: number };
+  | { runId: string; status: "completed"; answer: string; toolCallCount: number; tokens: AgentRunTokens }
+  | { runId: string; status: "failed"; error: string; toolCallCount: number; tokens: AgentRunTokens };
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === "string" ? err : "unknown error";
 }
 
-/** Fail the run; one already ended (failed by the abandoned-run sweep, say) stays as it is. */
-async function failUnlessFinal(domain: Domain, ctx: OperationContext, runId: string, error: string): Promise<void> {
+/**
+ * Fail the run with the tokens it spent; one already ended (cancelled, or failed by the abandoned-run
+ * sweep) stays as it is, but the tokens spent meanwhile are still added to it and counted.
+ */
+async function failUnlessFinal(domain: Domain, ctx: OperationContext, runId: string, error: string, tokens: AgentRunTokens): Promise<void> {
   try {
-    await domain.run(ctx, (op) => failAgentRun(op, runId, error));
+    await domain.run(ctx, (op) => failAgentRun(op, runId, error, tokens));
   } catch (err) {
     if (!(AppError.isAppError(err) && err.code === "PRECONDITION_FAILED")) throw err;
+    await domain.run(ctx, (op) => addLateAgentRunTokens(op, runId, tokens));
   }
 }
 
@@ -91,6 +96,7 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
   );
   const runId = queued.id;
   const counter: ToolCallCounter = { count: 0 };
+  const tokens: AgentRunTokens = { input: 0, output: 0 };
   const listener = input.onStep;
   const tell = (step: TAgentStreamStep) => {
     try {
@@ -111,6 +117,7 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
       middleware: [
         runStillActiveMiddleware({ domain, ctx, runId }),
         toolRecorderMiddleware({ domain, ctx, runId, counter, onStep: tell }),
+        tokenUsageMiddleware(tokens),
         modelCallLimitMiddleware({ runLimit: maxSteps, exitBehavior: "error" }),
       ],
     });
@@ -137,13 +144,13 @@ export async function runAgent(domain: Domain, ctx: OperationContext, input: Run
       throw signal.aborted ? new AgentRunError(`timed out after ${timeoutMs} ms`, { cause: err }) : err;
     });
     const answer = answerOf(final);
-    await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }));
+    await domain.run(ctx, (op) => completeAgentRun(op, runId, { answer }, tokens));
     tell({ kind: "end", data: { status: "completed", answer, error: null } });
-    return { runId, status: "completed", answer, toolCallCount: counter.count };
+    return { runId, status: "completed", answer, toolCallCount: counter.count, tokens };
   } catch (err) {
     const error = errorMessage(err);
-    await failUnlessFinal(domain, ctx, runId, error);
+    await failUnlessFinal(domain, ctx, runId, error, tokens);
     tell({ kind: "end", data: { status: "failed", answer: null, error } });
-    return { runId, status: "failed", error, toolCallCount: counter.count };
+    return { runId, status: "failed", error, toolCallCount: counter.count, tokens };
   }
 }

@@ -2,6 +2,7 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { BaseChatModel, type BaseChatModelParams, type BindToolsInput } from "@langchain/core/language_models/chat_models";
 import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
+import { countTokensApproximately } from "langchain";
 import { SEARCH_DOCUMENTS_TOOL_NAME } from "../agent/search-documents-output.ts";
 import { fnv1a } from "../embeddings/fnv1a.ts";
 import { composeOfflineAnswer } from "./compose-offline-answer.ts";
@@ -21,7 +22,9 @@ function toolNameOf(tool: BindToolsInput): string | null {
  * for the latest user message it calls `search_documents` once with that message as the query
  * (when the tool is bound), then answers from the tool results with a template. Same messages in,
  * same message out. It exists so Spine runs and tests without any model service; configure an
- * OpenAI-compatible endpoint (createChatModel) for real answers.
+ * OpenAI-compatible endpoint (createChatModel) for real answers. Every answer reports
+ * `usage_metadata` like a real model: tokens counted deterministically (about four characters a
+ * token) over the messages in and the message out, so token metering works offline too.
  */
 export class OfflineDeterministicChatModel extends BaseChatModel {
   readonly model = OFFLINE_CHAT_MODEL_NAME;
@@ -56,6 +59,7 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
       const chunk = new AIMessageChunk({
         content: "",
         tool_call_chunks: message.tool_calls.map((c, index) => ({ id: c.id, name: c.name, args: JSON.stringify(c.args), index, type: "tool_call_chunk" as const })),
+        ...(message.usage_metadata ? { usage_metadata: message.usage_metadata } : {}),
       });
       yield new ChatGenerationChunk({ text: "", message: chunk });
       return;
@@ -64,6 +68,16 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
       yield new ChatGenerationChunk({ text: piece, message: new AIMessageChunk({ content: piece }) });
       await runManager?.handleLLMNewToken(piece);
     }
+    // The usage comes last, on an empty chunk, as OpenAI-compatible streams report it.
+    if (message.usage_metadata) yield new ChatGenerationChunk({ text: "", message: new AIMessageChunk({ content: "", usage_metadata: message.usage_metadata }) });
+  }
+
+  /** The deterministic usage of one answer: the messages in, the message out. */
+  private withUsage(messages: BaseMessage[], message: AIMessage): AIMessage {
+    const input_tokens = countTokensApproximately(messages);
+    const output_tokens = Math.max(1, countTokensApproximately([message]));
+    message.usage_metadata = { input_tokens, output_tokens, total_tokens: input_tokens + output_tokens };
+    return message;
   }
 
   private respond(messages: BaseMessage[]): AIMessage {
@@ -73,8 +87,8 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
     const alreadySearched = messages.slice(lastHuman + 1).some((m) => m.type === "ai" && (m as AIMessage).tool_calls?.length);
     if (!alreadySearched && this.boundTools.includes(SEARCH_DOCUMENTS_TOOL_NAME) && question.length > 0) {
       const id = `call_${fnv1a(`${lastHuman}:${question}`).toString(16).padStart(8, "0")}`;
-      return new AIMessage({ content: "", tool_calls: [{ id, name: SEARCH_DOCUMENTS_TOOL_NAME, args: { query: question }, type: "tool_call" }] });
+      return this.withUsage(messages, new AIMessage({ content: "", tool_calls: [{ id, name: SEARCH_DOCUMENTS_TOOL_NAME, args: { query: question }, type: "tool_call" }] }));
     }
-    return new AIMessage({ content: composeOfflineAnswer(question, this.boundTools.length === 0 ? [] : toolOutputs) });
+    return this.withUsage(messages, new AIMessage({ content: composeOfflineAnswer(question, this.boundTools.length === 0 ? [] : toolOutputs) }));
   }
 }

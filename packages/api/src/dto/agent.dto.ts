@@ -33,6 +33,8 @@ export const ZAgentRunSchema = z.object({
   input: ZJsonRecordSchema, output: ZJsonRecordSchema.nullable(), error: z.string().nullable(),
   startedAt: ZTimestampSchema.nullable(), completedAt: ZTimestampSchema.nullable(), retainUntil: ZTimestampSchema.nullable(),
   createdBy: ZIdSchema.nullable(), createdAt: ZTimestampSchema, toolCalls: z.array(ZToolCallSchema),
+  /** Tokens the model reported for the run (counted into the `agent_tokens` usage metric). */
+  tokens: z.object({ input: z.number().int(), output: z.number().int(), total: z.number().int() }),
 });
 export type TAgentRun = z.infer<typeof ZAgentRunSchema>;
 export function toAgentRunDto(run: AgentRun, toolCalls: readonly ToolCall[]): TAgentRun {
@@ -40,6 +42,7 @@ export function toAgentRunDto(run: AgentRun, toolCalls: readonly ToolCall[]): TA
     id: run.id, threadId: run.threadId, status: run.status, model: run.model, input: run.input, output: run.output, error: run.error,
     startedAt: iso(run.startedAt), completedAt: iso(run.completedAt), retainUntil: iso(run.retainUntil),
     createdBy: run.createdBy, createdAt: iso(run.createdAt), toolCalls: toolCalls.map(toToolCallDto),
+    tokens: { input: run.inputTokens, output: run.outputTokens, total: run.inputTokens + run.outputTokens },
   };
 }
 export function toAgentRunWithCallsDto(r: AgentRunWithToolCalls): TAgentRun {

@@ -17,3 +17,4 @@ export * from "./find-access-state.ts";
 export * from "./list-usage-counters.ts";
 export * from "./list-usage-policies.ts";
 export * from "./reconcile-usage.ts";
+export * from "./record-usage.ts";

@@ -3,8 +3,19 @@ import { newId } from "../../orm/ids.ts";
 import type { UsageWindow } from "./entities.ts";
 import { USAGE_WINDOWS, windowResetsAt } from "./usage-window.ts";
 
-/** Metrics whose true value can be recounted from the rows they count (creations, soft-deleted ones included). */
-export const RECONCILABLE_METRICS = { projects: "projects", items: "items", documents: "documents", agent_runs: "agent_runs" } as const;
+/**
+ * Metrics whose true value can be recounted from the rows they count: creations (soft-deleted ones
+ * included) by `created_at`, and agent tokens as the sum of `input_tokens + output_tokens` of the runs
+ * that ended (`completed_at`) in the window. `document_bytes` (documents may be edited; only the bytes
+ * created are metered) and `api_calls` (no row records a call) cannot be recounted and are not reconciled.
+ */
+export const RECONCILABLE_METRICS = {
+  projects: { table: "projects", at: "created_at", amount: "count(*)" },
+  items: { table: "items", at: "created_at", amount: "count(*)" },
+  documents: { table: "documents", at: "created_at", amount: "count(*)" },
+  agent_runs: { table: "agent_runs", at: "created_at", amount: "count(*)" },
+  agent_tokens: { table: "agent_runs", at: "completed_at", amount: "coalesce(sum(input_tokens + output_tokens), 0)" },
+} as const;
 export type ReconcilableMetric = keyof typeof RECONCILABLE_METRICS;
 
 export interface UsageDrift {
@@ -45,14 +56,16 @@ export async function reconcileUsage(op: Operation, input: ReconcileUsageInput):
   );
   const counted = new Map(counters.map((c) => [key(c.metric, c.window, new Date(c.window_start)), Number(c.value)]));
   const drifts: UsageDrift[] = [];
-  for (const [metric, table] of Object.entries(RECONCILABLE_METRICS) as [ReconcilableMetric, string][]) {
+  for (const [metric, spec] of Object.entries(RECONCILABLE_METRICS) as [ReconcilableMetric, (typeof RECONCILABLE_METRICS)[ReconcilableMetric]][]) {
+    const { table, at, amount } = spec;
     for (const window of USAGE_WINDOWS) {
       const rows = await op.em.execute<{ window_start: Date; n: string }[]>(
-        `select (date_trunc(?, created_at at time zone 'UTC')) at time zone 'UTC' as window_start, count(*)::text as n
-           from ${table} where workspace_id = ? group by 1 having (date_trunc(?, created_at at time zone 'UTC')) at time zone 'UTC' >= ?`,
+        `select (date_trunc(?, ${at} at time zone 'UTC')) at time zone 'UTC' as window_start, (${amount})::text as n
+           from ${table} where workspace_id = ? and ${at} is not null
+           group by 1 having (date_trunc(?, ${at} at time zone 'UTC')) at time zone 'UTC' >= ?`,
         [window, workspaceId, window, input.since],
       );
-      const actual = new Map(rows.map((r) => [new Date(r.window_start).toISOString(), Number(r.n)]));
+      const actual = new Map(rows.filter((r) => Number(r.n) > 0).map((r) => [new Date(r.window_start).toISOString(), Number(r.n)]));
       const starts = new Set([...actual.keys(), ...counters.filter((c) => c.metric === metric && c.window === window).map((c) => new Date(c.window_start).toISOString())]);
       for (const startIso of [...starts].sort()) {
         const windowStart = new Date(startIso);

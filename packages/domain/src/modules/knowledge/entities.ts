@@ -96,7 +96,7 @@ export const AgentThreadSchema = new EntitySchema<AgentThread>({
 
 export type AgentRunStatus = "queued" | "running" | "completed" | "failed";
 export class AgentRun {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "input" | "output" | "error" | "startedAt" | "completedAt" | "retainUntil" | "createdBy";
+  [OptionalProps]?: "createdAt" | "updatedAt" | "input" | "output" | "error" | "startedAt" | "completedAt" | "retainUntil" | "createdBy" | "inputTokens" | "outputTokens";
   id!: string;
   workspaceId!: string;
   threadId!: string;
@@ -109,6 +109,9 @@ export class AgentRun {
   completedAt: Date | null = null;
   retainUntil: Date | null = null;
   createdBy: string | null = null;
+  /** Tokens the model reported for the run's calls (prompt / completion), recorded with its result. */
+  inputTokens = 0;
+  outputTokens = 0;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -127,6 +130,8 @@ export const AgentRunSchema = new EntitySchema<AgentRun>({
     completedAt: { type: "Date", nullable: true },
     retainUntil: { type: "Date", nullable: true },
     createdBy: { type: "uuid", nullable: true },
+    inputTokens: { type: "integer" },
+    outputTokens: { type: "integer" },
     ...timestampProps,
   },
   filters: { ...tenantFilter },

@@ -23,3 +23,4 @@ export * from "./list-agent-runs.ts";
 export * from "./list-agent-threads.ts";
 export * from "./list-thread-turns.ts";
 export * from "./cancel-agent-run.ts";
+export { addLateAgentRunTokens, type AgentRunTokens } from "./record-run-tokens.ts";
