@@ -43,6 +43,8 @@ export interface DueSync {
   window: string;
   /** The manual request this job answers (cleared once queued), or null. */
   requestedAt: Date | null;
+  /** The database's time when the job was found due (before it was published). */
+  checkedAt: Date;
 }
 
 interface DueRow {
@@ -51,9 +53,10 @@ interface DueRow {
   provider: string;
   sync_requested_at: Date | null;
   interval_s: number | null;
+  checked_at: Date;
 }
 
-const DUE = `select workspace_id, id, provider, sync_requested_at,
+const DUE = `select workspace_id, id, provider, sync_requested_at, now() as checked_at,
     case when jsonb_typeof(config->'syncIntervalSeconds') = 'number' then (config->>'syncIntervalSeconds')::numeric::int end as interval_s
   from integrations
   where deleted_at is null and status in ('connected', 'error') and provider = any(string_to_array(?, ','))
@@ -73,25 +76,32 @@ export async function findDueSyncs(op: Operation, now: Date, limit = 100): Promi
   return rows.map((r) => {
     if (r.sync_requested_at !== null) {
       const requestedAt = new Date(r.sync_requested_at);
-      return { workspaceId: r.workspace_id, integrationId: r.id, provider: r.provider, trigger: "manual" as const, window: `manual-${requestedAt.getTime()}`, requestedAt };
+      return {
+        workspaceId: r.workspace_id, integrationId: r.id, provider: r.provider, trigger: "manual" as const, window: `manual-${requestedAt.getTime()}`,
+        requestedAt, checkedAt: new Date(r.checked_at),
+      };
     }
     const interval = r.interval_s ?? 1;
     const n = Math.floor(now.getTime() / 1000 / interval);
-    return { workspaceId: r.workspace_id, integrationId: r.id, provider: r.provider, trigger: "scheduled" as const, window: `every-${interval}-${n}`, requestedAt: null };
+    return {
+      workspaceId: r.workspace_id, integrationId: r.id, provider: r.provider, trigger: "scheduled" as const, window: `every-${interval}-${n}`,
+      requestedAt: null, checkedAt: new Date(r.checked_at),
+    };
   });
 }
 
 /**
  * The job is on the JOBS stream: remember when, clear the request it answers, and show it queued —
- * unless the stream dropped it as a duplicate of a job already queued (system role).
+ * unless the stream dropped it as a duplicate of a job already queued, or the job already started
+ * (a fast job can finish before this runs) (system role).
  */
 export async function markSyncQueued(op: Operation, job: DueSync, options: { duplicate: boolean } = { duplicate: false }): Promise<void> {
   await op.em.execute(
     `update integrations set sync_queued_at = now(),
-       sync_state = case when sync_state = 'running' or ? then sync_state else 'queued' end,
+       sync_state = case when sync_state = 'running' or ? or coalesce(last_sync_started_at >= ?::timestamptz, false) then sync_state else 'queued' end,
        sync_requested_at = case when date_trunc('milliseconds', sync_requested_at) = ?::timestamptz then null else sync_requested_at end
      where id = ?`,
-    [options.duplicate, job.requestedAt?.toISOString() ?? null, job.integrationId],
+    [options.duplicate, job.checkedAt.toISOString(), job.requestedAt?.toISOString() ?? null, job.integrationId],
   );
 }
 
