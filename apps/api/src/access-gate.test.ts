@@ -33,8 +33,11 @@ async function webhook(id: string): Promise<{ status: number; body: { error?: { 
   return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
 }
 
-/** Mutations allowed while access is inactive: changing access itself, and stopping an agent run. */
-const ALLOWED_WHILE_INACTIVE = ["access.change", "agent.cancel"];
+/**
+ * Mutations allowed while access is inactive: changing access itself, stopping an agent run, and
+ * retrying a failed inbound event (a billing event may be what reactivates the workspace).
+ */
+const ALLOWED_WHILE_INACTIVE = ["access.change", "agent.cancel", "integration.retryEvent"];
 const mutationsOnThisWorkspace = () => WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation" && !ALLOWED_WHILE_INACTIVE.includes(p.path));
 
 describe("access gates writes: activated → changed (plan) → expired → re-activated", () => {

@@ -273,4 +273,27 @@ describe("pnpm spine", () => {
     expect(await usage.exited).toBe(2);
     expect(usage.stderr()).toContain("usage: spine access rebuild");
   });
+  it("integrations retry sends a failed inbound event through processing again, audited; a non-failed one is refused", async () => {
+    const integrationId = randomUUID();
+    const eventId = randomUUID();
+    await owner.query("insert into integrations (id, workspace_id, provider, name) values ($1, $2, 'github', $3)", [integrationId, workspaceId, `gh-${integrationId}`]);
+    await owner.query(
+      `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload, status, error)
+       values ($1, $2, $3, $4, 'delivery-1', 'issues', '{}', 'failed', 'BAD_REQUEST: malformed')`,
+      [eventId, workspaceId, integrationId, integrationId],
+    );
+    const env = { DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL };
+    const run = spine(["integrations", "retry", eventId, "--workspace", workspaceId, "--actor", "carol"], env);
+    expect(await run.exited).toBe(0);
+    expect(JSON.parse(run.out[0] ?? "{}")).toEqual({ integration_event_id: eventId, previous_error: "BAD_REQUEST: malformed" });
+    const { rows } = await owner.query("select status, error from integration_events where id = $1", [eventId]);
+    expect(rows[0]).toEqual({ status: "received", error: null });
+    const announced = await owner.query("select 1 from outbox where event_type = 'webhook.received' and envelope->'payload'->>'integration_event_id' = $1", [eventId]);
+    expect(announced.rowCount).toBe(1);
+    const audited = await owner.query("select 1 from audit_logs where action = 'integration_event.retried' and target_id = $1", [eventId]);
+    expect(audited.rowCount).toBe(1);
+    expect(await systemAudits("integration_event.retried")).toMatchObject([{ actor_type: "system", actor_name: "carol", target_id: eventId }]);
+    const again = spine(["integrations", "retry", eventId, "--workspace", workspaceId], env);
+    expect(await again.exited).toBe(1);
+  }, 180_000);
 });

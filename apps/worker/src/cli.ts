@@ -4,6 +4,7 @@ import { accessRebuild } from "./cli/access-rebuild.ts";
 import { auditVerify } from "./cli/audit-verify.ts";
 import { dlqList, dlqReplay } from "./cli/dlq.ts";
 import { eventsTail } from "./cli/events-tail.ts";
+import { integrationsRetry } from "./cli/integrations.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
 import { usageReconcile } from "./cli/usage-reconcile.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
@@ -31,7 +32,9 @@ const USAGE = `usage: pnpm spine <command>
   tools grant|list|revoke|rotate|sync        internal tools' NATS credentials (nkeys) and the subjects they may read
   tools consumer create --name <tool>        a tool's durable consumer, bound to one of its grants (spine tools for more)
   usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs, agent tokens per window against the
-                                             usage counters; --repair fixes settled windows (audited)`;
+                                             usage counters; --repair fixes settled windows (audited)
+  integrations retry <event> --workspace <ws> send a failed inbound integration event through processing
+                                             again (audited)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
       return keysRotate(env, rest, logger);
     case "access rebuild":
       return accessRebuild(env, rest, logger);
+    case "integrations retry":
+      return integrationsRetry(env, rest, logger);
     case "usage reconcile":
       return usageReconcile(env, rest, logger);
     default:

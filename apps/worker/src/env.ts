@@ -16,6 +16,9 @@ const ZNatsSchema = {
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** The worker keeps this mirror of the events stream for the gateway when set (infra/nats: `EVENTS_GATEWAY`). */
   SPINE_GATEWAY_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").optional(),
+  /** The JOBS work-queue stream (integration sync jobs) and its subject prefix. */
+  SPINE_JOBS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("JOBS"),
+  SPINE_JOBS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, _ and - only").default("job"),
 };
 
 /** The worker's configuration; the only place the worker reads the environment. */
@@ -45,6 +48,16 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
+  /** How often the sync scheduler queues due syncs (manual requests, per-integration intervals). */
+  SPINE_SYNC_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(1_000).default(5_000),
+  /** Attempts of one sync job before it fails for good (integration.sync_failed). */
+  SPINE_SYNC_MAX_ATTEMPTS: z.coerce.number().int().positive().default(4),
+  /** Delays between sync attempts, comma-separated ms (the last one repeats). */
+  SPINE_SYNC_BACKOFF_MS: z.string().regex(/^\d+(,\d+)*$/, "comma-separated milliseconds").default("5000,30000,120000")
+    .transform((v) => v.split(",").map(Number)),
+  SPINE_SYNC_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** Opens integration credentials for sync jobs (the same key ring as the API's); without it syncs fail with the reason. */
+  SPINE_KEY_RING: ZKeyRingSchema.optional(),
 });
 export type TWorkerEnv = z.infer<typeof ZWorkerEnvSchema>;
 

@@ -8,7 +8,8 @@ const env = loadWorkerEnv();
 const logger = createLogger({ name: "worker", level: env.LOG_LEVEL });
 // Consumers run their operations through the domain: room for every handler's concurrency, plus retention.
 const domain = await Domain.create({
-  clientUrl: appUrlFrom(env.DATABASE_URL), systemUrl: systemUrlFrom(env.DATABASE_URL), poolMax: env.SPINE_CONSUMER_CONCURRENCY * 2 + 4,
+  clientUrl: appUrlFrom(env.DATABASE_URL), systemUrl: systemUrlFrom(env.DATABASE_URL), poolMax: env.SPINE_CONSUMER_CONCURRENCY * 3 + 4,
+  ...(env.SPINE_KEY_RING ? { keyRing: env.SPINE_KEY_RING } : {}),
 });
 
 const worker = await startWorker(
@@ -34,8 +35,12 @@ const worker = await startWorker(
     ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings }),
+    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings, maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS }),
     domain,
+    sync: {
+      jobsStream: env.SPINE_JOBS_STREAM, jobsPrefix: env.SPINE_JOBS_PREFIX, schedulerIntervalMs: env.SPINE_SYNC_SCHEDULER_INTERVAL_MS,
+      maxAttempts: env.SPINE_SYNC_MAX_ATTEMPTS, backoffMs: env.SPINE_SYNC_BACKOFF_MS, requestTimeoutMs: env.SPINE_SYNC_REQUEST_TIMEOUT_MS,
+    },
   },
   logger,
 );

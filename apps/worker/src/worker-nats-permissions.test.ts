@@ -31,6 +31,7 @@ beforeAll(async () => {
       duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
       rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain, relayPollMs: 500, concurrency: 2, maxAttempts: 3,
       ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: createWorkerHandlers({ domain, embeddings: { provider: "offline" } }),
+      sync: { jobsStream: "JOBS", jobsPrefix: "job", schedulerIntervalMs: 1_000, maxAttempts: 2, backoffMs: [100], requestTimeoutMs: 1_000 },
     },
     pino({ level: process.env.SPINE_TEST_LOG ?? "silent" }),
   );
@@ -65,7 +66,9 @@ describe("worker with infra/nats's relay and worker users", () => {
       expect(events.messages).toBe(1);
       await waitUntil(async () => (await jsm.streams.info("EVENTS_GATEWAY")).state.last_seq === events.last_seq, "the gateway's mirror");
       const durables = (await jsm.consumers.list("EVENTS").next()).map((c) => c.name).sort();
-      expect(durables).toEqual(["ai-document-ingestion", "usage-metering"]);
+      expect(durables).toEqual(["ai-document-ingestion", "integration-events", "usage-metering"]);
+      // The JOBS work queue (integration sync jobs): created by the worker user, with its own durable.
+      expect((await jsm.consumers.list("JOBS").next()).map((c) => c.name)).toEqual(["integration-sync"]);
     } finally {
       await nc.close();
     }

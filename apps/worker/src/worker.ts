@@ -1,12 +1,17 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { ConsumerRunner, connectNats, ensureEventsStream, ensureGatewayMirror, errorMessage, OutboxRelay, watchNatsLink, type Logger } from "@spine/bus";
+import {
+  ConsumerRunner, connectNats, ensureEventsStream, ensureGatewayMirror, ensureStream, errorMessage, jobsStreamConfig, OutboxRelay, watchNatsLink,
+  type Logger,
+} from "@spine/bus";
 import { systemUrlFrom, type Domain } from "@spine/domain";
 import { createPgPool } from "@spine/domain/reads";
 import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
 import { startAccessExpiry } from "./access-expiry.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
 import type { WorkerHandler } from "./handlers/index.ts";
+import { integrationSyncHandler } from "./handlers/integration-sync.ts";
 import { startRetention } from "./retention.ts";
+import { startSyncScheduler } from "./sync/sync-scheduler.ts";
 import { jobLedger, outboxStore, outboxWakeups } from "./wiring.ts";
 
 export interface WorkerConfig {
@@ -48,6 +53,21 @@ export interface WorkerConfig {
    * through it. Its pool should fit `concurrency` operations per handler.
    */
   domain: Domain;
+  /**
+   * Integration sync jobs on the JOBS work queue (stream `jobsStream` on `<jobsPrefix>.>`): a scheduler
+   * queues due syncs every `schedulerIntervalMs`, one durable consumer runs them with `maxAttempts` and
+   * `backoffMs` between attempts. Off when absent.
+   */
+  sync?: IntegrationSyncConfig;
+}
+
+export interface IntegrationSyncConfig {
+  jobsStream: string;
+  jobsPrefix: string;
+  schedulerIntervalMs: number;
+  maxAttempts: number;
+  backoffMs: readonly number[];
+  requestTimeoutMs: number;
 }
 
 export interface RunningWorker {
@@ -104,10 +124,25 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         hooks: metrics.hooksFor(handler.name),
       }),
   );
+  const sync = config.sync;
+  if (sync) {
+    await ensureStream(jsm, jobsStreamConfig({ name: sync.jobsStream, prefix: sync.jobsPrefix, maxAgeMs: config.eventsMaxAgeMs }));
+    const handler = integrationSyncHandler({ maxAttempts: sync.maxAttempts, requestTimeoutMs: sync.requestTimeoutMs });
+    runners.push(
+      new ConsumerRunner({
+        js, jsm, stream: sync.jobsStream, prefix: sync.jobsPrefix, handler: handler as WorkerHandler, ledger, concurrency: config.concurrency,
+        maxAttempts: sync.maxAttempts, backoffMs: sync.backoffMs, ackWaitMs: config.ackWaitMs,
+        logger: logger.child({ component: "sync-consumer" }), hooks: metrics.hooksFor(handler.name),
+      }),
+    );
+  }
   for (const runner of runners) {
     await runner.ensure();
     runner.start();
   }
+  const syncScheduler = sync
+    ? startSyncScheduler({ domain: config.domain, js, jobsPrefix: sync.jobsPrefix, intervalMs: sync.schedulerIntervalMs, logger: logger.child({ component: "sync-scheduler" }) })
+    : null;
   const retention = startRetention({
     pool: systemPool, domain: config.domain, replayWindowMs: config.outboxReplayWindowMs, intervalMs: config.retentionIntervalMs,
     rateLimitRetentionMs: config.rateLimitRetentionMs, agentRunStaleAfterMs: config.agentRunStaleAfterMs, eventsMaxAgeMs: config.eventsMaxAgeMs,
@@ -136,6 +171,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       await health.close();
       await retention.stop();
       await accessExpiry.stop();
+      await syncScheduler?.stop();
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();
       await nc.drain().catch((err: unknown) => logger.warn({ err: errorMessage(err) }, "nats drain failed"));

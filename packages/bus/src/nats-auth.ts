@@ -54,6 +54,8 @@ export interface NatsUsersOptions {
   prefix: string;
   /** Durable consumers of the worker (its handlers' names). */
   workerDurables: readonly string[];
+  /** The worker's JOBS work queue (sync jobs): stream, subject prefix and its durables there; none when absent. */
+  workerJobs?: { stream: string; prefix: string; durables: readonly string[] };
   tools: readonly NatsToolUser[];
 }
 
@@ -95,7 +97,12 @@ export function renderNatsUsers(o: NatsUsersOptions): string {
     block({
       user: "worker",
       comment: `the worker: the streams ${o.stream} and ${g} (its mirror), and only its own durable consumers`,
-      publish: ["$JS.API.INFO", ...streamAdmin(o.stream), ...streamAdmin(g), ...o.workerDurables.flatMap((d) => ownConsumer(o.stream, d, true))],
+      publish: [
+        "$JS.API.INFO", ...streamAdmin(o.stream), ...streamAdmin(g), ...o.workerDurables.flatMap((d) => ownConsumer(o.stream, d, true)),
+        ...(o.workerJobs
+          ? [`${o.workerJobs.prefix}.>`, ...streamAdmin(o.workerJobs.stream), ...o.workerJobs.durables.flatMap((d) => ownConsumer(o.workerJobs!.stream, d, true))]
+          : []),
+      ],
       subscribe: [`${natsInboxPrefix("worker")}.>`],
     }),
     block({

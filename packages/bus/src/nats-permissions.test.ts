@@ -15,7 +15,8 @@ import { waitUntil } from "./test-support/wait-until.ts";
 
 // infra/nats/nats-server.conf + users.conf on a server of this file's own, with production names
 // (EVENTS, EVENTS_GATEWAY, evt): every refusal below is the server's, reported as a permission violation.
-const WORKER_DURABLES = ["usage-metering", "ai-document-ingestion"];
+const WORKER_DURABLES = ["usage-metering", "ai-document-ingestion", "integration-events"];
+const WORKER_JOBS = { stream: "JOBS", prefix: "job", durables: ["integration-sync"] };
 let nats: SpineNats;
 const connections: NatsConnection[] = [];
 
@@ -57,7 +58,7 @@ describe("infra/nats users.conf", () => {
   it("is what renderNatsUsers writes with no tools granted (regenerate with `spine tools sync`)", async () => {
     const committed = await readFile(join(INFRA_NATS_DIR, "users.conf"), "utf8");
     expect(committed).toBe(
-      renderNatsUsers({ stream: "EVENTS", gatewayStream: "EVENTS_GATEWAY", prefix: "evt", workerDurables: WORKER_DURABLES, tools: [] }),
+      renderNatsUsers({ stream: "EVENTS", gatewayStream: "EVENTS_GATEWAY", prefix: "evt", workerDurables: WORKER_DURABLES, workerJobs: WORKER_JOBS, tools: [] }),
     );
   });
 });

@@ -151,6 +151,17 @@ export const integrationSyncFailed = defineEvent({
     attempt: z.number().int().positive(),
   }),
 });
+export const integrationSyncRequested = defineEvent({
+  type: "integration.sync_requested", category: "integration", tenancy: "workspace", version: 1,
+  description: "A sync job for an integration: published on the JOBS work queue by the worker's sync scheduler (manual request or interval), once per window.",
+  schema: z.object({
+    integration_id: id,
+    provider: z.string().min(1).max(64),
+    /** The operation key's window: `manual-<request ms>` or `every-<interval s>-<n>`. */
+    window: z.string().min(1).max(100),
+    trigger: z.enum(["manual", "scheduled"]),
+  }),
+});
 export const webhookReceived = defineEvent({
   type: "webhook.received", category: "integration", tenancy: "workspace", version: 1,
   description: "A verified, deduplicated inbound webhook was stored.",

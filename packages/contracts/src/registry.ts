@@ -28,6 +28,7 @@ export const EVENT_REGISTRY = {
   [events.integrationUpdated.type]: events.integrationUpdated,
   [events.integrationDisconnected.type]: events.integrationDisconnected,
   [events.integrationSyncFailed.type]: events.integrationSyncFailed,
+  [events.integrationSyncRequested.type]: events.integrationSyncRequested,
   [events.webhookReceived.type]: events.webhookReceived,
   [events.accessActivated.type]: events.accessActivated,
   [events.accessChanged.type]: events.accessChanged,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { TPermission } from "@spine/domain";
 import type { WorkspaceFixture } from "./workspace-fixture.ts";
 
@@ -30,6 +30,25 @@ async function newIntegration(f: WorkspaceFixture, disconnected = false): Promis
   const i = await c.integration.connect.mutate({ ...ws(f), provider: "stripe", name: key(), credentials: { apiKey: "sk_test_x" }, webhookSecret: newWebhookSecret() });
   if (disconnected) await c.integration.disconnect.mutate({ ...ws(f), integrationId: i.id });
   return i.id;
+}
+/** A GitHub integration linked to the fixture's project, optionally left in `error` by failed syncs (seeded as the worker would leave it). */
+async function newGithubIntegration(f: WorkspaceFixture, status: "connected" | "error" = "connected"): Promise<string> {
+  const i = await f.owner.client.integration.connect.mutate({
+    ...ws(f), provider: "github", name: key(), config: { repository: "acme/app", projectId: f.projectId }, credentials: { token: "ghp_x" },
+  });
+  if (status === "error") await f.h.sql.query("update integrations set status = 'error', consecutive_sync_failures = 1 where id = $1", [i.id]);
+  return i.id;
+}
+/** A failed inbound event of a new integration (seeded as the worker would leave it). */
+async function newFailedEvent(f: WorkspaceFixture): Promise<string> {
+  const integrationId = await newIntegration(f);
+  const id = randomUUID();
+  await f.h.sql.query(
+    `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload, status, error)
+     values ($1, $2, $3, $4, $5, 'customer.subscription.updated', '{}', 'failed', 'BAD_REQUEST: malformed')`,
+    [id, f.workspaceId, integrationId, integrationId, `evt_${key()}`],
+  );
+  return id;
 }
 async function newThread(f: WorkspaceFixture, deleted = false): Promise<string> {
   const c = f.owner.client;
@@ -85,6 +104,11 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "integration.list", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), limit: 10 }), events: [], audits: [] },
   { path: "integration.update", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f), config: { v: key() }, webhookSecret: newWebhookSecret(), keepPreviousWebhookSecret: true }), events: ["integration.updated"], audits: ["integration.updated"] },
   { path: "integration.disconnect", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f) }), events: ["integration.disconnected"], audits: ["integration.deleted"] },
+  { path: "integration.health", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f) }), events: [], audits: [] },
+  { path: "integration.events", type: "query", permission: "integrations.read", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f), status: "failed" }), events: [], audits: [] },
+  { path: "integration.retryEvent", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationEventId: await newFailedEvent(f) }), events: ["webhook.received"], audits: ["integration_event.retried"] },
+  { path: "integration.sync", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newGithubIntegration(f) }), events: [], audits: ["integration.sync_requested"] },
+  { path: "integration.enable", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newGithubIntegration(f, "error") }), events: ["integration.updated"], audits: ["integration.updated"] },
   { path: "integration.restore", type: "mutation", permission: "integrations.manage", input: async (f) => ({ ...ws(f), integrationId: await newIntegration(f, true) }), events: ["integration.connected"], audits: ["integration.restored"] },
   { path: "usage.setPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), metric: key(), window: "month", limit: 100 }), events: ["usage_policy.set"], audits: ["usage_policy.created"] },
   { path: "usage.clearPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), ...(await newPolicy(f)) }), events: ["usage_policy.cleared"], audits: ["usage_policy.deleted"] },

@@ -8,7 +8,7 @@ import {
   AppError, grantTool, listToolGrants, newId, recordSystemAudit, revokeToolGrants, rotateToolKey, type Domain, type Operation, type ToolGrantRow,
 } from "@spine/domain";
 import type { TCliEnv } from "../env.ts";
-import { WORKER_DURABLES } from "../handlers/durables.ts";
+import { WORKER_DURABLES, WORKER_JOB_DURABLES } from "../handlers/durables.ts";
 import { withDomain } from "./database.ts";
 import { canonicalId, isUuid } from "./ids.ts";
 import { ACTOR_OPTION, operatorName } from "./operator.ts";
@@ -70,6 +70,7 @@ export async function renderUsersFromDatabase(env: TCliEnv, domain: Domain): Pro
   return renderNatsUsers({
     stream: env.SPINE_EVENTS_STREAM, gatewayStream: env.SPINE_GATEWAY_STREAM ?? DEFAULT_GATEWAY_STREAM, prefix: env.SPINE_SUBJECT_PREFIX,
     workerDurables: WORKER_DURABLES, tools: toolUsers(env, rows),
+    workerJobs: { stream: env.SPINE_JOBS_STREAM, prefix: env.SPINE_JOBS_PREFIX, durables: WORKER_JOB_DURABLES },
   });
 }
 

@@ -48,6 +48,14 @@ export class Operation {
     await applyScope(this.em, this.ctx);
   }
 
+  /**
+   * Run `fn` in a savepoint of this operation's transaction: if it throws, its writes, events and
+   * audit rows are rolled back and the error is rethrown; the operation itself goes on.
+   */
+  savepoint<T>(fn: (op: Operation) => Promise<T>): Promise<T> {
+    return this.em.transactional((em) => fn(new Operation(em, this.ctx, this.secretKeys)));
+  }
+
   /** Record an event; it is validated now and lands in the outbox with this transaction. */
   emit<T extends EventType>(type: T, payload: EventPayload<T>): EnvelopeOf<T> {
     const envelope = createEnvelope({

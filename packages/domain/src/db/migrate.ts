@@ -16,6 +16,7 @@ import { Migration2026120210002_audit_hash_chain } from "./migrations/Migration2
 import { Migration2026120211001_access_fold } from "./migrations/Migration2026120211001_access_fold.ts";
 import { Migration2026120212001_ops_retention } from "./migrations/Migration2026120212001_ops_retention.ts";
 import { Migration2026120214001_agent_run_tokens } from "./migrations/Migration2026120214001_agent_run_tokens.ts";
+import { Migration2026120215001_integration_processing } from "./migrations/Migration2026120215001_integration_processing.ts";
 import { Migration2026120216001_document_formats } from "./migrations/Migration2026120216001_document_formats.ts";
 import { Migration2026120217001_nats_tools } from "./migrations/Migration2026120217001_nats_tools.ts";
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   { name: "Migration2026120211001_access_fold", class: Migration2026120211001_access_fold },
   { name: "Migration2026120212001_ops_retention", class: Migration2026120212001_ops_retention },
   { name: "Migration2026120214001_agent_run_tokens", class: Migration2026120214001_agent_run_tokens },
+  { name: "Migration2026120215001_integration_processing", class: Migration2026120215001_integration_processing },
   { name: "Migration2026120216001_document_formats", class: Migration2026120216001_document_formats },
   { name: "Migration2026120217001_nats_tools", class: Migration2026120217001_nats_tools },
 ];

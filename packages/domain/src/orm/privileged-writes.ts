@@ -10,9 +10,11 @@
  *   writes its audit row explicitly through `op.audit`, as must any other bulk or native write
  *   to these tables.
  *
- * Native writes that are deliberately not audited (none touches a table above): usage counter
- * upserts (incrementUsage), inbound webhook events (recordIntegrationEvent), chunk replacement
- * (replaceDocumentChunks) and rate-limit hits. Native writes that are: purgeRecord and
+ * Native writes that are deliberately not audited: usage counter upserts (incrementUsage), inbound
+ * webhook events (recordIntegrationEvent, processIntegrationEvent), chunk replacement
+ * (replaceDocumentChunks), rate-limit hits, and the health and sync bookkeeping columns of
+ * `integrations` (last delivery/processing/sync times, sync state and cursor, the failure run) — never
+ * an integration's status, config or secrets, which go through the entity and are audited. Native writes that are: purgeRecord and
  * purgeExpiredAgentRuns (explicit audit rows).
  *
  * Secrets (credentials, webhook secret, tokens, passwords, keys) are redacted in `changes`.

@@ -69,3 +69,11 @@ export const ZListIntegrationsRequestSchema = ZPageInputSchema.extend({
   provider: ZProviderSchema.optional(),
   includeDeleted: z.boolean().default(false),
 });
+
+export const ZListIntegrationEventsRequestSchema = z.object({
+  integrationId: ZIdSchema,
+  status: z.enum(["received", "processed", "ignored", "failed"]).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+
+export const ZIntegrationEventRefSchema = z.object({ integrationEventId: ZIdSchema });

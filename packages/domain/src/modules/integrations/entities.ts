@@ -35,7 +35,7 @@ export const IntegrationSchema = new EntitySchema<Integration>({
 });
 
 export class IntegrationEvent {
-  [OptionalProps]?: "status" | "error" | "receivedAt" | "processedAt";
+  [OptionalProps]?: "status" | "error" | "receivedAt" | "processedAt" | "attempts";
   id!: string;
   workspaceId!: string;
   integrationId!: string;
@@ -45,6 +45,7 @@ export class IntegrationEvent {
   payload!: Record<string, unknown>;
   status = "received";
   error: string | null = null;
+  attempts = 0;
   receivedAt!: Date;
   processedAt: Date | null = null;
 }
@@ -60,6 +61,7 @@ export const IntegrationEventSchema = new EntitySchema<IntegrationEvent>({
     payload: { type: "json" },
     status: { type: "string" },
     error: { type: "text", nullable: true },
+    attempts: { type: "integer" },
     receivedAt: { type: "Date", onCreate: () => new Date() },
     processedAt: { type: "Date", nullable: true },
   },

@@ -32,7 +32,16 @@ export async function updateIntegration(op: Operation, input: UpdateIntegrationI
     integration.webhookSecret = sealWebhookSecret(op.keyRing, integration.id, input.webhookSecret);
     changed.push("webhook_secret");
   }
+  // Reconnecting (new credentials) clears a status left by failed syncs.
+  const reconnected = input.credentials !== undefined && (integration.status === "disabled" || integration.status === "error");
+  if (reconnected) {
+    integration.status = "connected";
+    changed.push("status");
+  }
   await op.em.flush();
+  if (reconnected) {
+    await op.em.execute(`update integrations set consecutive_sync_failures = 0, sync_state = 'idle', last_sync_error = null where id = ?`, [integration.id]);
+  }
   if (changed.length > 0) {
     op.emit("integration.updated", { integration_id: integration.id, provider: integration.provider, changed_fields: changed });
   }

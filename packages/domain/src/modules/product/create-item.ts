@@ -11,6 +11,8 @@ export interface CreateItemInput {
   title: string;
   body?: string | undefined;
   status?: TItemStatus | undefined;
+  /** The provider record the item mirrors (integration id + the record's id there), for integrations. */
+  external?: { source: string; id: string } | undefined;
 }
 
 /** Create an item in a live project of the operation's workspace. */
@@ -20,6 +22,7 @@ export async function createItem(op: Operation, input: CreateItemInput): Promise
   const item = op.em.create(Item, {
     id: newId(), workspaceId: op.workspaceId, projectId: project.id, title: input.title,
     body: input.body ?? "", status: input.status ?? "open", createdBy: op.ctx.actorId,
+    externalSource: input.external?.source ?? null, externalId: input.external?.id ?? null,
   });
   op.emit("item.created", { item_id: item.id, project_id: project.id, title: item.title });
   recordActivity(op, { verb: "created", targetType: "item", targetId: item.id, projectId: project.id, summary: `created item ${item.title}` });

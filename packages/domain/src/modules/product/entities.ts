@@ -26,7 +26,7 @@ export const ProjectSchema = new EntitySchema<Project>({
 });
 
 export class Item {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "body" | "status" | "createdBy";
+  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "body" | "status" | "createdBy" | "externalSource" | "externalId";
   id!: string;
   workspaceId!: string;
   projectId!: string;
@@ -34,6 +34,9 @@ export class Item {
   body = "";
   status = "open";
   createdBy: string | null = null;
+  /** The integration (its id) whose provider record this item mirrors, with that record's id there. */
+  externalSource: string | null = null;
+  externalId: string | null = null;
   createdAt!: Date;
   updatedAt!: Date;
   deletedAt: Date | null = null;
@@ -48,6 +51,8 @@ export const ItemSchema = new EntitySchema<Item>({
     body: { type: "text" },
     status: { type: "string" },
     createdBy: { type: "uuid", nullable: true },
+    externalSource: { type: "string", nullable: true },
+    externalId: { type: "string", nullable: true },
     ...timestampProps, ...softDeleteProp,
   },
   filters: { ...tenantFilter, ...notDeletedFilter },

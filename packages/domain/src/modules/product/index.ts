@@ -23,3 +23,4 @@ export * from "./restore-project.ts";
 export * from "./update-document.ts";
 export * from "./update-item.ts";
 export * from "./update-project.ts";
+export * from "./upsert-external-item.ts";
