@@ -170,20 +170,41 @@ async function operatorNats(env: TCliEnv): Promise<NatsConnection> {
   });
 }
 
+/**
+ * JetStream work of the operator's connection. Right after a users reload nats-server's JetStream API
+ * can answer "no responders" or "JetStream not enabled for account" (503) for a moment: try again for
+ * up to 15 s before giving up.
+ */
+async function withJetStream<T>(nc: NatsConnection, fn: (jsm: Awaited<ReturnType<typeof jetstreamManager>>) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await fn(await jetstreamManager(nc));
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : "";
+      const text = err instanceof Error ? `${err.message} ${cause}` : "";
+      const transient = /no responders|jetstream not enabled/i.test(text) || (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.JetStreamNotEnabledForAccount);
+      if (!transient || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Delete the tool's durable consumer if its filter is no longer one of the tool's grants. */
 async function dropStaleDurable(env: TCliEnv, name: string, subjects: string[]): Promise<"deleted" | "kept" | "none"> {
   const nc = await operatorNats(env);
   try {
-    const jsm = await jetstreamManager(nc);
-    try {
-      const info = await jsm.consumers.info(env.SPINE_EVENTS_STREAM, toolDurableName(name));
-      if (subjects.includes(info.config.filter_subject ?? "")) return "kept";
-      await jsm.consumers.delete(env.SPINE_EVENTS_STREAM, toolDurableName(name));
-      return "deleted";
-    } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) return "none";
-      throw err;
-    }
+    return await withJetStream(nc, async (jsm) => {
+      try {
+        const info = await jsm.consumers.info(env.SPINE_EVENTS_STREAM, toolDurableName(name));
+        if (subjects.includes(info.config.filter_subject ?? "")) return "kept" as const;
+        await jsm.consumers.delete(env.SPINE_EVENTS_STREAM, toolDurableName(name));
+        return "deleted" as const;
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) return "none" as const;
+        throw err;
+      }
+    });
   } finally {
     await nc.close();
   }
@@ -247,9 +268,9 @@ async function consumerCreate(env: TCliEnv, args: string[]): Promise<void> {
     const durable = toolDurableName(name);
     const nc = await operatorNats(env);
     try {
-      const info = await ensureDurableConsumer(await jetstreamManager(nc), {
+      const info = await withJetStream(nc, (jsm) => ensureDurableConsumer(jsm, {
         stream: env.SPINE_EVENTS_STREAM, durable, filterSubject: filter, maxDeliver: -1, ackWaitMs: 30_000, maxAckPending: 1_000, startFrom: start,
-      });
+      }));
       await domain.runSystem(sys(correlationId), (op) =>
         recordSystemAudit(op, {
           action: "tools.consumer.create", targetType: "nats_tool", targetId: name, actorId: null, actorType: "system", actorName: operator,
