@@ -4,3 +4,4 @@ export * from "./nats-cluster.ts";
 export * from "./nats-names.ts";
 export * from "./pg-cluster.ts";
 export * from "./spine-nats.ts";
+export * from "./fixtures.ts";
