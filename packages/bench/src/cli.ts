@@ -1,11 +1,12 @@
 /**
- * `pnpm bench [write|relay|e2e|fanout|consumer|search|all] [--quick]` — Spine against its raw parts, side by
+ * `pnpm bench [write|relay|e2e|fanout|idle|consumer|search|all] [--quick]` — Spine against its raw parts, side by
  * side in one run. Prints a line per figure and a `BENCH {json}` line for tools.
  * `BENCH_WRITE_POLICY=block pnpm bench write` runs the write path with a block policy on `projects`.
  */
 import { benchConsumer } from "./bench/consumer.ts";
 import { benchEndToEnd } from "./bench/end-to-end.ts";
 import { benchFanOut } from "./bench/fan-out.ts";
+import { benchIdleMemory } from "./bench/idle-memory.ts";
 import { benchRelay } from "./bench/relay.ts";
 import { benchSearch } from "./bench/search.ts";
 import { benchWritePath } from "./bench/write-path.ts";
@@ -19,7 +20,8 @@ const benches: Record<string, () => Promise<void>> = {
   write: () => benchWritePath({ total: quick ? 300 : Number(process.env.BENCH_WRITES ?? 3000), concurrencies: [1, 8], policy: process.env.BENCH_WRITE_POLICY === "block" }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
-  fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, idleClients: quick ? 1000 : 5000 }),
+  fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500 }),
+  idle: () => benchIdleMemory({ low: quick ? 100 : 500, high: quick ? 1000 : 5000 }),
   consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
   search: () => benchSearch({ chunks: quick ? 10_000 : Number(process.env.BENCH_SEARCH_CHUNKS ?? 100_000), latencyQueries: quick ? 50 : 200, slowShare: quick ? 1 : 0.2 }),
 };

@@ -6,7 +6,6 @@ import { startChild, stopChild } from "../lib/child.ts";
 import { commitAtRateInChild } from "../lib/commit-generator.ts";
 import { CpuMeter } from "../lib/cpu.ts";
 import { startRealtimeStack, until } from "../lib/realtime-setup.ts";
-import { benchIdleMemory } from "./idle-memory.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { connectBareFleet, connectSpineFleet, control } from "../lib/socket-fleet.ts";
 import { nowMs, ratio } from "../lib/stats.ts";
@@ -17,9 +16,9 @@ const bareServer = fileURLToPath(new URL("../baseline/bare-socket-server.ts", im
  * Fan-out: envelopes delivered per second to `clients` clients of one workspace vs the bare
  * Socket.IO broadcast ceiling, with the same client work on both sides (each message checked against
  * the event-message schema, acked, its envelope checked again) and a relay-only worker; the commit
- * generator runs in its own process. Then memory per idle connection (see idle-memory.ts).
+ * generator runs in its own process. Memory per idle connection is its own bench (`idle`, idle-memory.ts).
  */
-export async function benchFanOut(options: { clients: number; events: number; idleClients: number }): Promise<void> {
+export async function benchFanOut(options: { clients: number; events: number }): Promise<void> {
   const env = await createBenchEnv(1);
   const workspaceId = env.workspaceIds[0]!;
   const stack = await startRealtimeStack(env, "FAN");
@@ -58,10 +57,6 @@ export async function benchFanOut(options: { clients: number; events: number; id
   } finally {
     await stopChild(bare.child);
     await stack.stop();
-  }
-  try {
-    await benchIdleMemory(env, { low: Math.min(500, options.idleClients / 10), high: options.idleClients });
-  } finally {
     await env.close();
   }
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { deleteStream } from "../baseline/raw-jetstream.ts";
-import type { BenchEnv } from "../lib/bench-env.ts";
+import { createBenchEnv } from "../lib/bench-env.ts";
 import { startChild, stopChild } from "../lib/child.ts";
 import { memoryFile, MEMORY_PROBE_NODE_ARGS, sampleAfterGc, type MemorySample } from "../lib/memory-probe.ts";
 import { newTokenSecret, startApp } from "../lib/spine-apps.ts";
@@ -24,7 +24,8 @@ function slopeKiB(low: MemorySample, high: MemorySample, connections: number, pi
  * between the two samples — of heap used + external, and of RSS — so start-up memory and the last
  * burst's garbage do not count.
  */
-export async function benchIdleMemory(env: BenchEnv, options: { low: number; high: number }): Promise<void> {
+export async function benchIdleMemory(options: { low: number; high: number }): Promise<void> {
+  const env = await createBenchEnv(1);
   const workspaceId = env.workspaceIds[0]!;
   const secret = newTokenSecret();
   const appEnv = { databaseUrl: env.db.ownerUrl, natsUrl: env.natsUrl, tokenSecret: secret, stream: `BENCH_IDLE_${env.runId}`, prefix: `bidle${env.runId}` };
@@ -62,13 +63,14 @@ export async function benchIdleMemory(env: BenchEnv, options: { low: number; hig
     });
     const variant = `${options.low}→${options.high} idle conns`;
     const extra = { method: "slope after gc(), fresh processes, --expose-gc", low: options.low, high: options.high };
-    emit({ bench: "fanout", variant, metric: "heap+ext/conn", spine: spine.heap, baseline: baseline.heap, ratio: ratio(spine.heap, baseline.heap), unit: "KiB", extra });
-    emit({ bench: "fanout", variant, metric: "rss/conn", spine: spine.rss, baseline: baseline.rss, ratio: ratio(spine.rss, baseline.rss), unit: "KiB", extra });
+    emit({ bench: "idle", variant, metric: "heap+ext/conn", spine: spine.heap, baseline: baseline.heap, ratio: ratio(spine.heap, baseline.heap), unit: "KiB", extra });
+    emit({ bench: "idle", variant, metric: "rss/conn", spine: spine.rss, baseline: baseline.rss, ratio: ratio(spine.rss, baseline.rss), unit: "KiB", extra });
   } finally {
     for (const close of closers) close();
     await stopChild(bare.child);
     await gateway.stop();
     await worker.stop();
     await deleteStream(env.natsUrl, appEnv.stream);
+    await env.close();
   }
 }
