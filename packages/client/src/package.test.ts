@@ -128,14 +128,15 @@ describe("@spine/client as a package", () => {
     expect(dts).not.toMatch(/@spine\/|mikro-orm|pino|ApiContext|Domain\b/);
     // The router's procedures are spelled out in the declaration, not reached through the server.
     expect(dts).toMatch(/TRPCMutationProcedure/);
-    expect(dts).toMatch(/project_id: string/);
+    expect(dts).toMatch(/workspaceId: string;/);
   });
 
   it("bundles for a browser and for React Native (esbuild, peers included) without any Node built-in", async () => {
     const sizes: Record<string, number> = {};
     const targets: Array<[string, BuildOptions]> = [
       ["browser", { platform: "browser", conditions: ["browser", "import"], mainFields: ["browser", "module", "main"] }],
-      ["react-native", { platform: "neutral", conditions: ["react-native", "browser", "import"], mainFields: ["react-native", "browser", "module", "main"] }],
+      // Metro resolves like a browser bundler (it honours the "browser" field) with "react-native" first.
+      ["react-native", { platform: "browser", conditions: ["react-native", "browser", "import"], mainFields: ["react-native", "browser", "module", "main"] }],
     ];
     for (const [target, options] of targets) {
       const result = await build({
@@ -184,7 +185,7 @@ describe("@spine/client as a package", () => {
 
     const tsconfig = (moduleResolution: string, extra: Record<string, unknown>) => JSON.stringify({
       compilerOptions: {
-        target: "ES2022", lib: ["ES2022", "DOM"], types: [], strict: true, skipLibCheck: false,
+        target: "ES2022", lib: ["ES2022", "DOM", "ESNext.Disposable"], types: [], strict: true, skipLibCheck: false,
         module: moduleResolution === "NodeNext" ? "NodeNext" : "ESNext", moduleResolution, ...extra,
       },
       include: ["src"],
@@ -207,7 +208,7 @@ describe("@spine/client as a package", () => {
     expect(result.userEmail).toMatch(/^packed-.*@example\.test$/);
     expect(typeof result.projectId).toBe("string");
     expect(result).toMatchObject({ listed: ["Shipped"], event: { name: "Shipped", correlationId: "packed-client-smoke" } });
-  });
+  }, 1_200_000);
 });
 
 /** The throwaway project's script: only the packed package and its peers, typed from the package's declaration. */
