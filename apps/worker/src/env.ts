@@ -40,6 +40,8 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_RETENTION_INTERVAL_MS: ms(5 * 60_000),
   /** How often the worker acts on due access transitions (expiry, future-dated lifecycle events). */
   SPINE_ACCESS_EXPIRY_INTERVAL_MS: ms(30_000),
+  /** How often requested dead-letter replays (`deadLetter.replay`) are run (at least 1 s). */
+  SPINE_DLQ_REPLAY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(2_000),
   /** `rate_limit_hits` windows that started longer ago than this are deleted (sign-in windows are 15 min). */
   SPINE_RATE_LIMIT_RETENTION_MS: z.coerce.number().int().min(HOUR).default(24 * HOUR),
   /** Agent runs left queued/running with no progress this long are failed as abandoned; keep it well above a model call. */

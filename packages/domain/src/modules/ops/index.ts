@@ -11,6 +11,7 @@ export * from "./list-dead-letters.ts";
 export * from "./find-dead-letter-ids.ts";
 export * from "./lock-dead-letter.ts";
 export * from "./record-dead-letter-replay.ts";
+export * from "./dead-letter-replay-requests.ts";
 export * from "./claim-idempotency-key.ts";
 export * from "./store-idempotent-response.ts";
 export * from "./release-idempotency-key.ts";
