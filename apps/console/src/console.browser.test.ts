@@ -11,7 +11,7 @@ import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing
 import pg from "pg";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { ChildApp } from "./testing/processes.ts";
+import { ChildApp } from "./test-support/processes.ts";
 
 // The console in Debian's Chromium (playwright-core drives it; no browser download) against the real
 // api, worker and gateway over real PostgreSQL and NATS, and the console's vite server. One browser and
