@@ -8,8 +8,8 @@ import { createSpineClient } from "@spine/client";
 import { dropDatabase } from "@spine/domain/migrate";
 import { freePort, natsTestNames, TEST_NATS_URL, TEST_PG_URL, testKeyRingSpec } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppProcess } from "./testing/app-process.ts";
-import { ensureBuilt } from "./testing/built-apps.ts";
+import { AppProcess } from "./test-support/app-process.ts";
+import { ensureBuilt } from "./test-support/built-apps.ts";
 
 // The production artifacts: `pnpm build` bundles each app with the workspace packages it uses into
 // apps/<app>/dist/*.js, and plain `node` runs them with the same environment as the dev runner (no tsx).

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamEventIds } from "./bus/test-support/stream-contents.ts";
 import { waitUntil } from "./bus/test-support/wait-until.ts";
 import { METERED_EVENT_TYPES } from "./handlers/usage-metering.ts";
-import { AppProcess } from "./testing/app-process.ts";
-import { ensureBuilt } from "./testing/built-apps.ts";
+import { AppProcess } from "./test-support/app-process.ts";
+import { ensureBuilt } from "./test-support/built-apps.ts";
 
 // The production deployment in miniature: two api, two worker and two gateway processes — the BUILT
 // apps (`node dist/main.js`), not the dev runner — against a 3-node nats-server cluster running
