@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAccessTransition } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 let h: Harness;
 let owner: Actor;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 // Issue 11, point 1: the `api_calls` usage metric. Every successful authenticated call on a workspace
 // counts once; under a block policy the call is counted by an atomic conditional upsert in its own

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSpineClient } from "@spine/client";
-import { startHarness, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Harness } from "./test-support/api-harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

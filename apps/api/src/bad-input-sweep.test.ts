@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { WORKSPACE_PROCEDURES, UNSCOPED_PROCEDURES } from "./testing/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { WORKSPACE_PROCEDURES, UNSCOPED_PROCEDURES } from "./test-support/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 /**
  * No input reaches a 500: every workspace procedure, called with a valid input in which one field at a

@@ -3,7 +3,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { appRouter } from "@spine/api";
 import { CLIENT_SOCKET_MESSAGES, EVENT_TYPES, SERVER_SOCKET_MESSAGES } from "@spine/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 /**
  * The contracts for non-TypeScript clients are served by the API host, generated from the router and

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testKeyRingSpec } from "@spine/testing";
 import { loadEnv } from "./env.ts";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 /** Browsers call the API only from the origins in SPINE_CORS_ORIGINS; webhooks stay server-to-server. */
 const CONSOLE = "http://localhost:5173";

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmbeddings, ingestDocument } from "@spine/ai";
 import { incrementUsage, REDACTED, type OperationContext } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { newWebhookSecret, WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
-import { createWorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { newWebhookSecret, WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
+import { createWorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 let h: Harness;
 let owner: Actor;

@@ -1,6 +1,6 @@
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 let h: Harness;
 let owner: Actor;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, type TBuiltInRoleKey, type TPermission } from "@spine/domain";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 let h: Harness;
 let f: WorkspaceFixture;
@@ -32,7 +32,7 @@ describe("role matrix", () => {
       actual[proc.path] = res.status === 200 ? "OK" : (res.body.error?.data.code ?? String(res.status));
     }
     expect(actual).toEqual(expected);
-  });
+  }, 120_000);
 });
 
 describe("owners and roles", () => {

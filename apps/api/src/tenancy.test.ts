@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "@spine/api";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "./testing/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 let h: Harness;
 let alice: Actor;

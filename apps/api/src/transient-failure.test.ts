@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createSpineClient } from "@spine/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 let h: Harness;
 let owner: Actor;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./testing/api-harness.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./testing/workspace-fixture.ts";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
 
 let h: Harness;
 let owner: Actor;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectIntegration } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Harness } from "./testing/api-harness.ts";
+import { startHarness, type Harness } from "./test-support/api-harness.ts";
 
 let h: Harness;
 let workspaceId: string;

@@ -12,9 +12,9 @@ import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness, TEST_TOKEN_SECRET } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness, TEST_TOKEN_SECRET } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 /** Each model call waits for the test to open its gate, so the test decides where in the run a client joins. */
 class GatedModel extends OfflineDeterministicChatModel {

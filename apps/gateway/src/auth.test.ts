@@ -3,9 +3,9 @@ import { AccessTokenService } from "@spine/auth";
 import { createRealtimeClient, type RealtimeError } from "@spine/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 let h: GatewayHarness;
 let gateway: Gateway;

@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 let h: GatewayHarness;
 let gateway: Gateway;
@@ -99,7 +99,7 @@ describe("backpressure", () => {
     for (const u of users) await h.seed.addMember(ws, u.id);
     const awake = await TestSocket.connected(gateway.url, await h.token(users[0].id));
     await awake.subscribe(ws);
-    const frozen = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./test/stall-client.ts", import.meta.url)), gateway.url, await h.token(users[1].id), ws], {
+    const frozen = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./test-support/stall-client.ts", import.meta.url)), gateway.url, await h.token(users[1].id), ws], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     try {

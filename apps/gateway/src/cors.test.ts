@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayHarness } from "./test/gateway-harness.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
 import type { Gateway } from "./gateway.ts";
 
 /** Browsers connect over long-polling only from the origins in SPINE_CORS_ORIGINS (no wildcard). */

@@ -6,10 +6,10 @@ import { createRealtimeClient, createSpineClient, type RealtimeClient, type Subs
 import type { EnvelopeOf } from "@spine/contracts";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { AppProcess } from "./test/app-process.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { TEST_TOKEN_SECRET } from "./test/gateway-harness.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { AppProcess } from "./test-support/app-process.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { TEST_TOKEN_SECRET } from "./test-support/gateway-harness.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 // api, worker (outbox relay) and gateway as real processes over real Postgres and NATS.
 const names = natsTestNames("gwe2e");

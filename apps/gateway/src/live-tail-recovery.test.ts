@@ -3,9 +3,9 @@ import { StorageType } from "@nats-io/jetstream";
 import { ensureStream, eventsStreamConfig } from "@spine/bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 // The live tail's read ends under it (consumer deleted, stream recreated): it must start again
 // right after its position, or tell subscribers to resync — never stop delivering silently.

@@ -4,8 +4,8 @@ import { createRealtimeClient } from "@spine/client";
 import { startNatsServer, type NatsServerProcess } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 // This file stops NATS, so it runs its own nats-server.
 let nats: NatsServerProcess;

@@ -4,9 +4,9 @@ import { connectNats } from "@spine/bus";
 import { startSpineNats, type SpineNats } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 // The gateway under least privilege: infra/nats's `gateway` user reads EVENTS_GATEWAY, the mirror of
 // EVENTS, and may create and delete consumers there only.

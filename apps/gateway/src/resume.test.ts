@@ -4,10 +4,10 @@ import { createRealtimeClient, type ResyncRequired } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TcpProxy } from "./test/tcp-proxy.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TcpProxy } from "./test-support/tcp-proxy.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 let h: GatewayHarness;
 let gatewayA: Gateway;

@@ -7,9 +7,9 @@ import { outboxStore, outboxWakeups } from "@spine/worker/wiring";
 import type pg from "pg";
 import { pino } from "pino";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test/gateway-harness.ts";
-import { TestSocket } from "./test/test-socket.ts";
-import { waitUntil } from "./test/wait-until.ts";
+import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { TestSocket } from "./test-support/test-socket.ts";
+import { waitUntil } from "./test-support/wait-until.ts";
 
 /**
  * Sign-out cuts realtime at once: the sign-out writes `session.revoked` to the outbox in its own

@@ -5,7 +5,7 @@ import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { AppProcess } from "./testing/app-process.ts";
+import { AppProcess } from "./test-support/app-process.ts";
 
 // The fault test of issue 10: the api, the worker and the gateway run as real processes; writes flow
 // through the HTTP API without pause while every backend of their database is terminated three times.

@@ -40,11 +40,23 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_RETENTION_INTERVAL_MS: ms(5 * 60_000),
   /** How often the worker acts on due access transitions (expiry, future-dated lifecycle events). */
   SPINE_ACCESS_EXPIRY_INTERVAL_MS: ms(30_000),
+  /** How often requested dead-letter replays (`deadLetter.replay`) are run (at least 1 s). */
+  SPINE_DLQ_REPLAY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(2_000),
   /** `rate_limit_hits` windows that started longer ago than this are deleted (sign-in windows are 15 min). */
   SPINE_RATE_LIMIT_RETENTION_MS: z.coerce.number().int().min(HOUR).default(24 * HOUR),
   /** Agent runs left queued/running with no progress this long are failed as abandoned; keep it well above a model call. */
   SPINE_AGENT_RUN_STALE_AFTER_MS: z.coerce.number().int().min(60_000).default(HOUR),
   SPINE_RELAY_POLL_MS: ms(1_000),
+  /**
+   * Which durable consumers this worker runs: `all` (default), `none` (the outbox relay, retention and the
+   * periodic jobs only — e.g. a relay-only box, or a benchmark that measures the event path alone), or a
+   * comma-separated list of handler names (`usage-metering,integration-events`).
+   */
+  SPINE_WORKER_CONSUMERS: z
+    .string()
+    .trim()
+    .regex(/^(all|none|[a-z0-9-]+(,[a-z0-9-]+)*)$/, "all, none, or comma-separated handler names")
+    .default("all"),
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
@@ -69,6 +81,11 @@ export const ZCliEnvSchema = z.object({
   SPINE_NATS_USERS_FILE: z.string().min(1).optional(),
   /** nats-server's pid file (`-P`): `spine tools ...` sends it SIGHUP to reload the users. */
   SPINE_NATS_PID_FILE: z.string().min(1).optional(),
+  /**
+   * nats-server's monitoring endpoint (`-m`), e.g. http://127.0.0.1:8223: after SIGHUP the CLI waits until
+   * `/varz` shows a new `config_load_time` (the reload is applied) and JetStream answers again.
+   */
+  SPINE_NATS_MONITOR_URL: z.url({ error: "must be an http:// URL" }).optional(),
   /** Needed by `keys rotate` only. */
   SPINE_KEY_RING: ZKeyRingSchema.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),
@@ -92,7 +109,27 @@ export function loadCliEnv(source: Record<string, string | undefined> = process.
 }
 
 
+/**
+ * The handlers `SPINE_WORKER_CONSUMERS` selects from `available` (names; `integration-sync` among them
+ * when the sync consumer exists). An unknown name is a configuration error that lists the known ones.
+ */
+export function selectConsumers(setting: string, available: readonly string[]): Set<string> {
+  if (setting === "all") return new Set(available);
+  if (setting === "none") return new Set();
+  const wanted = setting.split(",");
+  const unknown = wanted.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`invalid environment for apps/worker: SPINE_WORKER_CONSUMERS: unknown handler ${unknown.join(", ")}; known: ${available.join(", ")}, or all / none`);
+  }
+  return new Set(wanted);
+}
+
 /** Model settings (offline deterministic unless configured); shares its parsing with the API. */
 export function loadAiSettings(source: Record<string, string | undefined> = process.env): AiSettings {
   return parseAiSettings(source);
+}
+
+/** `dist/migrate.js`: the owner URL of the database to migrate. */
+export function loadMigrateEnv(source: Record<string, string | undefined> = process.env): { DATABASE_URL: string } {
+  return parse(z.object({ DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).default("postgres://postgres@127.0.0.1:5432/spine") }), source, "migrate");
 }

@@ -6,7 +6,7 @@ import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { INTEGRATION_EVENTS_HANDLER } from "./handlers/integration-events.ts";
-import { AppProcess } from "./testing/app-process.ts";
+import { AppProcess } from "./test-support/app-process.ts";
 
 // Issue 12, "done when": the processing consumer is exactly-once under a killed worker. The worker runs
 // as a real process and is killed with SIGKILL while it turns GitHub deliveries into items; a new worker

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvelopeError } from "./errors.ts";
-import { SAMPLE_IDS, SAMPLE_PAYLOADS } from "./fixtures/sample-payloads.ts";
+import { SAMPLE_IDS, SAMPLE_PAYLOADS } from "./test-support/sample-payloads.ts";
 import { createEnvelope, parseEnvelope, safeParseEnvelope } from "./parse-envelope.ts";
 import { EVENT_REGISTRY, EVENT_TYPES, SPEC_EVENT_TYPES, type EventType } from "./registry.ts";
 

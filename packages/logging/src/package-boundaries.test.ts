@@ -11,7 +11,7 @@ function sources(dir: string, out: string[] = []): string[] {
     if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) sources(path, out);
-    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !path.includes("/test/") && !path.includes("/testing/")) out.push(relative(ROOT, path));
+    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !path.includes("/test-support/") && !path.includes("/testing/")) out.push(relative(ROOT, path));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { RetentionPolicy } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayHarness } from "../test/gateway-harness.ts";
+import { GatewayHarness } from "../test-support/gateway-harness.ts";
 import { planReplay, type ReplayRequest } from "./replay-workspace.ts";
 
 let h: GatewayHarness;

@@ -1,0 +1,73 @@
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { Domain } from "@spine/domain";
+import pg from "pg";
+import { test as baseTest } from "vitest";
+import { natsTestNames, TEST_NATS_URL } from "./nats-names.ts";
+import { createTestDatabase, testKeyRing } from "./test-database.ts";
+
+/**
+ * vitest fixtures for tests against the real PostgreSQL (and NATS). Every fixture here is file-scoped:
+ * it is built the first time a test of the file asks for it (as a `beforeAll` would) and cleaned up
+ * after the file's last test (as an `afterAll` would), in reverse order of construction.
+ *
+ * ```ts
+ * import { dbTest as test } from "@spine/testing/fixtures";
+ * test("reads back", async ({ domain, systemSql }) => { ... });
+ * ```
+ */
+export const dbTest = baseTest
+  /** A fresh, migrated database (owner, app and system URLs); dropped after the file. */
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("db", { scope: "file" }, async ({}, { onCleanup }) => {
+    const db = await createTestDatabase("fx");
+    onCleanup(() => db.drop());
+    return db;
+  })
+  /** A Domain on `db`: the app role (RLS) for `run`, the system role for `runSystem`; closed after the file. */
+  .extend("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 4, keyRing: testKeyRing() });
+    onCleanup(() => domain.close());
+    return domain;
+  })
+  /** A client of the system role (bypasses RLS) for seeding and assertions across workspaces; ended after the file. */
+  .extend("systemSql", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const client = new pg.Client({ connectionString: db.systemUrl });
+    await client.connect();
+    onCleanup(() => client.end());
+    return client;
+  });
+
+/**
+ * NATS fixtures on the shared test server: `natsNames` is a fresh subject prefix and stream name for the
+ * file; every stream whose name contains its suffix (the events stream, `JOBS_<suffix>`, mirrors…) is
+ * deleted after the file, then the connection is closed.
+ */
+export const natsTest = baseTest
+  .extend("natsNames", { scope: "file" }, () => natsTestNames("fx"))
+  // eslint-disable-next-line no-empty-pattern
+  .extend("nats", { scope: "file" }, async ({}, { onCleanup }) => {
+    const nc = await connect({ servers: TEST_NATS_URL, name: "spine-test-fixture" });
+    onCleanup(() => nc.close());
+    return nc;
+  })
+  .extend("jsm", { scope: "file" }, async ({ nats, natsNames }, { onCleanup }) => {
+    const jsm = await jetstreamManager(nats);
+    onCleanup(async () => {
+      await deleteStreamsOf(jsm, natsNames.suffix);
+    });
+    return jsm;
+  });
+
+/** Delete every stream whose name carries `suffix` (case-insensitive). */
+export async function deleteStreamsOf(jsm: JetStreamManager, suffix: string): Promise<string[]> {
+  const needle = suffix.toUpperCase();
+  const deleted: string[] = [];
+  for await (const name of jsm.streams.names()) {
+    if (!name.toUpperCase().includes(needle)) continue;
+    await jsm.streams.delete(name).catch(() => undefined);
+    deleted.push(name);
+  }
+  return deleted;
+}
