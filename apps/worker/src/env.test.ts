@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCliEnv, loadWorkerEnv } from "./env.ts";
+import { loadCliEnv, loadWorkerEnv, selectConsumers } from "./env.ts";
 
 describe("worker environment", () => {
   it("fails at boot naming each bad variable", () => {
@@ -13,5 +13,15 @@ describe("worker environment", () => {
       SPINE_SUBJECT_PREFIX: "evt", SPINE_EVENTS_STREAM: "EVENTS", NATS_URL: "nats://127.0.0.1:4222", SPINE_DUPLICATE_WINDOW_MS: 120_000,
     });
     expect(loadCliEnv({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it("selects consumers: all by default, none, or a list of known handler names", () => {
+    const known = ["usage-metering", "integration-events", "integration-sync"];
+    const base = { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/spine" };
+    expect([...selectConsumers(loadWorkerEnv(base).SPINE_WORKER_CONSUMERS, known)]).toEqual(known);
+    expect([...selectConsumers("none", known)]).toEqual([]);
+    expect([...selectConsumers("usage-metering,integration-sync", known)]).toEqual(["usage-metering", "integration-sync"]);
+    expect(() => selectConsumers("metering", known)).toThrow(/unknown handler metering; known: usage-metering, integration-events, integration-sync/);
+    expect(() => loadWorkerEnv({ ...base, SPINE_WORKER_CONSUMERS: "usage metering" })).toThrow(/SPINE_WORKER_CONSUMERS/);
   });
 });

@@ -45,6 +45,16 @@ export const ZWorkerEnvSchema = z.object({
   /** Agent runs left queued/running with no progress this long are failed as abandoned; keep it well above a model call. */
   SPINE_AGENT_RUN_STALE_AFTER_MS: z.coerce.number().int().min(60_000).default(HOUR),
   SPINE_RELAY_POLL_MS: ms(1_000),
+  /**
+   * Which durable consumers this worker runs: `all` (default), `none` (the outbox relay, retention and the
+   * periodic jobs only — e.g. a relay-only box, or a benchmark that measures the event path alone), or a
+   * comma-separated list of handler names (`usage-metering,integration-events`).
+   */
+  SPINE_WORKER_CONSUMERS: z
+    .string()
+    .trim()
+    .regex(/^(all|none|[a-z0-9-]+(,[a-z0-9-]+)*)$/, "all, none, or comma-separated handler names")
+    .default("all"),
   SPINE_CONSUMER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SPINE_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SPINE_CONSUMER_ACK_WAIT_MS: ms(30_000),
@@ -91,6 +101,21 @@ export function loadCliEnv(source: Record<string, string | undefined> = process.
   return parse(ZCliEnvSchema, source, "pnpm spine");
 }
 
+
+/**
+ * The handlers `SPINE_WORKER_CONSUMERS` selects from `available` (names; `integration-sync` among them
+ * when the sync consumer exists). An unknown name is a configuration error that lists the known ones.
+ */
+export function selectConsumers(setting: string, available: readonly string[]): Set<string> {
+  if (setting === "all") return new Set(available);
+  if (setting === "none") return new Set();
+  const wanted = setting.split(",");
+  const unknown = wanted.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`invalid environment for apps/worker: SPINE_WORKER_CONSUMERS: unknown handler ${unknown.join(", ")}; known: ${available.join(", ")}, or all / none`);
+  }
+  return new Set(wanted);
+}
 
 /** Model settings (offline deterministic unless configured); shares its parsing with the API. */
 export function loadAiSettings(source: Record<string, string | undefined> = process.env): AiSettings {

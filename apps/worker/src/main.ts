@@ -1,6 +1,7 @@
 import { Domain } from "@spine/domain";
 import { appUrlFrom, createLogger, systemUrlFrom } from "@spine/logging";
-import { loadAiSettings, loadWorkerEnv } from "./env.ts";
+import { loadAiSettings, loadWorkerEnv, selectConsumers } from "./env.ts";
+import { INTEGRATION_SYNC_HANDLER } from "./handlers/integration-sync.ts";
 import { createWorkerHandlers } from "./handlers/index.ts";
 import { startWorker } from "./worker.ts";
 
@@ -11,6 +12,9 @@ const domain = await Domain.create({
   clientUrl: appUrlFrom(env.DATABASE_URL), systemUrl: systemUrlFrom(env.DATABASE_URL), poolMax: env.SPINE_CONSUMER_CONCURRENCY * 3 + 4,
   ...(env.SPINE_KEY_RING ? { keyRing: env.SPINE_KEY_RING } : {}),
 });
+
+const handlers = createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings, maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS });
+const selected = selectConsumers(env.SPINE_WORKER_CONSUMERS, [...handlers.map((h) => h.name), INTEGRATION_SYNC_HANDLER]);
 
 const worker = await startWorker(
   {
@@ -35,12 +39,12 @@ const worker = await startWorker(
     ackWaitMs: env.SPINE_CONSUMER_ACK_WAIT_MS,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    handlers: createWorkerHandlers({ domain, embeddings: loadAiSettings().embeddings, maxAttempts: env.SPINE_CONSUMER_MAX_ATTEMPTS }),
+    handlers: handlers.filter((h) => selected.has(h.name)),
     domain,
-    sync: {
+    ...(selected.has(INTEGRATION_SYNC_HANDLER) ? { sync: {
       jobsStream: env.SPINE_JOBS_STREAM, jobsPrefix: env.SPINE_JOBS_PREFIX, schedulerIntervalMs: env.SPINE_SYNC_SCHEDULER_INTERVAL_MS,
       maxAttempts: env.SPINE_SYNC_MAX_ATTEMPTS, backoffMs: env.SPINE_SYNC_BACKOFF_MS, requestTimeoutMs: env.SPINE_SYNC_REQUEST_TIMEOUT_MS,
-    },
+    } } : {}),
   },
   logger,
 );

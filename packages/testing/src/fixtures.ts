@@ -1,5 +1,4 @@
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { Domain } from "@spine/domain";
 import pg from "pg";
@@ -13,12 +12,14 @@ import { createTestDatabase, testKeyRing } from "./test-database.ts";
  * after the file's last test (as an `afterAll` would), in reverse order of construction.
  *
  * ```ts
- * import { dbTest as test } from "@spine/testing";
+ * import { dbTest as test } from "@spine/testing/fixtures";
  * test("reads back", async ({ domain, systemSql }) => { ... });
  * ```
  */
 export const dbTest = baseTest
   /** A fresh, migrated database (owner, app and system URLs); dropped after the file. */
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
   .extend("db", { scope: "file" }, async ({}, { onCleanup }) => {
     const db = await createTestDatabase("fx");
     onCleanup(() => db.drop());
@@ -45,10 +46,11 @@ export const dbTest = baseTest
  */
 export const natsTest = baseTest
   .extend("natsNames", { scope: "file" }, () => natsTestNames("fx"))
+  // eslint-disable-next-line no-empty-pattern
   .extend("nats", { scope: "file" }, async ({}, { onCleanup }) => {
     const nc = await connect({ servers: TEST_NATS_URL, name: "spine-test-fixture" });
     onCleanup(() => nc.close());
-    return nc as NatsConnection;
+    return nc;
   })
   .extend("jsm", { scope: "file" }, async ({ nats, natsNames }, { onCleanup }) => {
     const jsm = await jetstreamManager(nats);

@@ -1,9 +1,12 @@
 /**
  * A bare Socket.IO server, the realtime baseline: clients join rooms, a control socket asks it to
  * emit payloads to rooms at a rate (`blast`) or as fast as it can (`burst`). Run as a child process.
+ * Each message has the shape of the gateway's `event` message (version, type, payload, cursor) plus a
+ * send time `t`, so the clients of both fleets do the same work per message (see socket-fleet.ts).
  */
 import { createServer } from "node:http";
 import { Server } from "socket.io";
+import { SOCKET_PROTOCOL_VERSION } from "@spine/contracts";
 
 const port = Number(process.argv[2] ?? 0);
 const http = createServer();
@@ -13,7 +16,11 @@ const at = () => performance.timeOrigin + performance.now();
 interface Blast { rooms: string[]; rate: number; seconds: number; payload: unknown }
 interface Burst { room: string; count: number; payload: unknown }
 
+const message = (seq: number, payload: unknown) => ({ version: SOCKET_PROTOCOL_VERSION, type: "event", payload, cursor: String(seq + 1), t: at() });
+
 io.on("connection", (socket) => {
+  // The clients acknowledge each message as Spine's clients do; the bare server only receives the ack.
+  socket.on("ack", () => undefined);
   socket.on("join", (room: string, ack?: () => void) => {
     void socket.join(room);
     ack?.();
@@ -26,12 +33,12 @@ io.on("connection", (socket) => {
       const wait = t0 + i * interval - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const room = b.rooms[i % b.rooms.length] ?? "r0";
-      io.to(room).emit("msg", { t: at(), seq: i, payload: b.payload });
+      io.to(room).emit("msg", message(i, b.payload));
     }
     ack?.();
   });
   socket.on("burst", (b: Burst, ack?: () => void) => {
-    for (let i = 0; i < b.count; i++) io.to(b.room).emit("msg", { t: at(), seq: i, payload: b.payload });
+    for (let i = 0; i < b.count; i++) io.to(b.room).emit("msg", message(i, b.payload));
     ack?.();
   });
 });

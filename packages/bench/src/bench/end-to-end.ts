@@ -5,7 +5,8 @@ import { newId } from "@spine/domain";
 import { createRawStream, deleteStream, rawPubSubLatency } from "../baseline/raw-jetstream.ts";
 import { createBenchEnv } from "../lib/bench-env.ts";
 import { startChild, stopChild } from "../lib/child.ts";
-import { commitAtRate } from "../lib/commit-generator.ts";
+import { commitAtRateInChild } from "../lib/commit-generator.ts";
+import { CpuMeter } from "../lib/cpu.ts";
 import { startRealtimeStack, until } from "../lib/realtime-setup.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { connectBareFleet, connectSpineFleet, control } from "../lib/socket-fleet.ts";
@@ -17,7 +18,13 @@ const at = () => performance.timeOrigin + performance.now();
 /**
  * End to end: commit → relay → JetStream → gateway → Socket.IO client, with `clients` clients over
  * `workspaces` workspaces, at each rate — against a bare Socket.IO server emitting the same payloads
- * to the same rooms, and against raw JetStream publish-to-consume.
+ * to the same rooms (clients of both fleets do the same work per message), and against raw JetStream
+ * publish-to-consume.
+ *
+ * The worker is relay-only for the main rows (`SPINE_WORKER_CONSUMERS=none`); one more row at the top
+ * rate runs the full worker (usage metering's statements on the same cores). The commit generator runs
+ * in a process of its own. The headline is Δp50 / Δp99 in ms over bare Socket.IO, with the achieved
+ * commit rate and the CPU µs per event of each process.
  */
 export async function benchEndToEnd(options: { clients: number; workspaces: number; rates: number[]; seconds: number }): Promise<void> {
   const env = await createBenchEnv(options.workspaces);
@@ -57,13 +64,15 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
     const bareFleet = await connectBareFleet({ url: bareUrl, count: options.clients, roomOf: (i) => `r${i % options.workspaces}`, onMessage: (m) => bareLatencies.push(at() - m.t) });
     const sample = createEnvelope({ type: "project.created", payload: { project_id: newId(), name: "sample" }, workspaceId: env.workspaceIds[0]!, actorId: env.userId, correlationId: "bench" });
 
-    for (const rate of options.rates) {
+    const runRate = async (rate: number, label: string) => {
       deliveries = [];
       gatewayLeg = [];
       const firstCommit = commitTimes.size;
-      const gen = await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes, connections: 16 });
+      const spineCpu = new CpuMeter({ gateway: stack.gateway.child.pid ?? 0, worker: stack.worker.child.pid ?? 0, postgres: "postgres", clients: "self" }).start();
+      const gen = await commitAtRateInChild({ appUrl: env.db.appUrl, workspaceIds: env.workspaceIds, actorId: env.userId, rate, seconds: options.seconds, commitTimes, connections: 16 });
       const expected = gen.committed * perEvent;
       await until(() => deliveries.length >= expected, 60_000);
+      const spineCpuPerEvent = spineCpu.perOp(gen.committed);
       const spineLatencies = deliveries.flatMap((d) => {
         const committed = commitTimes.get(d.id);
         return committed === undefined ? [] : [d.at - committed];
@@ -71,7 +80,7 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
       const spine = summarize(spineLatencies);
       const distinct = new Set(deliveries.map((d) => d.id)).size;
       if (deliveries.length !== expected || distinct !== gen.committed) {
-        process.stdout.write(`e2e        !! ${rate}/s: ${deliveries.length} deliveries of ${expected} expected, ${distinct} distinct events of ${gen.committed} committed\n`);
+        process.stdout.write(`e2e        !! ${label}: ${deliveries.length} deliveries of ${expected} expected, ${distinct} distinct events of ${gen.committed} committed\n`);
       }
       const relayLeg = summarize(
         [...commitTimes.entries()].slice(firstCommit).flatMap(([id, t]) => {
@@ -80,22 +89,36 @@ export async function benchEndToEnd(options: { clients: number; workspaces: numb
         }),
       );
       const gateway = summarize(gatewayLeg);
-      process.stdout.write(`e2e        ${rate}/s breakdown: commit→NATS p50=${relayLeg.p50} p99=${relayLeg.p99} ms; NATS→socket p50=${gateway.p50} p99=${gateway.p99} ms\n`);
-      process.stdout.write(`BENCH ${JSON.stringify({ bench: "e2e", variant: `${rate}/s`, metric: "breakdown", relay_leg: relayLeg, gateway_leg: gateway })}\n`);
+      process.stdout.write(`e2e        ${label} breakdown: commit→NATS p50=${relayLeg.p50} p99=${relayLeg.p99} ms; NATS→socket p50=${gateway.p50} p99=${gateway.p99} ms\n`);
+      process.stdout.write(`BENCH ${JSON.stringify({ bench: "e2e", variant: label, metric: "breakdown", relay_leg: relayLeg, gateway_leg: gateway })}\n`);
 
       bareLatencies = [];
+      const bareCpu = new CpuMeter({ "bare-socket.io": bare.child.pid ?? 0, clients: "self" }).start();
       await control(bareUrl, "blast", { rooms: env.workspaceIds.map((_, i) => `r${i}`), rate, seconds: options.seconds, payload: sample });
       await until(() => bareLatencies.length >= expected, 60_000);
+      const bareCpuPerEvent = bareCpu.perOp(rate * options.seconds);
       const bareSummary = summarize(bareLatencies);
       const js = await rawPubSubLatency(env.natsUrl, rawStream, rawPrefix, rate, options.seconds);
 
-      const variant = `${rate}/s ${options.clients}c/${options.workspaces}ws`;
-      const extra = { spine_received: deliveries.length, distinct_events: distinct, committed: gen.committed, expected, achieved_commit_rate: gen.achievedRate };
+      const variant = `${label} ${options.clients}c/${options.workspaces}ws`;
+      const extra = { spine_received: deliveries.length, distinct_events: distinct, committed: gen.committed, expected, target_rate: rate, achieved_commit_rate: gen.achievedRate };
+      const cpu = { spine: spineCpuPerEvent, baseline: bareCpuPerEvent };
+      const delta = (q: "p50" | "p99") => Math.round((spine[q] - bareSummary[q]) * 10) / 10;
+      process.stdout.write(
+        `e2e        ${variant.padEnd(28)} Δp50=${delta("p50")} ms  Δp99=${delta("p99")} ms over bare Socket.IO; commits ${gen.achievedRate}/s of ${rate}/s (${Math.round((gen.achievedRate / rate) * 100)} %)\n`,
+      );
+      process.stdout.write(`BENCH ${JSON.stringify({ bench: "e2e", variant, metric: "delta vs socket.io", delta_p50_ms: delta("p50"), delta_p99_ms: delta("p99"), ...extra, cpu })}\n`);
       for (const q of ["p50", "p99", "max"] as const) {
-        emit({ bench: "e2e", variant, metric: `${q} vs socket.io`, spine: spine[q], baseline: bareSummary[q], ratio: ratio(spine[q], bareSummary[q]), unit: "ms", extra });
+        emit({ bench: "e2e", variant, metric: `${q} vs socket.io`, spine: spine[q], baseline: bareSummary[q], ratio: ratio(spine[q], bareSummary[q]), unit: "ms", extra, ...(q === "p50" ? { cpu } : {}) });
         emit({ bench: "e2e", variant, metric: `${q} vs jetstream`, spine: spine[q], baseline: js[q], ratio: ratio(spine[q], js[q]), unit: "ms" });
       }
-    }
+    };
+
+    for (const rate of options.rates) await runRate(rate, `${rate}/s`);
+    // The same path with the worker's consumers (usage metering) on the measured cores: a separate row.
+    const top = Math.max(...options.rates);
+    await stack.restartWorker("all");
+    await runRate(top, `${top}/s +consumers`);
     emitMemory("e2e", { bench: "self", gateway: stack.gateway.child.pid ?? "self", worker: stack.worker.child.pid ?? "self", "bare-socket.io": bare.child.pid ?? "self" });
     for (const c of spineFleet) c.close();
     for (const s of bareFleet) s.close();

@@ -3,8 +3,10 @@ import { createEnvelope } from "@spine/contracts";
 import { newId } from "@spine/domain";
 import { createBenchEnv } from "../lib/bench-env.ts";
 import { startChild, stopChild } from "../lib/child.ts";
-import { commitAtRate } from "../lib/commit-generator.ts";
-import { currentRssMiB, startRealtimeStack, until } from "../lib/realtime-setup.ts";
+import { commitAtRateInChild } from "../lib/commit-generator.ts";
+import { CpuMeter } from "../lib/cpu.ts";
+import { startRealtimeStack, until } from "../lib/realtime-setup.ts";
+import { benchIdleMemory } from "./idle-memory.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { connectBareFleet, connectSpineFleet, control } from "../lib/socket-fleet.ts";
 import { nowMs, ratio } from "../lib/stats.ts";
@@ -13,7 +15,9 @@ const bareServer = fileURLToPath(new URL("../baseline/bare-socket-server.ts", im
 
 /**
  * Fan-out: envelopes delivered per second to `clients` clients of one workspace vs the bare
- * Socket.IO broadcast ceiling; then memory per idle connection with `idleClients` connected.
+ * Socket.IO broadcast ceiling, with the same client work on both sides (each message checked against
+ * the event-message schema, acked, its envelope checked again) and a relay-only worker; the commit
+ * generator runs in its own process. Then memory per idle connection (see idle-memory.ts).
  */
 export async function benchFanOut(options: { clients: number; events: number; idleClients: number }): Promise<void> {
   const env = await createBenchEnv(1);
@@ -24,37 +28,40 @@ export async function benchFanOut(options: { clients: number; events: number; id
   try {
     let spineDelivered = 0;
     let bareDelivered = 0;
-    const gatewayBefore = currentRssMiB(stack.gateway.child.pid);
-    const bareBefore = currentRssMiB(bare.child.pid);
     const spineFleet = await connectSpineFleet({ url: stack.gateway.url, token: stack.token, count: options.clients, workspaceOf: () => workspaceId, onEnvelope: () => spineDelivered++ });
     const bareFleet = await connectBareFleet({ url: bareUrl, count: options.clients, roomOf: () => "all", onMessage: () => bareDelivered++ });
 
     const expected = options.events * options.clients;
+    const spineCpu = new CpuMeter({ gateway: stack.gateway.child.pid ?? 0, worker: stack.worker.child.pid ?? 0, postgres: "postgres", clients: "self" }).start();
     const t0 = nowMs();
-    await commitAtRate({ appUrl: env.db.appUrl, workspaceIds: [workspaceId], actorId: env.userId, rate: 2000, seconds: options.events / 2000, commitTimes: new Map() });
+    await commitAtRateInChild({ appUrl: env.db.appUrl, workspaceIds: [workspaceId], actorId: env.userId, rate: 2000, seconds: options.events / 2000, commitTimes: new Map() });
     await until(() => spineDelivered >= expected, 120_000);
     const spineRate = Math.round(spineDelivered / ((nowMs() - t0) / 1000));
+    const spineCpuPerDelivery = spineCpu.perOp(spineDelivered);
 
     const sample = createEnvelope({ type: "project.created", payload: { project_id: newId(), name: "fan" }, workspaceId, actorId: env.userId, correlationId: "bench" });
+    const bareCpu = new CpuMeter({ "bare-socket.io": bare.child.pid ?? 0, clients: "self" }).start();
     const t1 = nowMs();
     await control(bareUrl, "burst", { room: "all", count: options.events, payload: sample });
     await until(() => bareDelivered >= expected, 120_000);
     const bareRate = Math.round(bareDelivered / ((nowMs() - t1) / 1000));
-    emit({ bench: "fanout", variant: `${options.clients} clients, ${options.events} events`, metric: "deliveries/s", spine: spineRate, baseline: bareRate, ratio: ratio(spineRate, bareRate), unit: "msg/s", extra: { spine_delivered: spineDelivered, bare_delivered: bareDelivered, expected } });
+    const bareCpuPerDelivery = bareCpu.perOp(bareDelivered);
+    emit({
+      bench: "fanout", variant: `${options.clients} clients, ${options.events} events`, metric: "deliveries/s", spine: spineRate, baseline: bareRate, ratio: ratio(spineRate, bareRate), unit: "msg/s",
+      extra: { spine_delivered: spineDelivered, bare_delivered: bareDelivered, expected, client_work: "event-message check + ack + envelope check, both fleets" },
+      cpu: { spine: spineCpuPerDelivery, baseline: bareCpuPerDelivery },
+    });
 
-    // Idle connections: top the fleets up to idleClients and compare resident memory per connection.
-    const moreSpine = await connectSpineFleet({ url: stack.gateway.url, token: stack.token, count: options.idleClients - options.clients, workspaceOf: () => workspaceId, onEnvelope: () => undefined });
-    const moreBare = await connectBareFleet({ url: bareUrl, count: options.idleClients - options.clients, roomOf: () => "all", onMessage: () => undefined });
-    await new Promise((r) => setTimeout(r, 2000));
-    const spinePerConn = Math.round(((currentRssMiB(stack.gateway.child.pid) - gatewayBefore) * 1024) / options.idleClients);
-    const barePerConn = Math.round(((currentRssMiB(bare.child.pid) - bareBefore) * 1024) / options.idleClients);
-    emit({ bench: "fanout", variant: `${options.idleClients} idle connections`, metric: "memory/connection", spine: spinePerConn, baseline: barePerConn, ratio: ratio(spinePerConn, barePerConn), unit: "KiB" });
     emitMemory("fanout", { bench: "self", gateway: stack.gateway.child.pid ?? "self", worker: stack.worker.child.pid ?? "self", "bare-socket.io": bare.child.pid ?? "self" });
-    for (const c of [...spineFleet, ...moreSpine]) c.close();
-    for (const s of [...bareFleet, ...moreBare]) s.close();
+    for (const c of spineFleet) c.close();
+    for (const s of bareFleet) s.close();
   } finally {
     await stopChild(bare.child);
     await stack.stop();
+  }
+  try {
+    await benchIdleMemory(env, { low: Math.min(500, options.idleClients / 10), high: options.idleClients });
+  } finally {
     await env.close();
   }
 }

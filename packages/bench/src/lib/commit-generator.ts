@@ -1,4 +1,9 @@
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { startChild } from "./child.ts";
 import { createEnvelope, subjectFor } from "@spine/contracts";
 import { newId } from "@spine/domain";
 import { nowMs } from "./stats.ts";
@@ -49,4 +54,26 @@ export async function commitAtRate(options: {
   const seconds = (nowMs() - t0) / 1000;
   await pool.end();
   return { committed: total, achievedRate: Math.round(total / seconds) };
+}
+
+const childScript = fileURLToPath(new URL("./commit-generator-child.ts", import.meta.url));
+
+/**
+ * `commitAtRate` in a child process (its own event loop and core share): the commit times come back
+ * into `commitTimes` when it is done. Wall-clock times (`performance.timeOrigin + now`) compare across
+ * processes on one machine.
+ */
+export async function commitAtRateInChild(options: Parameters<typeof commitAtRate>[0]): Promise<{ committed: number; achievedRate: number; pid: number }> {
+  const { commitTimes, ...rest } = options;
+  const file = join(tmpdir(), `spine-bench-commits-${process.pid}-${Date.now()}.tsv`);
+  try {
+    const { info } = await startChild(childScript, [JSON.stringify(rest), file]);
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const [id, t] = line.split("\t");
+      if (id && t) commitTimes.set(id, Number(t));
+    }
+    return info as { committed: number; achievedRate: number; pid: number };
+  } finally {
+    rmSync(file, { force: true });
+  }
 }

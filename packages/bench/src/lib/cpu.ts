@@ -13,14 +13,16 @@ const CLK_TCK = (() => {
 /** A process to meter: a pid, this process, or every PostgreSQL server process together. */
 export type Metered = number | "self" | "postgres";
 
-function processCpuMicros(pid: number | "self"): number {
+/** utime + stime of a process; with `reaped`, also cutime + cstime: the children it has waited for. */
+function processCpuMicros(pid: number | "self", reaped = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const utime = Number(fields[11]);
     const stime = Number(fields[12]);
-    return ((utime + stime) * 1_000_000) / CLK_TCK;
+    const children = reaped ? Number(fields[13]) + Number(fields[14]) : 0;
+    return ((utime + stime + children) * 1_000_000) / CLK_TCK;
   } catch {
     return 0;
   }
@@ -41,13 +43,15 @@ function postgresPids(): number[] {
 
 function cpuMicros(target: Metered): number {
   if (target !== "postgres") return processCpuMicros(target);
-  return postgresPids().reduce((sum, pid) => sum + processCpuMicros(pid), 0);
+  // Backends that exit in between (a pool closing) are reaped by the postmaster: their time moves into
+  // its cutime/cstime, so the sum over live processes plus reaped children counts each backend once.
+  return postgresPids().reduce((sum, pid) => sum + processCpuMicros(pid, true), 0);
 }
 
 /**
  * CPU time (user + system, from /proc/<pid>/stat) spent by each metered process between `start()` and
  * `perOp(ops)`, as microseconds per operation: the figure that holds best on a noisy machine. PostgreSQL
- * is metered as the sum of its server processes (backends that exit in between are not counted).
+ * is metered as the sum of its server processes, including backends that exited in between.
  */
 export class CpuMeter {
   private readonly before = new Map<string, number>();

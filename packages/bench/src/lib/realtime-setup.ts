@@ -6,22 +6,34 @@ import { newTokenSecret, startApp, type RunningApp } from "./spine-apps.ts";
 export interface RealtimeStack {
   worker: RunningApp;
   gateway: RunningApp;
+  /** Replace the worker process with one running `consumers` (same database and stream). */
+  restartWorker(consumers: "none" | "all"): Promise<RunningApp>;
   token: string;
   stream: string;
   prefix: string;
   stop(): Promise<void>;
 }
 
-/** Worker (outbox relay) and gateway as real processes on the bench's database and a private stream. */
-export async function startRealtimeStack(env: BenchEnv, label: string): Promise<RealtimeStack> {
+/**
+ * Worker and gateway as real processes on the bench's database and a private stream. By default the
+ * worker is relay-only (`SPINE_WORKER_CONSUMERS=none`): the event path is measured without the usage
+ * metering consumer's statements on the same two cores; `consumers: "all"` runs the full worker.
+ */
+export async function startRealtimeStack(env: BenchEnv, label: string, options: { consumers?: "none" | "all" } = {}): Promise<RealtimeStack> {
   const secret = newTokenSecret();
   const appEnv = { databaseUrl: env.db.ownerUrl, natsUrl: env.natsUrl, tokenSecret: secret, stream: `BENCH_${label}_${env.runId}`, prefix: `b${label.toLowerCase()}${env.runId}` };
-  const worker = await startApp("worker", appEnv);
+  let worker = await startApp("worker", appEnv, { SPINE_WORKER_CONSUMERS: options.consumers ?? "none" });
   const gateway = await startApp("gateway", appEnv);
   const { token } = await new AccessTokenService({ secret }).sign({ userId: env.userId, tokenVersion: 0, sessionId: env.sessionId }, 3600);
-  return {
+  const stack: RealtimeStack = {
     worker,
     gateway,
+    restartWorker: async (consumers) => {
+      await worker.stop();
+      worker = await startApp("worker", appEnv, { SPINE_WORKER_CONSUMERS: consumers });
+      stack.worker = worker;
+      return worker;
+    },
     token,
     stream: appEnv.stream,
     prefix: appEnv.prefix,
@@ -30,6 +42,7 @@ export async function startRealtimeStack(env: BenchEnv, label: string): Promise<
       await worker.stop();
     },
   };
+  return stack;
 }
 
 export async function until(predicate: () => boolean, timeoutMs: number): Promise<boolean> {

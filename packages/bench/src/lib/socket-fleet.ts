@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import { createRealtimeClient, type RealtimeClient } from "@spine/client";
+import { safeParseEnvelope, ZEventMessageSchema } from "@spine/contracts";
 
 /** `count` Spine realtime clients; client i subscribes to workspace `workspaceOf(i)`. */
 export async function connectSpineFleet(options: {
@@ -25,7 +26,11 @@ export async function connectSpineFleet(options: {
   return clients;
 }
 
-/** `count` bare socket.io clients; client i joins room `roomOf(i)`. */
+/**
+ * `count` bare socket.io clients; client i joins room `roomOf(i)`. Each does what Spine's realtime client
+ * does per event, so both fleets cost the same on the client side: the message checked against the
+ * `event` message schema (which holds the envelope schema), an ack sent back, the envelope checked again.
+ */
 export async function connectBareFleet(options: {
   url: string;
   count: number;
@@ -39,7 +44,13 @@ export async function connectBareFleet(options: {
     const group: Promise<void>[] = [];
     for (let i = start; i < Math.min(options.count, start + batch); i++) {
       const socket = io(options.url, { transports: ["websocket"], forceNew: true });
-      socket.on("msg", (m: { t: number; seq: number }) => options.onMessage(m, i));
+      socket.on("msg", (raw: { t: number; cursor: string }) => {
+        const parsed = ZEventMessageSchema.safeParse(raw);
+        if (!parsed.success) throw new Error("bench: malformed message from the bare server");
+        socket.emit("ack", { cursor: parsed.data.cursor });
+        if (!safeParseEnvelope(parsed.data.payload).ok) throw new Error("bench: malformed envelope from the bare server");
+        options.onMessage({ t: raw.t, seq: Number(parsed.data.cursor) - 1 }, i);
+      });
       sockets.push(socket);
       group.push(new Promise((resolve) => socket.emit("join", options.roomOf(i), () => resolve())));
     }

@@ -27,7 +27,7 @@ export function newTokenSecret(): string {
 }
 
 /** Start one of Spine's apps as a real process with the bench's database, stream and prefix. */
-export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, extra: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, extra: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningApp> {
   const port = await freePort();
   const portVar = { api: "API_PORT", gateway: "GATEWAY_PORT", worker: "WORKER_PORT" }[app];
   const { child } = await startChild(
@@ -49,7 +49,7 @@ export async function startApp(app: "api" | "gateway" | "worker", env: AppEnv, e
     },
     false,
     // e.g. BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the apps under load.
-    (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean),
+    [...nodeArgs, ...(process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean)],
   );
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(`${url}/${app === "worker" ? "healthz" : "readyz"}`, 60_000);

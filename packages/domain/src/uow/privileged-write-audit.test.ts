@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import type { Operation } from "../context/operation.ts";
+import type { Operation } from "../operation/operation.ts";
 import { applyLifecycleEvent } from "../modules/governance/apply-lifecycle-event.ts";
 import { clearUsagePolicy } from "../modules/governance/clear-usage-policy.ts";
 import { setUsagePolicy } from "../modules/governance/set-usage-policy.ts";
 import { incrementUsage } from "../modules/governance/increment-usage.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
-import { connectIntegration, disconnectIntegration, recordIntegrationEvent, restoreIntegration, updateIntegration } from "../modules/integrations/index.ts";
+import { connectIntegration } from "../modules/integrations/connect-integration.ts";
+import { disconnectIntegration } from "../modules/integrations/disconnect-integration.ts";
+import { recordIntegrationEvent } from "../modules/integrations/record-integration-event.ts";
+import { restoreIntegration } from "../modules/integrations/restore-integration.ts";
+import { updateIntegration } from "../modules/integrations/update-integration.ts";
 import { createProject } from "../modules/product/create-project.ts";
 import { auditRowsOf } from "../test-support/audit-rows.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";
-import { newId } from "./ids.ts";
+import { newId } from "../shared/ids.ts";
 import { PRIVILEGED_ENTITIES } from "./privileged-writes.ts";
 import { REDACTED } from "./redact.ts";
 

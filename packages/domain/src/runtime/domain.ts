@@ -1,10 +1,10 @@
 import { MikroORM, type EntityManager } from "@mikro-orm/postgresql";
 import { toAppError } from "../errors/driver-error.ts";
-import type { KeyRing } from "../modules/integrations/key-ring.ts";
-import { ENTITY_SCHEMAS } from "../orm/entities.ts";
-import { UnitOfWorkSubscriber } from "../orm/unit-of-work.subscriber.ts";
-import { Operation, applyScope } from "./operation.ts";
-import { OperationContextStore, type OperationContext } from "./operation-context.ts";
+import type { KeyRing } from "../shared/key-ring.ts";
+import { ENTITY_SCHEMAS } from "./entities.ts";
+import { UnitOfWorkSubscriber } from "../uow/unit-of-work.subscriber.ts";
+import { Operation, applyScope } from "../operation/operation.ts";
+import { OperationContextStore, type OperationContext } from "../context/operation-context.ts";
 
 export interface DomainOptions {
   /** Connection URL of the application role (never the owner, never a superuser). */

@@ -1,13 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { createEnvelope, subjectFor, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
 import { AppError } from "../errors/app-error.ts";
-import type { KeyRing } from "../modules/integrations/key-ring.ts";
-import { AuditLog, OutboxEvent, type AuditChanges } from "../modules/ops/entities.ts";
-import { TENANT_FILTER } from "../orm/common-props.ts";
-import { newId } from "../orm/ids.ts";
-import { redact } from "../orm/redact.ts";
-import type { OperationContext } from "./operation-context.ts";
-import { sessionSettingsStatement } from "./session-settings.ts";
+import type { KeyRing } from "../shared/key-ring.ts";
+import { AuditLog, OutboxEvent, type AuditChanges } from "../platform/entities.ts";
+import { TENANT_FILTER } from "../shared/common-props.ts";
+import { newId } from "../shared/ids.ts";
+import { redact } from "../uow/redact.ts";
+import type { OperationContext } from "../context/operation-context.ts";
+import { sessionSettingsStatement } from "../context/session-settings.ts";
 
 /** Set the row-level-security scope for the rest of the current transaction. */
 export async function applyScope(em: EntityManager, ctx: OperationContext): Promise<void> {

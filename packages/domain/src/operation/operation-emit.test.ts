@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error.ts";
 import { parseEnvelope } from "@spine/contracts";
-import { OutboxEvent } from "../modules/ops/entities.ts";
+import { OutboxEvent } from "../platform/entities.ts";
 import { Project } from "../modules/product/entities.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 import { seedWorkspace, useTestDomain, userCtx } from "../test-support/test-domain.ts";
 
 const t = useTestDomain("emit");

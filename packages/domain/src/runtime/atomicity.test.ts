@@ -4,7 +4,7 @@ import { parseEnvelope } from "@spine/contracts";
 import { AppError } from "../errors/app-error.ts";
 import { Integration } from "../modules/integrations/entities.ts";
 import { Project } from "../modules/product/entities.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";
 
 const t = useTestDomain("atomicity");

@@ -1,7 +1,7 @@
 import { EntitySchema, OptionalProps } from "@mikro-orm/core";
-import { idProp, tenantFilter, tenantProp } from "../../orm/common-props.ts";
+import type { ActorType } from "../context/operation-context.ts";
+import { idProp, tenantFilter, tenantProp } from "../shared/common-props.ts";
 
-export type ActorType = "user" | "system" | "integration";
 export interface AuditChanges {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
@@ -174,4 +174,37 @@ export const IdempotencyKeySchema = new EntitySchema<IdempotencyKey>({
     createdAt: { type: "Date", onCreate: () => new Date() },
     expiresAt: { type: "Date" },
   },
+});
+
+/** The workspace's human-readable activity feed (not the audit trail). */
+export class ActivityLog {
+  [OptionalProps]?: "occurredAt" | "data" | "projectId" | "targetId" | "correlationId" | "actorId";
+  id!: string;
+  workspaceId!: string;
+  projectId: string | null = null;
+  actorId: string | null = null;
+  verb!: string;
+  targetType!: string;
+  targetId: string | null = null;
+  summary!: string;
+  data: Record<string, unknown> = {};
+  correlationId: string | null = null;
+  occurredAt!: Date;
+}
+export const ActivityLogSchema = new EntitySchema<ActivityLog>({
+  class: ActivityLog,
+  tableName: "activity_logs",
+  properties: {
+    ...idProp, ...tenantProp,
+    projectId: { type: "uuid", nullable: true },
+    actorId: { type: "uuid", nullable: true },
+    verb: { type: "string" },
+    targetType: { type: "string" },
+    targetId: { type: "uuid", nullable: true },
+    summary: { type: "text" },
+    data: { type: "json" },
+    correlationId: { type: "string", nullable: true },
+    occurredAt: { type: "Date", onCreate: () => new Date() },
+  },
+  filters: { ...tenantFilter },
 });

@@ -1,5 +1,5 @@
 import { ChangeSetType, type ChangeSet, type EntityMetadata, type Platform } from "@mikro-orm/core";
-import type { AuditChanges } from "../modules/ops/entities.ts";
+import type { AuditChanges } from "../platform/entities.ts";
 import { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
 import { redact } from "./redact.ts";
 

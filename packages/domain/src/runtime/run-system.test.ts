@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkspaceMembership } from "../modules/identity/entities.ts";
 import { seedWorkspace, useTestDomain, userCtx } from "../test-support/test-domain.ts";
-import { TENANT_FILTER } from "../orm/common-props.ts";
+import { TENANT_FILTER } from "../shared/common-props.ts";
 import { Domain } from "./domain.ts";
 
 const t = useTestDomain("run_system");

@@ -1,9 +1,9 @@
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs, type UnitOfWork } from "@mikro-orm/core";
 import { AppError } from "../errors/app-error.ts";
 import type { OperationContext, OperationContextStore } from "../context/operation-context.ts";
-import { AuditLog } from "../modules/ops/entities.ts";
+import { AuditLog } from "../platform/entities.ts";
 import { auditEntryFor, toEntityValues, type AnyChangeSet } from "./audit-entry.ts";
-import { newId } from "./ids.ts";
+import { newId } from "../shared/ids.ts";
 
 export { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
 

@@ -3,7 +3,7 @@ import { AppError } from "../errors/app-error.ts";
 import { UsagePolicy, type UsageWindow } from "../modules/governance/entities.ts";
 import { Project } from "../modules/product/entities.ts";
 import { seedWorkspace, useTestDomain, userCtx } from "../test-support/test-domain.ts";
-import { newId } from "./ids.ts";
+import { newId } from "../shared/ids.ts";
 
 const t = useTestDomain("guard");
 

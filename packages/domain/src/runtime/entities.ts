@@ -1,9 +1,9 @@
 import { AuthSessionSchema, RoleSchema, UserSchema, WorkspaceMembershipSchema, WorkspaceSchema } from "../modules/identity/entities.ts";
-import { ActivityLogSchema, DocumentSchema, ItemSchema, ProjectSchema } from "../modules/product/entities.ts";
+import { DocumentSchema, ItemSchema, ProjectSchema } from "../modules/product/entities.ts";
 import { AgentRunSchema, AgentThreadSchema, DocumentChunkSchema, EmbeddingSchema, ToolCallSchema } from "../modules/knowledge/entities.ts";
 import { IntegrationEventSchema, IntegrationSchema } from "../modules/integrations/entities.ts";
 import { AccessEventRecordSchema, DemoAccessStateSchema, UsageCounterSchema, UsagePolicySchema } from "../modules/governance/entities.ts";
-import { AuditLogSchema, DeadLetterJobSchema, IdempotencyKeySchema, JobRunSchema, OutboxEventSchema } from "../modules/ops/entities.ts";
+import { ActivityLogSchema, AuditLogSchema, DeadLetterJobSchema, IdempotencyKeySchema, JobRunSchema, OutboxEventSchema } from "../platform/entities.ts";
 
 /** Every entity of the seed specification, plus outbox, sessions and idempotency keys. */
 export const ENTITY_SCHEMAS = [

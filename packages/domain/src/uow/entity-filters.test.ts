@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OPERATIONAL_TABLES, TENANT_TABLES } from "../db/tenant-tables.ts";
 import { useTestDomain } from "../test-support/test-domain.ts";
-import { NOT_DELETED_FILTER, TENANT_FILTER } from "./common-props.ts";
+import { NOT_DELETED_FILTER, TENANT_FILTER } from "../shared/common-props.ts";
 import { PRIVILEGED_ENTITIES, SOFT_DELETE_TARGETS } from "./privileged-writes.ts";
 
 /** Soft-deletable but not tenant-owned: a user's deletion has no workspace to audit it in. */
