@@ -1,4 +1,4 @@
-import { dbTest } from "@spine/testing";
+import { dbTest } from "@spine/testing/fixtures";
 import { createApiHarness, type ApiHarnessOptions } from "./api-harness.ts";
 import { createWorkspaceFixture } from "./workspace-fixture.ts";
 
