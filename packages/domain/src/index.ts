@@ -127,6 +127,7 @@ export { USAGE_WINDOWS, windowStart } from "./modules/governance/usage-window.ts
 export { claimIdempotencyKey } from "./modules/ops/claim-idempotency-key.ts";
 export { type DeadLetterRow } from "./modules/ops/dead-letter.ts";
 export { listDeadLetters } from "./modules/ops/list-dead-letters.ts";
+export { claimRequestedDeadLetterReplays, getDeadLetter, requestDeadLetterReplay } from "./modules/ops/dead-letter-replay-requests.ts";
 export { grantTool, listToolGrants, revokeToolGrants, rotateToolKey, type ToolGrantRow } from "./modules/ops/nats-tools.ts";
 export { purgeRecord, type PurgeTarget } from "./modules/ops/purge-record.ts";
 export { recordSystemAudit, type SystemAuditEntry } from "./modules/ops/record-system-audit.ts";

@@ -50,6 +50,16 @@ async function newFailedEvent(f: WorkspaceFixture): Promise<string> {
   );
   return id;
 }
+/** A dead letter of the fixture's workspace (seeded as the worker would leave it). */
+async function newDeadLetter(f: WorkspaceFixture): Promise<string> {
+  const id = randomUUID();
+  await f.h.sql.query(
+    `insert into dead_letter_jobs (id, workspace_id, handler, event_type, subject, envelope, error, attempts)
+     values ($1, $2, 'usage-metering', 'project.created', 'evt.x.project.created', '{}', 'boom', 5)`,
+    [id, f.workspaceId],
+  );
+  return id;
+}
 async function newThread(f: WorkspaceFixture, deleted = false): Promise<string> {
   const c = f.owner.client;
   const t = await c.agent.createThread.mutate({ ...ws(f), title: "thread" });
@@ -114,6 +124,9 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
   { path: "usage.clearPolicy", type: "mutation", permission: "usage.manage", input: async (f) => ({ ...ws(f), ...(await newPolicy(f)) }), events: ["usage_policy.cleared"], audits: ["usage_policy.deleted"] },
   { path: "usage.listPolicies", type: "query", permission: "usage.read", input: async (f) => ws(f), events: [], audits: [] },
   { path: "usage.listCounters", type: "query", permission: "usage.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "deadLetter.list", type: "query", permission: "audit.read", input: async (f) => ws(f), events: [], audits: [] },
+  { path: "deadLetter.get", type: "query", permission: "audit.read", input: async (f) => ({ ...ws(f), deadLetterId: await newDeadLetter(f) }), events: [], audits: [] },
+  { path: "deadLetter.replay", type: "mutation", permission: "workspace.update", input: async (f) => ({ ...ws(f), deadLetterId: await newDeadLetter(f) }), events: [], audits: ["dead_letter.replay_requested"] },
   { path: "access.get", type: "query", permission: "access.read", input: async (f) => ws(f), events: [], audits: [] },
   // The first access change of the fixture's workspace creates its state row (records.test calls it once).
   { path: "access.change", type: "mutation", permission: "access.manage", input: async (f) => ({ ...ws(f), change: { type: "activate", plan: "free" } }), events: ["access.activated"], audits: ["access_state.updated"] },

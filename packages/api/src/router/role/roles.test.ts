@@ -29,7 +29,7 @@ describe("role matrix", () => {
       actual[proc.path] = res.status === 200 ? "OK" : (res.body.error?.data.code ?? String(res.status));
     }
     expect(actual).toEqual(expected);
-  });
+  }, 120_000);
 });
 
 describe("owners and roles", () => {
