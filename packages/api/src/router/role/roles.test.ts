@@ -17,7 +17,7 @@ const test = apiTest.extend("actors", { scope: "file" }, async ({ api: h, owner,
 });
 
 describe("role matrix", () => {
-  test.for(BUILT_IN_ROLE_KEYS)("%s can do exactly what its permissions say", async (roleKey, { api: h, workspace: f, actors }) => {
+  test.for(BUILT_IN_ROLE_KEYS)("%s can do exactly what its permissions say", { timeout: 120_000 }, async (roleKey, { api: h, workspace: f, actors }) => {
     const actor = actors[roleKey];
     const allowed = BUILT_IN_ROLES[roleKey].permissions;
     const expected: Record<string, string> = {};
@@ -29,7 +29,7 @@ describe("role matrix", () => {
       actual[proc.path] = res.status === 200 ? "OK" : (res.body.error?.data.code ?? String(res.status));
     }
     expect(actual).toEqual(expected);
-  }, 120_000);
+  });
 });
 
 describe("owners and roles", () => {
