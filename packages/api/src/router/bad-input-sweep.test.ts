@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { WORKSPACE_PROCEDURES, UNSCOPED_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { describe, expect } from "vitest";
+import type { ApiHarness } from "../test-support/api-harness.ts";
+import { apiTest as test } from "../test-support/fixtures.ts";
+import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "../test-support/procedure-table.ts";
 
 /**
  * No input reaches a 500: every workspace procedure, called with a valid input in which one field at a
@@ -18,24 +18,10 @@ const HOSTILE: readonly unknown[] = [
 /** What an error body must never carry: a stack frame, a source path, SQL. */
 const LEAK = /\n\s+at |node_modules|\.ts:\d+|\bselect\b.*\bfrom\b|\binsert into\b/i;
 
-let h: Harness;
-let owner: Actor;
-let f: WorkspaceFixture;
-beforeAll(async () => {
-  h = await startHarness("bad-input-sweep");
-  owner = await h.signUp("sweeper");
-  f = await createWorkspaceFixture(h, owner, "Sweep");
-});
-afterAll(async () => h?.close());
-
-/** One call, answered as status and body text (a query's input rides in the URL, so a huge one may be refused before tRPC). */
-async function call(path: string, type: "query" | "mutation", input: unknown, token: string): Promise<{ status: number; body: string }> {
-  const headers = { authorization: `Bearer ${token}` };
-  const res =
-    type === "query"
-      ? await fetch(`${h.api.trpcUrl}/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
-      : await fetch(`${h.api.trpcUrl}/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input) });
-  return { status: res.status, body: await res.text() };
+/** One call, answered as status and body text (in-process: the input still crosses JSON and the edge's checks). */
+async function call(h: ApiHarness, path: string, type: "query" | "mutation", input: unknown, token: string): Promise<{ status: number; body: string }> {
+  const res = await h.raw(path, { type, input, token });
+  return { status: res.status, body: JSON.stringify(res.body) };
 }
 
 function variants(input: Record<string, unknown>): Array<{ field: string; input: unknown }> {
@@ -53,22 +39,22 @@ function variants(input: Record<string, unknown>): Array<{ field: string; input:
 
 describe("hostile inputs never answer 5xx", () => {
   for (const c of WORKSPACE_PROCEDURES) {
-    it(c.path, async () => {
+    test(c.path, async ({ api: h, workspace: f, owner }) => {
       const valid = await c.input(f, null);
       const failures: string[] = [];
       for (const v of variants(valid)) {
-        const res = await call(c.path, c.type, v.input, owner.session.accessToken);
+        const res = await call(h, c.path, c.type, v.input, owner.session.accessToken);
         if (res.status >= 500 || LEAK.test(res.body)) failures.push(`${v.field}=${JSON.stringify(v.input).slice(0, 120)} -> ${res.status} ${res.body.slice(0, 200)}`);
       }
       expect(failures).toEqual([]);
     }, 120_000);
   }
-  it("unscoped procedures", async () => {
+  test("unscoped procedures", async ({ api: h, owner }) => {
     const failures: string[] = [];
     for (const path of UNSCOPED_PROCEDURES) {
       const type = path === "auth.me" || path === "workspace.listMine" ? "query" : "mutation";
       for (const v of variants({ email: "a@b.test", password: "long enough password", displayName: "N", name: "W", refreshToken: "r" })) {
-        const res = await call(path, type, v.input, owner.session.accessToken);
+        const res = await call(h, path, type, v.input, owner.session.accessToken);
         if (res.status >= 500 || LEAK.test(res.body)) failures.push(`${path} ${v.field} -> ${res.status} ${res.body.slice(0, 200)}`);
       }
     }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Actor, Harness } from "./api-harness.ts";
+import type { Actor, ActorSource } from "./api-harness.ts";
 
 /** A workspace with one of everything, built through the API by its owner. */
 export interface WorkspaceFixture {
-  h: Harness;
+  h: ActorSource;
   owner: Actor;
   workspaceId: string;
   projectId: string;
@@ -21,7 +21,7 @@ export interface WorkspaceFixture {
   spareWorkspace(member: { email: string; roleKey: string } | null, deleted: boolean): Promise<string>;
 }
 
-export async function createWorkspaceFixture(h: Harness, owner: Actor, name: string): Promise<WorkspaceFixture> {
+export async function createWorkspaceFixture(h: ActorSource, owner: Actor, name: string): Promise<WorkspaceFixture> {
   const c = owner.client;
   const { workspace } = await c.workspace.create.mutate({ name });
   const workspaceId = workspace.id;

@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import type pg from "pg";
+import { describe, expect } from "vitest";
+import { apiTest as test } from "../test-support/fixtures.ts";
+import { WORKSPACE_PROCEDURES } from "../test-support/procedure-table.ts";
 
-let h: Harness;
-let owner: Actor;
-let f: WorkspaceFixture;
-beforeAll(async () => {
-  h = await startHarness("records");
-  owner = await h.signUp("owner");
-  f = await createWorkspaceFixture(h, owner, "R");
-});
-afterAll(async () => h?.close());
-
-async function recorded(correlationId: string) {
-  const outbox = await h.sql.query<{ event_type: string; envelope: { workspace_id: string; actor_id: string; version: number } }>(
+async function recorded(sql: pg.Client, correlationId: string) {
+  const outbox = await sql.query<{ event_type: string; envelope: { workspace_id: string; actor_id: string; version: number } }>(
     `select event_type, envelope from outbox where envelope->>'correlation_id' = $1 order by id`, [correlationId],
   );
-  const audits = await h.sql.query<{ action: string; actor_id: string }>(`select action, actor_id from audit_logs where correlation_id = $1 order by id`, [correlationId]);
-  const activity = await h.sql.query<{ verb: string }>(`select verb from activity_logs where correlation_id = $1`, [correlationId]);
+  const audits = await sql.query<{ action: string; actor_id: string }>(`select action, actor_id from audit_logs where correlation_id = $1 order by id`, [correlationId]);
+  const activity = await sql.query<{ verb: string }>(`select verb from activity_logs where correlation_id = $1`, [correlationId]);
   return { outbox: outbox.rows, audits: audits.rows, activity: activity.rows };
 }
 
 describe("mutations record their events and audit rows with the request's correlation id", () => {
   const mutations = WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation");
-  it.each(mutations.map((p) => [p.path, p] as const))("%s", async (_path, proc) => {
+  test.for(mutations.map((p) => [p.path, p] as const))("%s", async ([_path, proc], { api: h, workspace: f, owner }) => {
     const input = await proc.input(f, null);
     const correlationId = `corr-${proc.path}-${Date.now()}`;
     const res = await h.raw(proc.path, { type: "mutation", input, token: owner.session.accessToken, headers: { "x-correlation-id": correlationId } });
     expect(res.status, JSON.stringify(res.body.error)).toBe(200);
     expect(res.headers.get("x-correlation-id")).toBe(correlationId);
-    const rows = await recorded(correlationId);
+    const rows = await recorded(h.sql, correlationId);
     expect(rows.outbox.map((r) => r.event_type)).toEqual(proc.events);
     for (const row of rows.outbox) expect(row.envelope).toMatchObject({ workspace_id: input.workspaceId, actor_id: owner.userId });
     expect(rows.audits.map((r) => r.action)).toEqual(proc.audits);
@@ -38,11 +28,11 @@ describe("mutations record their events and audit rows with the request's correl
     if (proc.events.length > 0) expect(rows.activity.length).toBe(1);
   });
 
-  it("workspace.create", async () => {
+  test("workspace.create", async ({ api: h, owner }) => {
     const correlationId = `corr-ws-create-${Date.now()}`;
     const res = await h.raw("workspace.create", { type: "mutation", input: { name: "Fresh" }, token: owner.session.accessToken, headers: { "x-correlation-id": correlationId } });
     expect(res.status).toBe(200);
-    const rows = await recorded(correlationId);
+    const rows = await recorded(h.sql, correlationId);
     expect(rows.outbox.map((r) => r.event_type)).toEqual(["workspace.created", "membership.added", "access.activated"]);
     expect(rows.audits.map((r) => r.action).sort()).toEqual([
       "access_state.created", "membership.created", "role.created", "role.created", "role.created", "role.created",
@@ -50,16 +40,16 @@ describe("mutations record their events and audit rows with the request's correl
     ]);
   });
 
-  it("item.updated is emitted at version 2 with its project id", async () => {
+  test("item.updated is emitted at version 2 with its project id", async ({ api: h, workspace: f, owner }) => {
     const correlationId = `corr-item-v2-${Date.now()}`;
     await owner.client.item.update.mutate({ workspaceId: f.workspaceId, itemId: f.itemId, status: "in_progress" }, { context: { correlationId } });
-    const rows = await recorded(correlationId);
+    const rows = await recorded(h.sql, correlationId);
     expect(rows.outbox[0]?.envelope).toMatchObject({ version: 2, payload: { item_id: f.itemId, project_id: f.projectId, changed_fields: ["status"] } });
   });
 });
 
 describe("reads", () => {
-  it("pages projects by cursor, newest first, and filters by name", async () => {
+  test("pages projects by cursor, newest first, and filters by name", async ({ owner }) => {
     const c = owner.client;
     const { workspace } = await c.workspace.create.mutate({ name: "Paging" });
     const names = ["alpha", "beta", "gamma", "delta", "alphabet"];
@@ -76,7 +66,7 @@ describe("reads", () => {
     expect(filtered.items.map((p) => p.name)).toEqual(["alphabet", "alpha"]);
   });
 
-  it("hides soft-deleted records from reads until restored", async () => {
+  test("hides soft-deleted records from reads until restored", async ({ workspace: f, owner }) => {
     const c = owner.client;
     const ws = { workspaceId: f.workspaceId };
     const item = await c.item.create.mutate({ ...ws, projectId: f.projectId, title: "ephemeral", status: "open" });
@@ -92,7 +82,7 @@ describe("reads", () => {
     expect(filtered.items.every((i) => i.status === "open")).toBe(true);
   });
 
-  it("hides the items and documents of a deleted project until the project is restored", async () => {
+  test("hides the items and documents of a deleted project until the project is restored", async ({ api: h, workspace: f, owner }) => {
     const c = owner.client;
     const ws = { workspaceId: f.workspaceId };
     const project = await c.project.create.mutate({ ...ws, name: "doomed" });
@@ -133,7 +123,7 @@ describe("reads", () => {
     await c.item.update.mutate({ ...ws, itemId: item.id, title: "changed" });
   });
 
-  it("keeps a deleted workspace out of reach except for its restore", async () => {
+  test("keeps a deleted workspace out of reach except for its restore", async ({ owner }) => {
     const c = owner.client;
     const { workspace } = await c.workspace.create.mutate({ name: "Doomed" });
     await c.workspace.delete.mutate({ workspaceId: workspace.id });
@@ -144,7 +134,7 @@ describe("reads", () => {
     await expect(c.project.list.query({ workspaceId: workspace.id })).resolves.toMatchObject({ items: [] });
   });
 
-  it("shows the activity feed per workspace and per project, and the audit log filtered", async () => {
+  test("shows the activity feed per workspace and per project, and the audit log filtered", async ({ workspace: f, owner }) => {
     const c = owner.client;
     const ws = { workspaceId: f.workspaceId };
     const project = await c.project.create.mutate({ ...ws, name: "Feed" });

@@ -1,31 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "@spine/api";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { describe, expect } from "vitest";
+import { appRouter } from "../root.ts";
+import { apiTest } from "../test-support/fixtures.ts";
+import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "../test-support/procedure-table.ts";
+import { createWorkspaceFixture } from "../test-support/workspace-fixture.ts";
 
-let h: Harness;
-let alice: Actor;
-let a: WorkspaceFixture;
-let b: WorkspaceFixture;
-beforeAll(async () => {
-  h = await startHarness("tenancy");
-  alice = await h.signUp("alice");
-  a = await createWorkspaceFixture(h, alice, "A");
-  b = await createWorkspaceFixture(h, await h.signUp("bob"), "B");
+// `owner` (alice) owns `workspace` (A); bob owns B.
+const test = apiTest.extend("b", { scope: "file" }, async ({ api, workspace }) => {
+  void workspace; // A is created first, as the caller's only workspace.
+  return createWorkspaceFixture(api, await api.signUp("bob"), "B");
 });
-afterAll(async () => h?.close());
 
 const idKeys = (input: Record<string, unknown>) => Object.keys(input).filter((k) => k.endsWith("Id") && k !== "workspaceId");
 
 describe("cross-tenant matrix", () => {
-  it("covers every workspace-scoped procedure of the router", () => {
+  test("covers every workspace-scoped procedure of the router", () => {
     const all = Object.keys(appRouter._def.procedures as Record<string, unknown>);
     const covered = [...WORKSPACE_PROCEDURES.map((p) => p.path), ...UNSCOPED_PROCEDURES];
     expect(all.filter((p) => !covered.includes(p))).toEqual([]);
   });
 
-  it("a member of A using B's workspace or B's ids gets NOT_FOUND or FORBIDDEN and changes nothing", async () => {
+  test("a member of A using B's workspace or B's ids gets NOT_FOUND or FORBIDDEN and changes nothing", async ({ api, owner: alice, workspace: a, b }) => {
     const calls: { label: string; path: string; type: "query" | "mutation"; input: Record<string, unknown> }[] = [];
     for (const proc of WORKSPACE_PROCEDURES) {
       const input = await proc.input(b, null);
@@ -34,20 +28,20 @@ describe("cross-tenant matrix", () => {
         calls.push({ label: `${proc.path} in A with B's ${idKeys(input).join(",")}`, path: proc.path, type: proc.type, input: { ...input, workspaceId: a.workspaceId } });
       }
     }
-    const before = await h.fingerprint();
+    const before = await api.fingerprint();
     const outcomes: Record<string, string> = {};
     for (const call of calls) {
-      const res = await h.raw(call.path, { type: call.type, input: call.input, token: alice.session.accessToken });
+      const res = await api.raw(call.path, { type: call.type, input: call.input, token: alice.session.accessToken });
       outcomes[call.label] = res.body.error?.data.code ?? `OK ${res.status}`;
     }
     for (const [label, code] of Object.entries(outcomes)) {
       expect.soft(["NOT_FOUND", "FORBIDDEN"], label).toContain(code);
     }
-    expect(await h.fingerprint()).toEqual(before);
+    expect(await api.fingerprint()).toEqual(before);
     expect(calls.length).toBeGreaterThan(WORKSPACE_PROCEDURES.length + 15);
   });
 
-  it("lists only the caller's workspaces", async () => {
+  test("lists only the caller's workspaces", async ({ owner: alice, workspace: a }) => {
     const mine = await alice.client.workspace.listMine.query();
     expect(mine.map((m) => m.workspace.id)).toEqual([a.workspaceId]);
     expect(mine[0]?.role.key).toBe("owner");

@@ -1,26 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, type TBuiltInRoleKey, type TPermission } from "@spine/domain";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import type { Actor, ApiHarness } from "../../test-support/api-harness.ts";
+import { apiTest } from "../../test-support/fixtures.ts";
+import { WORKSPACE_PROCEDURES } from "../../test-support/procedure-table.ts";
+import type { WorkspaceFixture } from "../../test-support/workspace-fixture.ts";
 
-let h: Harness;
-let f: WorkspaceFixture;
-const actors = {} as Record<TBuiltInRoleKey, Actor>;
-beforeAll(async () => {
-  h = await startHarness("roles");
-  actors.owner = await h.signUp("owner");
-  f = await createWorkspaceFixture(h, actors.owner, "W");
+/** `owner` and one member per other built-in role, all in `workspace`. */
+const test = apiTest.extend("actors", { scope: "file" }, async ({ api: h, owner, workspace: f }) => {
+  const actors = { owner } as Record<TBuiltInRoleKey, Actor>;
   for (const key of BUILT_IN_ROLE_KEYS.filter((k) => k !== "owner")) {
     actors[key] = await h.signUp(key);
     await f.owner.client.member.add.mutate({ workspaceId: f.workspaceId, email: actors[key].email, roleKey: key });
   }
+  return actors;
 });
-afterAll(async () => h?.close());
 
 describe("role matrix", () => {
-  it.each(BUILT_IN_ROLE_KEYS)("%s can do exactly what its permissions say", async (roleKey) => {
+  test.for(BUILT_IN_ROLE_KEYS)("%s can do exactly what its permissions say", { timeout: 120_000 }, async (roleKey, { api: h, workspace: f, actors }) => {
     const actor = actors[roleKey];
     const allowed = BUILT_IN_ROLES[roleKey].permissions;
     const expected: Record<string, string> = {};
@@ -32,11 +29,11 @@ describe("role matrix", () => {
       actual[proc.path] = res.status === 200 ? "OK" : (res.body.error?.data.code ?? String(res.status));
     }
     expect(actual).toEqual(expected);
-  }, 120_000);
+  });
 });
 
 describe("owners and roles", () => {
-  it("keeps the last owner: neither removable nor demotable, until another owner exists", async () => {
+  test("keeps the last owner: neither removable nor demotable, until another owner exists", async ({ workspace: f, actors }) => {
     const { owner } = actors;
     const members = await owner.client.member.list.query({ workspaceId: f.workspaceId });
     const mine = members.find((m) => m.userId === owner.userId)!;
@@ -56,7 +53,7 @@ describe("owners and roles", () => {
     await owner.client.member.changeRole.mutate({ workspaceId: f.workspaceId, membershipId: adminMembership.membershipId, roleKey: "admin" });
   });
 
-  it("lets an admin manage members but not touch owners or grant ownership", async () => {
+  test("lets an admin manage members but not touch owners or grant ownership", async ({ workspace: f, actors }) => {
     const { admin, owner } = actors;
     const members = await admin.client.member.list.query({ workspaceId: f.workspaceId });
     const ownerMembership = members.find((m) => m.userId === owner.userId)!;
@@ -66,7 +63,7 @@ describe("owners and roles", () => {
       .rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
   });
 
-  it("grants a custom role exactly its permissions and refuses owner-only ones", async () => {
+  test("grants a custom role exactly its permissions and refuses owner-only ones", async ({ api: h, workspace: f, actors }) => {
     const { owner } = actors;
     const role = await owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: "auditor", name: "Auditor", permissions: ["audit.read", "projects.read"] });
     const auditor = await h.signUp("auditor");
@@ -82,22 +79,27 @@ describe("owners and roles", () => {
 });
 
 describe("non-owners cannot escalate privileges", () => {
-  /** A new account holding a fresh custom role with `permissions`, added by the owner. */
-  async function customActor(label: string, permissions: TPermission[]) {
-    const { owner } = actors;
-    const role = await owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: `${label}-${randomUUID().slice(0, 6)}`, name: label, permissions });
-    const actor = await h.signUp(label);
-    const member = await owner.client.member.add.mutate({ workspaceId: f.workspaceId, email: actor.email, roleKey: role.key });
-    return { actor, role, membershipId: member.membershipId };
+  /** Helpers of this describe: a custom-role actor, and a refusal that changes nothing. */
+  function escalation(h: ApiHarness, f: WorkspaceFixture, actors: Record<TBuiltInRoleKey, Actor>) {
+    /** A new account holding a fresh custom role with `permissions`, added by the owner. */
+    async function customActor(label: string, permissions: TPermission[]) {
+      const { owner } = actors;
+      const role = await owner.client.role.create.mutate({ workspaceId: f.workspaceId, key: `${label}-${randomUUID().slice(0, 6)}`, name: label, permissions });
+      const actor = await h.signUp(label);
+      const member = await owner.client.member.add.mutate({ workspaceId: f.workspaceId, email: actor.email, roleKey: role.key });
+      return { actor, role, membershipId: member.membershipId };
+    }
+
+    async function expectRefused(attempt: () => Promise<unknown>) {
+      const before = await h.fingerprint();
+      await expect(attempt()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+      expect(await h.fingerprint()).toEqual(before);
+    }
+    return { customActor, expectRefused };
   }
 
-  async function expectRefused(attempt: () => Promise<unknown>) {
-    const before = await h.fingerprint();
-    await expect(attempt()).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
-    expect(await h.fingerprint()).toEqual(before);
-  }
-
-  it("a member manager cannot raise its own or anyone's role above its own", async () => {
+  test("a member manager cannot raise its own or anyone's role above its own", async ({ api: h, workspace: f, actors }) => {
+    const { customActor, expectRefused } = escalation(h, f, actors);
     const { actor, role, membershipId } = await customActor("manager", ["members.read", "members.manage"]);
     const c = actor.client;
     const ws = f.workspaceId;
@@ -125,7 +127,8 @@ describe("non-owners cannot escalate privileges", () => {
     expect(members.find((m) => m.membershipId === viewerMembership)?.role.key).toBe("viewer");
   });
 
-  it("a role manager cannot grant permissions it lacks or edit its own role", async () => {
+  test("a role manager cannot grant permissions it lacks or edit its own role", async ({ api: h, workspace: f, actors }) => {
+    const { customActor, expectRefused } = escalation(h, f, actors);
     const { actor, role } = await customActor("rolemgr", ["members.read", "roles.manage", "projects.read"]);
     const c = actor.client;
     const ws = f.workspaceId;
@@ -145,7 +148,8 @@ describe("non-owners cannot escalate privileges", () => {
     expect(roles.find((r) => r.id === f.customRoleId)?.permissions).toEqual(["projects.read"]);
   });
 
-  it("an admin still manages members and roles, but not its own membership", async () => {
+  test("an admin still manages members and roles, but not its own membership", async ({ api: h, workspace: f, actors }) => {
+    const { expectRefused } = escalation(h, f, actors);
     const { admin } = actors;
     const ws = f.workspaceId;
     const members = await admin.client.member.list.query({ workspaceId: ws });
@@ -163,7 +167,7 @@ describe("non-owners cannot escalate privileges", () => {
 });
 
 describe("role.delete", () => {
-  it("deletes an unheld custom role with one audit row; refuses held, built-in and unknown roles and changes nothing", async () => {
+  test("deletes an unheld custom role with one audit row; refuses held, built-in and unknown roles and changes nothing", async ({ api: h, workspace: f, actors }) => {
     const { owner } = actors;
     const ws = f.workspaceId;
     const role = await owner.client.role.create.mutate({ workspaceId: ws, key: `temp-${randomUUID().slice(0, 6)}`, name: "Temp", permissions: ["projects.read"] });
@@ -186,7 +190,7 @@ describe("role.delete", () => {
     await expect(owner.client.role.create.mutate({ workspaceId: ws, key: role.key, name: "Again", permissions: ["projects.read"] })).resolves.toBeTruthy();
   });
 
-  it("a non-owner role manager cannot delete the role it holds or a role with permissions it lacks", async () => {
+  test("a non-owner role manager cannot delete the role it holds or a role with permissions it lacks", async ({ api: h, workspace: f, actors }) => {
     const { owner } = actors;
     const ws = f.workspaceId;
     const mine = await owner.client.role.create.mutate({ workspaceId: ws, key: `mgr-${randomUUID().slice(0, 6)}`, name: "Mgr", permissions: ["members.read", "roles.manage"] });
