@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 port="${SPINE_NATS_PORT:-4223}"
+# Its monitoring port: `spine tools ...` reads /varz to know when a users reload is applied.
+monitor_port="${SPINE_NATS_MONITOR_PORT:-8223}"
 dir="$PWD/.spine/nats"
 mkdir -p "$dir/data"
 touch .spine/dev.env
@@ -21,6 +23,7 @@ add_env NATS_URL "nats://127.0.0.1:$port"
 add_env NATS_USER operator
 add_env SPINE_NATS_USERS_FILE "$dir/users.conf"
 add_env SPINE_NATS_PID_FILE "$dir/nats-server.pid"
+add_env SPINE_NATS_MONITOR_URL "http://127.0.0.1:$monitor_port"
 add_env SPINE_GATEWAY_STREAM EVENTS_GATEWAY
 
 cp infra/nats/nats-server.conf "$dir/nats-server.conf"
@@ -35,11 +38,12 @@ if [ -f "$dir/nats-server.pid" ] && kill -0 "$(cat "$dir/nats-server.pid")" 2>/d
   exit 0
 fi
 port_open "$port" && { echo "port $port is taken by another process: set SPINE_NATS_PORT" >&2; exit 1; }
+port_open "$monitor_port" && { echo "port $monitor_port is taken by another process: set SPINE_NATS_MONITOR_PORT" >&2; exit 1; }
 set -a
 # shellcheck disable=SC1091
 . .spine/dev.env
 set +a
-SPINE_NATS_STORE_DIR="$dir/data" "$bin" -c "$dir/nats-server.conf" -a 127.0.0.1 -p "$port" -P "$dir/nats-server.pid" -l "$dir/nats-server.log" </dev/null >/dev/null 2>&1 &
+SPINE_NATS_STORE_DIR="$dir/data" "$bin" -c "$dir/nats-server.conf" -a 127.0.0.1 -p "$port" -m "$monitor_port" -P "$dir/nats-server.pid" -l "$dir/nats-server.log" </dev/null >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do port_open "$port" && break; sleep 0.25; done
 port_open "$port" || { echo "nats-server did not start; see $dir/nats-server.log" >&2; kill "$pid" 2>/dev/null; exit 1; }

@@ -63,4 +63,6 @@ if ! port_open "$nats_port"; then
   fi
   wait_port "$nats_port" || { echo "NATS did not come up on 127.0.0.1:$nats_port" >&2; exit 1; }
 fi
+# The console's browser tests drive Debian's Chromium (apps/console); installed here so CI has it.
+bash "$here/chromium.sh"
 echo "services: PostgreSQL 127.0.0.1:$pg_port, NATS 127.0.0.1:$nats_port — up"

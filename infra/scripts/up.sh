@@ -30,6 +30,9 @@ GATEWAY_PORT="${GATEWAY_PORT:-4001}"
 WORKER_PORT="${WORKER_PORT:-4002}"
 API_ADMIN_PORT="${API_ADMIN_PORT:-9400}"
 GATEWAY_ADMIN_PORT="${GATEWAY_ADMIN_PORT:-9401}"
+CONSOLE_PORT="${CONSOLE_PORT:-5173}"
+# The console calls the API and the gateway from the browser: its origin must be allowed (CORS).
+SPINE_CORS_ORIGINS="${SPINE_CORS_ORIGINS:-http://127.0.0.1:$CONSOLE_PORT,http://localhost:$CONSOLE_PORT}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
 set +a
 
@@ -46,6 +49,8 @@ setsid bash -c '
   NATS_USER=gateway NATS_PASSWORD="$SPINE_NATS_GATEWAY_PASSWORD" SPINE_EVENTS_STREAM="$SPINE_GATEWAY_STREAM" \
     pnpm --filter @spine/gateway run dev &
   NATS_USER=api NATS_PASSWORD="$SPINE_NATS_API_PASSWORD" pnpm --filter @spine/api-app run dev &
+  VITE_SPINE_API_URL="http://127.0.0.1:$API_PORT" VITE_SPINE_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" \
+    pnpm --filter @spine/console exec vite --port "$CONSOLE_PORT" --strictPort --host 127.0.0.1 --clearScreen false &
   wait' &
 apps_pid=$!
 stop_apps() { kill -TERM -- "-$apps_pid" 2>/dev/null; wait "$apps_pid" 2>/dev/null; }
@@ -54,13 +59,14 @@ trap 'stop_apps; stop_nats' EXIT
 
 wait_http() { for _ in $(seq 1 120); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
 ok=1
-for url in "http://127.0.0.1:$API_PORT/readyz" "http://127.0.0.1:$GATEWAY_PORT/readyz" "http://127.0.0.1:$WORKER_PORT/readyz"; do
+for url in "http://127.0.0.1:$API_PORT/readyz" "http://127.0.0.1:$GATEWAY_PORT/readyz" "http://127.0.0.1:$WORKER_PORT/readyz" "http://127.0.0.1:$CONSOLE_PORT/"; do
   wait_http "$url" || { echo "!! $url did not become ready" >&2; ok=0; }
 done
 
 cat <<MSG
 
 Spine is up$([ $ok = 1 ] || echo " (with problems, see above)").
+  Console         http://127.0.0.1:$CONSOLE_PORT/          (web console; sign in as the demo user below)
   tRPC API        http://127.0.0.1:$API_PORT/trpc        (health: /healthz, /readyz)
   Realtime        ws://127.0.0.1:$GATEWAY_PORT            (Socket.IO; health: /healthz, /readyz)
   Contracts       http://127.0.0.1:$API_PORT/openapi.json   http://127.0.0.1:$API_PORT/asyncapi.json

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAccessTransition } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
 import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { WORKSPACE_PROCEDURES } from "@spine/api/test-support";
+import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
 
 let h: Harness;
 let owner: Actor;

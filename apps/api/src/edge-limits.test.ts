@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectIntegration } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
 import { startHarness, type Actor, type Harness, type RawResponse } from "./test-support/api-harness.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
 
 /**
  * Inputs that used to reach a 500 (a year-0000 timestamp, a 10,000-deep JSON value, NUL in a webhook's

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
 
 let h: Harness;
 let owner: Actor;

@@ -4,8 +4,8 @@ import { createEmbeddings, ingestDocument } from "@spine/ai";
 import { incrementUsage, REDACTED, type OperationContext } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
 import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { newWebhookSecret, WORKSPACE_PROCEDURES } from "./test-support/procedure-table.ts";
-import { createWorkspaceFixture } from "./test-support/workspace-fixture.ts";
+import { newWebhookSecret, WORKSPACE_PROCEDURES } from "@spine/api/test-support";
+import { createWorkspaceFixture } from "@spine/api/test-support";
 
 let h: Harness;
 let owner: Actor;

@@ -40,6 +40,8 @@ export const ZWorkerEnvSchema = z.object({
   SPINE_RETENTION_INTERVAL_MS: ms(5 * 60_000),
   /** How often the worker acts on due access transitions (expiry, future-dated lifecycle events). */
   SPINE_ACCESS_EXPIRY_INTERVAL_MS: ms(30_000),
+  /** How often requested dead-letter replays (`deadLetter.replay`) are run (at least 1 s). */
+  SPINE_DLQ_REPLAY_INTERVAL_MS: z.coerce.number().int().min(1_000).default(2_000),
   /** `rate_limit_hits` windows that started longer ago than this are deleted (sign-in windows are 15 min). */
   SPINE_RATE_LIMIT_RETENTION_MS: z.coerce.number().int().min(HOUR).default(24 * HOUR),
   /** Agent runs left queued/running with no progress this long are failed as abandoned; keep it well above a model call. */
@@ -79,6 +81,11 @@ export const ZCliEnvSchema = z.object({
   SPINE_NATS_USERS_FILE: z.string().min(1).optional(),
   /** nats-server's pid file (`-P`): `spine tools ...` sends it SIGHUP to reload the users. */
   SPINE_NATS_PID_FILE: z.string().min(1).optional(),
+  /**
+   * nats-server's monitoring endpoint (`-m`), e.g. http://127.0.0.1:8223: after SIGHUP the CLI waits until
+   * `/varz` shows a new `config_load_time` (the reload is applied) and JetStream answers again.
+   */
+  SPINE_NATS_MONITOR_URL: z.url({ error: "must be an http:// URL" }).optional(),
   /** Needed by `keys rotate` only. */
   SPINE_KEY_RING: ZKeyRingSchema.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("warn"),
@@ -120,4 +127,9 @@ export function selectConsumers(setting: string, available: readonly string[]): 
 /** Model settings (offline deterministic unless configured); shares its parsing with the API. */
 export function loadAiSettings(source: Record<string, string | undefined> = process.env): AiSettings {
   return parseAiSettings(source);
+}
+
+/** `dist/migrate.js`: the owner URL of the database to migrate. */
+export function loadMigrateEnv(source: Record<string, string | undefined> = process.env): { DATABASE_URL: string } {
+  return parse(z.object({ DATABASE_URL: z.url({ error: "must be a postgres:// URL" }).default("postgres://postgres@127.0.0.1:5432/spine") }), source, "migrate");
 }

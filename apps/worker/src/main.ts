@@ -31,6 +31,7 @@ const worker = await startWorker(
     outboxReplayWindowMs: env.SPINE_OUTBOX_REPLAY_WINDOW_MS,
     retentionIntervalMs: env.SPINE_RETENTION_INTERVAL_MS,
     accessExpiryIntervalMs: env.SPINE_ACCESS_EXPIRY_INTERVAL_MS,
+    deadLetterReplayIntervalMs: env.SPINE_DLQ_REPLAY_INTERVAL_MS,
     rateLimitRetentionMs: env.SPINE_RATE_LIMIT_RETENTION_MS,
     agentRunStaleAfterMs: env.SPINE_AGENT_RUN_STALE_AFTER_MS,
     relayPollMs: env.SPINE_RELAY_POLL_MS,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats, ensureEventsStream } from "@spine/bus";
 import { createRealtimeClient, type RealtimeClient } from "@spine/client";
-import { migrate } from "@spine/domain";
+import { migrate } from "@spine/domain/migrate";
 import { freePort, natsTestNames, startNatsServer, startPgCluster, testKeyRingSpec, type NatsServerProcess, type PgClusterProcess } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";

@@ -7,6 +7,7 @@ import { systemUrlFrom, type Domain } from "@spine/domain";
 import { createPgPool } from "@spine/domain/reads";
 import { createMetricsRegistry, startAdminServer } from "@spine/metrics";
 import { startAccessExpiry } from "./access-expiry.ts";
+import { startDeadLetterReplays } from "./dead-letter-replays.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
 import type { WorkerHandler } from "./handlers/index.ts";
 import { integrationSyncHandler } from "./handlers/integration-sync.ts";
@@ -39,6 +40,8 @@ export interface WorkerConfig {
   agentRunStaleAfterMs: number;
   /** How often the access expiry job looks for due access transitions (default 30 s). */
   accessExpiryIntervalMs?: number;
+  /** How often the worker replays the dead letters workspace owners asked for (`deadLetter.replay`; default 2 s). */
+  deadLetterReplayIntervalMs?: number;
   relayPollMs: number;
   concurrency: number;
   maxAttempts: number;
@@ -152,6 +155,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     pool: systemPool, domain: config.domain, intervalMs: config.accessExpiryIntervalMs ?? 30_000,
     logger: logger.child({ component: "access-expiry" }),
   });
+  const deadLetterReplays = startDeadLetterReplays({
+    domain: config.domain, handlers: config.handlers, intervalMs: config.deadLetterReplayIntervalMs ?? 2_000,
+    logger: logger.child({ component: "dead-letter-replays" }),
+  });
   const health = await startAdminServer({
     port: config.port,
     host: config.host,
@@ -171,6 +178,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       await health.close();
       await retention.stop();
       await accessExpiry.stop();
+      await deadLetterReplays.stop();
       await syncScheduler?.stop();
       await Promise.all(runners.map((r) => r.stop()));
       await relay.stop();

@@ -3,6 +3,7 @@ import { activityRouter } from "./router/activity/router.ts";
 import { agentRouter } from "./router/agent/router.ts";
 import { auditRouter } from "./router/audit/router.ts";
 import { authRouter } from "./router/auth/router.ts";
+import { deadLetterRouter } from "./router/dead-letter/router.ts";
 import { documentRouter } from "./router/document/router.ts";
 import { integrationRouter } from "./router/integration/router.ts";
 import { itemRouter } from "./router/item/router.ts";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   usage: usageRouter,
   access: accessRouter,
   agent: agentRouter,
+  deadLetter: deadLetterRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
 export { BusError, BUS_ERROR_CODES, errorMessage, type BusErrorCode } from "./errors.ts";
-export { connectNats, type NatsConnectOptions } from "./nats-connection.ts";
+export { connectNats, natsServers, type NatsConnectOptions } from "./nats-connection.ts";
 export {
   NATS_SERVICE_USERS, natsInboxPrefix, natsPasswordVariable, renderNatsUsers, toolDurableName,
   type NatsServiceUser, type NatsToolUser, type NatsUsersOptions,

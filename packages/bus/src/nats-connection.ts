@@ -1,7 +1,13 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { natsInboxPrefix } from "./nats-auth.ts";
 
+/** `NATS_URL` may list several servers (the nodes of a cluster), comma-separated. */
+export function natsServers(servers: string | string[]): string[] {
+  return (Array.isArray(servers) ? servers : [servers]).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+}
+
 export interface NatsConnectOptions {
+  /** One URL, several comma-separated, or a list. */
   servers: string | string[];
   name: string;
   user?: string;
@@ -14,7 +20,7 @@ export interface NatsConnectOptions {
 export function connectNats(options: NatsConnectOptions): Promise<NatsConnection> {
   const inboxPrefix = options.inboxPrefix ?? (options.user ? natsInboxPrefix(options.user) : undefined);
   return connect({
-    servers: options.servers,
+    servers: natsServers(options.servers),
     name: options.name,
     ...(options.user ? { user: options.user, pass: options.pass ?? "" } : {}),
     ...(inboxPrefix ? { inboxPrefix } : {}),

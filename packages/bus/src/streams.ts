@@ -68,8 +68,30 @@ function isStreamNotFound(err: unknown): boolean {
   return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound;
 }
 
-/** Create the stream, or update it to `config` if it exists: safe to call at every start. */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<StreamInfo> {
+/** A JetStream answer that a cluster gives while it elects leaders or places a new R3 stream. */
+function isTransient(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ""}` : "";
+  return /timeout|no responders|temporarily unavailable|not enabled|no suitable peers/i.test(text);
+}
+
+/**
+ * Create the stream, or update it to `config` if it exists: safe to call at every start. On a cluster
+ * that is still electing leaders (a request timeout, "JetStream system temporarily unavailable") it
+ * tries again for up to `retryForMs` (60 s) before giving up.
+ */
+export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, retryForMs = 60_000): Promise<StreamInfo> {
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    try {
+      return await ensureStreamOnce(jsm, config);
+    } catch (err) {
+      if (!isTransient(err) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function ensureStreamOnce(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<StreamInfo> {
   try {
     await jsm.streams.info(config.name);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
 import type { AppRouter, RouterOutputs } from "@spine/api";
+import { randomId } from "./random-id.ts";
 
 declare module "@trpc/client" {
   interface OperationContext {
@@ -108,10 +109,10 @@ export function createSpineClient(options: SpineClientOptions): SpineClient {
         url: options.url,
         fetch: fetchWithRefresh,
         headers: async ({ op }) => {
-          const headers: Record<string, string> = { "x-correlation-id": op.context.correlationId ?? crypto.randomUUID() };
+          const headers: Record<string, string> = { "x-correlation-id": op.context.correlationId ?? randomId() };
           const token = await readToken();
           if (token) headers.authorization = `Bearer ${token}`;
-          if (op.type === "mutation") headers["idempotency-key"] = op.context.idempotencyKey ?? crypto.randomUUID();
+          if (op.type === "mutation") headers["idempotency-key"] = op.context.idempotencyKey ?? randomId();
           return headers;
         },
       }),

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startNatsServer, type NatsServerProcess } from "./nats-server.ts";
+import { freePort, startNatsServer, type NatsServerProcess } from "./nats-server.ts";
 
 /** The project's NATS configuration (infra/nats). */
 export const INFRA_NATS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "nats");
@@ -16,6 +16,8 @@ export interface SpineNats {
   dir: string;
   usersFile: string;
   pidFile: string;
+  /** nats-server's monitoring endpoint (`-m`), e.g. http://127.0.0.1:8222: `/varz` says when it last loaded its configuration. */
+  monitorUrl: string;
   /** The password of each service user (passed to nats-server in SPINE_NATS_<USER>_PASSWORD). */
   passwords: Record<SpineNatsUser, string>;
   /** The environment nats-server reads the passwords from. */
@@ -40,9 +42,10 @@ export async function startSpineNats(options: { usersConf?: string } = {}): Prom
   else await writeFile(usersFile, options.usersConf);
   const passwords = { relay: secret(), worker: secret(), gateway: secret(), api: secret(), operator: secret() };
   const env = Object.fromEntries(Object.entries(passwords).map(([user, pass]) => [`SPINE_NATS_${user.toUpperCase()}_PASSWORD`, pass]));
-  const server = await startNatsServer({ configFile, env, storeDirEnv: "SPINE_NATS_STORE_DIR", args: ["-P", pidFile] });
+  const monitorPort = await freePort();
+  const server = await startNatsServer({ configFile, env, storeDirEnv: "SPINE_NATS_STORE_DIR", args: ["-P", pidFile, "-m", String(monitorPort)] });
   return {
-    server, dir, usersFile, pidFile, passwords, env,
+    server, dir, usersFile, pidFile, monitorUrl: `http://127.0.0.1:${monitorPort}`, passwords, env,
     async dispose() {
       await server.dispose();
       await rm(dir, { recursive: true, force: true });

@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createSpineClient, type SpineClient, type SpineSession } from "@spine/client";
+import { fingerprintTables, type ActorSource, type RawResponse } from "@spine/api/test-support";
 import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { pino } from "pino";
 import { createApiServer, type ApiServer, type ApiServerOptions } from "../server.ts";
 
 export const TEST_TOKEN_SECRET = "test-secret-for-the-api-suite-0123456789";
-
-/** Tables a "nothing changed" check fingerprints. */
-export const WATCHED_TABLES = [
-  "users", "workspaces", "roles", "workspace_memberships", "projects", "items", "documents",
-  "activity_logs", "audit_logs", "outbox", "idempotency_keys",
-] as const;
 
 export interface Actor {
   email: string;
@@ -20,13 +15,10 @@ export interface Actor {
   client: SpineClient;
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: { result?: { data: unknown }; error?: { message: string; code: number; data: { code: string; appCode: string | null; issues: { path: string; message: string }[] } } };
-}
+export type { RawResponse };
 
-export interface Harness {
+/** The API host on a free port, called over HTTP (the router itself is tested in-process in packages/api). */
+export interface Harness extends ActorSource {
   db: TestDatabase;
   api: ApiServer;
   /** Reads across workspaces (system role, bypasses RLS) for assertions. */
@@ -75,16 +67,7 @@ export async function startHarness(label: string, options: Partial<ApiServerOpti
       }
       return { status: res.status, headers: res.headers, body: (await res.json()) as RawResponse["body"] };
     },
-    async fingerprint() {
-      const out: Record<string, string> = {};
-      for (const table of WATCHED_TABLES) {
-        const { rows } = await sql.query<{ n: string; h: string | null }>(
-          `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t`,
-        );
-        out[table] = `${rows[0]?.n}:${rows[0]?.h}`;
-      }
-      return out;
-    },
+    fingerprint: () => fingerprintTables(sql),
     async close() {
       await sql.end();
       await api.close();

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from "@nats-io/jetstream";
 import { createUser } from "@nats-io/nkeys";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { DEFAULT_GATEWAY_STREAM, ensureDurableConsumer, renderNatsUsers, toolDurableName, type NatsToolUser } from "@spine/bus";
+import { DEFAULT_GATEWAY_STREAM, ensureDurableConsumer, natsServers, renderNatsUsers, toolDurableName, type NatsToolUser } from "@spine/bus";
 import {
   AppError, grantTool, listToolGrants, newId, recordSystemAudit, revokeToolGrants, rotateToolKey, type Domain, type Operation, type ToolGrantRow,
 } from "@spine/domain";
@@ -75,8 +75,9 @@ export async function renderUsersFromDatabase(env: TCliEnv, domain: Domain): Pro
 }
 
 /**
- * Rewrite SPINE_NATS_USERS_FILE (atomically) and send nats-server SIGHUP (its pid from
- * SPINE_NATS_PID_FILE) so it reloads the users: a revoked or rotated nkey is refused from then on.
+ * Rewrite SPINE_NATS_USERS_FILE (atomically) and reload nats-server (SIGHUP to the pid in
+ * SPINE_NATS_PID_FILE): a revoked or rotated nkey is refused from then on. Returns once the reload is
+ * applied and JetStream answers again (see reloadNatsServer), so the next command or tool sees the new users.
  */
 export async function syncUsers(env: TCliEnv, domain: Domain): Promise<{ users_file: string | null; reloaded: boolean }> {
   if (!env.SPINE_NATS_USERS_FILE) {
@@ -90,16 +91,78 @@ export async function syncUsers(env: TCliEnv, domain: Domain): Promise<{ users_f
   let reloaded = false;
   if (env.SPINE_NATS_PID_FILE) {
     const pid = Number((await readFile(env.SPINE_NATS_PID_FILE, "utf8").catch(() => "")).trim());
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, "SIGHUP");
-        reloaded = true;
-      } catch {
-        process.stderr.write(`nats-server (pid ${pid}) did not take the reload signal: reload it with \`nats-server --signal reload=${pid}\`\n`);
-      }
-    }
+    if (Number.isInteger(pid) && pid > 0) reloaded = await reloadNatsServer(env, pid);
   }
   return { users_file: env.SPINE_NATS_USERS_FILE, reloaded };
+}
+
+const RELOAD_TIMEOUT_MS = 20_000;
+
+/** `config_load_time` of nats-server's `/varz` (changes when a reload has been applied). */
+async function configLoadTime(monitorUrl: string): Promise<string> {
+  const res = await fetch(new URL("/varz", monitorUrl), { signal: AbortSignal.timeout(2_000) });
+  if (!res.ok) throw new Error(`${monitorUrl}/varz answered ${res.status}`);
+  const varz = (await res.json()) as { config_load_time?: string };
+  if (!varz.config_load_time) throw new Error(`${monitorUrl}/varz has no config_load_time`);
+  return varz.config_load_time;
+}
+
+/**
+ * SIGHUP nats-server and wait until the reload is done. nats-server 2.9 applies a reload asynchronously
+ * and, while it swaps the users, answers for a moment "no responders", "JetStream not enabled for
+ * account" (10039), an authorization violation or nothing at all. With SPINE_NATS_MONITOR_URL the
+ * wait is deterministic: `/varz`'s `config_load_time` changes only once the new configuration is
+ * applied (a configuration nats-server refuses leaves it unchanged: reported, not waited for forever);
+ * then a fresh operator connection must get JetStream's account info three times in a row. Without a
+ * monitoring URL only the second half is possible (after a short pause for the signal to land).
+ */
+export async function reloadNatsServer(env: TCliEnv, pid: number): Promise<boolean> {
+  const before = env.SPINE_NATS_MONITOR_URL ? await configLoadTime(env.SPINE_NATS_MONITOR_URL).catch(() => null) : null;
+  try {
+    process.kill(pid, "SIGHUP");
+  } catch {
+    process.stderr.write(`nats-server (pid ${pid}) did not take the reload signal: reload it with \`nats-server --signal reload=${pid}\`\n`);
+    return false;
+  }
+  const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+  if (env.SPINE_NATS_MONITOR_URL && before !== null) {
+    for (;;) {
+      const now: string = await configLoadTime(env.SPINE_NATS_MONITOR_URL).catch((): string => before);
+      if (now !== before) break;
+      if (Date.now() > deadline) {
+        process.stderr.write(`nats-server (pid ${pid}) did not apply the new users within ${RELOAD_TIMEOUT_MS / 1000} s: see its log (a refused configuration keeps the old one)\n`);
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } else {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  let answered = 0;
+  let last: unknown = null;
+  while (answered < 3) {
+    if (Date.now() > deadline) {
+      process.stderr.write(`JetStream did not answer within ${RELOAD_TIMEOUT_MS / 1000} s of the reload: ${last instanceof Error ? last.message : String(last)}\n`);
+      return false;
+    }
+    const nc = await operatorNats(env).catch((err: unknown) => {
+      last = err;
+      return null;
+    });
+    try {
+      if (nc) {
+        await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
+        answered += 1;
+      } else answered = 0;
+    } catch (err) {
+      last = err;
+      answered = 0;
+    } finally {
+      await nc?.close().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, answered === 0 ? 100 : 25));
+  }
+  return true;
 }
 
 function toolName(value: string | undefined): string {
@@ -165,7 +228,7 @@ async function list(env: TCliEnv, args: string[]): Promise<void> {
 /** The operator's NATS connection for one command; fails fast instead of waiting for a server. */
 async function operatorNats(env: TCliEnv): Promise<NatsConnection> {
   return connect({
-    servers: env.NATS_URL, name: "spine-cli-tools", timeout: 5_000,
+    servers: natsServers(env.NATS_URL), name: "spine-cli-tools", timeout: 5_000,
     ...(env.NATS_USER ? { user: env.NATS_USER, pass: env.NATS_PASSWORD ?? "" } : {}),
   });
 }

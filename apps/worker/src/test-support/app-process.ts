@@ -20,7 +20,16 @@ export class AppProcess {
   }
 
   static start(app: "api" | "worker" | "gateway", env: Record<string, string>, args: string[] = ["src/main.ts"], name: string = app): AppProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    return AppProcess.spawn(app, ["--import", "tsx", ...args], env, name);
+  }
+
+  /** The built app (`node dist/main.js`, no tsx): see built-apps.ts for building it. */
+  static startBuilt(app: "api" | "worker" | "gateway", env: Record<string, string>, name: string = app, entry = "dist/main.js"): AppProcess {
+    return AppProcess.spawn(app, [entry], env, name);
+  }
+
+  private static spawn(app: string, args: string[], env: Record<string, string>, name: string): AppProcess {
+    const child = spawn(process.execPath, args, {
       cwd: join(appsRoot, app),
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -28,14 +37,21 @@ export class AppProcess {
     return new AppProcess(name, child);
   }
 
-  async waitForHttp(url: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
+  async waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exit) throw new Error(`${this.name} exited ${JSON.stringify(this.exit)}:\n${this.output}`);
       if (await fetch(url).then((r) => r.ok, () => false)) return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`${this.name} not ready at ${url}:\n${this.output}`);
+  }
+
+  /** SIGKILL, as a crash would. */
+  async kill(): Promise<void> {
+    if (this.exit) return;
+    this.child.kill("SIGKILL");
+    await this.exited;
   }
 
   async stop(): Promise<void> {

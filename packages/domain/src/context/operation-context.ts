@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ActorType } from "../modules/ops/entities.ts";
+
+export type ActorType = "user" | "system" | "integration";
 
 /** Who is acting, in which workspace, under which request. Carried into audit rows and envelopes. */
 export interface OperationContext {

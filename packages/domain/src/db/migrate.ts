@@ -19,6 +19,7 @@ import { Migration2026120214001_agent_run_tokens } from "./migrations/Migration2
 import { Migration2026120215001_integration_processing } from "./migrations/Migration2026120215001_integration_processing.ts";
 import { Migration2026120216001_document_formats } from "./migrations/Migration2026120216001_document_formats.ts";
 import { Migration2026120217001_nats_tools } from "./migrations/Migration2026120217001_nats_tools.ts";
+import { Migration202612021830_dead_letter_replay_requests } from "./migrations/Migration202612021830_dead_letter_replay_requests.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   { name: "Migration2026120215001_integration_processing", class: Migration2026120215001_integration_processing },
   { name: "Migration2026120216001_document_formats", class: Migration2026120216001_document_formats },
   { name: "Migration2026120217001_nats_tools", class: Migration2026120217001_nats_tools },
+  { name: "Migration202612021830_dead_letter_replay_requests", class: Migration202612021830_dead_letter_replay_requests },
 ];
 
 const DUPLICATE_DATABASE = "42P04";

@@ -3,7 +3,7 @@ import pg from "pg";
 import type { EntityMetadata } from "@mikro-orm/core";
 import { AppError } from "../errors/app-error.ts";
 import { Workspace } from "../modules/identity/entities.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 import { appSql } from "../test-support/app-sql.ts";
 import { TENANT_ROWS, insertRow, newRefs, seedEveryTable, type RowRefs } from "../test-support/tenant-rows.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";

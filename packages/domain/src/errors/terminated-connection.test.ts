@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Domain } from "../context/domain.ts";
+import { Domain } from "../runtime/domain.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { AppError } from "./app-error.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { recordSystemAudit } from "../modules/ops/record-system-audit.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";
 import { PgTxRunner } from "./pg-tx-runner.ts";
 import { verifyAuditChains, type AuditChainReport } from "./verify-audit-chain.ts";

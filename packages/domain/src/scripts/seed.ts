@@ -4,7 +4,7 @@
  * events are written exactly as in real use.
  */
 import { randomUUID } from "node:crypto";
-import { Domain } from "../context/domain.ts";
+import { Domain } from "../runtime/domain.ts";
 import { appUrlFrom } from "@spine/logging";
 import { User } from "../modules/identity/entities.ts";
 import { signUp } from "../modules/identity/sign-up.ts";

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { OperationalTable, TenantTable } from "../db/tenant-tables.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 
 /** Fixed ids of the rows other rows of the same workspace point at. */
 export interface RowRefs {

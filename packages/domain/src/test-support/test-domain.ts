@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from "vitest";
 import { createTestDatabase, testKeyRing, type TestDatabase } from "../testing/test-database.ts";
-import { Domain } from "../context/domain.ts";
+import { Domain } from "../runtime/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
-import { newId } from "../orm/ids.ts";
+import { newId } from "../shared/ids.ts";
 import { activateNewWorkspace } from "../modules/governance/activate-new-workspace.ts";
 
 export interface TestDomain {

@@ -1,4 +1,4 @@
-import { KeyRing } from "../modules/integrations/key-ring.ts";
+import { KeyRing } from "../shared/key-ring.ts";
 import { randomBytes } from "node:crypto";
 import { appUrlFrom, systemUrlFrom } from "@spine/logging";
 import { dropDatabase, migrate } from "../db/migrate.ts";

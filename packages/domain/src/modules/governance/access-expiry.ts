@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import { accessStatusAt, type AccessSnapshot } from "./access-fold.ts";
 import { applyLifecycleEvent, refreshAccessState } from "./apply-lifecycle-event.ts";
 

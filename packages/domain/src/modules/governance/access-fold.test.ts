@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEnvelope } from "@spine/contracts";
 import pg from "pg";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { seedWorkspace, useTestDomain, userCtx } from "../../test-support/test-domain.ts";
 import { Workspace } from "../identity/entities.ts";
 import { queueAgentRun } from "../knowledge/queue-agent-run.ts";

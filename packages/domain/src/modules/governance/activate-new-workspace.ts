@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { AccessSnapshot } from "./access-fold.ts";
 import { applyLifecycleEvent } from "./apply-lifecycle-event.ts";
 import { DEFAULT_PLAN, PLAN_TIER_DEFAULTS } from "./plan-tiers.ts";

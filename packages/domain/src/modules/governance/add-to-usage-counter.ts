@@ -1,5 +1,5 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import type { UsageWindow } from "./entities.ts";
 
 // One statement: concurrent increments serialise on the counter row and none is lost.

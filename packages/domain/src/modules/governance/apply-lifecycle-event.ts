@@ -1,7 +1,7 @@
 import type { EnvelopeOf, EventPayload } from "@spine/contracts";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { Workspace } from "../identity/entities.ts";
 import {
   foldAccessHistory, INITIAL_ACCESS, type AccessEnvelope, type AccessEventType, type AccessHistoryEvent, type AccessSnapshot,

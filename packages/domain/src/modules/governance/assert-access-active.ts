@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { accessStatusAt, foldAccessHistory, type AccessStatus } from "./access-fold.ts";
 import { loadAccessHistory } from "./apply-lifecycle-event.ts";

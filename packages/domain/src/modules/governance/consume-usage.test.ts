@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { Domain } from "../../context/domain.ts";
+import { Domain } from "../../runtime/domain.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
 import { createProject } from "../product/create-project.ts";

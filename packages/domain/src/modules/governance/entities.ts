@@ -1,5 +1,5 @@
 import { EntitySchema, OptionalProps } from "@mikro-orm/core";
-import { idProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
+import { idProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
 
 export type AccessState = "inactive" | "active";
 export class DemoAccessState {

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { INITIAL_ACCESS, type AccessSnapshot } from "./access-fold.ts";
 import { snapshotOf } from "./apply-lifecycle-event.ts";
 import { DemoAccessState } from "./entities.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import { UsagePolicy, type UsageWindow } from "./entities.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { UsageCounter, UsagePolicy } from "./entities.ts";
 import type { UsageWindowState } from "./increment-usage.ts";
 import { USAGE_WINDOWS, windowResetsAt, windowStart } from "./usage-window.ts";

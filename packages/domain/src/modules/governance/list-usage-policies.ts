@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { UsagePolicy } from "./entities.ts";
 
 /** Every usage policy of the workspace, by metric then window. */

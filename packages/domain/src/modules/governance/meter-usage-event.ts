@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import { UsagePolicy } from "./entities.ts";
 import { USAGE_WINDOWS, windowStart } from "./usage-window.ts";

@@ -1,5 +1,5 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import { UsagePolicy } from "./entities.ts";
 import { PLAN_TIER_DEFAULTS, type PlanTier } from "./plan-tiers.ts";
 

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { recordActivity } from "../product/record-activity.ts";
 import { assertCanAssignRole } from "./assert-can-assign-role.ts";
 import type { WorkspaceAccess } from "./authorize-member.ts";

@@ -1,5 +1,5 @@
 import { LockMode } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { Role, WorkspaceMembership } from "./entities.ts";
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { tokenSessionVerdict } from "../../reads/token-session-rule.ts";
 import { User } from "./entities.ts";

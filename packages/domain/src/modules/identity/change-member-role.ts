@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { recordActivity } from "../product/record-activity.ts";
 import { assertCanAssignRole, assertNotOwnMembership } from "./assert-can-assign-role.ts";
 import { assertOwnerRemains } from "./assert-owner-remains.ts";

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { assertCanGrantPermissions } from "./assert-can-assign-role.ts";
 import { assertGrantablePermissions } from "./assert-grantable-permissions.ts";
 import type { WorkspaceAccess } from "./authorize-member.ts";

@@ -1,5 +1,5 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import { AuthSession, type User } from "./entities.ts";
 import { formatRefreshToken, hashRefreshSecret, newRefreshSecret } from "./refresh-tokens.ts";
 

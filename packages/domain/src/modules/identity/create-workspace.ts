@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import { activateNewWorkspace } from "../governance/activate-new-workspace.ts";
 import { recordActivity } from "../product/record-activity.ts";
 import { Role, Workspace, WorkspaceMembership } from "./entities.ts";

@@ -1,5 +1,5 @@
 import { LockMode } from "@mikro-orm/postgresql";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { assertCanGrantPermissions } from "./assert-can-assign-role.ts";
 import type { WorkspaceAccess } from "./authorize-member.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { Role } from "./entities.ts";
 

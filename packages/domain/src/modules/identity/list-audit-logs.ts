@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
-import { AuditLog } from "../ops/entities.ts";
-import { pageOf, type Page } from "../product/page.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { AuditLog } from "../../platform/entities.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 
 export interface AuditLogQuery {
   actorId?: string | undefined;

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Role, User, WorkspaceMembership } from "./entities.ts";
 
 export interface MemberView {

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
 
 /** Workspaces the acting user belongs to, with their role in each (RLS shows a user their own memberships). */

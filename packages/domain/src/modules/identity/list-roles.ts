@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Role } from "./entities.ts";
 
 /** The workspace's roles, built-in first. */

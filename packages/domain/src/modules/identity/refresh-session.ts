@@ -1,5 +1,5 @@
 import { LockMode } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { AuthSession, User } from "./entities.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { RateLimitHit } from "./hit-rate-limit.ts";
 
 /** Give back a hit counted by `hitRateLimit` (the attempt succeeded, so it does not use up budget). */

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { AuthSession, User } from "./entities.ts";
 

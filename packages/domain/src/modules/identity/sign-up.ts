@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { recordSystemAudit } from "../ops/record-system-audit.ts";
 import { User } from "./entities.ts";
 import { hashPassword } from "./password.ts";

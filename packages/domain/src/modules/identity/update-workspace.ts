@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { recordActivity } from "../product/record-activity.ts";
 import type { Workspace } from "./entities.ts";
 

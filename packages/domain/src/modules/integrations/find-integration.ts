@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
 import { Integration } from "./entities.ts";
 
 /** An integration of the operation's workspace; disconnected (soft-deleted) ones only when asked for. */

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { Integration } from "./entities.ts";
-import { KeyRing } from "./key-ring.ts";
+import { KeyRing } from "../../shared/key-ring.ts";
 
 /** The stored form of non-empty credentials: one sealed JSON document. */
 const SEALED = "$sealed";

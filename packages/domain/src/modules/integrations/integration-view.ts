@@ -1,4 +1,4 @@
-import { redact } from "../../orm/redact.ts";
+import { redact } from "../../uow/redact.ts";
 import type { Integration } from "./entities.ts";
 
 /** What an integration looks like outside the domain: secrets reduced to whether they are set. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { accessStatus, assertAccessActive } from "../governance/assert-access-active.ts";
 import { applyLifecycleEvent, type LifecycleEvent } from "../governance/apply-lifecycle-event.ts";

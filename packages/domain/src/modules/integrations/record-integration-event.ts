@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { assertAccessActive } from "../governance/assert-access-active.ts";
 import { findIntegration } from "./find-integration.ts";
 import { BILLING_PROVIDERS } from "./provider-mappings.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { findIntegration } from "./find-integration.ts";
 import { DEFAULT_DISABLE_AFTER_FAILURES } from "./integration-sync.ts";
 

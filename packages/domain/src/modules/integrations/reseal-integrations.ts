@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Integration } from "./entities.ts";
 import { resealIntegration } from "./integration-secrets.ts";
 

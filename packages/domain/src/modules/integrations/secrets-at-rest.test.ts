@@ -1,11 +1,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Domain } from "../../context/domain.ts";
+import { Domain } from "../../runtime/domain.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
 import { connectIntegration } from "./connect-integration.ts";
 import { findIntegration } from "./find-integration.ts";
 import { openCredentials, openWebhookSecrets } from "./integration-secrets.ts";
-import { KeyRing, KeyRingError } from "./key-ring.ts";
+import { KeyRing, KeyRingError } from "../../shared/key-ring.ts";
 import { listWorkspacesWithIntegrations, resealIntegrationBatch } from "./reseal-integrations.ts";
 
 describe("KeyRing", () => {

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { AgentRun } from "./entities.ts";
 import { failAgentRun } from "./fail-agent-run.ts";
 

@@ -1,5 +1,5 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
 import { AgentThread } from "./entities.ts";
 
 /** Open a conversation thread that agent runs belong to. */

@@ -1,5 +1,5 @@
 import { EntitySchema, OptionalProps, Type } from "@mikro-orm/core";
-import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
+import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
 
 /** Embedding vectors are pgvector `vector`s, written and read in its text form `[x,y,…]`. */
 export class VectorType extends Type<number[], string> {

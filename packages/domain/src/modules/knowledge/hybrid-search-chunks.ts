@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { assertSearchInput, distanceSql, liveChunkPredicate, toSimilarChunk, toVectorLiteral, type ChunkSearchFilters, type SimilarChunk, type SimilarChunkRow } from "./chunk-search.ts";
 import { useIterativeIndexScan } from "./use-iterative-index-scan.ts";
 

@@ -1,8 +1,8 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
-import { pageOf, type Page } from "../product/page.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 import { AgentRun, AgentThread, ToolCall } from "./entities.ts";
 
 export interface AgentRunWithToolCalls {

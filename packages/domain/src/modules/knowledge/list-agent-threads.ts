@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
-import { pageOf, type Page } from "../product/page.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 import { AgentThread } from "./entities.ts";
 
 export interface ListAgentThreadsQuery {

@@ -1,5 +1,5 @@
 import { LockMode } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { Document, type DocumentFormat } from "../product/entities.ts";
 import { DocumentChunk, Embedding } from "./entities.ts";

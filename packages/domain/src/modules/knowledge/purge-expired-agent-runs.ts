@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 
 export interface PurgeExpiredAgentRunsOptions {
   /** Runs whose `retain_until` is at or before this moment are purged. */

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { consumeUsage } from "../governance/consume-usage.ts";
 import { ToolCall } from "./entities.ts";
 import { findAgentRun } from "./find-agent-run.ts";

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
 import { AgentThread } from "./entities.ts";
 
 /** Undo an agent thread's soft delete (audited by the unit of work). */

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 
 /**
  * Let an HNSW scan keep searching while the tenant and document filters discard candidates

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { JobRunKey } from "./job-run.ts";
 
 /** Mark the operation succeeded, in the same transaction as its effects (see `claimJobRun`). */

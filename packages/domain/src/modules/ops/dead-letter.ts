@@ -27,5 +27,8 @@ export interface DeadLetterRow {
   replay_attempts: number;
   replayed_at: Date | null;
   replay_error: string | null;
+  /** A workspace owner asked for a replay (`deadLetter.replay`); the worker clears it when it has tried. */
+  replay_requested_at: Date | null;
+  replay_requested_by: string | null;
   created_at: Date;
 }

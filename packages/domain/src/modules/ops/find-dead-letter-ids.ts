@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 
 /** The dead letters a replay names: one id (NOT_FOUND if it does not exist), or every `dead` one of a handler, oldest first. */

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { DeadLetterRow } from "./dead-letter.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityClass } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
 import { AgentThread } from "../knowledge/entities.ts";
 import { Integration } from "../integrations/entities.ts";
 import { Document, Item, Project } from "../product/entities.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 
 /** Record a replay attempt on a locked dead letter: `replayed` with `replayed_at`, or `replay_error`. */
 export async function recordDeadLetterReplay(op: Operation, id: string, outcome: { error: string } | { replayed: true }): Promise<void> {

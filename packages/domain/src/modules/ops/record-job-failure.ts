@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { JobRunFailure } from "./job-run.ts";
 
 /**

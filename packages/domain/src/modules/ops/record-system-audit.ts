@@ -1,7 +1,7 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
-import { redact } from "../../orm/redact.ts";
-import type { ActorType } from "./entities.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
+import { redact } from "../../uow/redact.ts";
+import type { ActorType } from "../../context/operation-context.ts";
 
 export interface SystemAuditEntry {
   /** What happened, e.g. `user.sign_up`, `session.revoke_all`, `dlq.replay`. */

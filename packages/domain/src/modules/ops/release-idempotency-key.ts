@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 
 /** Give a claimed idempotency key up (the work it guarded failed and spans several transactions). */
 export async function releaseIdempotencyKey(op: Operation, userId: string, key: string): Promise<void> {

@@ -1,16 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import type { EntityClass } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
-import { SOFT_DELETE_TARGETS } from "../../orm/privileged-writes.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { SOFT_DELETE_TARGETS } from "../../uow/privileged-writes.ts";
 import { auditRowsOf, outboxTypesOf } from "../../test-support/audit-rows.ts";
 import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
 import { Workspace } from "../identity/entities.ts";
 import { deleteWorkspace } from "../identity/delete-workspace.ts";
 import { restoreWorkspace } from "../identity/restore-workspace.ts";
-import { connectIntegration, disconnectIntegration, restoreIntegration } from "../integrations/index.ts";
-import { createAgentThread, deleteAgentThread, restoreAgentThread } from "../knowledge/index.ts";
-import { createDocument, createItem, createProject, deleteDocument, deleteItem, deleteProject, restoreDocument, restoreItem, restoreProject } from "../product/index.ts";
+import { connectIntegration } from "../integrations/connect-integration.ts";
+import { disconnectIntegration } from "../integrations/disconnect-integration.ts";
+import { restoreIntegration } from "../integrations/restore-integration.ts";
+import { createAgentThread } from "../knowledge/create-agent-thread.ts";
+import { deleteAgentThread } from "../knowledge/delete-agent-thread.ts";
+import { restoreAgentThread } from "../knowledge/restore-agent-thread.ts";
+import { createDocument } from "../product/create-document.ts";
+import { createItem } from "../product/create-item.ts";
+import { createProject } from "../product/create-project.ts";
+import { deleteDocument } from "../product/delete-document.ts";
+import { deleteItem } from "../product/delete-item.ts";
+import { deleteProject } from "../product/delete-project.ts";
+import { restoreDocument } from "../product/restore-document.ts";
+import { restoreItem } from "../product/restore-item.ts";
+import { restoreProject } from "../product/restore-project.ts";
 import { purgeRecord, type PurgeTarget } from "./purge-record.ts";
 
 interface TargetFixture {

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 
 /** Store the response of a claimed idempotency key (by its row id, or by user and key). */
 export async function storeIdempotentResponse(

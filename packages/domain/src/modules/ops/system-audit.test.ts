@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import type { OperationContext } from "../../context/operation-context.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { useTestDomain } from "../../test-support/test-domain.ts";
 import { createSession } from "../identity/create-session.ts";
 import { refreshSession } from "../identity/refresh-session.ts";

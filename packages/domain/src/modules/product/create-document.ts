@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { consumeUsage } from "../governance/consume-usage.ts";
-import { newId } from "../../orm/ids.ts";
+import { newId } from "../../shared/ids.ts";
 import { contentHash } from "./content-hash.ts";
 import { Document, type DocumentFormat } from "./entities.ts";
 import { findProject } from "./find-project.ts";

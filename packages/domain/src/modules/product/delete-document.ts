@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { Document } from "./entities.ts";
 import { findDocument } from "./find-document.ts";
 import { recordActivity } from "./record-activity.ts";

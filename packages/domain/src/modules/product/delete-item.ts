@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { Item } from "./entities.ts";
 import { findItem } from "./find-item.ts";
 import { recordActivity } from "./record-activity.ts";

@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 
 /**
  * Ids of the workspace's soft-deleted projects. Items and documents of a deleted project are hidden

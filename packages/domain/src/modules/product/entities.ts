@@ -1,5 +1,5 @@
 import { EntitySchema, OptionalProps } from "@mikro-orm/core";
-import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../orm/common-props.ts";
+import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
 
 export class Project {
   [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "description" | "createdBy";
@@ -106,36 +106,4 @@ export const DocumentSchema = new EntitySchema<Document>({
     ...timestampProps, ...softDeleteProp,
   },
   filters: { ...tenantFilter, ...notDeletedFilter },
-});
-
-export class ActivityLog {
-  [OptionalProps]?: "occurredAt" | "data" | "projectId" | "targetId" | "correlationId" | "actorId";
-  id!: string;
-  workspaceId!: string;
-  projectId: string | null = null;
-  actorId: string | null = null;
-  verb!: string;
-  targetType!: string;
-  targetId: string | null = null;
-  summary!: string;
-  data: Record<string, unknown> = {};
-  correlationId: string | null = null;
-  occurredAt!: Date;
-}
-export const ActivityLogSchema = new EntitySchema<ActivityLog>({
-  class: ActivityLog,
-  tableName: "activity_logs",
-  properties: {
-    ...idProp, ...tenantProp,
-    projectId: { type: "uuid", nullable: true },
-    actorId: { type: "uuid", nullable: true },
-    verb: { type: "string" },
-    targetType: { type: "string" },
-    targetId: { type: "uuid", nullable: true },
-    summary: { type: "text" },
-    data: { type: "json" },
-    correlationId: { type: "string", nullable: true },
-    occurredAt: { type: "Date", onCreate: () => new Date() },
-  },
-  filters: { ...tenantFilter },
 });

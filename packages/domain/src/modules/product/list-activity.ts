@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
-import { ActivityLog } from "./entities.ts";
-import { pageOf, type Page } from "./page.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { ActivityLog } from "../../platform/entities.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 
 /** The workspace's (or one project's) activity feed, newest first. */
 export async function listActivity(op: Operation, query: { projectId?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<ActivityLog>> {

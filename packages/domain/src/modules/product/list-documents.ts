@@ -1,9 +1,9 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Document } from "./entities.ts";
 import { findDeletedProjectIds } from "./deleted-project-ids.ts";
 import { findProject } from "./find-project.ts";
-import { pageOf, type Page } from "./page.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 
 export interface ListDocumentsQuery {
   projectId?: string | undefined;

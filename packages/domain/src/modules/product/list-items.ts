@@ -1,10 +1,10 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Item } from "./entities.ts";
 import { findDeletedProjectIds } from "./deleted-project-ids.ts";
 import { findProject } from "./find-project.ts";
 import type { TItemStatus } from "./item-status.ts";
-import { pageOf, type Page } from "./page.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 
 export interface ListItemsQuery {
   projectId?: string | undefined;

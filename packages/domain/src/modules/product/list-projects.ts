@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { Project } from "./entities.ts";
-import { pageOf, type Page } from "./page.ts";
+import { pageOf, type Page } from "../../shared/page.ts";
 
 export interface ListProjectsQuery {
   search?: string | undefined;

@@ -1,6 +1,6 @@
-import type { Operation } from "../../context/operation.ts";
-import { newId } from "../../orm/ids.ts";
-import { ActivityLog } from "./entities.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { newId } from "../../shared/ids.ts";
+import { ActivityLog } from "../../platform/entities.ts";
 
 export interface ActivityEntry {
   verb: string;

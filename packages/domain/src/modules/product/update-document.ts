@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import { contentHash } from "./content-hash.ts";
 import type { Document, DocumentFormat } from "./entities.ts";
 import { findDocument } from "./find-document.ts";

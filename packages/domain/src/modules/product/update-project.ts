@@ -1,4 +1,4 @@
-import type { Operation } from "../../context/operation.ts";
+import type { Operation } from "../../operation/operation.ts";
 import type { Project } from "./entities.ts";
 import { findProject } from "./find-project.ts";
 import { recordActivity } from "./record-activity.ts";

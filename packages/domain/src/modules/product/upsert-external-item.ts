@@ -1,5 +1,5 @@
-import type { Operation } from "../../context/operation.ts";
-import { NOT_DELETED_FILTER } from "../../orm/common-props.ts";
+import type { Operation } from "../../operation/operation.ts";
+import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
 import { createItem } from "./create-item.ts";
 import { Item } from "./entities.ts";
 import type { TItemStatus } from "./item-status.ts";

@@ -1,0 +1,270 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "@spine/bus";
+import { createSpineClient, type SpineClient } from "@spine/client";
+import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import pg from "pg";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { ChildApp } from "./test-support/processes.ts";
+
+// The console in Debian's Chromium (playwright-core drives it; no browser download) against the real
+// api, worker and gateway over real PostgreSQL and NATS, and the console's vite server. One browser and
+// one set of apps for the whole file; the tests run in order and build on each other's state.
+const CHROMIUM = process.env.SPINE_CHROMIUM ?? "/usr/bin/chromium";
+const consoleRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const SCREENSHOTS = join(consoleRoot, ".screenshots");
+const TOKEN_SECRET = "console-browser-test-secret-0123456789abcdef";
+const names = natsTestNames("console");
+const PASSWORD = "correct horse battery";
+
+let db: TestDatabase;
+let apps: ChildApp[] = [];
+let context: BrowserContext;
+let userDataDir: string;
+let page: Page;
+let apiUrl: string;
+let consoleUrl: string;
+const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
+let api: SpineClient;
+let workspaceId: string;
+const browserLog: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run infra/scripts/services.sh as root (it installs Debian's chromium) or apt-get install -y chromium`);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  db = await createTestDatabase("console");
+  const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort, vitePort] = [
+    await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
+  ];
+  consoleUrl = `http://127.0.0.1:${vitePort}`;
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const shared = {
+    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
+    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, SPINE_CORS_ORIGINS: consoleUrl,
+  };
+  // The worker creates the events stream the gateway reads: it goes first; the others start together.
+  const worker = ChildApp.app("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
+  apps = [worker];
+  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 120_000);
+  const apiApp = ChildApp.app("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+  const gateway = ChildApp.app("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
+  const vite = ChildApp.vite(vitePort, { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl });
+  apps = [worker, apiApp, gateway, vite];
+  await Promise.all([apiApp.waitForHttp(`${apiUrl}/readyz`, 120_000), gateway.waitForHttp(`${gatewayUrl}/readyz`, 120_000), vite.waitForHttp(consoleUrl, 120_000)]);
+  // The owner exists before the browser signs in; the tests also act as them through the API.
+  const session = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email, password: PASSWORD, displayName: "Owner" });
+  api = createSpineClient({ url: `${apiUrl}/trpc`, token: session.accessToken });
+
+  userDataDir = await mkdtemp(join(tmpdir(), "spine-console-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    viewport: { width: 1280, height: 860 },
+  });
+  context.setDefaultTimeout(30_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") browserLog.push(`console.${m.type()}: ${m.text()}`); });
+  page.on("pageerror", (e) => browserLog.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => browserLog.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  await Promise.allSettled(apps.map((a) => a.stop()));
+  const nc = await connectNats({ servers: TEST_NATS_URL, name: "console-test-cleanup" });
+  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+  await nc.close();
+  await db?.drop();
+});
+
+function diagnoseOnFailure() {
+  onTestFailed(async () => {
+    await page?.screenshot({ path: join(SCREENSHOTS, `failure-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
+    for (const a of apps) console.error(`--- ${a.name} ---\n${a.output.slice(-4000)}`);
+    console.error(`--- browser ---\n${browserLog.slice(-60).join("\n")}`);
+  });
+}
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function go(route: string) {
+  await page.goto(`${consoleUrl}/#/${route}`);
+  await page.getByRole("navigation", { name: "Pages" }).waitFor();
+}
+
+describe("the console in Chromium against the running apps", () => {
+  it("signs in, creates a workspace and switches between workspaces", async () => {
+    diagnoseOnFailure();
+    await page.goto(consoleUrl);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await shot("01-sign-in");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("wrong password!");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Sign-in failed");
+
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("signed-in-as").filter({ hasText: email }).waitFor();
+    await page.getByText("You are not a member of any workspace yet").waitFor();
+
+    await page.getByLabel("New workspace").fill("Acme");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    const other = await api.workspace.create.mutate({ name: "Beta" });
+    await page.reload();
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    const switcher = page.getByLabel("Workspace", { exact: true });
+    await expect.poll(async () => (await switcher.locator("option").allTextContents()).sort()).toEqual(["Acme (owner)", "Beta (owner)"]);
+    await switcher.selectOption({ label: "Beta (owner)" });
+    await expect.poll(() => switcher.inputValue()).toBe(other.workspace.id);
+    await switcher.selectOption({ label: "Acme (owner)" });
+    workspaceId = await switcher.inputValue();
+    expect(workspaceId).not.toBe(other.workspace.id);
+  });
+
+  it("creates, edits, deletes and restores a project; its event arrives live; the delete has its audit row", async () => {
+    diagnoseOnFailure();
+    await go("projects");
+    await page.getByRole("form", { name: "New project" }).getByLabel("Name").fill("Launch");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByRole("cell", { name: "Launch", exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "Edit Launch" }).click();
+    const edit = page.getByRole("form", { name: "Edit project Launch" });
+    await edit.getByLabel("Description").fill("the first project");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "the first project" }).waitFor();
+    await shot("02-projects");
+
+    // The live-events page shows project.created (the feed keeps what arrived while on other pages) …
+    await page.getByRole("link", { name: "Live events" }).click();
+    await page.getByTestId("feed-status").filter({ hasText: "live" }).waitFor();
+    await page.getByRole("button", { name: "project.created" }).first().waitFor({ timeout: 30_000 });
+    // … and one committed while the page is open arrives live, found by its correlation id.
+    const correlationId = `console-${randomUUID()}`;
+    await api.project.create.mutate({ workspaceId, name: "Streamed" }, { context: { correlationId } });
+    await page.getByLabel("Correlation id").fill(correlationId);
+    const row = page.getByRole("table", { name: "Envelopes" }).getByRole("row").filter({ hasText: correlationId });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole("button", { name: "project.created" }).click();
+    const inspector = page.getByRole("region", { name: "Envelope inspector" });
+    await expect.poll(() => inspector.textContent()).toContain('"name": "Streamed"');
+    await page.getByRole("button", { name: "Pause" }).click();
+    await shot("03-live-events");
+    await page.getByRole("button", { name: "Resume" }).click();
+
+    await go("projects");
+    await page.getByRole("button", { name: "Delete Launch" }).click();
+    await page.getByRole("cell", { name: "Launch", exact: true }).waitFor({ state: "detached" });
+    await page.getByLabel("Show deleted").check();
+    await page.getByRole("button", { name: "Restore Launch" }).click();
+    await page.getByRole("button", { name: "Delete Launch" }).waitFor();
+
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByLabel("Target type").fill("project");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    const audit = page.getByRole("table", { name: "Audit rows" });
+    await audit.getByRole("button", { name: /project\.(deleted|delete)$/ }).waitFor();
+    await audit.getByRole("button", { name: /project\.(restored|restore)$/ }).waitFor();
+    await shot("04-audit-log");
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export JSON Lines" }).click();
+    const lines = (await readFile(await (await download).path(), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { targetType: string });
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => l.targetType === "project")).toBe(true);
+  });
+
+  it("shows usage against a limit, and the API's refusal once a create would pass it", async () => {
+    diagnoseOnFailure();
+    await go("usage");
+    const form = page.getByRole("form", { name: "Set a usage limit" });
+    await form.getByLabel("Metric").selectOption("projects");
+    await form.getByLabel("Window").selectOption("day");
+    await form.getByLabel("Limit").fill("2");
+    await form.getByRole("button", { name: "Set limit" }).click();
+    await page.getByRole("table", { name: "Usage limits" }).getByRole("cell", { name: "projects", exact: true }).waitFor();
+    await page.getByText("projects / day").waitFor();
+    await shot("05-usage");
+
+    await go("projects");
+    await page.getByRole("form", { name: "New project" }).getByLabel("Name").fill("One too many");
+    await page.getByRole("button", { name: "Create project" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Could not create the project" });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("USAGE_LIMIT_REACHED");
+    await shot("06-usage-limit-error");
+    await api.usage.clearPolicy.mutate({ workspaceId, metric: "projects", window: "day" });
+  });
+
+  it("runs the agent in a thread and streams its answer and tool calls", async () => {
+    diagnoseOnFailure();
+    await api.document.create.mutate({ workspaceId, title: "Runbook", content: "To restart the relay, run spine relay restart. The relay publishes the outbox." });
+    await go("agents");
+    await page.getByLabel("Thread title").fill("Ops questions");
+    await page.getByRole("button", { name: "New thread" }).click();
+    await page.getByRole("heading", { name: "Ops questions" }).waitFor();
+    await page.getByLabel("Message").fill("How do I restart the relay?");
+    await page.getByRole("button", { name: "Send" }).click();
+    const live = page.getByTestId("live-run");
+    await live.waitFor();
+    await page.locator('[data-testid="live-run"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    await live.getByTestId("tool-call").filter({ hasText: "search_documents" }).first().waitFor();
+    expect((await live.getByTestId("live-answer").textContent())?.length ?? 0).toBeGreaterThan(10);
+    await shot("07-agents");
+  });
+
+  it("lists a dead letter of the workspace, inspects it and replays it through the worker", async () => {
+    diagnoseOnFailure();
+    // A consumer's give-up, seeded as the worker leaves it: a real envelope of this workspace under a real handler.
+    const sql = new pg.Client({ connectionString: db.ownerUrl });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ envelope: { event_id: string } }>(
+        "select envelope from outbox where workspace_id = $1 and event_type = 'project.created' order by created_at limit 1", [workspaceId]);
+      const envelope = rows[0]?.envelope;
+      expect(envelope).toBeDefined();
+      await sql.query(
+        `insert into dead_letter_jobs (id, workspace_id, handler, event_id, event_type, subject, envelope, error, attempts)
+         values ($1, $2, 'usage-metering', $3, 'project.created', $4, $5, 'simulated: database unavailable', 5)`,
+        [randomUUID(), workspaceId, envelope?.event_id, `evt.${workspaceId}.project.created`, JSON.stringify(envelope)],
+      );
+    } finally {
+      await sql.end();
+    }
+    await go("dead-letters");
+    const row = page.getByTestId("dead-letter").filter({ hasText: "usage-metering" });
+    await row.waitFor();
+    await row.getByRole("button", { name: /Inspect dead letter/ }).click();
+    await expect.poll(() => page.getByRole("region", { name: "Dead letter inspector" }).textContent()).toContain("simulated: database unavailable");
+    await shot("08-dead-letters");
+    await page.getByLabel("Status").selectOption({ label: "all" });
+    await row.getByRole("button", { name: "Replay" }).click();
+    await row.getByText(/^replayed/).waitFor({ timeout: 30_000 });
+    const audit = await api.audit.list.query({ workspaceId, action: "dead_letter.replay_requested" });
+    expect(audit.items).toHaveLength(1);
+  });
+
+  it("renders every other page with its states", async () => {
+    diagnoseOnFailure();
+    for (const [route, heading, file] of [
+      ["items", "Items", "09-items"], ["documents", "Documents", "10-documents"], ["access", "Access", "11-access"],
+      ["integrations", "Integrations", "12-integrations"], ["members", "Members & roles", "13-members"],
+    ] as const) {
+      await go(route);
+      await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      await shot(file);
+    }
+  });
+});

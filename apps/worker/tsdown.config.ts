@@ -1,0 +1,4 @@
+import { defineConfig } from "tsdown";
+import { appBuild } from "../../infra/build/tsdown-app.ts";
+
+export default defineConfig(appBuild({ main: "src/main.ts", cli: "src/cli.ts", migrate: "src/migrate.ts" }));
