@@ -110,7 +110,7 @@ function Roles({ roles, manage }: { roles: Role[]; manage: boolean }) {
               {manage ? (
                 <td>
                   {r.builtIn ? null : (
-                    <span className="row">
+                    <span className="row actions">
                       <button type="button" onClick={() => { update.reset(); setCreating(false); setEditing(r.id); }} aria-label={`Edit role ${r.name}`}>Edit</button>
                       <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate({ workspaceId: ws.id, roleId: r.id })} aria-label={`Delete role ${r.name}`}>Delete</button>
                     </span>

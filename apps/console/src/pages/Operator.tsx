@@ -65,7 +65,7 @@ export function OperatorPage() {
           <h2>Dead letters</h2>
           <QueryState query={letters} what="dead letters" empty={(d) => d.length === 0}>
             {(data) => (
-              <table aria-label="Dead letters of every workspace">
+              <div className="table-scroll"><table aria-label="Dead letters of every workspace">
                 <thead><tr><th>Workspace</th><th>Handler</th><th>Event</th><th>Error</th><th>Dead since</th><th>State</th><th><span className="sr-only">Actions</span></th></tr></thead>
                 <tbody>
                   {data.map((d) => (
@@ -73,13 +73,13 @@ export function OperatorPage() {
                       onInspect={() => setInspected({ kind: "dead letter", id: d.id })} onReplay={() => replay.mutate({ deadLetterId: d.id })} busy={replay.isPending} />
                   ))}
                 </tbody>
-              </table>
+              </table></div>
             )}
           </QueryState>
           <h2>Failed integration events</h2>
           <QueryState query={events} what="failed integration events" empty={(d) => d.length === 0}>
             {(data) => (
-              <table aria-label="Failed integration events of every workspace">
+              <div className="table-scroll"><table aria-label="Failed integration events of every workspace">
                 <thead><tr><th>Workspace</th><th>Integration</th><th>Event type</th><th>Error</th><th>Received</th><th>Attempts</th><th><span className="sr-only">Actions</span></th></tr></thead>
                 <tbody>
                   {data.map((e) => (
@@ -96,7 +96,7 @@ export function OperatorPage() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </table></div>
             )}
           </QueryState>
         </div>
