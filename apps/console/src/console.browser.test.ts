@@ -346,17 +346,19 @@ describe("the console in Chromium against the running apps", () => {
     await go("operator");
     await page.getByText("The operator page is for platform operators only.").waitFor();
 
-    // A dead letter in each of the owner's two workspaces, and a failed inbound event in Beta.
+    // A dead letter in each of the owner's two workspaces (a real project.created under usage-metering, which a
+    // replay applies), and a failed inbound event in Beta.
     const integration = await api.integration.connect.mutate({
       workspaceId: betaId, provider: "stripe", name: "Billing", credentials: { apiKey: "sk_test_x" }, webhookSecret: `whsec_${randomBytes(32).toString("base64")}`,
     });
+    await api.project.create.mutate({ workspaceId: betaId, name: "Beta launch" });
     const failedEventId = randomUUID();
     const sql = new pg.Client({ connectionString: db.ownerUrl });
     await sql.connect();
     try {
       for (const [ws, error] of [[workspaceId, "simulated: acme consumer down"], [betaId, "simulated: beta consumer down"]] as const) {
         const { rows } = await sql.query<{ envelope: { event_id: string; event_type: string } }>(
-          "select envelope from outbox where workspace_id = $1 order by created_at limit 1", [ws]);
+          "select envelope from outbox where workspace_id = $1 and event_type = 'project.created' order by created_at limit 1", [ws]);
         const envelope = rows[0]?.envelope;
         expect(envelope).toBeDefined();
         await sql.query(
@@ -410,7 +412,7 @@ describe("the console in Chromium against the running apps", () => {
     await beta.getByRole("button", { name: "Replay dead letter of Beta" }).focus();
     await page.keyboard.press("Enter");
     await page.getByLabel("Dead letter status").selectOption({ label: "all" });
-    await beta.getByText(/replay requested|replayed/).waitFor({ timeout: 30_000 });
+    await beta.getByText(/^replayed/).waitFor({ timeout: 30_000 });
     await failed.getByRole("button", { name: "Retry integration event evt_operator_1" }).click();
     await expect.poll(async () => (await api.audit.list.query({ workspaceId: betaId, action: "integration_event.retried" })).items.length).toBe(1);
     await shot("17-operator-replayed");
