@@ -98,10 +98,17 @@ export interface DeadLetterStore {
   withLocked<T>(id: string, replay: (letter: DeadLetter | null) => Promise<{ result: T; record?: ReplayRecord }>): Promise<T>;
 }
 
-/** A claimed outbox row: `id` is the envelope's event id. */
+/** A claimed outbox row: `id` is the envelope's event id; the subject comes from its columns. */
 export interface OutboxRow {
   id: string;
-  envelope: unknown;
+  workspaceId: string | null;
+  eventType: string;
+  /** The stored envelope, as JSON text: published as it is. */
+  data: string;
+  /** Validated against its contract when stored; otherwise the relay validates it before publishing. */
+  validated: boolean;
+  /** The envelope's event_id, workspace_id and event_type are the row's id, workspace and type. */
+  matchesRow: boolean;
 }
 
 export interface OutboxRowError {
@@ -113,7 +120,7 @@ export interface OutboxBatchOutcome {
   publishedIds: string[];
   /** Publish failed: the rows stay unpublished with their error. */
   failures: OutboxRowError[];
-  /** The stored envelope does not parse: the rows are marked rejected and never claimed again. */
+  /** The stored envelope does not parse or does not match its row: marked rejected, never claimed again. */
   rejections: OutboxRowError[];
 }
 

@@ -80,6 +80,8 @@ export class Operation {
         eventType: envelope.event_type,
         subject: subjectFor(envelope.workspace_id, envelope.event_type),
         envelope: envelope as unknown as Record<string, unknown>,
+        // createEnvelope validated it against its contract just now.
+        validated: true,
       }),
     );
     return envelope;
