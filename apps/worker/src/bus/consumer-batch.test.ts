@@ -22,6 +22,7 @@ const test = dbTest
     onCleanup(() => pool.end());
     return pool;
   })
+  // eslint-disable-next-line no-empty-pattern -- a fixture's first argument must be a destructuring pattern
   .extend("bus", { scope: "file" }, async ({}, { onCleanup }) => {
     const names = natsTestNames("batch");
     const nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-batch-test" });

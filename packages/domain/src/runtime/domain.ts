@@ -23,7 +23,7 @@ interface KnexTransactionLike {
 }
 interface KnexClientLike {
   transacting?: boolean;
-  transaction(container: unknown, config: unknown, outerTx?: unknown): KnexTransactionLike;
+  transaction: (this: KnexClientLike, container: unknown, config: unknown, outerTx?: unknown) => KnexTransactionLike;
 }
 
 /**
