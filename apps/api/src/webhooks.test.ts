@@ -2,16 +2,18 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectIntegration } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Harness } from "./test-support/api-harness.ts";
+import { newWebhookSecret } from "@spine/api/test-support";
+import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 let h: Harness;
+let owner: Actor;
 let workspaceId: string;
 let integrationId: string;
 const secret = `whsec_${randomBytes(24).toString("base64")}`;
 
 beforeAll(async () => {
   h = await startHarness("webhooks", { maxWebhookBodyBytes: 4096 });
-  const owner = await h.signUp("hook-owner");
+  owner = await h.signUp("hook-owner");
   ({ workspace: { id: workspaceId } } = await owner.client.workspace.create.mutate({ name: "Hooks" }));
   const view = await h.api.domain.run({ workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
     connectIntegration(op, { provider: "standard-webhooks", name: "billing", credentials: { apiKey: "sk_live_x" }, webhookSecret: secret }),
@@ -52,5 +54,48 @@ describe("POST /webhooks/:workspace/:integration on the API host", () => {
     const large = await fetch(`${h.api.url}/webhooks/${workspaceId}/${integrationId}`, { method: "POST", body: big, headers: signWebhook(secret, "msg_big", new Date(), big) });
     expect(large.status).toBe(413);
     expect(await h.fingerprint()).toEqual(before);
+  });
+});
+
+describe("webhooks of an integration managed through the API", () => {
+  it("rotation keeps the previous secret valid for webhooks until it is dropped", async () => {
+    const c = owner.client;
+    const old = newWebhookSecret();
+    const next = newWebhookSecret();
+    const i = await c.integration.connect.mutate({ workspaceId, provider: "standard-webhooks", name: "repo", credentials: { token: "ghp_1" }, webhookSecret: old });
+    let n = 0;
+    const deliver = async (signingSecret: string) => {
+      const body = JSON.stringify({ type: "push", n: ++n });
+      const res = await fetch(`${h.api.url}${i.webhookPath}`, { method: "POST", body, headers: signWebhook(signingSecret, `msg_${n}`, new Date(), body) });
+      return res.status;
+    };
+    expect(await deliver(old)).toBe(202);
+    const rotated = await c.integration.update.mutate({ workspaceId, integrationId: i.id, webhookSecret: next, keepPreviousWebhookSecret: true }, { context: { correlationId: "corr-rotate" } });
+    expect(JSON.stringify(rotated)).not.toContain(next);
+    expect([await deliver(old), await deliver(next)]).toEqual([202, 202]);
+    const rotatedEvent = await h.sql.query<{ payload: unknown }>("select envelope->'payload' as payload from outbox where envelope->>'correlation_id' = 'corr-rotate'");
+    expect(rotatedEvent.rows[0]?.payload).toMatchObject({ changed_fields: ["webhook_secret"] });
+    await c.integration.update.mutate({ workspaceId, integrationId: i.id, webhookSecret: next });
+    expect([await deliver(old), await deliver(next)]).toEqual([401, 202]);
+    await c.integration.update.mutate({ workspaceId, integrationId: i.id, webhookSecret: `${old} ${next}` });
+    expect([await deliver(old), await deliver(next)]).toEqual([202, 202]);
+    await expect(c.integration.update.mutate({ workspaceId, integrationId: i.id, keepPreviousWebhookSecret: true }))
+      .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "keepPreviousWebhookSecret" }] } });
+  });
+
+  it("disconnect hides the integration and refuses its webhooks; restore brings both back", async () => {
+    const c = owner.client;
+    const s = newWebhookSecret();
+    const i = await c.integration.connect.mutate({ workspaceId, provider: "linear", name: "issues", credentials: {}, webhookSecret: s });
+    const gone = await c.integration.disconnect.mutate({ workspaceId, integrationId: i.id });
+    expect(gone).toMatchObject({ status: "disconnected" });
+    expect(gone.deletedAt).not.toBeNull();
+    await expect(c.integration.get.query({ workspaceId, integrationId: i.id })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
+    const body = JSON.stringify({ type: "issue" });
+    const post = () => fetch(`${h.api.url}${i.webhookPath}`, { method: "POST", body, headers: signWebhook(s, `m_${randomBytes(4).toString("hex")}`, new Date(), body) });
+    expect((await post()).status).toBe(404);
+    expect((await c.integration.list.query({ workspaceId, includeDeleted: true })).items.map((x) => x.id)).toContain(i.id);
+    await expect(c.integration.restore.mutate({ workspaceId, integrationId: i.id })).resolves.toMatchObject({ status: "connected", deletedAt: null });
+    expect((await post()).status).toBe(202);
   });
 });

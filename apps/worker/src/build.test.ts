@@ -6,9 +6,8 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { createSpineClient } from "@spine/client";
 import { dropDatabase } from "@spine/domain/migrate";
-import { freePort, natsTestNames, TEST_NATS_URL, TEST_PG_URL, testKeyRingSpec } from "@spine/testing";
+import { AppProcess, freePort, natsTestNames, TEST_NATS_URL, TEST_PG_URL, testKeyRingSpec } from "@spine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppProcess } from "./test-support/app-process.ts";
 import { ensureBuilt } from "./test-support/built-apps.ts";
 
 // The production artifacts: `pnpm build` bundles each app with the workspace packages it uses into

@@ -5,13 +5,12 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats } from "@spine/bus";
 import { createRealtimeClient, createSpineClient, type RealtimeClient } from "@spine/client";
-import { createTestDatabase, freePort, startNatsCluster, testKeyRingSpec, type NatsCluster, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, startNatsCluster, testKeyRingSpec, type NatsCluster, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamEventIds } from "./bus/test-support/stream-contents.ts";
 import { waitUntil } from "./bus/test-support/wait-until.ts";
 import { METERED_EVENT_TYPES } from "./handlers/usage-metering.ts";
-import { AppProcess } from "./test-support/app-process.ts";
 import { ensureBuilt } from "./test-support/built-apps.ts";
 
 // The production deployment in miniature: two api, two worker and two gateway processes — the BUILT

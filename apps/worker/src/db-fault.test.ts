@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { AppProcess } from "./test-support/app-process.ts";
 
 // The fault test of issue 10: the api, the worker and the gateway run as real processes; writes flow
 // through the HTTP API without pause while every backend of their database is terminated three times.

@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { connectIntegration, createProject, createWorkspace, Domain, recordIntegrationEvent, signUp, type OperationContext } from "@spine/domain";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { INTEGRATION_EVENTS_HANDLER } from "./handlers/integration-events.ts";
-import { AppProcess } from "./test-support/app-process.ts";
 
 // Issue 12, "done when": the processing consumer is exactly-once under a killed worker. The worker runs
 // as a real process and is killed with SIGKILL while it turns GitHub deliveries into items; a new worker

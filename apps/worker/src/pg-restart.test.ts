@@ -3,10 +3,9 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats, ensureEventsStream } from "@spine/bus";
 import { createRealtimeClient, type RealtimeClient } from "@spine/client";
 import { migrate } from "@spine/domain/migrate";
-import { freePort, natsTestNames, startNatsServer, startPgCluster, testKeyRingSpec, type NatsServerProcess, type PgClusterProcess } from "@spine/testing";
+import { AppProcess, freePort, natsTestNames, startNatsServer, startPgCluster, testKeyRingSpec, type NatsServerProcess, type PgClusterProcess } from "@spine/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { AppProcess } from "./test-support/app-process.ts";
 
 // Issue 10, defect 1: every process survives a PostgreSQL restart and a NATS restart without being restarted.
 // This file runs its own PostgreSQL cluster and its own nats-server, stops each like a crash

@@ -9,10 +9,9 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import { build, type BuildOptions } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppProcess } from "./test-support/app-process.ts";
 
 /**
  * The size budget of the packed ESM bundle (`dist/index.js`: this package's code and the bundled

@@ -6,3 +6,4 @@ export * from "./pg-cluster.ts";
 export * from "./spine-nats.ts";
 // The vitest fixtures (`dbTest`, `natsTest`) are at "@spine/testing/fixtures": they import vitest, which
 // only loads inside a test run, and this entry is also used by the benchmarks.
+export * from "./app-process.ts";

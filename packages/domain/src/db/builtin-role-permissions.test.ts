@@ -3,7 +3,7 @@ import { Migrator } from "@mikro-orm/migrations";
 import { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_PG_URL } from "../testing/test-database.ts";
+import { TEST_PG_URL } from "../test-support/test-database.ts";
 import { BUILT_IN_ROLES } from "../modules/identity/permissions.ts";
 import { dropDatabase, ensureDatabase, MIGRATIONS } from "./migrate.ts";
 

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../test-support/test-database.ts";
 import { createPgPool } from "./pg-pool.ts";
 
 let db: TestDatabase;

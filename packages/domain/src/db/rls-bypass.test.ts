@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../test-support/test-database.ts";
 import { APP_ROLE, SYSTEM_ROLE } from "./roles.ts";
 import { OPERATIONAL_TABLES, TENANT_TABLES } from "./tenant-tables.ts";
 

@@ -17,7 +17,7 @@ function productFiles(dir: string, out: string[] = []): string[] {
     if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) productFiles(path, out);
-    // Test helpers (test-support/, test/, an app's src/testing/) may seed rows the way a test needs; product code may not.
+    // Test helpers (test-support/, test/) may seed rows the way a test needs; product code may not.
     else if (/\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !/\/(test-support|test|testing)\//.test(path.replace(ROOT, "/"))) {
       out.push(relative(ROOT, path));
     }

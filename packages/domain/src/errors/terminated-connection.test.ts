@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Domain } from "../runtime/domain.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { createTestDatabase, type TestDatabase } from "../test-support/test-database.ts";
 import { AppError } from "./app-error.ts";
 
 let db: TestDatabase;

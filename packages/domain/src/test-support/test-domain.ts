@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, testKeyRing, type TestDatabase } from "../testing/test-database.ts";
+import { createTestDatabase, testKeyRing, type TestDatabase } from "./test-database.ts";
 import { Domain } from "../runtime/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";

@@ -2,13 +2,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+/** The repository's `apps/` folder. */
+export const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "apps");
 
-/** One of the apps as a real child process (`src/main.ts` unless told), with its recent output kept for failures. */
+export type AppName = "api" | "worker" | "gateway";
+
+/**
+ * One of the apps (or any node program in `apps/<dir>`) as a real child process, with its recent output kept so a
+ * failure can show what the process said. Tests use it to run, kill and restart the real apps.
+ */
 export class AppProcess {
   output = "";
   exit: { code: number | null; signal: string | null } | null = null;
   readonly exited: Promise<void>;
+
   private constructor(readonly name: string, readonly child: ChildProcess) {
     const keep = (chunk: Buffer) => void (this.output = (this.output + chunk.toString()).slice(-20_000));
     child.stdout?.on("data", keep);
@@ -19,25 +26,28 @@ export class AppProcess {
     }));
   }
 
-  static start(app: "api" | "worker" | "gateway", env: Record<string, string>, args: string[] = ["src/main.ts"], name: string = app): AppProcess {
-    return AppProcess.spawn(app, ["--import", "tsx", ...args], env, name);
+  /** `node --import tsx src/main.ts` (or `args`) in apps/<app>. */
+  static start(app: AppName, env: Record<string, string>, args: string[] = ["src/main.ts"], name: string = app): AppProcess {
+    return AppProcess.spawnIn(app, ["--import", "tsx", ...args], env, name);
   }
 
-  /** The built app (`node dist/main.js`, no tsx): see built-apps.ts for building it. */
-  static startBuilt(app: "api" | "worker" | "gateway", env: Record<string, string>, name: string = app, entry = "dist/main.js"): AppProcess {
-    return AppProcess.spawn(app, [entry], env, name);
+  /** The built app (`node dist/main.js`, no tsx); `pnpm build` makes it. */
+  static startBuilt(app: AppName, env: Record<string, string>, name: string = app, entry = "dist/main.js"): AppProcess {
+    return AppProcess.spawnIn(app, [entry], env, name);
   }
 
-  private static spawn(app: string, args: string[], env: Record<string, string>, name: string): AppProcess {
+  /** `node <args>` with apps/<dir> as working directory and only `PATH`, `HOME` and `env` in its environment. */
+  static spawnIn(dir: string, args: string[], env: Record<string, string>, name: string = dir): AppProcess {
     const child = spawn(process.execPath, args, {
-      cwd: join(appsRoot, app),
-      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+      cwd: join(appsRoot, dir),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     return new AppProcess(name, child);
   }
 
-  async waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  /** Poll `url` until it answers 2xx; fails early, with the output, if the process exits. */
+  async waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exit) throw new Error(`${this.name} exited ${JSON.stringify(this.exit)}:\n${this.output}`);
@@ -54,6 +64,7 @@ export class AppProcess {
     await this.exited;
   }
 
+  /** SIGTERM (a graceful shutdown), SIGKILL after 10 s. */
   async stop(): Promise<void> {
     if (this.exit) return;
     this.child.kill("SIGTERM");
