@@ -41,6 +41,8 @@ export const OutboxEvent = defineEntity({
     lastError: startsNull(p.text().nullable()),
     /** Set when the stored envelope does not parse: the relay never claims the row again. */
     rejectedAt: startsNull(p.datetime().nullable()),
+    /** The envelope was validated against its contract when stored (`op.emit`): the relay publishes it as stored. */
+    validated: p.boolean().default(false).onCreate(() => false),
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },
