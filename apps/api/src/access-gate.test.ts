@@ -1,37 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 import { runAccessTransition } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import type { Harness } from "./test-support/api-harness.ts";
 import { WORKSPACE_PROCEDURES } from "@spine/api/test-support";
-import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
 
-let h: Harness;
-let owner: Actor;
-let f: WorkspaceFixture;
-let integrationId: string;
 const secret = `whsec_${randomBytes(32).toString("base64")}`;
 
-beforeAll(async () => {
-  h = await startHarness("access-gate");
-  owner = await h.signUp("gate-owner");
-  f = await createWorkspaceFixture(h, owner, "Gate");
-  integrationId = (await owner.client.integration.connect.mutate({
+// `webhook(id)` posts a signed event to an integration of `f`.
+const test = hostTest.extend("webhook", { scope: "file" }, async ({ h, owner, f }) => {
+  const integrationId = (await owner.client.integration.connect.mutate({
     workspaceId: f.workspaceId, provider: "standard-webhooks", name: "hooks", credentials: {}, webhookSecret: secret,
   })).id;
+  return async (id: string): Promise<{ status: number; body: { error?: { code: string } } }> => {
+    const body = JSON.stringify({ type: "invoice.paid", id });
+    const res = await fetch(`${h.api.url}/webhooks/${f.workspaceId}/${integrationId}`, { method: "POST", body, headers: signWebhook(secret, id, new Date(), body) });
+    return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
+  };
 });
-afterAll(async () => h?.close());
 
 const expectInactive = (res: Awaited<ReturnType<Harness["raw"]>>, label: string) => {
   expect.soft(res.status, label).toBe(403);
   expect.soft(res.body.error?.data.appCode, label).toBe("ACCESS_INACTIVE");
 };
-
-async function webhook(id: string): Promise<{ status: number; body: { error?: { code: string } } }> {
-  const body = JSON.stringify({ type: "invoice.paid", id });
-  const res = await fetch(`${h.api.url}/webhooks/${f.workspaceId}/${integrationId}`, { method: "POST", body, headers: signWebhook(secret, id, new Date(), body) });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
-}
 
 /**
  * Mutations allowed while access is inactive: changing access itself, stopping an agent run, and
@@ -41,7 +33,7 @@ const ALLOWED_WHILE_INACTIVE = ["access.change", "agent.cancel", "integration.re
 const mutationsOnThisWorkspace = () => WORKSPACE_PROCEDURES.filter((p) => p.type === "mutation" && !ALLOWED_WHILE_INACTIVE.includes(p.path));
 
 describe("access gates writes: activated → changed (plan) → expired → re-activated", () => {
-  it("walks the lifecycle and checks what each step allows", async () => {
+  test("walks the lifecycle and checks what each step allows", async ({ h, owner, f, webhook }) => {
     const c = owner.client;
     const ws = { workspaceId: f.workspaceId };
 
@@ -107,7 +99,7 @@ describe("access gates writes: activated → changed (plan) → expired → re-a
 });
 
 describe("agent.cancel while access is inactive", () => {
-  it("still stops a run: stopping work is never blocked", async () => {
+  test("still stops a run: stopping work is never blocked", async ({ h, owner, f }) => {
     const c = owner.client;
     const ws = { workspaceId: f.workspaceId };
     const threadId = (await c.agent.createThread.mutate({ ...ws, title: "to cancel" })).id;

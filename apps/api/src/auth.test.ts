@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 import { createSpineClient } from "@spine/client";
-import { startHarness, type Harness } from "./test-support/api-harness.ts";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness("auth", { trustProxy: true, config: { signInLimits: { perAccount: 3, perAddress: 5, windowSeconds: 3600 } } });
-});
-afterAll(async () => h?.close());
+const test = hostTest.override("hostOptions", { scope: "file" }, { trustProxy: true, config: { signInLimits: { perAccount: 3, perAddress: 5, windowSeconds: 3600 } } });
 
 describe("identity", () => {
-  it("signs up, answers me, and returns the caller's correlation id", async () => {
+  test("signs up, answers me, and returns the caller's correlation id", async ({ h }) => {
     const alice = await h.signUp("alice");
     await expect(alice.client.auth.me.query()).resolves.toMatchObject({ id: alice.userId, email: alice.email });
     const res = await h.raw("auth.me", { type: "query", token: alice.session.accessToken, headers: { "x-correlation-id": "corr-me-1" } });
@@ -19,14 +15,14 @@ describe("identity", () => {
     expect(generated.headers.get("x-correlation-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("refuses a duplicate email on the email field", async () => {
+  test("refuses a duplicate email on the email field", async ({ h }) => {
     const bob = await h.signUp("bob");
     const res = await h.raw("auth.signUp", { type: "mutation", input: { email: bob.email.toUpperCase(), password: "another long password", displayName: "B" } });
     expect(res.status).toBe(409);
     expect(res.body.error?.data.issues).toEqual([{ path: "email", message: "already registered" }]);
   });
 
-  it("signs in, rotates refresh tokens, and revokes a session on refresh-token reuse", async () => {
+  test("signs in, rotates refresh tokens, and revokes a session on refresh-token reuse", async ({ h }) => {
     const carol = await h.signUp("carol");
     const anon = createSpineClient({ url: h.api.trpcUrl });
     const signedIn = await anon.auth.signIn.mutate({ email: carol.email, password: "correct horse battery" });
@@ -40,7 +36,7 @@ describe("identity", () => {
     expect(me.body.error?.data.issues[0]?.path).toBe("authorization");
   });
 
-  it("signs out one session or everywhere", async () => {
+  test("signs out one session or everywhere", async ({ h }) => {
     const dan = await h.signUp("dan");
     await dan.client.auth.signOut.mutate({});
     expect((await h.raw("auth.me", { type: "query", token: dan.session.accessToken })).status).toBe(401);
@@ -51,11 +47,11 @@ describe("identity", () => {
     expect((await h.raw("auth.me", { type: "query", token: b.accessToken })).status).toBe(401);
   });
 
-  it.each([
+  test.for([
     ["missing", undefined],
     ["forged", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."],
     ["garbage", "not-a-jwt"],
-  ])("rejects a %s token as UNAUTHORIZED naming the reason", async (_label, token) => {
+  ] as const)("rejects a %s token as UNAUTHORIZED naming the reason", async ([, token], { h }) => {
     const res = await h.raw("auth.me", { type: "query", ...(token ? { token } : {}) });
     expect(res.status).toBe(401);
     expect(res.body.error?.data.code).toBe("UNAUTHORIZED");
@@ -63,7 +59,7 @@ describe("identity", () => {
     expect(JSON.stringify(res.body)).not.toContain("at ");
   });
 
-  it("rejects an expired token with reason expired, and the client refreshes past it", async () => {
+  test("rejects an expired token with reason expired, and the client refreshes past it", async ({ h }) => {
     const erin = await h.signUp("erin");
     const expired = await h.api.tokens.sign({ userId: erin.userId, tokenVersion: 0, sessionId: erin.session.sessionId }, -5);
     const res = await h.raw("auth.me", { type: "query", token: expired.token });
@@ -77,7 +73,7 @@ describe("identity", () => {
     expect(sessions).toHaveLength(1);
   });
 
-  it("does not count successful sign-ins against the limits", async () => {
+  test("does not count successful sign-ins against the limits", async ({ h }) => {
     const gus = await h.signUp("gus");
     const signIn = (password: string) =>
       h.raw("auth.signIn", { type: "mutation", input: { email: gus.email, password }, headers: { "x-forwarded-for": "10.1.1.1" } });
@@ -93,7 +89,7 @@ describe("identity", () => {
     expect(limited.body.error?.data.issues[0]?.path).toBe("email");
   });
 
-  it("rate-limits sign-in per account and per address", async () => {
+  test("rate-limits sign-in per account and per address", async ({ h }) => {
     const fay = await h.signUp("fay");
     const attempt = (ip: string, email = fay.email) =>
       h.raw("auth.signIn", { type: "mutation", input: { email, password: "wrong password!" }, headers: { "x-forwarded-for": ip } });
@@ -107,7 +103,7 @@ describe("identity", () => {
     expect(byIp.body.error?.data.issues[0]?.path).toBe("ip");
   });
 
-  it("serves health and readiness", async () => {
+  test("serves health and readiness", async ({ h }) => {
     expect((await fetch(`${h.api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.api.url}/readyz`);
     expect(ready.status).toBe(200);

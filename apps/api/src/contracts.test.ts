@@ -2,20 +2,14 @@ import { Parser } from "@asyncapi/parser";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { appRouter } from "@spine/api";
 import { CLIENT_SOCKET_MESSAGES, EVENT_TYPES, SERVER_SOCKET_MESSAGES } from "@spine/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 
 /**
  * The contracts for non-TypeScript clients are served by the API host, generated from the router and
  * the event registry: valid documents, complete, and describing routes that answer as described.
  */
-let h: Harness;
-let owner: Actor;
-beforeAll(async () => {
-  h = await startHarness("contracts", { contractHosts: { gateway: "127.0.0.1:4001", nats: "127.0.0.1:4222" } });
-  owner = await h.signUp("contracts-owner");
-});
-afterAll(async () => h?.close());
+const test = hostTest.override("hostOptions", { scope: "file" }, { contractHosts: { gateway: "127.0.0.1:4001", nats: "127.0.0.1:4222" } });
 
 interface OpenApiDoc {
   openapi: string;
@@ -23,7 +17,7 @@ interface OpenApiDoc {
 }
 
 describe("/openapi.json", () => {
-  it("is a valid OpenAPI 3.1 document with every procedure", async () => {
+  test("is a valid OpenAPI 3.1 document with every procedure", async ({ h }) => {
     const res = await fetch(`${h.api.url}/openapi.json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as OpenApiDoc;
@@ -38,7 +32,7 @@ describe("/openapi.json", () => {
     expect(doc.paths["/trpc/project.list"]?.get).toBeDefined();
   });
 
-  it("describes routes that answer as described: a mutation by POST with the input as body, a query by GET with ?input=", async () => {
+  test("describes routes that answer as described: a mutation by POST with the input as body, a query by GET with ?input=", async ({ h, owner }) => {
     const auth = { authorization: `Bearer ${owner.session.accessToken}` };
     const ws = await fetch(`${h.api.url}/trpc/workspace.create`, {
       method: "POST", headers: { ...auth, "content-type": "application/json", "idempotency-key": "contracts-ws-1" }, body: JSON.stringify({ name: "From OpenAPI" }),
@@ -57,7 +51,7 @@ describe("/openapi.json", () => {
 });
 
 describe("/asyncapi.json", () => {
-  it("is a valid AsyncAPI 3 document naming every event type and every socket message", async () => {
+  test("is a valid AsyncAPI 3 document naming every event type and every socket message", async ({ h }) => {
     const res = await fetch(`${h.api.url}/asyncapi.json`);
     expect(res.status).toBe(200);
     const text = await res.text();

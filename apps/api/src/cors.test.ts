@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import type { Harness } from "./test-support/api-harness.ts";
+import { hostTest } from "./test-support/fixtures.ts";
 import { testKeyRingSpec } from "@spine/testing";
 import { loadEnv } from "./env.ts";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
 /** Browsers call the API only from the origins in SPINE_CORS_ORIGINS; webhooks stay server-to-server. */
 const CONSOLE = "http://localhost:5173";
 const EVIL = "https://evil.example";
-let h: Harness;
-let owner: Actor;
+const test = hostTest.override("hostOptions", { scope: "file" }, { corsOrigins: [CONSOLE] });
 
-beforeAll(async () => {
-  h = await startHarness("cors", { corsOrigins: [CONSOLE] });
-  owner = await h.signUp("cors-owner");
-});
-afterAll(async () => h?.close());
-
-function preflight(path: string, origin: string, method = "POST"): Promise<Response> {
+function preflight(h: Harness, path: string, origin: string, method = "POST"): Promise<Response> {
   return fetch(`${h.api.url}${path}`, {
     method: "OPTIONS",
     headers: { origin, "access-control-request-method": method, "access-control-request-headers": "authorization,content-type,idempotency-key" },
@@ -23,8 +17,8 @@ function preflight(path: string, origin: string, method = "POST"): Promise<Respo
 }
 
 describe("CORS on the API host", () => {
-  it("answers a preflight from an allowed origin with that origin, never a wildcard", async () => {
-    const res = await preflight("/trpc/project.create", CONSOLE);
+  test("answers a preflight from an allowed origin with that origin, never a wildcard", async ({ h }) => {
+    const res = await preflight(h, "/trpc/project.create", CONSOLE);
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(CONSOLE);
     expect(res.headers.get("vary")).toMatch(/origin/i);
@@ -33,8 +27,8 @@ describe("CORS on the API host", () => {
     expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
   });
 
-  it("refuses a preflight from an origin that is not listed, and from none", async () => {
-    const evil = await preflight("/trpc/project.create", EVIL);
+  test("refuses a preflight from an origin that is not listed, and from none", async ({ h }) => {
+    const evil = await preflight(h, "/trpc/project.create", EVIL);
     expect(evil.status).toBe(403);
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
     expect(((await evil.json()) as { error: string }).error).toMatch(/origin not allowed/);
@@ -42,7 +36,7 @@ describe("CORS on the API host", () => {
     expect(none.status).toBe(403);
   });
 
-  it("marks real calls from an allowed origin readable (with the correlation id exposed), and others not", async () => {
+  test("marks real calls from an allowed origin readable (with the correlation id exposed), and others not", async ({ h, owner }) => {
     const ok = await fetch(`${h.api.trpcUrl}/workspace.listMine`, { headers: { origin: CONSOLE, authorization: `Bearer ${owner.session.accessToken}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe(CONSOLE);
@@ -51,8 +45,8 @@ describe("CORS on the API host", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("gives webhook routes no CORS at all", async () => {
-    const res = await preflight("/webhooks/github/00000000-0000-4000-8000-000000000000", CONSOLE);
+  test("gives webhook routes no CORS at all", async ({ h }) => {
+    const res = await preflight(h, "/webhooks/github/00000000-0000-4000-8000-000000000000", CONSOLE);
     expect(res.status).toBe(405);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
@@ -67,7 +61,7 @@ describe("SPINE_CORS_ORIGINS", () => {
       return String(err);
     }
   }
-  it("is an allowlist of exact origins; wildcards and paths are refused by name", () => {
+  test("is an allowlist of exact origins; wildcards and paths are refused by name", () => {
     expect(parse(undefined)).toEqual([]);
     expect(parse(" http://localhost:5173, https://console.example.com/ ,http://localhost:5173")).toEqual(["http://localhost:5173", "https://console.example.com"]);
     expect(parse("*")).toMatch(/SPINE_CORS_ORIGINS: "\*": wildcards are not allowed/);

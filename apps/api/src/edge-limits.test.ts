@@ -1,32 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 import { connectIntegration } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
-import { startHarness, type Actor, type Harness, type RawResponse } from "./test-support/api-harness.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
+import type { RawResponse } from "./test-support/api-harness.ts";
 
 /**
  * Inputs that used to reach a 500 (a year-0000 timestamp, a 10,000-deep JSON value, NUL in a webhook's
  * type) and error bodies that used to be enormous or leak an exception's text: each is a 4xx naming
  * the field, in a small body.
  */
-let h: Harness;
-let owner: Actor;
-let f: WorkspaceFixture;
-let integrationId: string;
-const secret = `whsec_${randomBytes(24).toString("base64")}`;
-
-beforeAll(async () => {
-  h = await startHarness("edge-limits");
-  owner = await h.signUp("edge-owner");
-  f = await createWorkspaceFixture(h, owner, "Edge");
-  const view = await h.api.domain.run({ workspaceId: f.workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
-    connectIntegration(op, { provider: "standard-webhooks", name: "edge-hooks", credentials: { apiKey: "sk_x" }, webhookSecret: secret }),
-  );
-  integrationId = view.id;
-});
-afterAll(async () => h?.close());
-
 /** `{"a":{"a":…1…}}` nested `depth` levels, built as text (JSON.stringify itself would overflow). */
 function deepObjectText(depth: number): string {
   return `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
@@ -36,15 +19,31 @@ interface Raw extends RawResponse {
   text: string;
 }
 
-async function post(path: string, bodyText: string, headers: Record<string, string> = {}): Promise<Raw> {
-  const res = await fetch(`${h.api.trpcUrl}/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${owner.session.accessToken}`, ...headers },
-    body: bodyText,
+const secret = `whsec_${randomBytes(24).toString("base64")}`;
+
+/**
+ * `post(path, bodyText)`: the raw text POSTed to a procedure as `owner`; `deliver(body, id)`: a webhook signed with
+ * `secret` to an integration of `f`.
+ */
+const test = hostTest
+  .extend("post", { scope: "file" }, ({ h, owner }) => async (path: string, bodyText: string, headers: Record<string, string> = {}): Promise<Raw> => {
+    const res = await fetch(`${h.api.trpcUrl}/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${owner.session.accessToken}`, ...headers },
+      body: bodyText,
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: JSON.parse(text) as RawResponse["body"], text };
+  })
+  .extend("deliver", { scope: "file" }, async ({ h, owner, f }) => {
+    const view = await h.api.domain.run({ workspaceId: f.workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
+      connectIntegration(op, { provider: "standard-webhooks", name: "edge-hooks", credentials: { apiKey: "sk_x" }, webhookSecret: secret }),
+    );
+    return async (body: string, id: string): Promise<{ status: number; body: { error?: { code: string; issues?: { path: string }[] } } }> => {
+      const res = await fetch(`${h.api.url}/webhooks/${f.workspaceId}/${view.id}`, { method: "POST", body, headers: signWebhook(secret, id, new Date(), body) });
+      return { status: res.status, body: (await res.json()) as { error?: { code: string; issues?: { path: string }[] } } };
+    };
   });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: JSON.parse(text) as RawResponse["body"], text };
-}
 
 function expectFieldError(res: { status: number; body: RawResponse["body"] }, status: number, field: RegExp): void {
   expect(res.status).toBe(status);
@@ -54,12 +53,12 @@ function expectFieldError(res: { status: number; body: RawResponse["body"] }, st
 }
 
 describe("timestamps outside sane years are a 400 naming the field", () => {
-  it.each(["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "10000-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00"])("audit.list from=%s", async (from) => {
+  test.for(["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "10000-01-01T00:00:00Z", "9999-12-31T23:00:00-05:00"])("audit.list from=%s", async (from, { h, owner, f }) => {
     const res = await h.raw("audit.list", { type: "query", input: { workspaceId: f.workspaceId, from }, token: owner.session.accessToken });
     expectFieldError(res, 400, /^from$/);
   });
 
-  it("access.change effectiveAt in year 0001, changing nothing", async () => {
+  test("access.change effectiveAt in year 0001, changing nothing", async ({ h, owner, f }) => {
     const before = await h.fingerprint();
     const res = await h.raw("access.change", {
       type: "mutation", token: owner.session.accessToken,
@@ -69,14 +68,14 @@ describe("timestamps outside sane years are a 400 naming the field", () => {
     expect(await h.fingerprint()).toEqual(before);
   });
 
-  it("a sane year still works", async () => {
+  test("a sane year still works", async ({ h, owner, f }) => {
     const res = await h.raw("audit.list", { type: "query", input: { workspaceId: f.workspaceId, from: "1999-12-31T23:00:00-01:00" }, token: owner.session.accessToken });
     expect(res.status).toBe(200);
   });
 });
 
 describe("JSON nested too deep is refused at the edge, naming the field", () => {
-  it("a 10,000-deep metadata with an Idempotency-Key (hashed before validation) is a 400 on metadata", async () => {
+  test("a 10,000-deep metadata with an Idempotency-Key (hashed before validation) is a 400 on metadata", async ({ h, f, post }) => {
     const before = await h.fingerprint();
     const body = `{"workspaceId":"${f.workspaceId}","title":"deep","metadata":${deepObjectText(10_000)}}`;
     const res = await post("document.create", body, { "idempotency-key": randomUUID() });
@@ -85,15 +84,15 @@ describe("JSON nested too deep is refused at the edge, naming the field", () => 
     expect(await h.fingerprint()).toEqual(before);
   });
 
-  it("a 1,000-deep query input (as deep as a URL allows) is a 400", async () => {
+  test("a 1,000-deep query input (as deep as a URL allows) is a 400", async ({ h, owner, f }) => {
     const input = `{"workspaceId":"${f.workspaceId}","search":${"[".repeat(1_000)}${"]".repeat(1_000)}}`;
     const res = await fetch(`${h.api.trpcUrl}/project.list?input=${encodeURIComponent(input)}`, { headers: { authorization: `Bearer ${owner.session.accessToken}` } });
     expectFieldError({ status: res.status, body: (await res.json()) as RawResponse["body"] }, 400, /^search(\.|$)/);
   });
 
-  it.each(["workspace.update:settings", "document.update:metadata", "integration.connect:credentials"])(
+  test.for(["workspace.update:settings", "document.update:metadata", "integration.connect:credentials"])(
     "a deep %s is a field-named 400, never a stack overflow",
-    async (c) => {
+    async (c, { f, post }) => {
       const [path, field] = c.split(":") as [string, string];
       const rest = path === "workspace.update" ? "" : path === "document.update" ? `,"documentId":"${f.documentId}"` : `,"provider":"stripe","name":"n"`;
       const value = field === "credentials" ? `{"apiKey":"sk","x":${deepObjectText(70)}}` : deepObjectText(70);
@@ -102,21 +101,21 @@ describe("JSON nested too deep is refused at the edge, naming the field", () => 
     },
   );
 
-  it("a value nested within the limit is accepted", async () => {
+  test("a value nested within the limit is accepted", async ({ f, post }) => {
     const res = await post("document.create", `{"workspaceId":"${f.workspaceId}","title":"ok","metadata":${deepObjectText(40)}}`);
     expect(res.status).toBe(200);
   });
 });
 
 describe("error bodies stay small and never echo internals", () => {
-  it("role.create with 50,000 invalid permissions answers one capped issue on permissions", async () => {
+  test("role.create with 50,000 invalid permissions answers one capped issue on permissions", async ({ f, post }) => {
     const permissions = Array.from({ length: 50_000 }, (_, i) => `bogus.permission.${i}`);
     const res = await post("role.create", JSON.stringify({ workspaceId: f.workspaceId, key: "huge-role", name: "Huge", permissions }));
     expectFieldError(res, 400, /^permissions$/);
     expect(res.text.length).toBeLessThan(4_000);
   });
 
-  it("many bad fields answer at most 20 issues plus the total count, and the message does not repeat them", async () => {
+  test("many bad fields answer at most 20 issues plus the total count, and the message does not repeat them", async ({ f, post }) => {
     const permissions = Array.from({ length: 40 }, (_, i) => `bogus.${i}`);
     const res = await post("role.create", JSON.stringify({ workspaceId: f.workspaceId, key: "many-role", name: "Many", permissions }));
     expect(res.status).toBe(400);
@@ -130,13 +129,7 @@ describe("error bodies stay small and never echo internals", () => {
 });
 
 describe("signed webhooks that used to reach a 500", () => {
-  const url = () => `${h.api.url}/webhooks/${f.workspaceId}/${integrationId}`;
-  async function deliver(body: string, id: string): Promise<{ status: number; body: { error?: { code: string; issues?: { path: string }[] } } }> {
-    const res = await fetch(url(), { method: "POST", body, headers: signWebhook(secret, id, new Date(), body) });
-    return { status: res.status, body: (await res.json()) as { error?: { code: string; issues?: { path: string }[] } } };
-  }
-
-  it("a 10,000-deep JSON body is a 400 naming the field, storing nothing", async () => {
+  test("a 10,000-deep JSON body is a 400 naming the field, storing nothing", async ({ h, deliver }) => {
     const before = await h.fingerprint();
     const res = await deliver(`{"type":"deep","data":${deepObjectText(10_000)}}`, "msg_deep");
     expect(res.status).toBe(400);
@@ -144,7 +137,7 @@ describe("signed webhooks that used to reach a 500", () => {
     expect(await h.fingerprint()).toEqual(before);
   });
 
-  it("a type containing NUL is a 400 naming type, storing nothing", async () => {
+  test("a type containing NUL is a 400 naming type, storing nothing", async ({ h, deliver }) => {
     const before = await h.fingerprint();
     const res = await deliver(JSON.stringify({ type: "invoice\u0000paid" }), "msg_nul");
     expect(res.status).toBe(400);

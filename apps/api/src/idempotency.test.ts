@@ -1,23 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
-import { createWorkspaceFixture, type WorkspaceFixture } from "@spine/api/test-support";
+import { describe, expect } from "vitest";
+import type { Harness } from "./test-support/api-harness.ts";
+import { hostTest as test } from "./test-support/fixtures.ts";
 
-let h: Harness;
-let owner: Actor;
-let f: WorkspaceFixture;
-beforeAll(async () => {
-  h = await startHarness("idempotency");
-  owner = await h.signUp("owner");
-  f = await createWorkspaceFixture(h, owner, "I");
-});
-afterAll(async () => h?.close());
-
-const projectCount = async (name: string) =>
+const projectCount = async (h: Harness, name: string) =>
   Number((await h.sql.query<{ n: string }>("select count(*)::text as n from projects where name = $1", [name])).rows[0]?.n);
 
 describe("Idempotency-Key over HTTP", () => {
-  it("refuses an HTTP batch, so one key can never cover several calls", async () => {
+  test("refuses an HTTP batch, so one key can never cover several calls", async ({ h, owner, f }) => {
     const before = await h.fingerprint();
     const input = { workspaceId: f.workspaceId, name: "batched" };
     const batch = async (headers: Record<string, string>) => {
@@ -34,7 +24,7 @@ describe("Idempotency-Key over HTTP", () => {
       expect(res.text).toContain("BAD_REQUEST");
       expect(res.text).toMatch(/[Bb]atching/);
     }
-    expect(await projectCount("batched")).toBe(0);
+    expect(await projectCount(h, "batched")).toBe(0);
     expect(await h.fingerprint()).toEqual(before);
   });
 });

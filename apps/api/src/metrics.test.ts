@@ -1,20 +1,11 @@
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 
-let h: Harness;
-let owner: Actor;
-
-beforeAll(async () => {
-  h = await startHarness("apimetrics", { admin: { port: 0 } });
-  owner = await h.signUp("owner");
-});
-afterAll(async () => {
-  await h?.close();
-});
+const test = hostTest.override("hostOptions", { scope: "file" }, { admin: { port: 0 } });
 
 describe("api metrics on the admin port", () => {
-  it("counts requests by procedure and code and times them, after real traffic", async () => {
+  test("counts requests by procedure and code and times them, after real traffic", async ({ h, owner }) => {
     const adminUrl = h.api.adminUrl ?? "";
     expect(adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(adminUrl).not.toBe(h.api.url);
@@ -43,7 +34,7 @@ describe("api metrics on the admin port", () => {
     expect(sampleValue(after, "spine_api_request_duration_seconds_bucket", { procedure: "project.create", le: "+Inf" })).toBe(timed(after));
   });
 
-  it("serves readiness on the admin port too", async () => {
+  test("serves readiness on the admin port too", async ({ h }) => {
     const res = await fetch(`${h.api.adminUrl ?? ""}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, checks: { postgres: true } });

@@ -6,7 +6,7 @@ import { asyncApiDocument, CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from "@s
 import { AccessTokenService } from "@spine/auth";
 import { ApiCallMeter, appRouter, checkRawInput, openApiDocument, createContext, DEFAULT_API_CONFIG, readRequestMeta, type AgentModels, type AgentStreamPublisher, type ApiCallMeterOptions, type ApiConfig, type RequestMeta } from "@spine/api";
 import { AppError, Domain, type KeyRing } from "@spine/domain";
-import { appUrlFrom, createLogger, type Logger } from "@spine/logging";
+import { appUrlFrom, createLogger, systemUrlFrom, type Logger } from "@spine/logging";
 import { BodyTooLargeError, createWebhookIngress, readBodyCapped, WEBHOOK_ROUTE } from "@spine/webhooks";
 import { createMetricsRegistry, startAdminServer, type AdminServer, type Registry } from "@spine/metrics";
 import { handleHealthz, handleReadyz, readiness } from "./health.ts";
@@ -105,7 +105,8 @@ function refuse(res: ServerResponse, status: number, error: string): void {
 /** Start the API host: tRPC at /trpc, /healthz, /readyz. Resolves once it listens. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const logger = options.logger ?? createLogger({ name: "api" });
-  const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), keyRing: options.keyRing });
+  // The system role serves only the platform operator's cross-workspace reads (`operator.*`, behind the operator check).
+  const domain = await Domain.create({ clientUrl: appUrlFrom(options.databaseUrl), systemUrl: systemUrlFrom(options.databaseUrl), keyRing: options.keyRing });
   const tokens = new AccessTokenService({ secret: options.tokenSecret, accessTtlSeconds: options.accessTtlSeconds ?? 900 });
   const apiCalls = new ApiCallMeter(domain, logger.child({ component: "api-calls" }), options.apiCalls);
   const deps = { domain, tokens, logger, config: { ...DEFAULT_API_CONFIG, ...options.config }, apiCalls, ...(options.ai ? { ai: options.ai } : {}), ...(options.agentStream ? { agentStream: options.agentStream } : {}) };

@@ -1,29 +1,25 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { hostTest } from "./test-support/fixtures.ts";
 import { connectIntegration } from "@spine/domain";
 import { signWebhook } from "@spine/webhooks";
 import { newWebhookSecret } from "@spine/api/test-support";
-import { startHarness, type Actor, type Harness } from "./test-support/api-harness.ts";
 
-let h: Harness;
-let owner: Actor;
-let workspaceId: string;
-let integrationId: string;
 const secret = `whsec_${randomBytes(24).toString("base64")}`;
 
-beforeAll(async () => {
-  h = await startHarness("webhooks", { maxWebhookBodyBytes: 4096 });
-  owner = await h.signUp("hook-owner");
-  ({ workspace: { id: workspaceId } } = await owner.client.workspace.create.mutate({ name: "Hooks" }));
-  const view = await h.api.domain.run({ workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
-    connectIntegration(op, { provider: "standard-webhooks", name: "billing", credentials: { apiKey: "sk_live_x" }, webhookSecret: secret }),
-  );
-  integrationId = view.id;
-});
-afterAll(async () => h?.close());
+// `workspaceId`: a workspace of `owner`; `integrationId`: an integration of it whose webhooks are signed with `secret`.
+const test = hostTest
+  .override("hostOptions", { scope: "file" }, { maxWebhookBodyBytes: 4096 })
+  .extend("workspaceId", { scope: "file" }, async ({ owner }) => (await owner.client.workspace.create.mutate({ name: "Hooks" })).workspace.id)
+  .extend("integrationId", { scope: "file" }, async ({ h, owner, workspaceId }) => {
+    const view = await h.api.domain.run({ workspaceId, actorId: owner.userId, actorType: "user", correlationId: "setup" }, (op) =>
+      connectIntegration(op, { provider: "standard-webhooks", name: "billing", credentials: { apiKey: "sk_live_x" }, webhookSecret: secret }),
+    );
+    return view.id;
+  });
 
 describe("POST /webhooks/:workspace/:integration on the API host", () => {
-  it("verifies, stores once, and carries the request's correlation id into the envelope", async () => {
+  test("verifies, stores once, and carries the request's correlation id into the envelope", async ({ h, workspaceId, integrationId }) => {
     const body = JSON.stringify({ type: "invoice.paid", id: "in_1" });
     const send = () =>
       fetch(`${h.api.url}/webhooks/${workspaceId}/${integrationId}`, {
@@ -43,7 +39,7 @@ describe("POST /webhooks/:workspace/:integration on the API host", () => {
     expect(rows[0]!.envelope.payload.source_event_id).toBe("msg_paid_1");
   });
 
-  it("answers 401 to a forged signature and 413 to an oversize body, storing nothing", async () => {
+  test("answers 401 to a forged signature and 413 to an oversize body, storing nothing", async ({ h, workspaceId, integrationId }) => {
     const before = await h.fingerprint();
     const body = JSON.stringify({ type: "invoice.paid" });
     const forged = await fetch(`${h.api.url}/webhooks/${workspaceId}/${integrationId}`, {
@@ -58,7 +54,7 @@ describe("POST /webhooks/:workspace/:integration on the API host", () => {
 });
 
 describe("webhooks of an integration managed through the API", () => {
-  it("rotation keeps the previous secret valid for webhooks until it is dropped", async () => {
+  test("rotation keeps the previous secret valid for webhooks until it is dropped", async ({ h, owner, workspaceId }) => {
     const c = owner.client;
     const old = newWebhookSecret();
     const next = newWebhookSecret();
@@ -83,7 +79,7 @@ describe("webhooks of an integration managed through the API", () => {
       .rejects.toMatchObject({ data: { code: "BAD_REQUEST", issues: [{ path: "keepPreviousWebhookSecret" }] } });
   });
 
-  it("disconnect hides the integration and refuses its webhooks; restore brings both back", async () => {
+  test("disconnect hides the integration and refuses its webhooks; restore brings both back", async ({ h, owner, workspaceId }) => {
     const c = owner.client;
     const s = newWebhookSecret();
     const i = await c.integration.connect.mutate({ workspaceId, provider: "linear", name: "issues", credentials: {}, webhookSecret: s });

@@ -10,6 +10,7 @@ import { IntegrationsPage } from "./pages/Integrations.tsx";
 import { ItemsPage } from "./pages/Items.tsx";
 import { LiveEventsPage } from "./pages/LiveEvents.tsx";
 import { MembersPage } from "./pages/Members.tsx";
+import { OperatorPage } from "./pages/Operator.tsx";
 import { ProjectsPage } from "./pages/Projects.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
 import { UsagePage } from "./pages/Usage.tsx";
@@ -47,6 +48,8 @@ function Shell() {
   const trpc = useTRPC();
   const page = useRoute();
   const workspaces = useQuery(trpc.workspace.listMine.queryOptions({ includeDeleted: false }));
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const isOperator = me.data?.platformOperator === true;
   const [selected, setSelected] = useState<string | null>(() => localStorage.getItem(WORKSPACE_KEY));
   const list = workspaces.data ?? [];
   const current = list.find((w) => w.workspace.id === selected) ?? list[0] ?? null;
@@ -79,7 +82,7 @@ function Shell() {
       <div className="body">
         <nav aria-label="Pages">
           <ul>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => p.id !== "operator" || isOperator).map((p) => (
               <li key={p.id}>
                 <a href={`#/${p.id}`} aria-current={p.id === page ? "page" : undefined}>{p.label}</a>
               </li>
@@ -88,10 +91,13 @@ function Shell() {
           <NewWorkspace onCreated={choose} />
         </nav>
         <main>
-          {workspaces.error ? <ErrorView error={workspaces.error} title="Could not load your workspaces" /> : null}
-          {workspaces.isPending ? <Loading what="workspaces" /> : null}
-          {workspaces.data && !current ? <p className="empty">You are not a member of any workspace yet. Create one on the left.</p> : null}
-          {current ? (
+          {page === "operator" ? (
+            me.isPending ? <Loading what="your account" /> : isOperator ? <OperatorPage /> : <p className="empty">The operator page is for platform operators only.</p>
+          ) : null}
+          {page !== "operator" && workspaces.error ? <ErrorView error={workspaces.error} title="Could not load your workspaces" /> : null}
+          {page !== "operator" && workspaces.isPending ? <Loading what="workspaces" /> : null}
+          {page !== "operator" && workspaces.data && !current ? <p className="empty">You are not a member of any workspace yet. Create one on the left.</p> : null}
+          {page !== "operator" && current ? (
             <WorkspaceContext.Provider value={{ id: current.workspace.id, name: current.workspace.name, role: current.role } satisfies CurrentWorkspace}>
               <LiveFeedProvider workspaceId={current.workspace.id}>
                 <Page page={page} key={current.workspace.id} />
@@ -117,6 +123,7 @@ function Page({ page }: { page: PageId }) {
     case "integrations": return <IntegrationsPage />;
     case "agents": return <AgentsPage />;
     case "members": return <MembersPage />;
+    case "operator": return null;
   }
 }
 

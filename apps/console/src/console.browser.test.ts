@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,6 +33,7 @@ let consoleUrl: string;
 const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
 let api: SpineClient;
 let workspaceId: string;
+let betaId: string;
 const browserLog: string[] = [];
 
 beforeAll(async () => {
@@ -53,7 +54,8 @@ beforeAll(async () => {
   const worker = ChildApp.app("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
   apps = [worker];
   await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 120_000);
-  const apiApp = ChildApp.app("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+  // The offline model pauses between streamed words, so the agent scenario can watch tokens arrive.
+  const apiApp = ChildApp.app("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort), SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "80" });
   const gateway = ChildApp.app("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
   const vite = ChildApp.vite(vitePort, { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl });
   apps = [worker, apiApp, gateway, vite];
@@ -123,6 +125,7 @@ describe("the console in Chromium against the running apps", () => {
     await page.getByRole("button", { name: "Create workspace" }).click();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     const other = await api.workspace.create.mutate({ name: "Beta" });
+    betaId = other.workspace.id;
     await page.reload();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     const switcher = page.getByLabel("Workspace", { exact: true });
@@ -216,12 +219,36 @@ describe("the console in Chromium against the running apps", () => {
     await page.getByRole("button", { name: "New thread" }).click();
     await page.getByRole("heading", { name: "Ops questions" }).waitFor();
     await page.getByLabel("Message").fill("How do I restart the relay?");
+    // Every state the answer passes through, as the DOM shows it: its text whenever it or the run's status changes.
+    await page.evaluate(() => {
+      const w = window as unknown as { answerStates: { text: string; status: string | null }[] };
+      w.answerStates = [];
+      const record = () => {
+        const run = document.querySelector('[data-testid="live-run"]');
+        const answer = run?.querySelector('[data-testid="live-answer"]');
+        if (!run || !answer) return;
+        const text = answer.querySelector(".muted") ? "" : (answer.textContent ?? "");
+        const status = run.getAttribute("data-status");
+        const last = w.answerStates.at(-1);
+        if (!last || last.text !== text || last.status !== status) w.answerStates.push({ text, status });
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-status"] });
+    });
     await page.getByRole("button", { name: "Send" }).click();
     const live = page.getByTestId("live-run");
     await live.waitFor();
     await page.locator('[data-testid="live-run"][data-status="completed"]').waitFor({ timeout: 60_000 });
     await live.getByTestId("tool-call").filter({ hasText: "search_documents" }).first().waitFor();
-    expect((await live.getByTestId("live-answer").textContent())?.length ?? 0).toBeGreaterThan(10);
+    const final = (await live.getByTestId("live-answer").textContent()) ?? "";
+    expect(final.length).toBeGreaterThan(10);
+    // Live token streaming: before the run completed, the answer was shown at two or more partial lengths,
+    // each a prefix of the final answer, growing.
+    const states = await page.evaluate(() => (window as unknown as { answerStates: { text: string; status: string | null }[] }).answerStates);
+    const partial = states.filter((s) => s.status !== "completed" && s.text.length > 0 && s.text.length < final.length);
+    expect(new Set(partial.map((s) => s.text.length)).size, JSON.stringify(states.map((s) => [s.status, s.text.length]))).toBeGreaterThanOrEqual(2);
+    for (const s of partial) expect(final.startsWith(s.text.trimEnd())).toBe(true);
+    const lengths = partial.map((s) => s.text.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
     await shot("07-agents");
   });
 
@@ -266,5 +293,137 @@ describe("the console in Chromium against the running apps", () => {
       await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
       await shot(file);
     }
+  });
+
+  it("creates, edits and deletes a custom role; a delete is refused while a member holds the role", async () => {
+    diagnoseOnFailure();
+    await go("members");
+    await page.getByRole("button", { name: "New custom role" }).click();
+    const create = page.getByRole("form", { name: "New role" });
+    await create.getByLabel("Key").fill("support");
+    await create.getByLabel("Name").fill("Support");
+    await create.getByLabel("projects.read", { exact: true }).check();
+    await create.getByLabel("items.read", { exact: true }).check();
+    // Owner-only permissions are shown but cannot be granted.
+    expect(await create.getByRole("checkbox", { name: /workspace\.delete/ }).isDisabled()).toBe(true);
+    await shot("14-role-editor");
+    await create.getByRole("button", { name: "Create role" }).click();
+    const roles = page.getByRole("table", { name: "Roles" });
+    await roles.getByRole("row").filter({ hasText: "Support" }).filter({ hasText: "items.read" }).waitFor();
+
+    await page.getByRole("button", { name: "Edit role Support" }).click();
+    const edit = page.getByRole("form", { name: "Edit role Support" });
+    expect(await edit.getByLabel("projects.read", { exact: true }).isChecked()).toBe(true);
+    await edit.getByLabel("Name").fill("Support desk");
+    // Keyboard: the checklist and the save button work without a pointer.
+    await edit.getByLabel("items.write", { exact: true }).focus();
+    await page.keyboard.press("Space");
+    await edit.getByRole("button", { name: "Save role" }).focus();
+    await page.keyboard.press("Enter");
+    await roles.getByRole("row").filter({ hasText: "Support desk" }).filter({ hasText: "items.write" }).waitFor();
+
+    const helper = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email: `helper-${randomUUID().slice(0, 8)}@example.test`, password: PASSWORD, displayName: "Helper" });
+    await api.member.add.mutate({ workspaceId, email: helper.user.email, roleKey: "support" });
+    await page.reload();
+    await page.getByRole("button", { name: "Delete role Support desk" }).click();
+    const refused = page.getByRole("alert").filter({ hasText: "Could not delete the role" });
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("PRECONDITION_FAILED");
+    await shot("15-role-delete-refused");
+
+    await page.getByLabel(`Role of ${helper.user.email}`).selectOption({ label: "Viewer" });
+    await expect.poll(async () => (await api.member.list.query({ workspaceId })).find((m) => m.email === helper.user.email)?.role.key).toBe("viewer");
+    await page.getByRole("button", { name: "Delete role Support desk" }).click();
+    await roles.getByRole("row").filter({ hasText: "Support desk" }).waitFor({ state: "detached" });
+    expect((await api.role.list.query({ workspaceId })).map((r) => r.key)).not.toContain("support");
+  });
+
+  it("shows a platform operator (granted with spine operators grant) every workspace's dead letters and failed events; replay and retry are audited in the workspace", async () => {
+    diagnoseOnFailure();
+    // The owner is no operator: no Operator page in the navigation, and the route says so.
+    await go("projects");
+    expect(await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Operator" }).count()).toBe(0);
+    await go("operator");
+    await page.getByText("The operator page is for platform operators only.").waitFor();
+
+    // A dead letter in each of the owner's two workspaces (a real project.created under usage-metering, which a
+    // replay applies), and a failed inbound event in Beta.
+    const integration = await api.integration.connect.mutate({
+      workspaceId: betaId, provider: "stripe", name: "Billing", credentials: { apiKey: "sk_test_x" }, webhookSecret: `whsec_${randomBytes(32).toString("base64")}`,
+    });
+    await api.project.create.mutate({ workspaceId: betaId, name: "Beta launch" });
+    const failedEventId = randomUUID();
+    const sql = new pg.Client({ connectionString: db.ownerUrl });
+    await sql.connect();
+    try {
+      for (const [ws, error] of [[workspaceId, "simulated: acme consumer down"], [betaId, "simulated: beta consumer down"]] as const) {
+        const { rows } = await sql.query<{ envelope: { event_id: string; event_type: string } }>(
+          "select envelope from outbox where workspace_id = $1 and event_type = 'project.created' order by created_at limit 1", [ws]);
+        const envelope = rows[0]?.envelope;
+        expect(envelope).toBeDefined();
+        await sql.query(
+          `insert into dead_letter_jobs (id, workspace_id, handler, event_id, event_type, subject, envelope, error, attempts)
+           values ($1, $2, 'usage-metering', $3, $4, $5, $6, $7, 5)`,
+          [randomUUID(), ws, envelope?.event_id, envelope?.event_type, `evt.${ws}.${envelope?.event_type}`, JSON.stringify(envelope), error],
+        );
+      }
+      await sql.query(
+        `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload, status, error, attempts)
+         values ($1, $2, $3, $4, 'evt_operator_1', 'customer.subscription.updated', '{}', 'failed', 'simulated: malformed subscription', 3)`,
+        [failedEventId, betaId, integration.id, integration.id],
+      );
+    } finally {
+      await sql.end();
+    }
+
+    // The operator: an account of its own, made an operator the one way there is, the CLI.
+    const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
+    const operator = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email: operatorEmail, password: PASSWORD, displayName: "Operator" });
+    await ChildApp.cli(["operators", "grant", operatorEmail, "--actor", "console-test"], { DATABASE_URL: db.ownerUrl });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Email").fill(operatorEmail);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("signed-in-as").filter({ hasText: operatorEmail }).waitFor();
+    await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Operator" }).click();
+    await page.getByRole("heading", { name: "Operator", level: 1 }).waitFor();
+
+    const letters = page.getByTestId("operator-dead-letter");
+    const acme = letters.filter({ hasText: "simulated: acme consumer down" });
+    const beta = letters.filter({ hasText: "simulated: beta consumer down" });
+    await acme.filter({ hasText: "Acme" }).waitFor();
+    await beta.filter({ hasText: "Beta" }).waitFor();
+    await beta.getByRole("button", { name: /Inspect dead letter .* of Beta/ }).click();
+    const inspector = page.getByRole("region", { name: "Operator inspector" });
+    await expect.poll(() => inspector.textContent()).toContain(`"workspaceId": "${betaId}"`);
+    const failed = page.getByTestId("operator-failed-event").filter({ hasText: "simulated: malformed subscription" });
+    await failed.filter({ hasText: "Beta" }).filter({ hasText: "Billing (stripe)" }).waitFor();
+    // The workspace filter narrows both lists to one workspace.
+    const workspaceFilter = page.getByRole("combobox", { name: /^Workspace/ });
+    await workspaceFilter.selectOption({ label: "Acme" });
+    await beta.waitFor({ state: "detached" });
+    await acme.waitFor();
+    await workspaceFilter.selectOption({ label: "every workspace" });
+    await beta.waitFor();
+    await shot("16-operator");
+
+    // Replay by keyboard; the worker takes the request.
+    await beta.getByRole("button", { name: "Replay dead letter of Beta" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByLabel("Dead letter status").selectOption({ label: "all" });
+    await beta.getByText(/^replayed/).waitFor({ timeout: 30_000 });
+    await failed.getByRole("button", { name: "Retry integration event evt_operator_1" }).click();
+    await expect.poll(async () => (await api.audit.list.query({ workspaceId: betaId, action: "integration_event.retried" })).items.length).toBe(1);
+    await shot("17-operator-replayed");
+
+    // Both are in Beta's audit log with the operator as the actor; Acme's dead letter was left alone.
+    const replays = await api.audit.list.query({ workspaceId: betaId, action: "dead_letter.replay_requested" });
+    expect(replays.items.map((r) => [r.actorId, r.actorType])).toEqual([[operator.user.id, "user"]]);
+    const retries = await api.audit.list.query({ workspaceId: betaId, action: "integration_event.retried" });
+    expect(retries.items.map((r) => r.actorId)).toEqual([operator.user.id]);
+    expect((await api.audit.list.query({ workspaceId, action: "dead_letter.replay_requested" })).items.every((r) => r.actorId !== operator.user.id)).toBe(true);
+    // The workspace owner still cannot use the operator's procedures.
+    await expect(api.operator.deadLetters.list.query({})).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
   });
 });

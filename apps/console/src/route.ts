@@ -12,6 +12,8 @@ export const PAGES = [
   { id: "integrations", label: "Integrations" },
   { id: "agents", label: "Agents" },
   { id: "members", label: "Members & roles" },
+  /** Shown only to platform operators (`auth.me` → `platformOperator`); not tied to a workspace. */
+  { id: "operator", label: "Operator" },
 ] as const;
 export type PageId = (typeof PAGES)[number]["id"];
 

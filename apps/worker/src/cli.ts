@@ -8,6 +8,7 @@ import { integrationsRetry } from "./cli/integrations.ts";
 import { keysRotate } from "./cli/keys-rotate.ts";
 import { usageReconcile } from "./cli/usage-reconcile.ts";
 import { outboxRepublish } from "./cli/outbox-republish.ts";
+import { platformOperators } from "./cli/platform-operators.ts";
 import { purge } from "./cli/purge.ts";
 import { UsageError } from "./cli/output.ts";
 import { tools } from "./cli/tools.ts";
@@ -34,7 +35,9 @@ const USAGE = `usage: pnpm spine <command>
   usage reconcile --workspace <ws> [--repair] recount projects, items, documents, agent runs, agent tokens per window against the
                                              usage counters; --repair fixes settled windows (audited)
   integrations retry <event> --workspace <ws> send a failed inbound integration event through processing
-                                             again (audited)`;
+                                             again (audited)
+  operators grant|revoke <email> | list      platform operators: may list, inspect and replay dead letters and failed
+                                             integration events of every workspace in the console (audited)`;
 
 const env = loadCliEnv();
 const logger = createLogger({ name: "spine-cli", level: env.LOG_LEVEL }, destination(2));
@@ -43,6 +46,7 @@ const [group, command, ...rest] = process.argv.slice(2);
 async function main(): Promise<void> {
   if (group === "purge") return purge(env, process.argv.slice(3), logger);
   if (group === "tools") return tools(env, process.argv.slice(3));
+  if (group === "operators") return platformOperators(env, process.argv.slice(3), logger);
   switch (`${group ?? ""} ${command ?? ""}`) {
     case "events tail":
       return eventsTail(env, rest);

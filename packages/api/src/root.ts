@@ -8,6 +8,7 @@ import { documentRouter } from "./router/document/router.ts";
 import { integrationRouter } from "./router/integration/router.ts";
 import { itemRouter } from "./router/item/router.ts";
 import { memberRouter } from "./router/member/router.ts";
+import { operatorRouter } from "./router/operator/router.ts";
 import { projectRouter } from "./router/project/router.ts";
 import { roleRouter } from "./router/role/router.ts";
 import { usageRouter } from "./router/usage/router.ts";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   access: accessRouter,
   agent: agentRouter,
   deadLetter: deadLetterRouter,
+  operator: operatorRouter,
 });
 
 export type AppRouter = typeof appRouter;

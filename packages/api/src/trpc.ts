@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TokenError } from "@spine/auth";
-import { AppError, assertAccessActive, authenticateUser, authorizeMember, type Operation, type TPermission, type UsageWindow, type User, type WorkspaceAccess } from "@spine/domain";
+import { AppError, assertAccessActive, authenticateUser, authorizeMember, isPlatformOperator, type Operation, type TPermission, type UsageWindow, type User, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { issuesOf, MAX_ISSUES_RETURNED, publicMessage, toTRPCError } from "./errors/format-error.ts";
@@ -94,6 +94,25 @@ export function runAsCaller<P, T>(
 export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
   next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => null, (op) => fn(op)) } }),
 );
+
+/**
+ * A platform operator's procedure (`operator.*`): the caller must hold the platform operator flag,
+ * which only the operator CLI grants (`spine operators grant`), or gets FORBIDDEN before anything is
+ * read. `runSystem` reads across workspaces as the system role; `runIn` acts in one workspace as the
+ * operator (app role, row-level security), so the audit rows it writes land in that workspace's audit
+ * log with the operator as the actor. Not metered and not behind a workspace's access gate.
+ */
+export const operatorProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const isOperator = await ctx.deps.domain.readUntenanted((em) => isPlatformOperator(em, ctx.user.id));
+  if (!isOperator) throw AppError.forbidden("only a platform operator may do this");
+  const opCtx = (workspaceId: string | null) => ({ workspaceId, actorId: ctx.user.id, actorType: "user" as const, correlationId: ctx.correlationId });
+  return next({
+    ctx: {
+      runSystem: <T>(fn: (op: Operation) => Promise<T>) => ctx.deps.domain.runSystem(opCtx(null), fn),
+      runIn: <T>(workspaceId: string, fn: (op: Operation) => Promise<T>) => ctx.deps.domain.run(opCtx(workspaceId), fn),
+    },
+  });
+});
 
 /**
  * Calls that count as `api_calls`: every workspace procedure except governance (`usage.*`, `access.*`),

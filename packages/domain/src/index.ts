@@ -16,6 +16,8 @@ export { Operation } from "./operation/operation.ts";
 export { Domain } from "./runtime/domain.ts";
 export { addMember } from "./modules/identity/add-member.ts";
 export { authenticateUser } from "./modules/identity/authenticate-session.ts";
+export { isPlatformOperator } from "./modules/identity/platform-operator.ts";
+export { grantPlatformOperator, listPlatformOperators, revokePlatformOperator, type PlatformOperatorRow } from "./modules/identity/grant-platform-operator.ts";
 export { authorizeMember, type WorkspaceAccess } from "./modules/identity/authorize-member.ts";
 export { changeMemberRole } from "./modules/identity/change-member-role.ts";
 export { createRole } from "./modules/identity/create-role.ts";
@@ -105,6 +107,7 @@ export { recordSyncFailure } from "./modules/integrations/record-sync-failure.ts
 export { listWorkspacesWithIntegrations, resealIntegrationBatch } from "./modules/integrations/reseal-integrations.ts";
 export { restoreIntegration } from "./modules/integrations/restore-integration.ts";
 export { retryIntegrationEvent } from "./modules/integrations/retry-integration-event.ts";
+export { findOperatorIntegrationEvent, listOperatorFailedIntegrationEvents, type OperatorIntegrationEventRow } from "./modules/integrations/operator-integration-events.ts";
 export { updateIntegration } from "./modules/integrations/update-integration.ts";
 export { accessExpiryKey, type AccessTransitionOutcome, listDueAccessTransitions, runAccessTransition } from "./modules/governance/access-expiry.ts";
 export { type AccessSnapshot, accessStatusAt } from "./modules/governance/access-fold.ts";
@@ -127,6 +130,7 @@ export { USAGE_WINDOWS, windowStart } from "./modules/governance/usage-window.ts
 export { claimIdempotencyKey } from "./modules/ops/claim-idempotency-key.ts";
 export { type DeadLetterRow } from "./modules/ops/dead-letter.ts";
 export { listDeadLetters } from "./modules/ops/list-dead-letters.ts";
+export { findOperatorDeadLetter, listOperatorDeadLetters, type OperatorDeadLetterRow } from "./modules/ops/operator-dead-letters.ts";
 export { claimRequestedDeadLetterReplays, getDeadLetter, requestDeadLetterReplay } from "./modules/ops/dead-letter-replay-requests.ts";
 export { grantTool, listToolGrants, revokeToolGrants, rotateToolKey, type ToolGrantRow } from "./modules/ops/nats-tools.ts";
 export { purgeRecord, type PurgeTarget } from "./modules/ops/purge-record.ts";

@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["operation"], // Operation: one scoped transaction handed to use-cases
   ["modules"], // feature folders: entities and use-cases, one per file
   ["runtime"], // ORM boot: Domain.create / run / runSystem and the entity list
-  ["testing", "test-support", "scripts"], // test helpers and CLI scripts
+  ["test-support", "scripts"], // test helpers and CLI scripts
   ["."], // src/index.ts
 ];
 

@@ -9,7 +9,7 @@ type DeadLetter = RouterOutputs["deadLetter"]["list"][number];
 
 /**
  * The workspace's dead letters (list, inspect, ask the worker to replay) and its integrations'
- * failed inbound events (list, retry). Cross-workspace views are the operator's CLI (`spine dlq`).
+ * failed inbound events (list, retry). Across workspaces: the Operator page (platform operators) and `spine dlq`.
  */
 export function DeadLettersPage() {
   const ws = useWorkspace();

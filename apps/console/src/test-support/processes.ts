@@ -29,6 +29,19 @@ export class ChildApp {
     return new ChildApp(app, child);
   }
 
+  /** `pnpm spine <args>` as the operator runs it (`node --import tsx src/cli.ts` in apps/worker); resolves when it exits 0. */
+  static async cli(args: string[], env: Record<string, string>): Promise<string> {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+      cwd: join(appsRoot, "worker"),
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const app = new ChildApp("spine-cli", child);
+    await app.exited;
+    if (app.exit?.code !== 0) throw new Error(`spine ${args.join(" ")} exited ${JSON.stringify(app.exit)}:\n${app.output}`);
+    return app.output;
+  }
+
   /** The console's vite dev server on `port`. */
   static vite(port: number, env: Record<string, string>): ChildApp {
     const cwd = join(appsRoot, "console");

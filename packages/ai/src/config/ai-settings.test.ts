@@ -12,6 +12,10 @@ describe("parseAiSettings", () => {
     expect(s.embeddings).toEqual({ provider: "openai-compatible", baseURL: "http://127.0.0.1:9/v1", apiKey: "k", model: "e" });
     expect(s.chat).toEqual({ provider: "offline" });
   });
+  it("takes a pause between the offline model's streamed words", () => {
+    expect(parseAiSettings({ SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "40" }).chat).toEqual({ provider: "offline", chunkDelayMs: 40 });
+    expect(() => parseAiSettings({ SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "-1" })).toThrow("SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS");
+  });
   it("names every missing variable and never echoes a key", () => {
     const err = (() => {
       try {

@@ -16,6 +16,8 @@ const ZAiEnvSchema = z.object({
   SPINE_CHAT_BASE_URL: z.url().optional(),
   SPINE_CHAT_API_KEY: z.string().min(1).optional(),
   SPINE_CHAT_MODEL: z.string().min(1).optional(),
+  /** The offline chat model's pause between streamed words, in ms (default none; the console's browser test watches tokens arrive). */
+  SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).optional(),
 });
 
 export interface AiSettings {
@@ -42,7 +44,8 @@ export function parseAiSettings(source: Record<string, string | undefined>): AiS
   const env = parsed.data;
   const problems: string[] = [];
   const embeddings: TEmbeddingsConfig = env.SPINE_EMBEDDINGS_PROVIDER === "offline" ? { provider: "offline" } : remote("EMBEDDINGS", env, problems);
-  const chat: TChatModelConfig = env.SPINE_CHAT_PROVIDER === "offline" ? { provider: "offline" } : remote("CHAT", env, problems);
+  const offlineChat: TChatModelConfig = env.SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS ? { provider: "offline", chunkDelayMs: env.SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS } : { provider: "offline" };
+  const chat: TChatModelConfig = env.SPINE_CHAT_PROVIDER === "offline" ? offlineChat : remote("CHAT", env, problems);
   if (problems.length) throw new Error(`invalid AI settings: ${problems.join("; ")}`);
   return { embeddings, chat };
 }

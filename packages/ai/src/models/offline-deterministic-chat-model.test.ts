@@ -24,6 +24,24 @@ describe("OfflineDeterministicChatModel", () => {
     expect(chunks.join("")).toBe((await model.invoke(messages)).text);
   });
 
+  it("with chunkDelayMs (config or bindTools) streams the same words, each after a pause, so a watcher sees them arrive", async () => {
+    const model = (createChatModel({ provider: "offline", chunkDelayMs: 5 }) as OfflineDeterministicChatModel).bindTools([search]);
+    const call = new AIMessage({ content: "", tool_calls: [{ id: "c1", name: "search_documents", args: { query: "refunds" }, type: "tool_call" }] });
+    const messages = [new HumanMessage("refunds"), call, new ToolMessage({ content: results, tool_call_id: "c1" })];
+    const chunks: string[] = [];
+    // Every chunk but the first arrives in a later macrotask than the one before it.
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    const seenAt: number[] = [];
+    for await (const chunk of await model.stream(messages)) {
+      chunks.push(chunk.text);
+      seenAt.push(ticks);
+    }
+    clearInterval(timer);
+    expect(chunks.join("")).toBe((await new OfflineDeterministicChatModel().bindTools([search]).invoke(messages)).text);
+    expect(new Set(seenAt.slice(0, -1)).size).toBe(seenAt.length - 1);
+  });
+
   it("streams a tool call as one chunk carrying the call", async () => {
     const model = new OfflineDeterministicChatModel().bindTools([search]);
     const chunks = [];

@@ -29,10 +29,12 @@ function toolNameOf(tool: BindToolsInput): string | null {
 export class OfflineDeterministicChatModel extends BaseChatModel {
   readonly model = OFFLINE_CHAT_MODEL_NAME;
   private readonly boundTools: readonly string[];
+  private readonly chunkDelayMs: number;
 
-  constructor(params: BaseChatModelParams & { boundTools?: readonly string[] } = {}) {
+  constructor(params: BaseChatModelParams & { boundTools?: readonly string[]; chunkDelayMs?: number } = {}) {
     super(params);
     this.boundTools = params.boundTools ?? [];
+    this.chunkDelayMs = params.chunkDelayMs ?? 0;
   }
 
   _llmType(): string {
@@ -41,7 +43,7 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
 
   override bindTools(tools: BindToolsInput[]): OfflineDeterministicChatModel {
     const names = tools.map(toolNameOf).filter((n): n is string => n !== null);
-    return new OfflineDeterministicChatModel({ boundTools: [...this.boundTools, ...names] });
+    return new OfflineDeterministicChatModel({ boundTools: [...this.boundTools, ...names], chunkDelayMs: this.chunkDelayMs });
   }
 
   async _generate(messages: BaseMessage[], _options: this["ParsedCallOptions"], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
@@ -51,7 +53,8 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
 
   /**
    * Streams the same message `_generate` returns: a tool call as one chunk, an answer word by word
-   * (each chunk also reported to the run manager as a new token), so callers can show tokens live.
+   * (each chunk also reported to the run manager as a new token), so callers can show tokens live;
+   * with `chunkDelayMs`, a pause before every word but the first, as a model's tokens arrive over time.
    */
   override async *_streamResponseChunks(messages: BaseMessage[], _options: this["ParsedCallOptions"], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
     const message = this.respond(messages);
@@ -64,7 +67,10 @@ export class OfflineDeterministicChatModel extends BaseChatModel {
       yield new ChatGenerationChunk({ text: "", message: chunk });
       return;
     }
+    let first = true;
     for (const piece of message.text.match(/\S+\s*|\s+/g) ?? [""]) {
+      if (!first && this.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.chunkDelayMs));
+      first = false;
       yield new ChatGenerationChunk({ text: piece, message: new AIMessageChunk({ content: piece }) });
       await runManager?.handleLLMNewToken(piece);
     }

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import { appRouter } from "../root.ts";
 import { apiTest } from "../test-support/fixtures.ts";
-import { UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "../test-support/procedure-table.ts";
+import { OPERATOR_PROCEDURES, UNSCOPED_PROCEDURES, WORKSPACE_PROCEDURES } from "../test-support/procedure-table.ts";
 import { createWorkspaceFixture } from "../test-support/workspace-fixture.ts";
 
 // `owner` (alice) owns `workspace` (A); bob owns B.
@@ -15,7 +15,7 @@ const idKeys = (input: Record<string, unknown>) => Object.keys(input).filter((k)
 describe("cross-tenant matrix", () => {
   test("covers every workspace-scoped procedure of the router", () => {
     const all = Object.keys(appRouter._def.procedures as Record<string, unknown>);
-    const covered = [...WORKSPACE_PROCEDURES.map((p) => p.path), ...UNSCOPED_PROCEDURES];
+    const covered = [...WORKSPACE_PROCEDURES.map((p) => p.path), ...UNSCOPED_PROCEDURES, ...OPERATOR_PROCEDURES.map((p) => p.path)];
     expect(all.filter((p) => !covered.includes(p))).toEqual([]);
   });
 

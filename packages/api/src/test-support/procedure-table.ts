@@ -148,6 +148,13 @@ export const WORKSPACE_PROCEDURES: ProcedureCase[] = [
 ];
 
 /** Procedures that are not about one workspace. */
+/** The platform operator's procedures (`operator.*`): no workspace in the input; FORBIDDEN to everyone but an operator. */
+export const OPERATOR_PROCEDURES: { path: string; type: "query" | "mutation" }[] = [
+  { path: "operator.deadLetters.list", type: "query" }, { path: "operator.deadLetters.get", type: "query" },
+  { path: "operator.deadLetters.replay", type: "mutation" }, { path: "operator.failedIntegrationEvents.list", type: "query" },
+  { path: "operator.failedIntegrationEvents.retry", type: "mutation" },
+];
+
 export const UNSCOPED_PROCEDURES = [
   "auth.signUp", "auth.signIn", "auth.refresh", "auth.signOut", "auth.me", "workspace.create", "workspace.listMine",
 ];

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { revokeSession } from "@spine/domain";
+import { isPlatformOperator, revokeSession } from "@spine/domain";
+import { z } from "zod";
 import { toUserDto, ZUserSchema } from "../../dto/identity.dto.ts";
 import { protectedProcedure, userProcedure } from "../../trpc.ts";
 import { ZSignOutRequestSchema, ZSignOutResponseSchema } from "./auth.types.ts";
@@ -17,5 +18,11 @@ export const authRouter = {
     .mutation(({ ctx, input }) =>
       ctx.run(async (op) => ({ revokedSessions: await revokeSession(op, ctx.user.id, ctx.sessionId, input.everywhere) })),
     ),
-  me: protectedProcedure.output(ZUserSchema).query(({ ctx }) => toUserDto(ctx.user)),
+  /** The caller, and whether they are a platform operator (the console shows its Operator page only then). */
+  me: protectedProcedure
+    .output(ZUserSchema.extend({ platformOperator: z.boolean() }))
+    .query(async ({ ctx }) => ({
+      ...toUserDto(ctx.user),
+      platformOperator: await ctx.deps.domain.readUntenanted((em) => isPlatformOperator(em, ctx.user.id)),
+    })),
 } satisfies TRPCRouterRecord;

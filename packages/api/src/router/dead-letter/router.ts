@@ -15,7 +15,7 @@ export type TDeadLetter = z.infer<typeof ZDeadLetterSchema>;
 /** Raw rows carry timestamps as the driver parsed them. */
 const when = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
-function toDeadLetterDto(r: DeadLetterRow): TDeadLetter {
+export function toDeadLetterDto(r: DeadLetterRow): TDeadLetter {
   return {
     id: r.id, handler: r.handler, eventId: r.event_id, eventType: r.event_type, subject: r.subject, envelope: r.envelope, error: r.error,
     attempts: r.attempts, status: r.status, replayAttempts: r.replay_attempts, replayedAt: when(r.replayed_at), replayError: r.replay_error,

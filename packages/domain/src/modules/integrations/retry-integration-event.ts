@@ -7,9 +7,10 @@ const RESET = `update integration_events set status = 'received', error = null, 
 /**
  * Send a `failed` inbound event through processing again: it goes back to `received` and is announced
  * with a new `webhook.received` (a new event, so the consumer runs it once more), audited. Only a failed
- * event can be retried (CONFLICT otherwise); an event of another workspace is NOT_FOUND.
+ * event can be retried (CONFLICT otherwise); an event of another workspace is NOT_FOUND. `via` names an
+ * authority other than membership (`platform_operator`) in the audit row.
  */
-export async function retryIntegrationEvent(op: Operation, integrationEventId: string): Promise<{ integrationEventId: string; previousError: string | null }> {
+export async function retryIntegrationEvent(op: Operation, integrationEventId: string, options: { via?: "platform_operator" } = {}): Promise<{ integrationEventId: string; previousError: string | null }> {
   const event = await op.em.findOne(IntegrationEvent, { id: integrationEventId });
   if (!event) throw AppError.notFound("integration event", integrationEventId);
   if (event.status !== "failed") {
@@ -28,7 +29,7 @@ export async function retryIntegrationEvent(op: Operation, integrationEventId: s
   });
   op.audit({
     action: "integration_event.retried", targetType: "integration_event", targetId: event.id,
-    changes: { before: { status: "failed", error: previousError }, after: { status: "received", error: null } },
+    changes: { before: { status: "failed", error: previousError }, after: { status: "received", error: null, ...(options.via ? { via: options.via } : {}) } },
   });
   return { integrationEventId: event.id, previousError };
 }

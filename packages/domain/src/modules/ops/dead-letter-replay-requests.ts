@@ -5,9 +5,10 @@ import type { DeadLetterRow } from "./dead-letter.ts";
 /**
  * Ask for a replay of one dead letter of the operation's workspace (RLS hides every other one):
  * NOT_FOUND when there is no such dead letter, PRECONDITION_FAILED once it was replayed. The worker
- * replays it (`claimRequestedDeadLetterReplays`). Audited (`dead_letter.replay_requested`).
+ * replays it (`claimRequestedDeadLetterReplays`). Audited (`dead_letter.replay_requested`); `via` names
+ * an authority other than membership (`platform_operator`) in the audit row.
  */
-export async function requestDeadLetterReplay(op: Operation, id: string): Promise<DeadLetterRow> {
+export async function requestDeadLetterReplay(op: Operation, id: string, options: { via?: "platform_operator" } = {}): Promise<DeadLetterRow> {
   const rows = await op.em.execute<DeadLetterRow[]>(
     `update dead_letter_jobs set replay_requested_at = coalesce(replay_requested_at, now()), replay_requested_by = coalesce(replay_requested_by, ?)
      where id = ? and workspace_id = ? and status = 'dead' returning *`,
@@ -15,7 +16,7 @@ export async function requestDeadLetterReplay(op: Operation, id: string): Promis
   );
   const row = rows[0];
   if (row) {
-    op.audit({ action: "dead_letter.replay_requested", targetType: "dead_letter_job", targetId: row.id, changes: { after: { handler: row.handler, event_type: row.event_type } } });
+    op.audit({ action: "dead_letter.replay_requested", targetType: "dead_letter_job", targetId: row.id, changes: { after: { handler: row.handler, event_type: row.event_type, ...(options.via ? { via: options.via } : {}) } } });
     return row;
   }
   const existing = await op.em.execute<{ status: string }[]>("select status from dead_letter_jobs where id = ? and workspace_id = ?", [id, op.workspaceId]);
