@@ -6,19 +6,13 @@ import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats, ensureEventsStream, publishEnvelope } from "@spine/bus";
-import { createPgPool } from "@spine/domain/reads";
 import { createEnvelope } from "@spine/contracts";
 import { activateNewWorkspace, createItem, createProject, Domain } from "@spine/domain";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_NATS_URL } from "@spine/testing";
+import { describe, expect } from "vitest";
+import { workerTest } from "./test-support/fixtures.ts";
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const names = natsTestNames("cli");
-let db: TestDatabase;
-let owner: pg.Pool;
-let nc: NatsConnection;
-let workspaceId: string;
 
 /** Run `spine <args>` as one node process with the given environment (and nothing else). */
 function spine(args: string[], env: Record<string, string>) {
@@ -37,15 +31,6 @@ function spine(args: string[], env: Record<string, string>) {
   return { proc, out, stderr: () => err, exited };
 }
 
-/** System audit rows of one operator action, as the owner sees them. */
-async function systemAudits(action: string) {
-  const { rows } = await owner.query(
-    "select actor_id, actor_type, actor_name, action, target_type, target_id, details from system_audit_logs where action = $1 order by occurred_at, id",
-    [action],
-  );
-  return rows as Array<Record<string, unknown>>;
-}
-
 async function waitUntil(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -55,25 +40,33 @@ async function waitUntil(check: () => boolean | Promise<boolean>, what: string):
   throw new Error(`timed out waiting for ${what}`);
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("cli");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  const userId = randomUUID();
-  workspaceId = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'C')", [userId, `${userId}@t.local`]);
-  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'C', $2, $3)", [workspaceId, `c-${workspaceId}`, userId]);
-  nc = await connectNats({ servers: TEST_NATS_URL, name: "cli-test" });
-  await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
-});
-afterAll(async () => {
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined);
-  await nc?.close();
-  await owner?.end();
-  await db?.drop();
-});
+/**
+ * `nc`: a NATS connection (closed) with the events stream of `natsNames` ensured; `names`: those names, the stream
+ * ensured; `workspaceId`: a workspace seeded as the owner; `systemAudits(action)`: system audit rows of one operator
+ * action, as the owner sees them.
+ */
+const test = workerTest
+  .extend("nc", { scope: "file" }, async ({ natsNames }, { onCleanup }): Promise<NatsConnection> => {
+    const nc = await connectNats({ servers: TEST_NATS_URL, name: "cli-test" });
+    onCleanup(() => nc.close());
+    await ensureEventsStream(await jetstreamManager(nc), { name: natsNames.stream, prefix: natsNames.prefix });
+    return nc;
+  })
+  .extend("names", { scope: "file" }, ({ natsNames, nc }) => {
+    void nc;
+    return natsNames;
+  })
+  .extend("workspaceId", { scope: "file" }, async ({ seedWorkspace }) => (await seedWorkspace("C")).workspaceId)
+  .extend("systemAudits", { scope: "file" }, ({ owner }) => async (action: string) => {
+    const { rows } = await owner.query(
+      "select actor_id, actor_type, actor_name, action, target_type, target_id, details from system_audit_logs where action = $1 order by occurred_at, id",
+      [action],
+    );
+    return rows as Array<Record<string, unknown>>;
+  });
 
 describe("pnpm spine", () => {
-  it("events tail prints envelopes live from a subject pattern", async () => {
+  test("events tail prints envelopes live from a subject pattern", async ({ names, nc, workspaceId }) => {
     const tail = spine(["events", "tail", `${names.prefix}.*.project.>`], { NATS_URL: TEST_NATS_URL, SPINE_SUBJECT_PREFIX: names.prefix });
     const js = jetstream(nc);
     const project = createEnvelope({
@@ -96,7 +89,7 @@ describe("pnpm spine", () => {
     expect(printed.every((p) => p.envelope.event_id === project.event_id)).toBe(true);
   });
 
-  it("dlq list and dlq replay re-run a dead-lettered usage-metering job once", async () => {
+  test("dlq list and dlq replay re-run a dead-lettered usage-metering job once", async ({ workspaceId, systemAudits, owner, db }) => {
     const envelope = createEnvelope({
       type: "project.created", payload: { project_id: randomUUID(), name: "Replayed" }, workspaceId, actorId: null, correlationId: "cli-dlq",
     });
@@ -133,7 +126,7 @@ describe("pnpm spine", () => {
     ]);
   }, 180_000);
 
-  it("refuses a usage error with exit code 2", async () => {
+  test("refuses a usage error with exit code 2", async ({ db }) => {
     const bad = spine(["outbox", "republish"], { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl });
     expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toContain("--since");
@@ -142,7 +135,7 @@ describe("pnpm spine", () => {
     expect(yearZero.stderr()).toContain("--since must be between the years 1900 and 9999");
   });
 
-  it("purge hard-deletes a record and its dependents as a system actor, with one audit row", async () => {
+  test("purge hard-deletes a record and its dependents as a system actor, with one audit row", async ({ workspaceId, systemAudits, owner, db }) => {
     const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
     const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: "cli-purge-seed" };
     const project = await domain
@@ -189,7 +182,7 @@ describe("pnpm spine", () => {
     expect(again.stderr()).toContain("not found");
   }, 180_000);
 
-  it("canonicalises operator-typed ids: an upper-case subject pattern still tails, purge keys and audits the lower-case id", async () => {
+  test("canonicalises operator-typed ids: an upper-case subject pattern still tails, purge keys and audits the lower-case id", async ({ names, nc, workspaceId, systemAudits, db }) => {
     const upperWs = workspaceId.toUpperCase();
     const tail = spine(["events", "tail", `${names.prefix}.${upperWs}.project.>`], { NATS_URL: TEST_NATS_URL, SPINE_SUBJECT_PREFIX: names.prefix });
     const project = createEnvelope({
@@ -214,7 +207,7 @@ describe("pnpm spine", () => {
     expect(audit).toMatchObject([{ target_id: created.id, details: { workspace_id: workspaceId } }]);
   }, 180_000);
 
-  it("audit verify walks a workspace's hash chain and names the row a superuser edited", async () => {
+  test("audit verify walks a workspace's hash chain and names the row a superuser edited", async ({ owner, db }) => {
     const ws = randomUUID();
     const { rows: users } = await owner.query<{ id: string }>("select id from users limit 1");
     await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'A', $2, $3)", [ws, `a-${ws}`, users[0]?.id]);
@@ -237,7 +230,7 @@ describe("pnpm spine", () => {
     expect(tampered.stderr()).toContain(ids[1]);
   }, 120_000);
 
-  it("outbox republish refuses a time range without --force", async () => {
+  test("outbox republish refuses a time range without --force", async ({ names, systemAudits, owner, db }) => {
     const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: db.ownerUrl, SPINE_SUBJECT_PREFIX: names.prefix };
     const range = spine(["outbox", "republish", "--since", new Date(Date.now() - 60_000).toISOString()], env);
     expect(await range.exited).toBe(2);
@@ -252,7 +245,7 @@ describe("pnpm spine", () => {
     expect(stillPending.rowCount).toBe(pending.rows[0]?.n);
     expect(await systemAudits("outbox.republish")).toMatchObject([{ actor_type: "system", actor_name: "bob", target_type: "outbox", details: { since: since.toISOString() } }]);
   });
-  it("access rebuild --check proves the stored access state equals the fold of its history; rebuild repairs a drifted row", async () => {
+  test("access rebuild --check proves the stored access state equals the fold of its history; rebuild repairs a drifted row", async ({ workspaceId, systemAudits, owner, db }) => {
     const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
     await domain.run({ workspaceId, actorId: null, actorType: "system", correlationId: "cli-access-seed" }, (op) => activateNewWorkspace(op))
       .finally(() => domain.close());
@@ -273,7 +266,7 @@ describe("pnpm spine", () => {
     expect(await usage.exited).toBe(2);
     expect(usage.stderr()).toContain("usage: spine access rebuild");
   });
-  it("integrations retry sends a failed inbound event through processing again, audited; a non-failed one is refused", async () => {
+  test("integrations retry sends a failed inbound event through processing again, audited; a non-failed one is refused", async ({ workspaceId, systemAudits, owner, db }) => {
     const integrationId = randomUUID();
     const eventId = randomUUID();
     await owner.query("insert into integrations (id, workspace_id, provider, name) values ($1, $2, 'github', $3)", [integrationId, workspaceId, `gh-${integrationId}`]);
