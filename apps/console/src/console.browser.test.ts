@@ -7,11 +7,10 @@ import { fileURLToPath } from "node:url";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { createSpineClient, type SpineClient } from "@spine/client";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { ChildApp } from "./test-support/processes.ts";
 
 // The console in Debian's Chromium (playwright-core drives it; no browser download) against the real
 // api, worker and gateway over real PostgreSQL and NATS, and the console's vite server. One browser and
@@ -24,7 +23,7 @@ const names = natsTestNames("console");
 const PASSWORD = "correct horse battery";
 
 let db: TestDatabase;
-let apps: ChildApp[] = [];
+let apps: AppProcess[] = [];
 let context: BrowserContext;
 let userDataDir: string;
 let page: Page;
@@ -51,13 +50,13 @@ beforeAll(async () => {
     SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, SPINE_CORS_ORIGINS: consoleUrl,
   };
   // The worker creates the events stream the gateway reads: it goes first; the others start together.
-  const worker = ChildApp.app("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
+  const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
   apps = [worker];
   await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 120_000);
   // The offline model pauses between streamed words, so the agent scenario can watch tokens arrive.
-  const apiApp = ChildApp.app("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort), SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "80" });
-  const gateway = ChildApp.app("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
-  const vite = ChildApp.vite(vitePort, { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl });
+  const apiApp = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort), SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "80" });
+  const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
+  const vite = AppProcess.spawnIn("console", [join(consoleRoot, "node_modules", "vite", "bin", "vite.js"), "--port", String(vitePort), "--strictPort", "--host", "127.0.0.1"], { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl }, "vite");
   apps = [worker, apiApp, gateway, vite];
   await Promise.all([apiApp.waitForHttp(`${apiUrl}/readyz`, 120_000), gateway.waitForHttp(`${gatewayUrl}/readyz`, 120_000), vite.waitForHttp(consoleUrl, 120_000)]);
   // The owner exists before the browser signs in; the tests also act as them through the API.
@@ -379,7 +378,7 @@ describe("the console in Chromium against the running apps", () => {
     // The operator: an account of its own, made an operator the one way there is, the CLI.
     const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
     const operator = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email: operatorEmail, password: PASSWORD, displayName: "Operator" });
-    await ChildApp.cli(["operators", "grant", operatorEmail, "--actor", "console-test"], { DATABASE_URL: db.ownerUrl });
+    await AppProcess.run("worker", ["--import", "tsx", "src/cli.ts", "operators", "grant", operatorEmail, "--actor", "console-test"], { DATABASE_URL: db.ownerUrl }, "spine-cli");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Email").fill(operatorEmail);
