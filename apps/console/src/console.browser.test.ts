@@ -84,14 +84,18 @@ const test = baseTest
   .extend("page", { scope: "file" }, async ({ stack }, { onCleanup }): Promise<Page> => {
     void stack; // the browser opens once the apps are up
     const userDataDir = await mkdtemp(join(tmpdir(), "spine-console-chromium-"));
-    onCleanup(() => rm(userDataDir, { recursive: true, force: true }));
-    const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
+    const opened: { context?: BrowserContext } = {};
+    // One cleanup per fixture: the browser closes, then its profile folder goes.
+    onCleanup(async () => {
+      await opened.context?.close().catch(() => undefined);
+      await rm(userDataDir, { recursive: true, force: true });
+    });
+    const context = (opened.context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
       viewport: { width: 1280, height: 860 },
-    });
-    onCleanup(() => context.close().catch(() => undefined));
+    }));
     context.setDefaultTimeout(30_000);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") browserLog.push(`console.${m.type()}: ${m.text()}`); });
