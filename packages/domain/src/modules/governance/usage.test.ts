@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
 import type { Domain } from "../../runtime/domain.ts";
 import { dbTest as test } from "../../test-support/fixtures.ts";
-import pg from "pg";
+import type pg from "pg";
 import { parseEnvelope } from "@spine/contracts";
 import { seedWorkspace, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
 import { clearUsagePolicy } from "./clear-usage-policy.ts";
