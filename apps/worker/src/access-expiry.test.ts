@@ -1,64 +1,62 @@
 import { randomUUID } from "node:crypto";
 import { createPgPool } from "@spine/domain/reads";
 import { accessExpiryKey, applyLifecycleEvent, createWorkspace, Domain, runAccessTransition, type OperationContext } from "@spine/domain";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
 import type pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { runAccessExpiry } from "./access-expiry.ts";
+import { workerTest } from "./test-support/fixtures.ts";
 
 const logger = pino({ level: "silent" });
-let db: TestDatabase;
-let owner: pg.Pool;
-/** Two workers: each with its own system pool and its own domain (own connections, own transactions). */
-const workers: { pool: pg.Pool; domain: Domain }[] = [];
-let userId: string;
-
 const sys = (workspaceId: string): OperationContext => ({ workspaceId, actorId: null, actorType: "system", correlationId: `t-${randomUUID()}` });
 
-async function newWorkspace(): Promise<string> {
-  const { workspace } = await workers[0]!.domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: "seed" }, (op) =>
-    createWorkspace(op, { name: "expiring" }));
-  return workspace.id;
-}
-
-/** Active access that expires at `expiresAt` (the change that sets it is effective now). The job runs with a later clock. */
-async function expireSoon(workspaceId: string, expiresAt: Date): Promise<void> {
-  await workers[0]!.domain.run(sys(workspaceId), (op) =>
-    applyLifecycleEvent(op, { type: "access.changed", payload: { plan: "pro", effective_at: new Date().toISOString(), expires_at: expiresAt.toISOString() } }));
-}
-
-async function deactivations(workspaceId: string) {
-  const { rows } = await owner.query<{ envelope: { payload: { reason: string; effective_at: string } } }>(
-    "select envelope from outbox where workspace_id = $1 and event_type = 'access.deactivated'", [workspaceId]);
-  return rows.map((r) => r.envelope.payload);
-}
-async function stateOf(workspaceId: string) {
-  const { rows } = await owner.query<{ state: string; reason: string | null; version: number; next_transition_at: Date | null }>(
-    "select state, reason, version, next_transition_at from demo_access_states where workspace_id = $1", [workspaceId]);
-  return rows[0];
-}
-
-beforeAll(async () => {
-  db = await createTestDatabase("access-expiry");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  for (let i = 0; i < 2; i++) {
-    workers.push({ pool: createPgPool({ connectionString: db.systemUrl, max: 3 }), domain: await Domain.create({ clientUrl: db.appUrl, poolMax: 4 }) });
-  }
-  userId = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'E')", [userId, `${userId}@t.local`]);
-});
-afterAll(async () => {
-  for (const w of workers) {
-    await w.domain.close();
-    await w.pool.end();
-  }
-  await owner?.end();
-  await db?.drop();
-});
+/**
+ * `workers`: two workers, each with its own system pool and its own domain (own connections, own transactions);
+ * `newWorkspace()`: a workspace of one seeded user; `expireSoon(ws, at)`: active access that expires at `at`
+ * (the change that sets it is effective now; the job runs with a later clock); `deactivations(ws)`,
+ * `stateOf(ws)`: its access.deactivated payloads and its access state.
+ */
+const test = workerTest
+  .extend("workers", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const workers: { pool: pg.Pool; domain: Domain }[] = [];
+    onCleanup(async () => {
+      for (const w of workers) {
+        await w.domain.close();
+        await w.pool.end();
+      }
+    });
+    for (let i = 0; i < 2; i++) {
+      workers.push({ pool: createPgPool({ connectionString: db.systemUrl, max: 3 }), domain: await Domain.create({ clientUrl: db.appUrl, poolMax: 4 }) });
+    }
+    return workers;
+  })
+  .extend("userId", { scope: "file" }, async ({ owner }) => {
+    const userId = randomUUID();
+    await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'E')", [userId, `${userId}@t.local`]);
+    return userId;
+  })
+  .extend("newWorkspace", { scope: "file" }, ({ workers, userId }) => async (): Promise<string> => {
+    const { workspace } = await workers[0]!.domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: "seed" }, (op) =>
+      createWorkspace(op, { name: "expiring" }));
+    return workspace.id;
+  })
+  .extend("expireSoon", { scope: "file" }, ({ workers }) => async (workspaceId: string, expiresAt: Date): Promise<void> => {
+    await workers[0]!.domain.run(sys(workspaceId), (op) =>
+      applyLifecycleEvent(op, { type: "access.changed", payload: { plan: "pro", effective_at: new Date().toISOString(), expires_at: expiresAt.toISOString() } }));
+  })
+  .extend("deactivations", { scope: "file" }, ({ owner }) => async (workspaceId: string) => {
+    const { rows } = await owner.query<{ envelope: { payload: { reason: string; effective_at: string } } }>(
+      "select envelope from outbox where workspace_id = $1 and event_type = 'access.deactivated'", [workspaceId]);
+    return rows.map((r) => r.envelope.payload);
+  })
+  .extend("stateOf", { scope: "file" }, ({ owner }) => async (workspaceId: string) => {
+    const { rows } = await owner.query<{ state: string; reason: string | null; version: number; next_transition_at: Date | null }>(
+      "select state, reason, version, next_transition_at from demo_access_states where workspace_id = $1", [workspaceId]);
+    return rows[0];
+  });
 
 describe("access expiry job", () => {
-  it("two workers racing over 12 expired workspaces emit access.deactivated (expired) exactly once each", async () => {
+  test("two workers racing over 12 expired workspaces emit access.deactivated (expired) exactly once each", async ({ workers, owner, newWorkspace, expireSoon, deactivations, stateOf }) => {
     const past = new Date(Date.now() + 60_000);
     const clock = new Date(past.getTime() + 1_000);
     const ids: string[] = [];
@@ -83,7 +81,7 @@ describe("access expiry job", () => {
     expect(again).toMatchObject({ expired: 0, refreshed: 0, unchanged: 0 });
   });
 
-  it("a worker that crashes mid-transaction leaves nothing behind; the next pass emits the event once", async () => {
+  test("a worker that crashes mid-transaction leaves nothing behind; the next pass emits the event once", async ({ workers, owner, newWorkspace, expireSoon, deactivations, stateOf }) => {
     const id = await newWorkspace();
     const past = new Date(Date.now() + 60_000);
     const clock = new Date(past.getTime() + 1_000);
@@ -104,7 +102,7 @@ describe("access expiry job", () => {
     expect(await deactivations(id)).toEqual([{ reason: "expired", effective_at: past.toISOString() }]);
   });
 
-  it("a future-dated lifecycle event takes effect when the job folds past its time", async () => {
+  test("a future-dated lifecycle event takes effect when the job folds past its time", async ({ workers, newWorkspace, stateOf }) => {
     const id = await newWorkspace();
     const at = new Date(Date.now() + 60_000);
     await workers[0]!.domain.run(sys(id), (op) =>

@@ -1,84 +1,75 @@
 import { randomUUID } from "node:crypto";
 import { createPgPool } from "@spine/domain/reads";
-import { Domain, RETENTION_CLASSES, retentionPolicy } from "@spine/domain";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
+import { RETENTION_CLASSES, retentionPolicy } from "@spine/domain";
 import type pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { runRetention } from "./retention.ts";
+import { workerTest } from "./test-support/fixtures.ts";
 
 // Retention of operational tables by data class: one row just past its class's retention and one just
 // within it, per table; one pass removes exactly the first, and writes one system audit row with counts.
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const policy = retentionPolicy();
-let db: TestDatabase;
-let owner: pg.Pool;
-let system: pg.Pool;
-let domain: Domain;
-let workspaceId: string;
-let integrationId: string;
-
 const ago = (ms: number) => new Date(Date.now() - ms);
 /** Just past (`expired`) or just within (`kept`) a retention period. */
 const expired = (ms: number) => ago(ms + HOUR);
 const kept = (ms: number) => ago(ms - HOUR);
 
-beforeAll(async () => {
-  db = await createTestDatabase("retclasses");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  system = createPgPool({ connectionString: db.systemUrl, max: 2 });
-  domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
-  const userId = randomUUID();
-  workspaceId = randomUUID();
-  integrationId = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'R')", [userId, `${userId}@t.local`]);
-  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'R', $2, $3)", [workspaceId, `r-${workspaceId}`, userId]);
-  await owner.query("insert into integrations (id, workspace_id, provider, name) values ($1, $2, 'github', 'gh')", [integrationId, workspaceId]);
-});
-afterAll(async () => {
-  await domain?.close();
-  await system?.end();
-  await owner?.end();
-  await db?.drop();
-});
-
-async function jobRun(label: string, startedAt: Date): Promise<void> {
-  await owner.query(
-    `insert into job_runs (id, workspace_id, handler, operation_key, status, started_at, finished_at) values ($1, $2, 'h', $3, 'succeeded', $4, $4)`,
-    [randomUUID(), workspaceId, label, startedAt],
-  );
-}
-async function deadLetter(label: string, status: "dead" | "replayed", createdAt: Date, replayedAt: Date | null = null): Promise<void> {
-  await owner.query(
-    `insert into dead_letter_jobs (id, workspace_id, handler, subject, envelope, error, attempts, status, created_at, replayed_at)
-     values ($1, $2, $3, 'evt.x', '{}', 'boom', 5, $4, $5, $6)`,
-    [randomUUID(), workspaceId, label, status, createdAt, replayedAt],
-  );
-}
-async function integrationEvent(label: string, receivedAt: Date): Promise<void> {
-  await owner.query(
-    `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload, received_at)
-     values ($1, $2, $3::uuid, $3::text, $4, 'issues', '{"raw": true}', $5)`,
-    [randomUUID(), workspaceId, integrationId, label, receivedAt],
-  );
-}
-async function activity(label: string, occurredAt: Date): Promise<void> {
-  await owner.query(
-    "insert into activity_logs (id, workspace_id, verb, target_type, summary, occurred_at) values ($1, $2, 'created', 'project', $3, $4)",
-    [randomUUID(), workspaceId, label, occurredAt],
-  );
-}
-async function counter(label: string, window: "day" | "month", windowStart: Date): Promise<void> {
-  await owner.query(
-    `insert into usage_counters (id, workspace_id, metric, "window", window_start, value) values ($1, $2, $3, $4, $5, 1)`,
-    [randomUUID(), workspaceId, label, window, windowStart],
-  );
-}
-const left = async (sql: string) => (await owner.query<{ label: string }>(sql)).rows.map((r) => r.label).sort();
+/**
+ * `seeded`: a workspace and an integration of it, inserted as the owner; `system`: a system-role pool;
+ * `jobRun`, `deadLetter`, `integrationEvent`, `activity`, `counter`: insert one labelled row of their table in
+ * `seeded`'s workspace; `left(sql)`: the sorted labels a query returns.
+ */
+const test = workerTest
+  .extend("seeded", { scope: "file" }, async ({ owner, seedWorkspace }) => {
+    const { workspaceId } = await seedWorkspace("R");
+    const integrationId = randomUUID();
+    await owner.query("insert into integrations (id, workspace_id, provider, name) values ($1, $2, 'github', 'gh')", [integrationId, workspaceId]);
+    return { workspaceId, integrationId };
+  })
+  .extend("system", { scope: "file" }, ({ db }, { onCleanup }): pg.Pool => {
+    const pool = createPgPool({ connectionString: db.systemUrl, max: 2 });
+    onCleanup(() => pool.end());
+    return pool;
+  })
+  .extend("jobRun", { scope: "file" }, ({ owner, seeded }) => async (label: string, startedAt: Date): Promise<void> => {
+    await owner.query(
+      `insert into job_runs (id, workspace_id, handler, operation_key, status, started_at, finished_at) values ($1, $2, 'h', $3, 'succeeded', $4, $4)`,
+      [randomUUID(), seeded.workspaceId, label, startedAt],
+    );
+  })
+  .extend("deadLetter", { scope: "file" }, ({ owner, seeded }) => async (label: string, status: "dead" | "replayed", createdAt: Date, replayedAt: Date | null = null): Promise<void> => {
+    await owner.query(
+      `insert into dead_letter_jobs (id, workspace_id, handler, subject, envelope, error, attempts, status, created_at, replayed_at)
+       values ($1, $2, $3, 'evt.x', '{}', 'boom', 5, $4, $5, $6)`,
+      [randomUUID(), seeded.workspaceId, label, status, createdAt, replayedAt],
+    );
+  })
+  .extend("integrationEvent", { scope: "file" }, ({ owner, seeded }) => async (label: string, receivedAt: Date): Promise<void> => {
+    await owner.query(
+      `insert into integration_events (id, workspace_id, integration_id, source, source_event_id, event_type, payload, received_at)
+       values ($1, $2, $3::uuid, $3::text, $4, 'issues', '{"raw": true}', $5)`,
+      [randomUUID(), seeded.workspaceId, seeded.integrationId, label, receivedAt],
+    );
+  })
+  .extend("activity", { scope: "file" }, ({ owner, seeded }) => async (label: string, occurredAt: Date): Promise<void> => {
+    await owner.query(
+      "insert into activity_logs (id, workspace_id, verb, target_type, summary, occurred_at) values ($1, $2, 'created', 'project', $3, $4)",
+      [randomUUID(), seeded.workspaceId, label, occurredAt],
+    );
+  })
+  .extend("counter", { scope: "file" }, ({ owner, seeded }) => async (label: string, window: "day" | "month", windowStart: Date): Promise<void> => {
+    await owner.query(
+      `insert into usage_counters (id, workspace_id, metric, "window", window_start, value) values ($1, $2, $3, $4, $5, 1)`,
+      [randomUUID(), seeded.workspaceId, label, window, windowStart],
+    );
+  })
+  .extend("left", { scope: "file" }, ({ owner }) => async (sql: string) => (await owner.query<{ label: string }>(sql)).rows.map((r) => r.label).sort());
 
 describe("retention of operational tables by data class", () => {
-  it("the classes are configured once: debug short < raw payload < debug medium < aggregate, and job runs outlive redelivery", () => {
+  test("the classes are configured once: debug short < raw payload < debug medium < aggregate, and job runs outlive redelivery", () => {
     expect(policy).toEqual({
       job_runs: RETENTION_CLASSES.debug_short,
       replayed_dead_letters: RETENTION_CLASSES.debug_short,
@@ -94,7 +85,7 @@ describe("retention of operational tables by data class", () => {
     expect(retentionPolicy({ jobRunsAtLeastMs: 33 * DAY }).job_runs).toBe(33 * DAY);
   });
 
-  it("removes rows past their class's retention, keeps newer ones, and audits the pass with counts", async () => {
+  test("removes rows past their class's retention, keeps newer ones, and audits the pass with counts", async ({ owner, system, domain, jobRun, deadLetter, integrationEvent, activity, counter, left }) => {
     await jobRun("old", expired(policy.job_runs));
     await jobRun("new", kept(policy.job_runs));
     await deadLetter("replayed-old", "replayed", expired(policy.dead_letters), expired(policy.replayed_dead_letters));

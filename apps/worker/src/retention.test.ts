@@ -1,73 +1,55 @@
 import { randomUUID } from "node:crypto";
 import { createPgPool } from "@spine/domain/reads";
 import { parseEnvelope } from "@spine/contracts";
-import { Domain } from "@spine/domain";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { loadWorkerEnv } from "./env.ts";
 import { runRetention, startRetention, type RetentionOptions } from "./retention.ts";
+import { workerTest } from "./test-support/fixtures.ts";
 
 const HOUR = 3_600_000;
-let db: TestDatabase;
-let owner: pg.Pool;
-let system: pg.Pool;
-let domain: Domain;
-let options: Omit<RetentionOptions, "intervalMs">;
-
-async function seedWorkspace(): Promise<{ workspaceId: string; threadId: string }> {
-  const userId = randomUUID();
-  const workspaceId = randomUUID();
-  const threadId = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'R')", [userId, `${userId}@t.local`]);
-  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'R', $2, $3)", [workspaceId, `r-${workspaceId}`, userId]);
-  await owner.query("insert into agent_threads (id, workspace_id, title) values ($1, $2, 'T')", [threadId, workspaceId]);
-  return { workspaceId, threadId };
-}
-
-/** An agent run row; `ago` moves its last change (and creation) into the past. */
-async function seedRun(
-  ws: { workspaceId: string; threadId: string },
-  run: { status: string; retainUntil?: Date | null; agoMs?: number; toolCalls?: number },
-): Promise<string> {
-  const id = randomUUID();
-  const at = new Date(Date.now() - (run.agoMs ?? 0));
-  await owner.query(
-    `insert into agent_runs (id, workspace_id, thread_id, status, model, retain_until, started_at, created_at, updated_at)
-     values ($1, $2, $3, $4, 'stub', $5, $6, $6, $6)`,
-    [id, ws.workspaceId, ws.threadId, run.status, run.retainUntil ?? null, at],
-  );
-  for (let i = 1; i <= (run.toolCalls ?? 0); i++) {
+/**
+ * `options`: retention on a system-role pool and `domain`, one hour replay window and staleness, a day of rate
+ * limits; `seedThread()`: a workspace with one agent thread; `seedRun(ws, run)`: an agent run row (`agoMs` moves
+ * its last change and creation into the past) with `toolCalls` tool calls; `runStatus(id)`.
+ */
+const test = workerTest
+  .extend("options", { scope: "file" }, ({ db, domain }, { onCleanup }): Omit<RetentionOptions, "intervalMs"> => {
+    const system = createPgPool({ connectionString: db.systemUrl, max: 2 });
+    onCleanup(() => system.end());
+    return { pool: system, domain, replayWindowMs: HOUR, rateLimitRetentionMs: 24 * HOUR, agentRunStaleAfterMs: HOUR, logger: pino({ level: "silent" }) };
+  })
+  .extend("seedThread", { scope: "file" }, ({ owner, seedWorkspace }) => async (): Promise<{ workspaceId: string; threadId: string }> => {
+    const { workspaceId } = await seedWorkspace("R");
+    const threadId = randomUUID();
+    await owner.query("insert into agent_threads (id, workspace_id, title) values ($1, $2, 'T')", [threadId, workspaceId]);
+    return { workspaceId, threadId };
+  })
+  .extend("seedRun", { scope: "file" }, ({ owner }) => async (
+    ws: { workspaceId: string; threadId: string },
+    run: { status: string; retainUntil?: Date | null; agoMs?: number; toolCalls?: number },
+  ): Promise<string> => {
+    const id = randomUUID();
+    const at = new Date(Date.now() - (run.agoMs ?? 0));
     await owner.query(
-      `insert into tool_calls (id, workspace_id, run_id, ordinal, tool_name, status, started_at, completed_at) values ($1, $2, $3, $4, 'search', 'completed', $5, $5)`,
-      [randomUUID(), ws.workspaceId, id, i, at],
+      `insert into agent_runs (id, workspace_id, thread_id, status, model, retain_until, started_at, created_at, updated_at)
+       values ($1, $2, $3, $4, 'stub', $5, $6, $6, $6)`,
+      [id, ws.workspaceId, ws.threadId, run.status, run.retainUntil ?? null, at],
     );
-  }
-  return id;
-}
-
-async function runStatus(id: string): Promise<string | undefined> {
-  return (await owner.query<{ status: string }>("select status from agent_runs where id = $1", [id])).rows[0]?.status;
-}
-
-beforeAll(async () => {
-  db = await createTestDatabase("retention");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  system = createPgPool({ connectionString: db.systemUrl, max: 2 });
-  domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
-  options = { pool: system, domain, replayWindowMs: HOUR, rateLimitRetentionMs: 24 * HOUR, agentRunStaleAfterMs: HOUR, logger: pino({ level: "silent" }) };
-});
-afterAll(async () => {
-  await domain?.close();
-  await system?.end();
-  await owner?.end();
-  await db?.drop();
-});
+    for (let i = 1; i <= (run.toolCalls ?? 0); i++) {
+      await owner.query(
+        `insert into tool_calls (id, workspace_id, run_id, ordinal, tool_name, status, started_at, completed_at) values ($1, $2, $3, $4, 'search', 'completed', $5, $5)`,
+        [randomUUID(), ws.workspaceId, id, i, at],
+      );
+    }
+    return id;
+  })
+  .extend("runStatus", { scope: "file" }, ({ owner }) => async (id: string): Promise<string | undefined> =>
+    (await owner.query<{ status: string }>("select status from agent_runs where id = $1", [id])).rows[0]?.status);
 
 describe("worker retention", () => {
-  it("purges agent runs past retain_until with their tool calls, one audit row each, and keeps the others", async () => {
-    const ws = await seedWorkspace();
+  test("purges agent runs past retain_until with their tool calls, one audit row each, and keeps the others", async ({ options, seedThread, seedRun, runStatus, owner }) => {
+    const ws = await seedThread();
     const expired = await seedRun(ws, { status: "completed", retainUntil: new Date(Date.now() - HOUR), toolCalls: 2 });
     const kept = await seedRun(ws, { status: "completed", retainUntil: new Date(Date.now() + 24 * HOUR) });
     const forever = await seedRun(ws, { status: "failed", retainUntil: null });
@@ -86,8 +68,8 @@ describe("worker retention", () => {
     expect(audits.rows).toEqual([{ actor_type: "system", target_id: expired, correlation_id: expect.stringMatching(/^retention-/) as string }]);
   });
 
-  it("fails agent runs abandoned past the staleness with agent.run.failed, and leaves live runs alone", async () => {
-    const ws = await seedWorkspace();
+  test("fails agent runs abandoned past the staleness with agent.run.failed, and leaves live runs alone", async ({ options, seedThread, seedRun, runStatus, owner }) => {
+    const ws = await seedThread();
     const stuckRunning = await seedRun(ws, { status: "running", agoMs: 2 * HOUR });
     const stuckQueued = await seedRun(ws, { status: "queued", agoMs: 3 * HOUR });
     const live = await seedRun(ws, { status: "running", agoMs: 5 * 60_000 });
@@ -107,7 +89,7 @@ describe("worker retention", () => {
     expect((await runRetention(options)).abandonedAgentRunsFailed).toBe(0);
   });
 
-  it("deletes rate-limit windows older than a day and keeps recent ones", async () => {
+  test("deletes rate-limit windows older than a day and keeps recent ones", async ({ options, owner }) => {
     await owner.query(
       `insert into rate_limit_hits (bucket, window_start, hits) values
        ('signin:account:a', now() - interval '25 hours', 3), ('signin:ip:x', now() - interval '3 days', 1),
@@ -120,8 +102,8 @@ describe("worker retention", () => {
     expect(left.rows).toEqual([{ hits: 2 }]);
   });
 
-  it("the retention loop runs every job on its first pass", async () => {
-    const ws = await seedWorkspace();
+  test("the retention loop runs every job on its first pass", async ({ options, seedThread, seedRun, runStatus, owner }) => {
+    const ws = await seedThread();
     const expired = await seedRun(ws, { status: "completed", retainUntil: new Date(Date.now() - HOUR) });
     const stuck = await seedRun(ws, { status: "running", agoMs: 2 * HOUR });
     await owner.query("insert into rate_limit_hits (bucket, window_start, hits) values ('loop', now() - interval '2 days', 1)");
@@ -132,7 +114,7 @@ describe("worker retention", () => {
     expect((await owner.query("select 1 from rate_limit_hits where bucket = 'loop'")).rowCount).toBe(0);
   });
 
-  it("reads its settings from the environment with defaults", () => {
+  test("reads its settings from the environment with defaults", () => {
     const env = loadWorkerEnv({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/spine" });
     expect(env).toMatchObject({ SPINE_RATE_LIMIT_RETENTION_MS: 24 * HOUR, SPINE_AGENT_RUN_STALE_AFTER_MS: HOUR });
     expect(loadWorkerEnv({ DATABASE_URL: "postgres://u@h/db", SPINE_AGENT_RUN_STALE_AFTER_MS: "7200000" }).SPINE_AGENT_RUN_STALE_AFTER_MS).toBe(2 * HOUR);

@@ -5,56 +5,68 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { test as baseTest, describe, expect } from "vitest";
 
 // infra/scripts/services.sh on a "bare machine": a PATH holding only basic tools (no nats-server,
 // no pg_ctlcluster, no docker) and ports nothing listens on, so the running services are hidden.
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "infra", "scripts", "services.sh");
 const TOOLS = ["bash", "dirname", "seq", "sleep", "id", "ls", "head", "mkdir", "cat", "nohup", "env"];
-let bin: string;
-const listeners: Server[] = [];
-const pidFiles: string[] = [];
-
 function which(tool: string): string {
   const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
   if (!found) throw new Error(`${tool} not found`);
   return found;
 }
 
-function services(env: Record<string, string>) {
-  return spawnSync(which("bash"), [SCRIPT], { env: { PATH: bin, SPINE_SETUP_PATH_ONLY: "1", SPINE_SETUP_DOCKER: "never", ...env }, encoding: "utf8", timeout: 60_000 });
-}
-
-/** A port something listens on, standing in for a running service. */
-async function listening(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  listeners.push(server);
-  const address = server.address();
-  return typeof address === "object" && address ? address.port : 0;
-}
-
-beforeAll(async () => {
-  bin = await mkdtemp(join(tmpdir(), "spine-bare-path-"));
-  for (const tool of TOOLS) await symlink(which(tool), join(bin, tool));
-});
-afterAll(async () => {
-  for (const file of pidFiles) {
-    const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-        // already gone
+/**
+ * `bin`: a temporary directory standing for PATH, with links to TOOLS only (removed after the file);
+ * `services(env)`: services.sh run with that PATH; `listening()`: a port something listens on, standing in for
+ * a running service (closed after the file); `pidFiles`: files naming processes to stop after the file.
+ */
+const test = baseTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("bin", { scope: "file" }, async ({}, { onCleanup }) => {
+    const bin = await mkdtemp(join(tmpdir(), "spine-bare-path-"));
+    onCleanup(() => rm(bin, { recursive: true, force: true }));
+    for (const tool of TOOLS) await symlink(which(tool), join(bin, tool));
+    return bin;
+  })
+  .extend("services", { scope: "file" }, ({ bin }) => (env: Record<string, string>) =>
+    spawnSync(which("bash"), [SCRIPT], { env: { PATH: bin, SPINE_SETUP_PATH_ONLY: "1", SPINE_SETUP_DOCKER: "never", ...env }, encoding: "utf8", timeout: 60_000 }))
+  // eslint-disable-next-line no-empty-pattern
+  .extend("listening", { scope: "file" }, ({}, { onCleanup }) => {
+    const listeners: Server[] = [];
+    onCleanup(async () => {
+      await Promise.all(listeners.map((s) => new Promise((r) => s.close(r))));
+    });
+    return async (): Promise<number> => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      listeners.push(server);
+      const address = server.address();
+      return typeof address === "object" && address ? address.port : 0;
+    };
+  })
+  // eslint-disable-next-line no-empty-pattern
+  .extend("pidFiles", { scope: "file" }, ({}, { onCleanup }) => {
+    const pidFiles: string[] = [];
+    onCleanup(async () => {
+      for (const file of pidFiles) {
+        const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+        if (pid > 0) {
+          try {
+            process.kill(pid, "SIGTERM");
+          } catch {
+            // already gone
+          }
+        }
       }
-    }
-  }
-  await Promise.all(listeners.map((s) => new Promise((r) => s.close(r))));
-  await rm(bin, { recursive: true, force: true });
-});
+    });
+    return pidFiles;
+  });
 
 describe("infra/scripts/services.sh on a machine without the services", () => {
-  it("stops with the one command to run when it may not install (PostgreSQL first, then nats-server)", async () => {
+  test("stops with the one command to run when it may not install (PostgreSQL first, then nats-server)", async ({ services, listening }) => {
     const noPg = services({ SPINE_SETUP_INSTALL: "never", SPINE_PG_PORT: String(await freePort()), SPINE_NATS_CHECK_PORT: String(await freePort()) });
     expect(noPg.status).toBe(1);
     expect(noPg.stderr).toContain("sudo apt-get update && sudo apt-get install -y postgresql-15 && sudo bash infra/scripts/services.sh");
@@ -64,7 +76,7 @@ describe("infra/scripts/services.sh on a machine without the services", () => {
     expect(noNats.stderr).toContain("sudo apt-get update && sudo apt-get install -y nats-server && sudo bash infra/scripts/services.sh");
   });
 
-  it.skipIf(process.getuid?.() !== 0)("as root, installs a missing nats-server with apt-get and starts it", async () => {
+  test.skipIf(process.getuid?.() !== 0)("as root, installs a missing nats-server with apt-get and starts it", async ({ bin, services, listening, pidFiles }) => {
     // A stand-in apt-get: records its arguments and "installs" a nats-server that listens on its -p port.
     const log = join(bin, "apt.log");
     const pidFile = join(bin, "fake-nats.pid");

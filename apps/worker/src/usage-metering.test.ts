@@ -1,29 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { applyOnce } from "@spine/bus";
-import { Domain } from "@spine/domain";
-import { createPgPool } from "@spine/domain/reads";
 import { createEnvelope, parseEnvelope, type AnyEnvelope } from "@spine/contracts";
-import { createTestDatabase, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { WorkerHandler } from "./handlers/index.ts";
 import { usageMeteringHandler } from "./handlers/usage-metering.ts";
+import { workerTest } from "./test-support/fixtures.ts";
 import { jobLedger } from "./wiring.ts";
 
-let db: TestDatabase;
-let owner: pg.Pool;
-let domain: Domain | undefined;
 const logger = pino({ level: "silent" });
 const AT = new Date("2026-11-28T10:00:00Z");
-
-async function seedWorkspace(): Promise<string> {
-  const userId = randomUUID();
-  const id = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'U')", [userId, `${userId}@t.local`]);
-  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'U', $2, $3)", [id, `u-${id}`, userId]);
-  return id;
-}
 
 const itemCreated = (workspaceId: string, occurredAt = AT) =>
   createEnvelope({
@@ -31,45 +17,36 @@ const itemCreated = (workspaceId: string, occurredAt = AT) =>
     correlationId: `metering-${randomUUID()}`, occurredAt,
   });
 
-const apply = (envelope: AnyEnvelope) => applyOnce(jobLedger(domain!), usageMeteringHandler as WorkerHandler, envelope, 1, logger);
-
-async function counters(workspaceId: string): Promise<{ metric: string; window: string; window_start: string; value: number }[]> {
-  const { rows } = await owner.query<{ metric: string; window: string; window_start: string; value: number }>(
-    `select metric, "window", to_char(window_start at time zone 'UTC', 'YYYY-MM-DD') as window_start, value::int as value
-     from usage_counters where workspace_id = $1 order by metric, "window", window_start`,
-    [workspaceId],
-  );
-  return rows;
-}
-
-async function limitEvents(workspaceId: string) {
-  const { rows } = await owner.query<{ id: string; workspace_id: string; event_type: string; subject: string; envelope: unknown }>(
-    "select id, workspace_id, event_type, subject, envelope from outbox where workspace_id = $1 and event_type = 'usage.limit_reached' order by id",
-    [workspaceId],
-  );
-  return rows;
-}
-
-async function setPolicy(workspaceId: string, metric: string, window: "day" | "month", limit: number): Promise<void> {
-  await owner.query(`insert into usage_policies (id, workspace_id, metric, "window", limit_value) values ($1, $2, $3, $4, $5)`, [
-    randomUUID(), workspaceId, metric, window, limit,
-  ]);
-}
-
-beforeAll(async () => {
-  db = await createTestDatabase("metering");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
-});
-afterAll(async () => {
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-});
+/**
+ * `apply(envelope)`: the handler applied once through the job ledger of `domain`; `counters(ws)`, `limitEvents(ws)`:
+ * a workspace's usage counters and usage.limit_reached events; `setPolicy(ws, metric, window, limit)`.
+ */
+const test = workerTest
+  .extend("apply", { scope: "file" }, ({ domain }) => (envelope: AnyEnvelope) => applyOnce(jobLedger(domain), usageMeteringHandler as WorkerHandler, envelope, 1, logger))
+  .extend("counters", { scope: "file" }, ({ owner }) => async (workspaceId: string): Promise<{ metric: string; window: string; window_start: string; value: number }[]> => {
+    const { rows } = await owner.query<{ metric: string; window: string; window_start: string; value: number }>(
+      `select metric, "window", to_char(window_start at time zone 'UTC', 'YYYY-MM-DD') as window_start, value::int as value
+       from usage_counters where workspace_id = $1 order by metric, "window", window_start`,
+      [workspaceId],
+    );
+    return rows;
+  })
+  .extend("limitEvents", { scope: "file" }, ({ owner }) => async (workspaceId: string) => {
+    const { rows } = await owner.query<{ id: string; workspace_id: string; event_type: string; subject: string; envelope: unknown }>(
+      "select id, workspace_id, event_type, subject, envelope from outbox where workspace_id = $1 and event_type = 'usage.limit_reached' order by id",
+      [workspaceId],
+    );
+    return rows;
+  })
+  .extend("setPolicy", { scope: "file" }, ({ owner }) => async (workspaceId: string, metric: string, window: "day" | "month", limit: number): Promise<void> => {
+    await owner.query(`insert into usage_policies (id, workspace_id, metric, "window", limit_value) values ($1, $2, $3, $4, $5)`, [
+      randomUUID(), workspaceId, metric, window, limit,
+    ]);
+  });
 
 describe("usage-metering handler", () => {
-  it("counts each metered event type under its metric, in the day and month windows of the event", async () => {
-    const ws = await seedWorkspace();
+  test("counts each metered event type under its metric, in the day and month windows of the event", async ({ seedWorkspace, apply, counters, owner }) => {
+    const { workspaceId: ws } = await seedWorkspace("U");
     const common = { workspaceId: ws, actorId: null, correlationId: "metering-types", occurredAt: AT };
     await apply(createEnvelope({ type: "project.created", payload: { project_id: randomUUID(), name: "P" }, ...common }));
     await apply(itemCreated(ws));
@@ -98,8 +75,8 @@ describe("usage-metering handler", () => {
     expect(ids.rows.every((r) => r.id[14] === "7")).toBe(true);
   });
 
-  it("a redelivered or duplicate envelope counts once, even concurrently", async () => {
-    const ws = await seedWorkspace();
+  test("a redelivered or duplicate envelope counts once, even concurrently", async ({ seedWorkspace, apply, counters }) => {
+    const { workspaceId: ws } = await seedWorkspace("U");
     const envelope = itemCreated(ws);
     expect(await apply(envelope)).toBe("applied");
     expect(await apply(envelope)).toBe("duplicate");
@@ -113,8 +90,8 @@ describe("usage-metering handler", () => {
     ]);
   });
 
-  it("leaves a window with a policy to the write path (consumeUsage): counts only the others and announces nothing", async () => {
-    const ws = await seedWorkspace();
+  test("leaves a window with a policy to the write path (consumeUsage): counts only the others and announces nothing", async ({ seedWorkspace, apply, counters, limitEvents, setPolicy }) => {
+    const { workspaceId: ws } = await seedWorkspace("U");
     await setPolicy(ws, "items", "month", 3);
     await Promise.all(Array.from({ length: 5 }, () => apply(itemCreated(ws))));
     expect((await counters(ws)).map((c) => [c.metric, c.window, c.value])).toEqual([["items", "day", 5]]);

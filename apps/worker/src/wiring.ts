@@ -8,8 +8,8 @@
 import { handlerFor, type DeadLetterStore, type JobLedger, type JobRunStart, type OutboxStore, type OutboxWakeups } from "@spine/bus";
 import type { Domain, Operation, OperationContext } from "@spine/domain";
 import {
-  claimJobRun, claimOutboxBatch, completeJobRun, findDeadLetterIds, insertDeadLetter, lockDeadLetter, OutboxListener, readOutboxRange,
-  recordDeadLetterReplay, recordJobFailure, recordOutboxBatch, type OutboxListenerLogger,
+  claimOutboxBatch, findDeadLetterIds, insertDeadLetter, jobRunSucceeded, lockDeadLetter, OutboxListener, readOutboxRange,
+  recordDeadLetterReplay, recordJobFailure, recordJobSuccess, recordJobSuccesses, recordOutboxBatch, type OutboxListenerLogger,
 } from "@spine/domain/ops";
 import { inTransaction, txOf } from "@spine/domain/reads";
 import type pg from "pg";
@@ -58,19 +58,47 @@ export function outboxWakeups(systemUrl: string, logger: OutboxListenerLogger): 
   };
 }
 
-/** Job runs and dead letters through the domain: a handler's effects and its `job_runs` row are one operation. */
+/** Thrown inside the operation to roll a duplicate's effects back; never leaves `jobLedger`. */
+class DuplicateOperation extends Error {}
+
+/**
+ * Job runs and dead letters through the domain: a handler's effects and its `job_runs` row are one operation.
+ * The row is written last (`recordJobSuccess`, one conditional upsert): no row back means the operation had
+ * already succeeded, and the effects roll back. A run that may have succeeded (a redelivery, a handler's own
+ * operation key) first checks, so a finished operation's handler is not run again just to be rolled back.
+ */
 export function jobLedger(domain: Domain): JobLedger<WorkerOperation> {
   return {
-    applyOnce(run, apply) {
+    async applyOnce(run, apply) {
       const started = performance.now();
       const work = async (op: Operation) => {
-        const { alreadySucceeded } = await claimJobRun(op, run);
-        if (alreadySucceeded) return "duplicate" as const;
+        if (run.mayHaveRun && (await jobRunSucceeded(op, run))) return "duplicate" as const;
         await apply(op);
-        await completeJobRun(op, run, run.attempt, Math.round(performance.now() - started));
+        if (!(await recordJobSuccess(op, run, Math.round(performance.now() - started)))) throw new DuplicateOperation();
         return "applied" as const;
       };
-      return run.workspaceId === null ? domain.runSystem(runCtx(run), work) : domain.run(runCtx(run), work);
+      try {
+        return await (run.workspaceId === null ? domain.runSystem(runCtx(run), work) : domain.run(runCtx(run), work));
+      } catch (err) {
+        if (err instanceof DuplicateOperation) return "duplicate";
+        throw err;
+      }
+    },
+    async applyBatch(runs, apply) {
+      const first = runs[0];
+      if (!first) return;
+      if (runs.some((r) => r.workspaceId !== first.workspaceId || r.mayHaveRun)) throw new Error("a batch is first deliveries of one workspace");
+      const started = performance.now();
+      const work = async (op: Operation) => {
+        for (const [i, run] of runs.entries()) {
+          // Each event's effects (audit rows, emitted events) carry its own correlation id.
+          op.ctx.correlationId = run.correlationId;
+          await apply(op, i);
+        }
+        const recorded = await recordJobSuccesses(op, runs, Math.round(performance.now() - started));
+        if (recorded !== runs.length) throw new Error(`${runs.length - recorded} operation(s) of the batch had already succeeded`);
+      };
+      await (first.workspaceId === null ? domain.runSystem(runCtx(first), work) : domain.run(runCtx(first), work));
     },
     recordFailure: (run) => domain.runSystem(systemCtx(run.correlationId), (op) => recordJobFailure(op, run)),
     deadLetter: (letter, run) =>

@@ -1,51 +1,47 @@
 import { randomUUID } from "node:crypto";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
-import { createProject, Domain } from "@spine/domain";
-import { createPgPool } from "@spine/domain/reads";
-import { createTestDatabase, startSpineNats, type SpineNats, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
+import { createProject } from "@spine/domain";
+import { startSpineNats, type SpineNats } from "@spine/testing";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createWorkerHandlers } from "./handlers/index.ts";
-import { startWorker, type RunningWorker } from "./worker.ts";
+import { workerTest } from "./test-support/fixtures.ts";
+import { startWorker } from "./worker.ts";
 import { waitUntil } from "./bus/test-support/wait-until.ts";
 
 // The worker as `npm start` runs it: infra/nats's `relay` user for the outbox relay, `worker` for the
 // streams and its own consumers (every production handler), production names EVENTS / EVENTS_GATEWAY / evt.
-let nats: SpineNats;
-let db: TestDatabase;
-let owner: pg.Pool;
-let domain: Domain;
-let worker: RunningWorker;
-
-beforeAll(async () => {
-  nats = await startSpineNats();
-  db = await createTestDatabase("worker-perm");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
-  worker = await startWorker(
-    {
-      databaseUrl: db.ownerUrl, natsUrl: nats.server.url, natsUser: "worker", natsPassword: nats.passwords.worker,
-      relayNatsUser: "relay", relayNatsPassword: nats.passwords.relay, prefix: "evt", stream: "EVENTS", gatewayStream: "EVENTS_GATEWAY",
-      duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
-      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain, relayPollMs: 500, concurrency: 2, maxAttempts: 3,
-      ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: createWorkerHandlers({ domain, embeddings: { provider: "offline" } }),
-      sync: { jobsStream: "JOBS", jobsPrefix: "job", schedulerIntervalMs: 1_000, maxAttempts: 2, backoffMs: [100], requestTimeoutMs: 1_000 },
-    },
-    pino({ level: process.env.SPINE_TEST_LOG ?? "silent" }),
-  );
-}, 60_000);
-afterAll(async () => {
-  await worker?.stop();
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-  await nats?.dispose();
-});
+/**
+ * `nats`: a nats-server with infra/nats's accounts and users (disposed after the file); `permWorker` (automatic):
+ * the worker on it with the `worker` and `relay` users, started before the file's first test.
+ */
+const test = workerTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("nats", { scope: "file" }, async ({}, { onCleanup }): Promise<SpineNats> => {
+    const nats = await startSpineNats();
+    onCleanup(() => nats.dispose());
+    return nats;
+  })
+  .extend("permWorker", { scope: "file", auto: true }, async ({ db, domain, nats }, { onCleanup }) => {
+    const worker = await startWorker(
+      {
+        databaseUrl: db.ownerUrl, natsUrl: nats.server.url, natsUser: "worker", natsPassword: nats.passwords.worker,
+        relayNatsUser: "relay", relayNatsPassword: nats.passwords.relay, prefix: "evt", stream: "EVENTS", gatewayStream: "EVENTS_GATEWAY",
+        duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
+        rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain, relayPollMs: 500, concurrency: 2, maxAttempts: 3,
+        ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: createWorkerHandlers({ domain, embeddings: { provider: "offline" } }),
+        sync: { jobsStream: "JOBS", jobsPrefix: "job", schedulerIntervalMs: 1_000, maxAttempts: 2, backoffMs: [100], requestTimeoutMs: 1_000 },
+      },
+      pino({ level: process.env.SPINE_TEST_LOG ?? "silent" }),
+    );
+    onCleanup(() => worker.stop());
+    return worker;
+  });
 
 describe("worker with infra/nats's relay and worker users", () => {
-  it("publishes through the relay user, consumes with its own durables, and keeps the gateway's mirror", async () => {
+  test("publishes through the relay user, consumes with its own durables, and keeps the gateway's mirror", async ({ owner, domain, nats }) => {
     const userId = randomUUID();
     const workspaceId = randomUUID();
     await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'W')", [userId, `${userId}@t.local`]);

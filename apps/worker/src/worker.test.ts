@@ -1,30 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "@spine/bus";
 import { createPgPool } from "@spine/domain/reads";
-import { createItem, createProject, Domain } from "@spine/domain";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
+import { createItem, createProject } from "@spine/domain";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WORKER_HANDLERS } from "./handlers/index.ts";
+import { describe, expect } from "vitest";
 import { runRetention } from "./retention.ts";
-import { startWorker, type RunningWorker } from "./worker.ts";
-
-const names = natsTestNames("worker");
-let db: TestDatabase;
-let owner: pg.Pool;
-let domain: Domain;
-let worker: RunningWorker;
-let workspaceId: string;
-
-async function seedWorkspace(): Promise<string> {
-  const userId = randomUUID();
-  const id = randomUUID();
-  await owner.query("insert into users (id, email, password_hash, display_name) values ($1, $2, 'x', 'W')", [userId, `${userId}@t.local`]);
-  await owner.query("insert into workspaces (id, name, slug, created_by) values ($1, 'W', $2, $3)", [id, `w-${id}`, userId]);
-  return id;
-}
+import { workerTest } from "./test-support/fixtures.ts";
 
 async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -35,33 +15,17 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
   throw new Error(`timed out waiting for ${what}`);
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("worker");
-  owner = createPgPool({ connectionString: db.ownerUrl, max: 2 });
-  workspaceId = await seedWorkspace();
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 12 });
-  worker = await startWorker(
-    {
-      databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
-      duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
-      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
-      relayPollMs: 500, concurrency: 4, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: WORKER_HANDLERS,
-    },
-    pino({ level: "silent" }),
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "worker-test-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined);
-  await nc.close();
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-});
+/** `workspaceId`: a workspace seeded as the owner; `worker`: the production handlers, four at a time (started with the workspace). */
+const test = workerTest
+  .override("workerOptions", { scope: "file" }, { concurrency: 4 })
+  .extend("workspaceId", { scope: "file" }, async ({ seedWorkspace, worker }) => {
+    const { workspaceId } = await seedWorkspace("W");
+    void worker;
+    return workspaceId;
+  });
 
 describe("worker", () => {
-  it("relays domain events to usage-metering, which counts them once; the activity feed keeps only the API's row", async () => {
+  test("relays domain events to usage-metering, which counts them once; the activity feed keeps only the API's row", async ({ workspaceId, domain, owner }) => {
     const ctx = { workspaceId, actorId: null, actorType: "system" as const, correlationId: `worker-test-${randomUUID()}` };
     const project = await domain.run(ctx, (op) => createProject(op, { name: "Roadmap" }));
     await domain.run(ctx, async (op) => {
@@ -100,13 +64,13 @@ describe("worker", () => {
     ]);
   });
 
-  it("answers its health endpoint", async () => {
+  test("answers its health endpoint", async ({ worker }) => {
     const res = await fetch(`http://127.0.0.1:${worker.port}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, checks: { postgres: true, nats: true } });
   });
 
-  it("retention deletes published outbox rows past the replay window and expired idempotency keys only", async () => {
+  test("retention deletes published outbox rows past the replay window and expired idempotency keys only", async ({ domain, owner, db }) => {
     const { rows: users } = await owner.query<{ id: string }>("select id from users limit 1");
     const userId = users[0]?.id;
     await owner.query(

@@ -14,12 +14,14 @@ export function jobRunOf<H>(handler: EventHandler<EventType, H>, envelope: AnyEn
     eventType: envelope.event_type,
     correlationId: envelope.correlation_id,
     attempt,
+    mayHaveRun: attempt > 1 || handler.operationKey !== undefined || handler.checkFirst === true,
   };
 }
 
 /**
  * Apply a handler to an envelope exactly once: its effects and its `job_runs` row commit in one
- * transaction (the ledger's), scoped to the envelope's workspace; an operation that already succeeded is skipped.
+ * transaction (the ledger's), scoped to the envelope's workspace; the effects of an operation that already
+ * succeeded are rolled back (or, for a redelivery, not run at all).
  */
 export function applyOnce<H>(
   ledger: JobLedger<H>,

@@ -1,4 +1,4 @@
-import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { EVENTS_SUBJECT_PREFIX, type EventType } from "@spine/contracts";
 import { ensureDurableConsumer } from "./consumers.ts";
 import { errorMessage } from "./errors.ts";
@@ -116,11 +116,17 @@ export class ConsumerRunner<H = unknown> {
     }
   }
 
+  /** Events per transaction for a batching handler (with a ledger that can batch), else 1. */
+  private get batchMax(): number {
+    const max = this.options.handler.batch?.max ?? 1;
+    return this.options.ledger.applyBatch && max > 1 ? Math.floor(max) : 1;
+  }
+
   private async consumeOnce(): Promise<void> {
     await this.ensure();
     const consumer = await this.options.js.consumers.get(this.options.stream, this.durable);
     const messages = await consumer.consume({
-      max_messages: this.concurrency * 2,
+      max_messages: this.concurrency * 2 * this.batchMax,
       idle_heartbeat: this.options.idleHeartbeatMs ?? 5_000,
       expires: this.options.expiresMs ?? 30_000,
     });
@@ -128,6 +134,10 @@ export class ConsumerRunner<H = unknown> {
     this.restarts += 1;
     if (this.stopped) messages.stop();
     void this.watch(messages);
+    if (this.batchMax > 1) {
+      await this.consumeBatches(messages);
+      return;
+    }
     for await (const m of messages) {
       await this.semaphore.acquire();
       void this.processor
@@ -135,6 +145,43 @@ export class ConsumerRunner<H = unknown> {
         .catch((err: unknown) => this.logger.error({ err: errorMessage(err), seq: m.seq }, "message processing failed"))
         .finally(() => this.semaphore.release());
     }
+  }
+
+  /**
+   * A batching handler's loop: messages that arrive together (already pulled, up to `batchMax`) form one
+   * batch; a batch is handed on when it is full or when no further message is waiting (checked on the
+   * next macrotask, so a lone message waits for nothing).
+   */
+  private async consumeBatches(messages: ConsumerMessages): Promise<void> {
+    let batch: JsMsg[] = [];
+    let flushQueued = false;
+    const dispatch = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const taken = batch;
+      batch = [];
+      await this.semaphore.acquire();
+      void this.processor
+        .processBatch(taken)
+        .catch((err: unknown) => this.logger.error({ err: errorMessage(err), seqs: taken.map((m) => m.seq) }, "batch processing failed"))
+        .finally(() => this.semaphore.release());
+    };
+    // A batch handed on by the timer holds the loop until it has a permit, as a full one does.
+    let handedOn: Promise<void> = Promise.resolve();
+    for await (const m of messages) {
+      await handedOn;
+      batch.push(m);
+      if (batch.length >= this.batchMax) {
+        await dispatch();
+      } else if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(() => {
+          flushQueued = false;
+          handedOn = dispatch();
+        });
+      }
+    }
+    await handedOn;
+    await dispatch();
   }
 
   /** The heartbeat watchdog: a stalled or orphaned consume is stopped, and the outer loop starts over. */

@@ -25,6 +25,19 @@ export interface EventHandler<T extends EventType = EventType, H = unknown> {
   readonly eventTypes: readonly T[];
   /** Subject filter after the prefix (default `>`: every workspace, every type). */
   readonly subjectFilter?: string;
+  /**
+   * High-volume handlers with small effects (usage metering): apply up to `max` waiting events of one
+   * workspace in one transaction, each still exactly once (needs the ledger's `applyBatch`). A batch that
+   * fails is retried one event at a time, so retries, dead letters and duplicates work as without it.
+   */
+  readonly batch?: { readonly max: number };
+  /**
+   * The handler's work is costly or reaches outside its transaction (model calls, HTTP): look up the
+   * operation's `job_runs` row before running it, so an operation that already succeeded is not run again
+   * only to be rolled back (one more round trip per event). Redeliveries and handlers with their own
+   * `operationKey` always check first.
+   */
+  readonly checkFirst?: boolean;
   /** Idempotency key of the operation; default `<handler>:<event_id>`. */
   operationKey?(envelope: EnvelopeFor<T>): string;
   handle(envelope: EnvelopeFor<T>, ctx: HandlerContext<H>): Promise<void>;

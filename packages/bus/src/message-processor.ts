@@ -4,7 +4,7 @@ import { applyOnce, jobRunOf, type ApplyOutcome } from "./apply-once.ts";
 import { errorMessage } from "./errors.ts";
 import { handlesType, type EventHandler } from "./handler.ts";
 import type { Logger } from "./logger.ts";
-import type { JobLedger } from "./ports.ts";
+import type { JobLedger, JobRunStart } from "./ports.ts";
 
 export interface ProcessorHooks {
   /** Called after the handler's transaction committed and before the ack (metrics, crash tests). */
@@ -77,6 +77,58 @@ export class MessageProcessor<H> {
     } finally {
       clearInterval(keepAlive);
     }
+  }
+
+  /**
+   * Messages of a batching handler (`handler.batch`): the first deliveries of valid envelopes it handles go
+   * through the ledger's `applyBatch`, one transaction per workspace, and are acked after it commits.
+   * Everything else — redeliveries, invalid envelopes, other types, a lone message, and every message of
+   * a batch that failed — goes through `process`, one at a time, as without batching.
+   */
+  async processBatch(messages: readonly JsMsg[]): Promise<void> {
+    const { handler, ledger, logger } = this.options;
+    const groups = new Map<string | null, { m: JsMsg; envelope: AnyEnvelope; run: JobRunStart }[]>();
+    const single: JsMsg[] = [];
+    for (const m of ledger.applyBatch && messages.length > 1 ? messages : []) {
+      const parsed = m.info.deliveryCount === 1 ? safeParseEnvelope(decode(m)) : null;
+      const run = parsed?.ok && handlesType(handler, parsed.envelope.event_type) ? jobRunOf(handler, parsed.envelope, 1) : null;
+      if (!parsed?.ok || !run || run.mayHaveRun) {
+        single.push(m);
+        continue;
+      }
+      const group = groups.get(run.workspaceId) ?? [];
+      group.push({ m, envelope: parsed.envelope, run });
+      groups.set(run.workspaceId, group);
+    }
+    if (!ledger.applyBatch || messages.length < 2) single.push(...messages);
+    for (const group of groups.values()) {
+      if (group.length === 1 || !ledger.applyBatch) {
+        single.push(...group.map((g) => g.m));
+        continue;
+      }
+      const keepAlive = setInterval(() => group.forEach((g) => g.m.working()), Math.max(500, this.options.ackWaitMs / 2));
+      try {
+        await ledger.applyBatch(
+          group.map((g) => g.run),
+          (op, i) => {
+            const { envelope } = group[i]!;
+            const log = logger.child({ handler: handler.name, event_id: envelope.event_id, correlation_id: envelope.correlation_id, attempt: 1 });
+            return handler.handle(envelope, { op, logger: log, attempt: 1 });
+          },
+        );
+      } catch (err) {
+        logger.warn({ handler: handler.name, err: errorMessage(err), events: group.length }, "batch failed; applying its events one at a time");
+        single.push(...group.map((g) => g.m));
+        continue;
+      } finally {
+        clearInterval(keepAlive);
+      }
+      for (const { m, envelope } of group) {
+        await this.options.hooks?.afterCommit?.(envelope, "applied");
+        m.ack();
+      }
+    }
+    for (const m of single) await this.process(m);
   }
 
   private async fail(m: JsMsg, data: unknown, envelope: AnyEnvelope, error: string, attempt: number, durationMs: number, log: Logger): Promise<void> {

@@ -1,9 +1,8 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, type TEnvelope } from "@spine/contracts";
-import { errorMessage } from "./errors.ts";
+import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, subjectFor } from "@spine/contracts";
+import { BusError, errorMessage } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
 import type { OutboxBatchOutcome, OutboxRow, OutboxStore, OutboxWakeups } from "./ports.ts";
-import { publishEnvelope } from "./publisher.ts";
 import { backoffDelay, sleep } from "./sleep.ts";
 
 export interface OutboxRelayOptions {
@@ -13,6 +12,7 @@ export interface OutboxRelayOptions {
   /** Wake-ups on commit (port, e.g. LISTEN/NOTIFY); without it the relay only polls. */
   wakeups?: OutboxWakeups;
   prefix?: string;
+  /** Rows per claim (default 1,000). */
   batchSize?: number;
   pollIntervalMs?: number;
   publishTimeoutMs?: number;
@@ -45,6 +45,12 @@ export interface RelayBatchResult {
  * commits late is never skipped), published pipelined with msgID = event_id, and marked published
  * in the same transaction once their acks are in. A crash before the commit means a re-send, which
  * the stream's duplicate window drops.
+ *
+ * A row is published as stored: its envelope's JSON text, on the subject made of its columns, after a
+ * guard in the claim's SQL checked that the envelope names the row's id, workspace and type. Rows
+ * `op.emit` stored were validated then; any other row is parsed and validated here first, and one that
+ * fails (or fails the guard) is set aside with `rejected_at`. While one batch waits for its acks, the next
+ * batch is claimed and sent (at most two transactions at once).
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -58,7 +64,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? defaultLogger("outbox-relay");
     this.prefix = options.prefix ?? EVENTS_SUBJECT_PREFIX;
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1_000;
   }
 
   /** Ask the relay to look for rows now (LISTEN/NOTIFY calls this). */
@@ -82,14 +88,48 @@ export class OutboxRelay {
     this.loop = null;
   }
 
-  /** Publish until no full batch is left; returns how many rows were published. */
+  /** Publish until no full batch is left (or a publish failed); returns how many rows were published. */
   async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const batch = await this.relayBatch();
-      total += batch.published;
-      if (batch.failed > 0 || batch.claimed < this.batchSize) return total;
+    return (await this.drainBatches()).published;
+  }
+
+  /**
+   * Batches back to back while they come full: the next claim starts as soon as the current batch's
+   * publishes are sent, and its own publishes go out while the current one's acks arrive.
+   */
+  private async drainBatches(): Promise<{ published: number; failed: number }> {
+    let published = 0;
+    let failed = 0;
+    let previous: Promise<RelayBatchResult> | null = null;
+    try {
+      for (;;) {
+        const next = this.startBatch();
+        const claimed = await next.sent;
+        const before = previous;
+        previous = next.result;
+        if (before) {
+          const done = await before;
+          published += done.published;
+          failed += done.failed;
+        }
+        if (failed > 0 || claimed < this.batchSize || this.abort.signal.aborted) break;
+      }
+      const last = await previous;
+      previous = null;
+      return { published: published + last.published, failed: failed + last.failed };
+    } finally {
+      // On an error, the batch still in flight finishes (commits or rolls back) before the caller goes on.
+      await previous?.catch(() => undefined);
     }
+  }
+
+  /** One batch; `sent` resolves with how many rows it claimed once their publishes are sent. */
+  private startBatch(): { sent: Promise<number>; result: Promise<RelayBatchResult> } {
+    let onSent: (claimed: number) => void = () => undefined;
+    const sent = new Promise<number>((resolve) => (onSent = resolve));
+    const result = this.relayBatch(onSent);
+    result.then((r) => onSent(r.claimed), () => onSent(0));
+    return { sent, result };
   }
 
   private async run(): Promise<void> {
@@ -98,10 +138,9 @@ export class OutboxRelay {
     while (!signal.aborted) {
       this.wakeRequested = false;
       try {
-        const batch = await this.relayBatch();
-        if (batch.failed > 0) throw new Error(`${batch.failed} publishes failed`);
+        const { failed } = await this.drainBatches();
+        if (failed > 0) throw new Error(`${failed} publishes failed`);
         failures = 0;
-        if (batch.claimed >= this.batchSize) continue;
       } catch (err) {
         failures += 1;
         const delay = backoffDelay(failures, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5_000);
@@ -126,12 +165,15 @@ export class OutboxRelay {
     this.wake = null;
   }
 
-  /** Claim one batch, publish it, and mark what was acked; one transaction (the store's). */
-  async relayBatch(): Promise<RelayBatchResult> {
+  /**
+   * Claim one batch, publish it, and mark what was acked; one transaction (the store's). `onSent` is told
+   * the batch's size once its publishes are sent.
+   */
+  async relayBatch(onSent?: (claimed: number) => void): Promise<RelayBatchResult> {
     let outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
     let duplicates = 0;
     const claimed = await this.options.store.relayBatch(this.batchSize, async (rows) => {
-      const published = await this.publishRows(rows);
+      const published = await this.publishRows(rows, onSent);
       outcome = published.outcome;
       duplicates = published.duplicates;
       return outcome;
@@ -148,29 +190,45 @@ export class OutboxRelay {
     return batch;
   }
 
-  private async publishRows(rows: OutboxRow[]): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {
+  /** Why a row may not be published as stored, or null. */
+  private rejection(row: OutboxRow): string | null {
+    if (!row.matchesRow) return "invalid envelope: its event_id, workspace_id or event_type is not the outbox row's";
+    if (row.validated) return null;
+    let data: unknown;
+    try {
+      data = JSON.parse(row.data);
+    } catch (err) {
+      return `invalid envelope: ${errorMessage(err)}`;
+    }
+    const parsed = safeParseEnvelope(data);
+    return parsed.ok ? null : parsed.error.message;
+  }
+
+  private async publishRows(rows: OutboxRow[], onSent?: (claimed: number) => void): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {
     const outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
     let duplicates = 0;
     const pending: Promise<void>[] = [];
+    const timeout = this.options.publishTimeoutMs ?? 5_000;
     for (const row of rows) {
-      const parsed = safeParseEnvelope(row.envelope);
-      if (!parsed.ok) {
-        outcome.rejections.push({ id: row.id, error: parsed.error.message });
-        this.logger.error({ event_id: row.id, err: parsed.error.message }, "outbox row holds an invalid envelope; not published");
+      const rejected = this.rejection(row);
+      if (rejected) {
+        outcome.rejections.push({ id: row.id, error: rejected });
+        this.logger.error({ event_id: row.id, err: rejected }, "outbox row holds an invalid envelope; not published");
         continue;
       }
-      // Publish the envelope as stored (it parsed above); consumers upcast old versions themselves.
-      const envelope = row.envelope as TEnvelope;
+      // Published as stored (consumers upcast old versions themselves), with msgID = event_id = row id.
+      const subject = subjectFor(row.workspaceId, row.eventType, this.prefix);
       pending.push(
-        publishEnvelope(this.options.js, envelope, { prefix: this.prefix, timeoutMs: this.options.publishTimeoutMs ?? 5_000 }).then(
+        this.options.js.publish(subject, row.data, { msgID: row.id, timeout }).then(
           (ack) => {
             outcome.publishedIds.push(row.id);
             if (ack.duplicate) duplicates += 1;
           },
-          (err: unknown) => void outcome.failures.push({ id: row.id, error: errorMessage(err) }),
+          (err: unknown) => void outcome.failures.push({ id: row.id, error: errorMessage(BusError.publishFailed(subject, err)) }),
         ),
       );
     }
+    onSent?.(rows.length);
     await Promise.all(pending);
     return { outcome, duplicates };
   }

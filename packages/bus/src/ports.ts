@@ -15,6 +15,11 @@ export interface JobRunStart {
   correlationId: string;
   /** 1 on the first delivery. */
   attempt: number;
+  /**
+   * The operation may already have succeeded: a redelivery, or a handler's own operation key (several
+   * events may share one). The ledger then checks before running the handler, instead of only after.
+   */
+  mayHaveRun?: boolean;
 }
 
 export interface JobRunFailure extends JobRunStart {
@@ -45,11 +50,19 @@ export interface DeadLetterInput {
  */
 export interface JobLedger<H = unknown> {
   /**
-   * One transaction in the run's scope: claim the operation's row (a concurrent delivery of the same
-   * operation waits), skip if it already succeeded, else run `apply` with the transaction's handle and
-   * mark the operation succeeded — the effects and the row commit together.
+   * One transaction in the run's scope: run `apply` with the transaction's handle, then record the
+   * operation as succeeded — the effects and the row commit together. If the operation had already
+   * succeeded (a concurrent delivery waits on the row until the first one commits) the effects roll back
+   * and the outcome is `duplicate`. With `run.mayHaveRun` a finished operation is skipped before `apply`.
    */
   applyOnce(run: JobRunStart, apply: (handle: H) => Promise<void>): Promise<ApplyOutcome>;
+  /**
+   * Optional, for handlers with `batch`: one transaction in the runs' one scope (every run has the same
+   * workspace and none `mayHaveRun`) that runs `apply` for each run in order and records them all as
+   * succeeded. All or nothing: it throws — and commits nothing — if an `apply` throws or any run had
+   * already succeeded; the caller then applies the runs one at a time with `applyOnce`.
+   */
+  applyBatch?(runs: JobRunStart[], apply: (handle: H, index: number) => Promise<void>): Promise<void>;
   /** Record a failed attempt (its effects rolled back) in a transaction of its own; never downgrades a success. */
   recordFailure(run: JobRunFailure): Promise<void>;
   /**
@@ -85,10 +98,17 @@ export interface DeadLetterStore {
   withLocked<T>(id: string, replay: (letter: DeadLetter | null) => Promise<{ result: T; record?: ReplayRecord }>): Promise<T>;
 }
 
-/** A claimed outbox row: `id` is the envelope's event id. */
+/** A claimed outbox row: `id` is the envelope's event id; the subject comes from its columns. */
 export interface OutboxRow {
   id: string;
-  envelope: unknown;
+  workspaceId: string | null;
+  eventType: string;
+  /** The stored envelope, as JSON text: published as it is. */
+  data: string;
+  /** Validated against its contract when stored; otherwise the relay validates it before publishing. */
+  validated: boolean;
+  /** The envelope's event_id, workspace_id and event_type are the row's id, workspace and type. */
+  matchesRow: boolean;
 }
 
 export interface OutboxRowError {
@@ -100,7 +120,7 @@ export interface OutboxBatchOutcome {
   publishedIds: string[];
   /** Publish failed: the rows stay unpublished with their error. */
   failures: OutboxRowError[];
-  /** The stored envelope does not parse: the rows are marked rejected and never claimed again. */
+  /** The stored envelope does not parse or does not match its row: marked rejected, never claimed again. */
   rejections: OutboxRowError[];
 }
 

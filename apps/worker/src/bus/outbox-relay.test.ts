@@ -221,6 +221,43 @@ describe("outbox relay", () => {
     expect(inStream.has(bad.event_id)).toBe(false);
     expect(good.every((id) => inStream.has(id))).toBe(true);
   });
+
+  it("publishes a validated row's stored JSON as it is, on its columns' subject; a row whose envelope names another row is set aside", async () => {
+    const insert = (id: string, envelope: unknown, validated: boolean) =>
+      owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope, validated) values ($1, $2, 'project.created', 'evt.x', $3, $4)", [
+        id, workspaceId, JSON.stringify(envelope), validated,
+      ]);
+    const stored = projectCreated(workspaceId, "as stored");
+    await insert(stored.event_id, stored, true);
+    // A copy of another event's envelope under a row id of its own: msgID (the row id) and event_id would differ.
+    const copied = projectCreated(workspaceId, "copied");
+    const otherRowId = projectCreated(workspaceId).event_id;
+    await insert(otherRowId, copied, true);
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, logger: pino({ level: "silent" }) });
+    expect(await relay.relayBatch()).toMatchObject({ claimed: 2, published: 1, rejected: 1, failed: 0 });
+
+    const msg = await jsm.streams.getMessage(names.stream, { last_by_subj: `${names.prefix}.${workspaceId}.project.created` });
+    const { rows } = await owner.query<{ text: string }>("select envelope::text as text from outbox where id = $1", [stored.event_id]);
+    expect(msg?.string()).toBe(rows[0]?.text);
+    expect(msg?.json()).toEqual(stored);
+    expect(msg?.header?.get("Nats-Msg-Id")).toBe(stored.event_id);
+    const set = await owner.query<{ rejected_at: Date | null; last_error: string | null }>("select rejected_at, last_error from outbox where id = $1", [otherRowId]);
+    expect(set.rows[0]?.rejected_at).toBeInstanceOf(Date);
+    expect(set.rows[0]?.last_error).toMatch(/not the outbox row's/);
+    expect(new Set(await streamEventIds(nc, names.stream)).has(copied.event_id)).toBe(false);
+  });
+
+  it("a backlog of many batches: each row published once, in commit order, the next batch claimed while acks arrive", async () => {
+    const ids = await commitEvents(owner, workspaceId, 95);
+    const batches: number[] = [];
+    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10, metrics: { batch: (b) => void batches.push(b.claimed) } });
+    expect(await relay.drain()).toBe(95);
+    expect(batches).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
+    const left = await owner.query("select 1 from outbox where id = any($1::uuid[]) and published_at is null", [ids]);
+    expect(left.rowCount).toBe(0);
+    const inStream = (await streamEventIds(nc, names.stream)).filter((id) => ids.includes(id));
+    expect(inStream).toEqual(ids);
+  });
 });
 
 /** What the relay must not be: remembers the highest id it saw and reads past it. */

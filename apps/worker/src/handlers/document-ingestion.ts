@@ -10,6 +10,8 @@ import { defineWorkerHandler } from "../wiring.ts";
 export function documentIngestionHandler(ingestion: IngestionHandler) {
   return defineWorkerHandler({
     name: ingestion.name,
+    // Embedding calls: a finished operation is skipped before its work, not rolled back after it.
+    checkFirst: true,
     eventTypes: [...INGESTION_EVENT_TYPES],
     subjectFilter: "*.document.>",
     async handle(envelope, { logger, op }) {

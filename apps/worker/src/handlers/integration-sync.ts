@@ -53,6 +53,8 @@ async function syncGithub(op: Operation, integration: Integration, options: Inte
 export function integrationSyncHandler(options: IntegrationSyncOptions) {
   return defineWorkerHandler({
     name: INTEGRATION_SYNC_HANDLER,
+    // Provider HTTP: a finished operation is skipped before its work, not rolled back after it.
+    checkFirst: true,
     eventTypes: ["integration.sync_requested"],
     subjectFilter: "*.integration.sync_requested",
     operationKey: (envelope) => `sync:${envelope.payload.integration_id}:${envelope.payload.window}`,

@@ -12,18 +12,26 @@ import { buildEnvelopes } from "../lib/outbox-backlog.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { nowMs, ratio } from "../lib/stats.ts";
 
-const effect = defineWorkerHandler({
-  name: "bench-effect",
-  eventTypes: ["project.created"],
-  async handle(envelope, { op }) {
-    await op.em.execute("insert into activity_logs (id, workspace_id, verb, target_type, summary) values (?, ?, 'bench', 'event', 'spine effect')", [
-      newId(),
-      envelope.workspace_id,
-    ]);
-  },
-});
+const effectHandler = (name: string, batch?: { max: number }) =>
+  defineWorkerHandler({
+    name,
+    eventTypes: ["project.created"],
+    ...(batch ? { batch } : {}),
+    async handle(envelope, { op }) {
+      await op.em.execute("insert into activity_logs (id, workspace_id, verb, target_type, summary) values (?, ?, 'bench', 'event', 'spine effect')", [
+        newId(),
+        envelope.workspace_id,
+      ]);
+    },
+  });
 
-/** Consumer: idempotent handler throughput (job_runs row + one effect row per event) vs the same inserts done raw. */
+/** The batched variant's events per transaction (`handler.batch`, as usage metering uses). */
+const BATCH_MAX = 100;
+
+/**
+ * Consumer: idempotent handler throughput (job_runs row + one effect row per event) vs the same inserts done raw;
+ * once one event per transaction, once batched (`handler.batch`, up to BATCH_MAX events of a workspace per transaction).
+ */
 export async function benchConsumer(options: { events: number; concurrency: number }): Promise<void> {
   const env = await createBenchEnv(4);
   const stream = `BENCH_CONS_${env.runId}`;
@@ -39,33 +47,47 @@ export async function benchConsumer(options: { events: number; concurrency: numb
 
     // Completions are counted in-process, as the ledger reports each applied operation (no polling).
     const ledger = jobLedger(domain);
-    let done = 0;
-    let finished: () => void = () => undefined;
-    const allDone = new Promise<void>((resolve) => (finished = resolve));
-    const counting: typeof ledger = {
-      ...ledger,
-      async applyOnce(run, apply) {
-        const outcome = await ledger.applyOnce(run, apply);
-        if (outcome === "applied" && ++done >= options.events) finished();
-        return outcome;
-      },
+    const consume = async (handler: ReturnType<typeof effectHandler>) => {
+      let done = 0;
+      let finished: () => void = () => undefined;
+      const allDone = new Promise<void>((resolve) => (finished = resolve));
+      const count = (n: number) => {
+        done += n;
+        if (done >= options.events) finished();
+      };
+      const counting: typeof ledger = {
+        ...ledger,
+        async applyOnce(run, apply) {
+          const outcome = await ledger.applyOnce(run, apply);
+          if (outcome === "applied") count(1);
+          return outcome;
+        },
+        async applyBatch(runs, apply) {
+          await ledger.applyBatch!(runs, apply);
+          count(runs.length);
+        },
+      };
+      const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler, ledger: counting, concurrency: options.concurrency });
+      await runner.ensure();
+      await settleDatabase(env.db.ownerUrl);
+      const cpu = new CpuMeter({ consumer: "self", postgres: "postgres" }).start();
+      const t0 = nowMs();
+      runner.start();
+      await Promise.race([allDone, new Promise((r) => setTimeout(r, 600_000))]);
+      const seconds = (nowMs() - t0) / 1000;
+      const cpuPerOp = cpu.perOp(done);
+      await runner.stop();
+      return { done, rate: Math.round(done / seconds), cpuPerOp };
     };
-    const runner = new ConsumerRunner({ js: jetstream(nc), jsm, stream, prefix, handler: effect, ledger: counting, concurrency: options.concurrency });
-    await runner.ensure();
-    await settleDatabase(env.db.ownerUrl);
-    const spineCpu = new CpuMeter({ consumer: "self", postgres: "postgres" }).start();
-    const t0 = nowMs();
-    runner.start();
-    await Promise.race([allDone, new Promise((r) => setTimeout(r, 600_000))]);
-    const seconds = (nowMs() - t0) / 1000;
-    const spineCpuPerOp = spineCpu.perOp(done);
-    await runner.stop();
-    const spineRate = Math.round(done / seconds);
+    const single = await consume(effectHandler("bench-effect"));
+    const batched = await consume(effectHandler("bench-effect-batch", { max: BATCH_MAX }));
     await settleDatabase(env.db.ownerUrl);
     const rawCpu = new CpuMeter({ consumer: "self", postgres: "postgres" }).start();
     const raw = await rawConsumerInserts(env.db.appUrl, env.workspaceIds[0]!, options.events);
     const rawCpuPerOp = rawCpu.perOp(options.events);
-    emit({ bench: "consumer", variant: `events=${options.events} concurrency=${options.concurrency}`, metric: "throughput", spine: spineRate, baseline: raw.perSecond, ratio: ratio(spineRate, raw.perSecond), unit: "events/s", cpu: { spine: spineCpuPerOp, baseline: rawCpuPerOp }, extra: { applied: done } });
+    for (const [variant, r] of [[`events=${options.events} concurrency=${options.concurrency}`, single], [`events=${options.events} concurrency=${options.concurrency} batch=${BATCH_MAX}`, batched]] as const) {
+      emit({ bench: "consumer", variant, metric: "throughput", spine: r.rate, baseline: raw.perSecond, ratio: ratio(r.rate, raw.perSecond), unit: "events/s", cpu: { spine: r.cpuPerOp, baseline: rawCpuPerOp }, extra: { applied: r.done } });
+    }
     emitMemory("consumer", { "bench(consumer in-process)": "self" });
   } finally {
     await domain.close();

@@ -28,8 +28,9 @@ export async function loadBacklog(ownerUrl: string, messages: BacklogMessage[], 
     for (let i = 0; i < messages.length; i += batch) {
       const part = messages.slice(i, i + batch);
       await client.query(
-        `insert into outbox (id, workspace_id, event_type, subject, envelope)
-         select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[])`,
+        // validated: built by createEnvelope, which validates, as op.emit's rows are.
+        `insert into outbox (id, workspace_id, event_type, subject, envelope, validated)
+         select *, true from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[])`,
         [part.map((m) => m.id), part.map((m) => m.workspaceId), part.map((m) => m.type), part.map((m) => subjectFor(m.workspaceId, m.type)), part.map((m) => m.envelope)],
       );
     }

@@ -21,6 +21,7 @@ import { Migration2026120216001_document_formats } from "./migrations/Migration2
 import { Migration2026120217001_nats_tools } from "./migrations/Migration2026120217001_nats_tools.ts";
 import { Migration202612021830_dead_letter_replay_requests } from "./migrations/Migration202612021830_dead_letter_replay_requests.ts";
 import { Migration202612030700_h14_platform_operators } from "./migrations/Migration202612030700_h14_platform_operators.ts";
+import { Migration202612030720_h15_outbox_validated } from "./migrations/Migration202612030720_h15_outbox_validated.ts";
 
 /** Checked-in migrations, listed explicitly so no file is loaded by dynamic import. */
 export const MIGRATIONS = [
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   { name: "Migration2026120217001_nats_tools", class: Migration2026120217001_nats_tools },
   { name: "Migration202612021830_dead_letter_replay_requests", class: Migration202612021830_dead_letter_replay_requests },
   { name: "Migration202612030700_h14_platform_operators", class: Migration202612030700_h14_platform_operators },
+  { name: "Migration202612030720_h15_outbox_validated", class: Migration202612030720_h15_outbox_validated },
 ];
 
 const DUPLICATE_DATABASE = "42P04";

@@ -7,15 +7,22 @@ import { TENANT_FILTER } from "../shared/common-props.ts";
 import { newId } from "../shared/ids.ts";
 import { redact } from "../uow/redact.ts";
 import type { OperationContext } from "../context/operation-context.ts";
-import { sessionSettingsStatement } from "../context/session-settings.ts";
+import { sessionSettingsStatement, type SessionScope } from "../context/session-settings.ts";
 
-/** Set the row-level-security scope for the rest of the current transaction. */
-export async function applyScope(em: EntityManager, ctx: OperationContext): Promise<void> {
-  const { sql, params } = sessionSettingsStatement(
-    { workspaceId: ctx.workspaceId, userId: ctx.actorType === "user" ? ctx.actorId : null },
-    "knex",
-  );
-  await em.execute(sql, params);
+/** The row-level-security scope of an operation's context: its workspace, and its user when a user acts. */
+export function scopeOf(ctx: OperationContext): SessionScope {
+  return { workspaceId: ctx.workspaceId, userId: ctx.actorType === "user" ? ctx.actorId : null };
+}
+
+/**
+ * Set the row-level-security scope for the rest of the current transaction. `inSession` says the session
+ * settings were already sent with the transaction's `BEGIN` (`Domain.run`), so only the ORM's filter is set.
+ */
+export async function applyScope(em: EntityManager, ctx: OperationContext, inSession = false): Promise<void> {
+  if (!inSession) {
+    const { sql, params } = sessionSettingsStatement(scopeOf(ctx), "knex");
+    await em.execute(sql, params);
+  }
   em.setFilterParams(TENANT_FILTER, { workspaceId: ctx.workspaceId });
 }
 
@@ -73,6 +80,8 @@ export class Operation {
         eventType: envelope.event_type,
         subject: subjectFor(envelope.workspace_id, envelope.event_type),
         envelope: envelope as unknown as Record<string, unknown>,
+        // createEnvelope validated it against its contract just now.
+        validated: true,
       }),
     );
     return envelope;

@@ -38,7 +38,7 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
 
 /** A committed event waiting for (or kept after) publication. `id` is the envelope's event_id. */
 export class OutboxEvent {
-  [OptionalProps]?: "createdAt" | "publishedAt" | "publishAttempts" | "lastError" | "rejectedAt";
+  [OptionalProps]?: "createdAt" | "publishedAt" | "publishAttempts" | "lastError" | "rejectedAt" | "validated";
   id!: string;
   workspaceId!: string | null;
   eventType!: string;
@@ -50,6 +50,8 @@ export class OutboxEvent {
   lastError: string | null = null;
   /** Set when the stored envelope does not parse: the relay never claims the row again. */
   rejectedAt: Date | null = null;
+  /** The envelope was validated against its contract when stored (`op.emit`): the relay publishes it as stored. */
+  validated = false;
 }
 export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
   class: OutboxEvent,
@@ -65,6 +67,7 @@ export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
     publishAttempts: { type: "integer" },
     lastError: { type: "text", nullable: true },
     rejectedAt: { type: "Date", nullable: true },
+    validated: { type: "boolean" },
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },

@@ -1,10 +1,49 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { MikroORM, type EntityManager } from "@mikro-orm/postgresql";
 import { toAppError } from "../errors/driver-error.ts";
 import type { KeyRing } from "../shared/key-ring.ts";
 import { ENTITY_SCHEMAS } from "./entities.ts";
 import { UnitOfWorkSubscriber } from "../uow/unit-of-work.subscriber.ts";
-import { Operation, applyScope } from "../operation/operation.ts";
+import { Operation, applyScope, scopeOf } from "../operation/operation.ts";
 import { OperationContextStore, type OperationContext } from "../context/operation-context.ts";
+import { beginWithSessionSettingsSql } from "../context/session-settings.ts";
+
+/** The begin statement the next top-level transaction of an operation sends; `sent` once it has. */
+interface PendingBegin {
+  sql: string;
+  sent: boolean;
+}
+
+/** The parts of knex's client and transaction the scoped begin touches. */
+interface KnexTransactionLike {
+  begin(connection: unknown): Promise<unknown>;
+  query(connection: unknown, sql: string): Promise<unknown>;
+  isolationLevel?: string;
+  readOnly?: boolean;
+}
+interface KnexClientLike {
+  transacting?: boolean;
+  transaction: (this: KnexClientLike, container: unknown, config: unknown, outerTx?: unknown) => KnexTransactionLike;
+}
+
+/**
+ * Make the first top-level transaction begun inside `pending.run` send `BEGIN` together with the
+ * operation's session settings (one round trip instead of two). Nested transactions (savepoints), a
+ * transaction begun outside an operation, or a second one inside it, begin as before.
+ */
+function sendScopeWithBegin(orm: MikroORM, pending: AsyncLocalStorage<PendingBegin>): void {
+  const client = orm.em.getConnection().getKnex().client as KnexClientLike;
+  const transaction = client.transaction;
+  client.transaction = function (this: KnexClientLike, container, config, outerTx) {
+    const trx = transaction.call(this, container, config, outerTx);
+    const begin = pending.getStore();
+    if (begin && !begin.sent && !outerTx && !this.transacting && !trx.isolationLevel && !trx.readOnly) {
+      begin.sent = true;
+      trx.begin = (connection) => trx.query(connection, begin.sql);
+    }
+    return trx;
+  };
+}
 
 export interface DomainOptions {
   /** Connection URL of the application role (never the owner, never a superuser). */
@@ -22,6 +61,8 @@ export interface DomainOptions {
 
 /** The domain runtime: one ORM, and operations that each run in one scoped transaction. */
 export class Domain {
+  readonly #pendingBegin = new AsyncLocalStorage<PendingBegin>();
+
   private constructor(
     readonly orm: MikroORM,
     private readonly store: OperationContextStore,
@@ -43,7 +84,9 @@ export class Domain {
       });
     const orm = await init(options.clientUrl);
     const systemOrm = options.systemUrl ? await init(options.systemUrl) : null;
-    return new Domain(orm, store, systemOrm, options.keyRing ?? null);
+    const domain = new Domain(orm, store, systemOrm, options.keyRing ?? null);
+    for (const o of [orm, systemOrm]) if (o) sendScopeWithBegin(o, domain.#pendingBegin);
+    return domain;
   }
 
   /** Run `fn` in one transaction scoped to `ctx`; its writes, audit rows and events commit together. */
@@ -68,12 +111,15 @@ export class Domain {
     // otherwise inherit that operation's driver, and so its role.
     const em = orm.em.fork({ clear: true, disableContextResolution: true });
     try {
-      return await this.store.run(opCtx, () =>
+      const beginSql = beginWithSessionSettingsSql(scopeOf(opCtx));
+      const begin: PendingBegin | null = beginSql ? { sql: beginSql, sent: false } : null;
+      const transact = () =>
         em.transactional(async (tem) => {
-          await applyScope(tem, opCtx);
+          // The scope went with BEGIN when the begin hook sent it; otherwise it is its own statement.
+          await applyScope(tem, opCtx, begin?.sent ?? false);
           return fn(new Operation(tem, opCtx, this.keyRing));
-        }),
-      );
+        });
+      return await this.store.run(opCtx, () => (begin ? this.#pendingBegin.run(begin, transact) : transact()));
     } catch (err) {
       const converter = this.orm.em.getPlatform().getExceptionConverter();
       throw toAppError(err, (raw) => converter.convertException(raw));

@@ -14,8 +14,9 @@ export { deleteExpiredIdempotencyKeys } from "./delete-expired-idempotency-keys.
 export { deleteOldRateLimitHits } from "./delete-old-rate-limit-hits.ts";
 export { OutboxListener, OUTBOX_CHANNEL, type OutboxListenerLogger } from "./listen-outbox.ts";
 export * from "./job-run.ts";
-export { claimJobRun } from "./claim-job-run.ts";
-export { completeJobRun } from "./complete-job-run.ts";
+export { recordJobSuccess } from "./record-job-success.ts";
+export { recordJobSuccesses } from "./record-job-successes.ts";
+export { jobRunSucceeded } from "./job-run-succeeded.ts";
 export { recordJobFailure } from "./record-job-failure.ts";
 export * from "./dead-letter.ts";
 export { insertDeadLetter } from "./insert-dead-letter.ts";
