@@ -7,12 +7,11 @@ import { connectNats, publishEnvelope } from "@spine/bus";
 import { createSpineClient } from "@spine/client";
 import { parseEnvelope, type ServerMessage, type TAgentStreamChunk } from "@spine/contracts";
 import { testKeyRing } from "@spine/testing";
-import type { NatsConnection } from "@nats-io/transport-node";
 import pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness, TEST_TOKEN_SECRET } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
+import { TEST_TOKEN_SECRET, type GatewayHarness } from "./test-support/gateway-harness.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
@@ -48,38 +47,40 @@ class GatedModel extends OfflineDeterministicChatModel {
   }
 }
 
-let h: GatewayHarness;
-let gateway: Gateway;
-let api: ApiServer;
-let nc: NatsConnection;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwagent");
-  gateway = await h.gateway();
-  nc = await connectNats({ servers: h.natsUrl, name: "agent-stream-test-api" });
-  const logger = pino({ level: "silent" });
-  api = await createApiServer({
-    databaseUrl: h.db.ownerUrl, tokenSecret: TEST_TOKEN_SECRET, keyRing: testKeyRing(), port: 0, host: "127.0.0.1", logger,
-    ai: { chatModel: () => new GatedModel() },
-    agentStream: natsAgentStreamPublisher(nc, logger),
+const it = gatewayTest
+  /** The API in-process, publishing live agent steps on a NATS connection of its own. */
+  .extend("api", { scope: "file" }, async ({ h }, { onCleanup }) => {
+    const nc = await connectNats({ servers: h.natsUrl, name: "agent-stream-test-api" });
+    const logger = pino({ level: "silent" });
+    const api = await createApiServer({
+      databaseUrl: h.db.ownerUrl, tokenSecret: TEST_TOKEN_SECRET, keyRing: testKeyRing(), port: 0, host: "127.0.0.1", logger,
+      ai: { chatModel: () => new GatedModel() },
+      agentStream: natsAgentStreamPublisher(nc, logger),
+    });
+    onCleanup(async () => {
+      await api.close();
+      await nc.close();
+    });
+    return api;
+  })
+  /** Sockets the tests opened, closed after the file. */
+  // eslint-disable-next-line no-empty-pattern
+  .extend("sockets", { scope: "file" }, ({}, { onCleanup }) => {
+    const sockets: TestSocket[] = [];
+    onCleanup(() => {
+      for (const s of sockets) s.close();
+    });
+    return sockets;
   });
-});
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await api?.close();
-  await nc?.close();
-  await h?.close();
-});
 
-async function signUp(name: string) {
+async function signUp(api: ApiServer, name: string) {
   const anonymous = createSpineClient({ url: api.trpcUrl });
   const session = await anonymous.auth.signUp.mutate({ email: `${name}-${Date.now()}@example.test`, password: "correct horse battery", displayName: name });
   return { token: session.accessToken, client: createSpineClient({ url: api.trpcUrl, token: session.accessToken }) };
 }
 
 /** The run's agent.* outbox envelopes, published to the stream as the outbox relay would. */
-async function relayAgentEvents(correlationFilter: string): Promise<string[]> {
+async function relayAgentEvents(h: GatewayHarness, correlationFilter: string): Promise<string[]> {
   const sql = new pg.Client({ connectionString: h.db.ownerUrl });
   await sql.connect();
   try {
@@ -103,8 +104,8 @@ function collectAgentStream(socket: TestSocket): void {
 }
 
 describe("live agent runs over the gateway", () => {
-  it("agent.run({ stream: true }) answers at once; watchers receive the steps in order, a late joiner the state and the rest, then the agent.* envelopes", async () => {
-    const alice = await signUp("alice");
+  it("agent.run({ stream: true }) answers at once; watchers receive the steps in order, a late joiner the state and the rest, then the agent.* envelopes", async ({ h, gateway, api, sockets }) => {
+    const alice = await signUp(api, "alice");
     const { workspace } = await alice.client.workspace.create.mutate({ name: "Live" });
     const thread = await alice.client.agent.createThread.mutate({ workspaceId: workspace.id, title: "Questions" });
     const first = await TestSocket.connected(gateway.url, alice.token);
@@ -149,7 +150,7 @@ describe("live agent runs over the gateway", () => {
     // The durable side: the run is completed with that answer, and its agent.* envelopes reach the subscribers.
     const runs = await alice.client.agent.listRuns.query({ workspaceId: workspace.id, threadId: thread.id });
     expect(runs.items[0]).toMatchObject({ id: run.id, status: "completed" });
-    const types = await relayAgentEvents(run.id);
+    const types = await relayAgentEvents(h, run.id);
     expect(types).toEqual(["agent.run.started", "agent.tool.called", "agent.run.completed"]);
     await waitUntil(() => first.eventTypesFor(workspace.id).includes("agent.run.completed"), "the agent.* envelopes");
     expect(first.eventTypesFor(workspace.id).filter((t) => t.startsWith("agent."))).toEqual(types);
@@ -159,9 +160,9 @@ describe("live agent runs over the gateway", () => {
     expect(after).toMatchObject({ ok: true, run: { status: "completed", answer } });
   });
 
-  it("only a member subscribed to the run's workspace may watch it; another workspace's run is not found", async () => {
-    const bob = await signUp("bob");
-    const eve = await signUp("eve");
+  it("only a member subscribed to the run's workspace may watch it; another workspace's run is not found", async ({ gateway, api, sockets }) => {
+    const bob = await signUp(api, "bob");
+    const eve = await signUp(api, "eve");
     const { workspace } = await bob.client.workspace.create.mutate({ name: "Bob's" });
     const { workspace: eveWs } = await eve.client.workspace.create.mutate({ name: "Eve's" });
     const thread = await bob.client.agent.createThread.mutate({ workspaceId: workspace.id, title: "Q" });

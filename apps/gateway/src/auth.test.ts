@@ -1,22 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { AccessTokenService } from "@spine/auth";
 import { createRealtimeClient, type RealtimeError } from "@spine/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateway: Gateway;
+const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { refreshLeadMs: 1_500, sessionRecheckMs: 300 });
 
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwauth");
-  gateway = await h.gateway({ refreshLeadMs: 1_500, sessionRecheckMs: 300 });
-});
-afterAll(() => h.close());
-
-async function refused(token: string | null): Promise<unknown> {
+async function refused(gateway: Gateway, token: string | null): Promise<unknown> {
   const s = new TestSocket(gateway.url, token);
   await waitUntil(() => s.connectError !== null || s.socket.connected, "handshake outcome");
   expect(s.socket.connected).toBe(false);
@@ -25,22 +18,22 @@ async function refused(token: string | null): Promise<unknown> {
 }
 
 describe("handshake authentication", () => {
-  it("refuses missing, forged, expired and revoked tokens", async () => {
+  it("refuses missing, forged, expired and revoked tokens", async ({ h, gateway }) => {
     const user = await h.seed.user("mallory");
-    expect(await refused(null)).toEqual({ code: "UNAUTHENTICATED", reason: "missing_token" });
-    expect(await refused("not-a-jwt")).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
+    expect(await refused(gateway, null)).toEqual({ code: "UNAUTHENTICATED", reason: "missing_token" });
+    expect(await refused(gateway, "not-a-jwt")).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
     const otherKey = new AccessTokenService({ secret: "some-other-secret-that-is-long-enough" });
     const forged = (await otherKey.sign({ userId: user.id, tokenVersion: 0, sessionId: randomUUID() })).token;
-    expect(await refused(forged)).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
-    expect(await refused(await h.token(user.id, { ttlSeconds: -5 }))).toEqual({ code: "UNAUTHENTICATED", reason: "expired" });
-    expect(await refused(await h.token(randomUUID(), { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(gateway, forged)).toEqual({ code: "UNAUTHENTICATED", reason: "invalid" });
+    expect(await refused(gateway, await h.token(user.id, { ttlSeconds: -5 }))).toEqual({ code: "UNAUTHENTICATED", reason: "expired" });
+    expect(await refused(gateway, await h.token(randomUUID(), { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
     const stale = await h.token(user.id);
     await h.seed.bumpTokenVersion(user.id);
-    expect(await refused(stale)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(gateway, stale)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
     expect(gateway.metrics().auth_rejected).toBeGreaterThanOrEqual(6);
   });
 
-  it("authenticates every reconnect again", async () => {
+  it("authenticates every reconnect again", async ({ h, gateway }) => {
     const user = await h.seed.user("again");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -62,7 +55,7 @@ describe("handshake authentication", () => {
 });
 
 describe("revocation of open sockets", () => {
-  it("disconnects the open sockets of a user signed out everywhere (token_version bumped)", async () => {
+  it("disconnects the open sockets of a user signed out everywhere (token_version bumped)", async ({ h, gateway }) => {
     const user = await h.seed.user("signout");
     const other = await h.seed.user("bystander");
     const a = await TestSocket.connected(gateway.url, await h.token(user.id));
@@ -78,7 +71,7 @@ describe("revocation of open sockets", () => {
 });
 
 describe("signed-out sessions", () => {
-  it("refuses a signed-out session's token at the handshake and on refresh, and cuts off its open sockets only", async () => {
+  it("refuses a signed-out session's token at the handshake and on refresh, and cuts off its open sockets only", async ({ h, gateway }) => {
     const user = await h.seed.user("signedout");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -91,8 +84,8 @@ describe("signed-out sessions", () => {
 
     // A normal sign-out, as the API's signOut does it: revoked_at set, token_version untouched.
     await h.seed.signOut(laptopSession);
-    expect(await refused(laptopToken)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
-    expect(await refused(await h.token(user.id, { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(gateway, laptopToken)).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
+    expect(await refused(gateway, await h.token(user.id, { sessionId: randomUUID() }))).toEqual({ code: "UNAUTHENTICATED", reason: "revoked" });
     await waitUntil(() => laptop.disconnectReason !== null, "the signed-out session's socket cut off");
     expect(laptop.disconnectReason).toBe("io server disconnect");
     expect(Number(gateway.metrics().sessions_revoked)).toBeGreaterThan(revokedBefore);
@@ -108,7 +101,7 @@ describe("signed-out sessions", () => {
 });
 
 describe("token expiry", () => {
-  it("disconnects a socket whose token expires without refresh", async () => {
+  it("disconnects a socket whose token expires without refresh", async ({ h, gateway }) => {
     const user = await h.seed.user("expiring");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -120,7 +113,7 @@ describe("token expiry", () => {
     expect(gateway.metrics().token_expiry_disconnects).toBeGreaterThanOrEqual(1);
   });
 
-  it("keeps a socket that refreshes its token, and refuses a refresh for another user", async () => {
+  it("keeps a socket that refreshes its token, and refuses a refresh for another user", async ({ h, gateway }) => {
     const user = await h.seed.user("refresher");
     const other = await h.seed.user("other");
     const ws = await h.seed.workspace(user.id);
@@ -141,7 +134,7 @@ describe("token expiry", () => {
     s.close();
   });
 
-  it("the realtime client refreshes by itself when warned", async () => {
+  it("the realtime client refreshes by itself when warned", async ({ h, gateway }) => {
     const user = await h.seed.user("auto");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);

@@ -2,24 +2,16 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateway: Gateway;
 const limits = { maxQueue: 40, maxInFlight: 8 };
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwpressure");
-  gateway = await h.gateway({ limits, admin: { port: 0 } });
-});
-afterAll(() => h.close());
+const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { limits, admin: { port: 0 } });
 
 describe("backpressure", () => {
-  it("a stalled client neither delays the others nor grows the gateway's buffers; it resumes later without a hole", async () => {
+  it("a stalled client neither delays the others nor grows the gateway's buffers; it resumes later without a hole", async ({ h, gateway }) => {
     const users = await Promise.all([h.seed.user("fast1"), h.seed.user("fast2"), h.seed.user("stalled")]);
     const ws = await h.seed.workspace(users[0].id);
     for (const u of users) await h.seed.addMember(ws, u.id);
@@ -73,7 +65,7 @@ describe("backpressure", () => {
     expect(gateway.metrics()).toMatchObject({ buffered_events: 0, in_flight_events: 0, subscriptions_active: 0 });
   });
 
-  it("a replay larger than the buffer is paced to the client instead of overflowing it", async () => {
+  it("a replay larger than the buffer is paced to the client instead of overflowing it", async ({ h, gateway }) => {
     const user = await h.seed.user("replayer");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -93,7 +85,7 @@ describe("backpressure", () => {
     s.close();
   });
 
-  it("a client process frozen mid-stream (SIGSTOP) is cut loose while the others keep receiving", async () => {
+  it("a client process frozen mid-stream (SIGSTOP) is cut loose while the others keep receiving", async ({ h, gateway }) => {
     const users = await Promise.all([h.seed.user("awake"), h.seed.user("frozen")]);
     const ws = await h.seed.workspace(users[0].id);
     for (const u of users) await h.seed.addMember(ws, u.id);

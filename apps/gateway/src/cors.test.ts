@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
-import type { Gateway } from "./gateway.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
 
 /** Browsers connect over long-polling only from the origins in SPINE_CORS_ORIGINS (no wildcard). */
 const CONSOLE = "http://localhost:5173";
-let h: GatewayHarness;
-let gw: Gateway;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gw-cors");
-  gw = await h.gateway({ corsOrigins: [CONSOLE] });
-});
-afterAll(async () => h?.close());
+const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { corsOrigins: [CONSOLE] });
 
 describe("gateway CORS", () => {
-  it("answers the long-polling preflight and handshake for an allowed origin with that origin", async () => {
+  it("answers the long-polling preflight and handshake for an allowed origin with that origin", async ({ gateway: gw }) => {
     const pre = await fetch(`${gw.url}/socket.io/?EIO=4&transport=polling`, {
       method: "OPTIONS",
       headers: { origin: CONSOLE, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
@@ -26,7 +18,7 @@ describe("gateway CORS", () => {
     expect(open.headers.get("access-control-allow-origin")).toBe(CONSOLE);
   });
 
-  it("gives any other origin no CORS headers, so a browser page there cannot read the transport", async () => {
+  it("gives any other origin no CORS headers, so a browser page there cannot read the transport", async ({ h, gateway: gw }) => {
     const open = await fetch(`${gw.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: "https://evil.example" } });
     expect(open.headers.get("access-control-allow-origin")).toBeNull();
     const defaults = await h.gateway();

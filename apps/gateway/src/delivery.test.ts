@@ -1,23 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { parseEnvelope } from "@spine/contracts";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwdeliver");
-  gateway = await h.gateway({ admin: { port: 0 } });
-});
-afterAll(() => h.close());
+const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { admin: { port: 0 } });
 
 describe("delivery", () => {
-  it("delivers a published envelope to a subscribed member as a valid, typed event message", async () => {
+  it("delivers a published envelope to a subscribed member as a valid, typed event message", async ({ h, gateway }) => {
     const user = await h.seed.user("alice");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -46,7 +38,7 @@ describe("delivery", () => {
     client.close();
   });
 
-  it("skips envelopes that break their contract and keeps delivering the valid ones", async () => {
+  it("skips envelopes that break their contract and keeps delivering the valid ones", async ({ h, gateway }) => {
     const user = await h.seed.user("bob");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -62,7 +54,7 @@ describe("delivery", () => {
     client.close();
   });
 
-  it("serves health and readiness, and metrics on its admin port only", async () => {
+  it("serves health and readiness, and metrics on its admin port only", async ({ gateway }) => {
     const healthz = await fetch(`${gateway.url}/healthz`);
     expect(healthz.status).toBe(200);
     const readyz = await fetch(`${gateway.url}/readyz`);

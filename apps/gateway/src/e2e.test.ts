@@ -1,61 +1,71 @@
 import { randomUUID } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { createRealtimeClient, createSpineClient, type RealtimeClient, type SubscriptionEnded } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
-import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { AppProcess, freePort, testKeyRingSpec } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
+import { describe, expect, onTestFailed } from "vitest";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { TEST_TOKEN_SECRET } from "./test-support/gateway-harness.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-// api, worker (outbox relay) and gateway as real processes over real Postgres and NATS.
-const names = natsTestNames("gwe2e");
-let db: TestDatabase;
-let apps: AppProcess[] = [];
-let apiUrl: string;
-let gatewayUrl: string;
-/** Each app's admin endpoint (`/metrics`, `/readyz`). */
-let admin: { api: string; worker: string; gateway: string };
-const clients: RealtimeClient[] = [];
+interface Stack {
+  apps: AppProcess[];
+  apiUrl: string;
+  gatewayUrl: string;
+  /** Each app's admin endpoint (`/metrics`, `/readyz`). */
+  admin: { api: string; worker: string; gateway: string };
+}
 
-beforeAll(async () => {
-  db = await createTestDatabase("gwe2e");
-  const [apiPort, workerPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
-  const [apiAdminPort, gatewayAdminPort] = [await freePort(), await freePort()];
-  const shared = {
-    DATABASE_URL: db.ownerUrl,
-    NATS_URL: TEST_NATS_URL,
-    SPINE_TOKEN_SECRET: TEST_TOKEN_SECRET,
-    SPINE_KEY_RING: testKeyRingSpec(),
-    SPINE_EVENTS_STREAM: names.stream,
-    SPINE_SUBJECT_PREFIX: names.prefix,
-  };
-  const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
-  const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
-  const gateway = AppProcess.start("gateway", {
-    ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), LOG_LEVEL: "info",
+// api, worker (outbox relay) and gateway as real processes over real Postgres and NATS: the file's
+// database and events stream names.
+const it = dbNatsTest
+  .extend("stack", { scope: "file" }, async ({ db, natsNames: names, natsUrl, jsm }, { onCleanup }): Promise<Stack> => {
+    const [apiPort, workerPort, gatewayPort] = [await freePort(), await freePort(), await freePort()];
+    const [apiAdminPort, gatewayAdminPort] = [await freePort(), await freePort()];
+    const shared = {
+      DATABASE_URL: db.ownerUrl,
+      NATS_URL: natsUrl,
+      SPINE_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      SPINE_KEY_RING: testKeyRingSpec(),
+      SPINE_EVENTS_STREAM: names.stream,
+      SPINE_SUBJECT_PREFIX: names.prefix,
+    };
+    const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
+    const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+    const gateway = AppProcess.start("gateway", {
+      ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), LOG_LEVEL: "info",
+    });
+    const apps = [worker, api, gateway];
+    const stop = async () => {
+      await Promise.allSettled(apps.map((a) => a.stop()));
+      await jsm.streams.delete(names.stream).catch(() => false);
+    };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const admin = { api: `http://127.0.0.1:${apiAdminPort}`, worker: `http://127.0.0.1:${workerPort}`, gateway: `http://127.0.0.1:${gatewayAdminPort}` };
+    try {
+      await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`);
+      await api.waitForHttp(`${apiUrl}/readyz`);
+      await gateway.waitForHttp(`${gatewayUrl}/readyz`);
+    } catch (err) {
+      // A fixture that throws is not cleaned up: stop what started.
+      await stop();
+      throw err;
+    }
+    onCleanup(stop);
+    return { apps, apiUrl, gatewayUrl, admin };
+  })
+  /** A new account signed up through tRPC, with its API client and realtime client (closed after the file). */
+  .extend("signUp", { scope: "file" }, ({ stack: { apiUrl, gatewayUrl } }, { onCleanup }) => {
+    const clients: RealtimeClient[] = [];
+    onCleanup(() => {
+      for (const c of clients) c.close();
+    });
+    return (name: string) => signUp(apiUrl, gatewayUrl, clients, name);
   });
-  apps = [worker, api, gateway];
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  admin = { api: `http://127.0.0.1:${apiAdminPort}`, worker: `http://127.0.0.1:${workerPort}`, gateway: `http://127.0.0.1:${gatewayAdminPort}` };
-  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`);
-  await api.waitForHttp(`${apiUrl}/readyz`);
-  await gateway.waitForHttp(`${gatewayUrl}/readyz`);
-}, 120_000);
 
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.allSettled(apps.map((a) => a.stop()));
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "gateway-e2e-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc.close();
-  await db?.drop();
-});
-
-async function signUp(name: string) {
+async function signUp(apiUrl: string, gatewayUrl: string, clients: RealtimeClient[], name: string) {
   const anonymous = createSpineClient({ url: `${apiUrl}/trpc` });
   const email = `${name}-${randomUUID().slice(0, 8)}@example.test`;
   const session = await anonymous.auth.signUp.mutate({ email, password: "correct horse battery", displayName: name });
@@ -65,13 +75,13 @@ async function signUp(name: string) {
   return { email, session, api, realtime };
 }
 
-async function diagnostics(): Promise<string> {
+async function diagnostics({ admin, apps }: Stack): Promise<string> {
   const metrics = await fetch(`${admin.gateway}/metrics`).then((r) => r.text(), (err: unknown) => String(err));
   return [`gateway metrics: ${metrics}`, ...apps.map((a) => `--- ${a.name} output ---\n${a.output}`)].join("\n");
 }
 
 describe("end to end: tRPC mutation → outbox → relay → JetStream → gateway → socket", () => {
-  it("a project created through tRPC reaches a subscribed member with the request's correlation id", async () => {
+  it("a project created through tRPC reaches a subscribed member with the request's correlation id", async ({ signUp }) => {
     const alice = await signUp("alice");
     const { workspace } = await alice.api.workspace.create.mutate({ name: "E2E" });
     const received: EnvelopeOf<"project.created">[] = [];
@@ -89,9 +99,10 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
       payload: { project_id: project.id, name: "Launch" },
       version: 1,
     });
-  });
+    // The first test starts the stack (three app processes), as the file's beforeAll did with this budget.
+  }, 120_000);
 
-  it("every app's admin port serves Prometheus series that moved with the traffic", async () => {
+  it("every app's admin port serves Prometheus series that moved with the traffic", async ({ signUp, stack: { admin, gatewayUrl } }) => {
     const before = await Promise.all([scrapeMetrics(admin.api), scrapeMetrics(admin.worker), scrapeMetrics(admin.gateway)]);
     const dave = await signUp("dave");
     const { workspace } = await dave.api.workspace.create.mutate({ name: "Metrics" });
@@ -116,7 +127,7 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
     expect((await fetch(`${gatewayUrl}/metrics`)).status).toBe(404);
   });
 
-  it("signing out through tRPC refuses the session's token at the gateway and cuts off its open socket", async () => {
+  it("signing out through tRPC refuses the session's token at the gateway and cuts off its open socket", async ({ signUp, stack: { gatewayUrl } }) => {
     const carol = await signUp("carol");
     const { workspace } = await carol.api.workspace.create.mutate({ name: "Solo" });
     const errors: string[] = [];
@@ -135,14 +146,14 @@ describe("end to end: tRPC mutation → outbox → relay → JetStream → gatew
     await waitUntil(() => !carol.realtime.connected && errors.includes("UNAUTHENTICATED"), "the open socket cut off and its reconnect refused");
   });
 
-  it("removing a member through tRPC cuts off that member only; a reconnect after 100 commits gets all of them in order", async () => {
+  it("removing a member through tRPC cuts off that member only; a reconnect after 100 commits gets all of them in order", async ({ signUp, stack }) => {
     const ownerSeen: string[] = [];
     const bobSeen: string[] = [];
     const bobEnded: SubscriptionEnded[] = [];
     onTestFailed(async () => {
       console.error(`owner saw ${ownerSeen.length}, bob saw ${bobSeen.length}, bob ended ${bobEnded.length}`);
       console.error(`owner missing: ${created.filter((n) => !ownerSeen.includes(n)).join(",")}; owner cursor ${owner.realtime.cursor(workspace.id)}`);
-      console.error(await diagnostics());
+      console.error(await diagnostics(stack));
     });
     const owner = await signUp("owner");
     const created: string[] = [];

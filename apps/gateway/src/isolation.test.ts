@@ -1,22 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SOCKET_PROTOCOL_VERSION } from "@spine/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest as it } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwisolate");
-  gateway = await h.gateway();
-});
-afterAll(() => h.close());
-
 describe("tenant isolation", () => {
-  it("a member of B receives nothing of A, whatever it asks for", async () => {
+  it("a member of B receives nothing of A, whatever it asks for", async ({ h, gateway }) => {
     const alice = await h.seed.user("alice");
     const bob = await h.seed.user("bob");
     const wsA = await h.seed.workspace(alice.id);
@@ -59,7 +49,7 @@ describe("tenant isolation", () => {
     b.close();
   });
 
-  it("a former member cannot resume a workspace's history", async () => {
+  it("a former member cannot resume a workspace's history", async ({ h, gateway }) => {
     const carol = await h.seed.user("carol");
     const ws = await h.seed.workspace(carol.id);
     const membership = await h.seed.addMember(ws, carol.id);
@@ -77,7 +67,7 @@ describe("tenant isolation", () => {
     c.close();
   });
 
-  it("a deleted workspace cannot be subscribed", async () => {
+  it("a deleted workspace cannot be subscribed", async ({ h, gateway }) => {
     const dave = await h.seed.user("dave");
     const ws = await h.seed.workspace(dave.id);
     await h.seed.addMember(ws, dave.id);

@@ -1,24 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { StorageType } from "@nats-io/jetstream";
 import { ensureStream, eventsStreamConfig } from "@spine/bus";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import type { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
 // The live tail's read ends under it (consumer deleted, stream recreated): it must start again
 // right after its position, or tell subscribers to resync — never stop delivering silently.
-let h: GatewayHarness;
-let gateway: Gateway;
+const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { instanceId: "tail" });
 
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwtail");
-  gateway = await h.gateway({ instanceId: "tail" });
-});
-afterAll(() => h.close());
-
-async function memberSocket(label: string) {
+async function memberSocket(h: GatewayHarness, gateway: Gateway, label: string) {
   const user = await h.seed.user(label);
   const ws = await h.seed.workspace(user.id);
   await h.seed.addMember(ws, user.id);
@@ -27,23 +21,23 @@ async function memberSocket(label: string) {
   return { user, ws, s };
 }
 
-const gatewayConsumers = async () => (await h.jsm.consumers.list(h.stream).next()).map((c) => c.name);
-const restarts = () => Number(gateway.metrics().tail_restarts);
+const gatewayConsumers = async (h: GatewayHarness) => (await h.jsm.consumers.list(h.stream).next()).map((c) => c.name);
+const restarts = (gateway: Gateway) => Number(gateway.metrics().tail_restarts);
 const ids = (xs: { envelope: { event_id: string } }[]) => xs.map((x) => x.envelope.event_id);
 
 describe("live tail recovery", () => {
-  it("its consumer deleted: the tail restarts after its position and every envelope arrives, in order", async () => {
-    const { ws, s } = await memberSocket("tailed");
+  it("its consumer deleted: the tail restarts after its position and every envelope arrives, in order", async ({ h, gateway }) => {
+    const { ws, s } = await memberSocket(h, gateway, "tailed");
     const before = await h.publishProjects(ws, 3, "before");
     await waitUntil(() => s.events.length === 3, "events before");
-    const restartsBefore = restarts();
+    const restartsBefore = restarts(gateway);
 
-    const consumers = await gatewayConsumers();
+    const consumers = await gatewayConsumers(h);
     expect(consumers.length).toBe(1);
     for (const name of consumers) await h.jsm.consumers.delete(h.stream, name);
     // Published while the tail is lost or restarting: none may be skipped.
     const during = await h.publishProjects(ws, 5, "during");
-    await waitUntil(() => restarts() > restartsBefore, "the tail restarted", 30_000);
+    await waitUntil(() => restarts(gateway) > restartsBefore, "the tail restarted", 30_000);
     const after = await h.publishProjects(ws, 2, "after");
 
     await waitUntil(() => s.events.length === 10, "every envelope after the loss", 30_000);
@@ -53,8 +47,8 @@ describe("live tail recovery", () => {
     s.close();
   });
 
-  it("the stream recreated under it: subscribers get resync_required, and live delivery goes on for a new subscription", async () => {
-    const { ws, s } = await memberSocket("recreated");
+  it("the stream recreated under it: subscribers get resync_required, and live delivery goes on for a new subscription", async ({ h, gateway }) => {
+    const { ws, s } = await memberSocket(h, gateway, "recreated");
     await h.publishProjects(ws, 2, "old");
     await waitUntil(() => s.events.length === 2, "events on the old stream");
 

@@ -1,34 +1,29 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
-import { startSpineNats, type SpineNats } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { startSpineNats } from "@spine/testing";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
 // The gateway under least privilege: infra/nats's `gateway` user reads EVENTS_GATEWAY, the mirror of
 // EVENTS, and may create and delete consumers there only.
-let nats: SpineNats;
-let h: GatewayHarness;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  nats = await startSpineNats();
+const it = gatewayTest
+  // eslint-disable-next-line no-empty-pattern
+  .extend("spineNats", { scope: "file" }, async ({}, { onCleanup }) => {
+    const nats = await startSpineNats();
+    onCleanup(() => nats.dispose());
+    return nats;
+  })
+  .override("natsUrl", { scope: "file" }, ({ spineNats }) => spineNats.server.url)
   // The harness makes the streams and publishes, so it connects as `operator`.
-  h = await GatewayHarness.start("gwperm", {
-    natsUrl: nats.server.url, prefix: "evt", streamName: "EVENTS", mirror: "EVENTS_GATEWAY", natsAuth: { user: "operator", pass: nats.passwords.operator },
-  });
-  gateway = await h.gateway({ natsUser: "gateway", natsPassword: nats.passwords.gateway });
-});
-afterAll(async () => {
-  await h.close();
-  await nats.dispose();
-});
+  .override("natsAuth", { scope: "file" }, ({ spineNats }) => ({ user: "operator", pass: spineNats.passwords.operator }))
+  .override("streamOptions", { scope: "file" }, { prefix: "evt", streamName: "EVENTS", mirror: "EVENTS_GATEWAY" })
+  .override("gatewayOptions", { scope: "file" }, ({ spineNats }) => ({ natsUser: "gateway", natsPassword: spineNats.passwords.gateway }));
 
 describe("gateway NATS permissions", () => {
-  it("tails, replays and resumes with only the gateway user's rights", async () => {
+  it("tails, replays and resumes with only the gateway user's rights", async ({ h, gateway }) => {
     const user = await h.seed.user("least");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -59,7 +54,7 @@ describe("gateway NATS permissions", () => {
     second.close();
   });
 
-  it("the gateway user may not purge, delete, edit or add streams, nor delete messages", async () => {
+  it("the gateway user may not purge, delete, edit or add streams, nor delete messages", async ({ h, gateway, spineNats }) => {
     const user = await h.seed.user("guard");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -67,7 +62,7 @@ describe("gateway NATS permissions", () => {
     const before = (await h.jsm.streams.info(h.stream)).state;
     expect(before.messages).toBeGreaterThanOrEqual(3);
 
-    const nc = await connectNats({ servers: nats.server.url, name: "gateway-intruder", user: "gateway", pass: nats.passwords.gateway });
+    const nc = await connectNats({ servers: spineNats.server.url, name: "gateway-intruder", user: "gateway", pass: spineNats.passwords.gateway });
     try {
       const jsm = await jetstreamManager(nc, { timeout: 2_000 });
       // What the gateway needs still answers…

@@ -2,29 +2,21 @@ import { randomUUID } from "node:crypto";
 import { RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { createRealtimeClient, type ResyncRequired } from "@spine/client";
 import type { EnvelopeOf } from "@spine/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
+import type { GatewayHarness } from "./test-support/gateway-harness.ts";
 import { TcpProxy } from "./test-support/tcp-proxy.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gatewayA: Gateway;
-let gatewayB: Gateway;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwresume");
-  [gatewayA, gatewayB] = await Promise.all([h.gateway({ instanceId: "a" }), h.gateway({ instanceId: "b" })]);
-});
-afterAll(() => h.close());
+const it = gatewayTest.extend("gateways", { scope: "file" }, ({ h }) => Promise.all([h.gateway({ instanceId: "a" }), h.gateway({ instanceId: "b" })]));
 
 interface Seen {
   names: string[];
   cursors: string[];
 }
 
-async function memberClient(url: string) {
+async function memberClient(h: GatewayHarness, url: string) {
   const user = await h.seed.user("resumer");
   const ws = await h.seed.workspace(user.id);
   await h.seed.addMember(ws, user.id);
@@ -46,8 +38,8 @@ function expectStrictlyIncreasing(cursors: string[]): void {
 }
 
 describe("resume", () => {
-  it("drop the connection, commit 100 events, reconnect: all 100 arrive in order, none twice", async () => {
-    const { ws, client, seen } = await memberClient(gatewayA.url);
+  it("drop the connection, commit 100 events, reconnect: all 100 arrive in order, none twice", async ({ h, gateways: [gatewayA] }) => {
+    const { ws, client, seen } = await memberClient(h, gatewayA.url);
     await h.publishProjects(ws, 5, "live");
     await waitUntil(() => seen.names.length === 5, "live events");
 
@@ -65,7 +57,7 @@ describe("resume", () => {
     client.close();
   });
 
-  it("on the wire: a resubscribe with a cursor replays exactly the missed envelopes, then live ones", async () => {
+  it("on the wire: a resubscribe with a cursor replays exactly the missed envelopes, then live ones", async ({ h, gateways: [gatewayA, gatewayB] }) => {
     const user = await h.seed.user("wire");
     const ws = await h.seed.workspace(user.id);
     await h.seed.addMember(ws, user.id);
@@ -91,10 +83,10 @@ describe("resume", () => {
     second.close();
   });
 
-  it("an abrupt network drop while events keep coming loses none and repeats none", async () => {
+  it("an abrupt network drop while events keep coming loses none and repeats none", async ({ h, gateways: [gatewayA] }) => {
     const proxy = await TcpProxy.start(gatewayA.port);
     try {
-      const { ws, client, seen } = await memberClient(proxy.url);
+      const { ws, client, seen } = await memberClient(h, proxy.url);
       const publishing = h.publishProjects(ws, 150, "burst");
       await waitUntil(() => seen.names.length >= 10, "some events");
       // Cut the TCP connection under the client; socket.io notices and reconnects by itself.
@@ -110,8 +102,8 @@ describe("resume", () => {
     }
   });
 
-  it("resumes while events are still being published (file-backed stream, repeated)", async () => {
-    const file = await GatewayHarness.start("gwresumefile", { stream: { storage: StorageType.File } });
+  it("resumes while events are still being published (file-backed stream, repeated)", async ({ h }) => {
+    const file = await h.withStream("resumefile", { stream: { storage: StorageType.File } });
     try {
       const gateway = await file.gateway();
       const user = await file.seed.user("racer");
@@ -145,8 +137,8 @@ describe("resume", () => {
     }
   });
 
-  it("resumes on another gateway instance from the same cursor", async () => {
-    const { user, ws, client, seen } = await memberClient(gatewayA.url);
+  it("resumes on another gateway instance from the same cursor", async ({ h, gateways: [gatewayA, gatewayB] }) => {
+    const { user, ws, client, seen } = await memberClient(h, gatewayA.url);
     await h.publishProjects(ws, 3, "on-a");
     await waitUntil(() => seen.names.length === 3, "events on a");
     const cursor = client.cursor(ws);
@@ -163,8 +155,8 @@ describe("resume", () => {
     onB.close();
   });
 
-  it("past the stream's history window the client is told to resync, never left with a hole", async () => {
-    const small = await GatewayHarness.start("gwwindow", { stream: { max_msgs: 20, retention: RetentionPolicy.Limits } });
+  it("past the stream's history window the client is told to resync, never left with a hole", async ({ h }) => {
+    const small = await h.withStream("window", { stream: { max_msgs: 20, retention: RetentionPolicy.Limits } });
     try {
       const gateway = await small.gateway();
       const user = await small.seed.user("late");

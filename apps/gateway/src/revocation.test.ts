@@ -1,21 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest as it } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwrevoke");
-  gateway = await h.gateway();
-});
-afterAll(() => h.close());
-
 describe("live authorization", () => {
-  it("removing a membership cuts off that user's sockets at once, and only theirs", async () => {
+  it("removing a membership cuts off that user's sockets at once, and only theirs", async ({ h, gateway }) => {
     const owner = await h.seed.user("owner");
     const leaver = await h.seed.user("leaver");
     const ws = await h.seed.workspace(owner.id);
@@ -51,7 +41,7 @@ describe("live authorization", () => {
     for (const s of [stays, leaverPhone, leaverDesktop]) s.close();
   });
 
-  it("deleting a workspace ends every subscription to it", async () => {
+  it("deleting a workspace ends every subscription to it", async ({ h, gateway }) => {
     const a = await h.seed.user("a");
     const b = await h.seed.user("b");
     const ws = await h.seed.workspace(a.id);
@@ -76,7 +66,7 @@ describe("live authorization", () => {
     sb.close();
   });
 
-  it("a removal that lands while the subscribe check runs still applies", async () => {
+  it("a removal that lands while the subscribe check runs still applies", async ({ h, gateway }) => {
     const u = await h.seed.user("racer");
     const ws = await h.seed.workspace(u.id);
     const membership = await h.seed.addMember(ws, u.id);
@@ -96,7 +86,7 @@ describe("live authorization", () => {
     s.close();
   });
 
-  it("a removal older than the current membership does not end a resumed subscription", async () => {
+  it("a removal older than the current membership does not end a resumed subscription", async ({ h, gateway }) => {
     const owner = await h.seed.user("owner");
     const u = await h.seed.user("returner");
     const ws = await h.seed.workspace(owner.id);
@@ -132,7 +122,7 @@ describe("live authorization", () => {
     s2.close();
   });
 
-  it("a role change makes the gateway check the membership again", async () => {
+  it("a role change makes the gateway check the membership again", async ({ h, gateway }) => {
     const u = await h.seed.user("demoted");
     const ws = await h.seed.workspace(u.id);
     const membership = await h.seed.addMember(ws, u.id);

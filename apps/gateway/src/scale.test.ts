@@ -1,28 +1,22 @@
 import { createRealtimeClient } from "@spine/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { describe, expect } from "vitest";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-let h: GatewayHarness;
-let gateways: Gateway[];
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwscale");
-  gateways = await Promise.all([h.gateway({ instanceId: "one" }), h.gateway({ instanceId: "two" })]);
-});
-afterAll(() => h.close());
+const it = gatewayTest.extend("gateways", { scope: "file" }, ({ h }) =>
+  Promise.all([h.gateway({ instanceId: "one" }), h.gateway({ instanceId: "two" })]),
+);
 
 describe("horizontal scale", () => {
-  it("clients on either of two gateways receive every event of their workspace, in order", async () => {
+  it("clients on either of two gateways receive every event of their workspace, in order", async ({ h, gateways }) => {
     const users = await Promise.all([h.seed.user("u1"), h.seed.user("u2"), h.seed.user("u3"), h.seed.user("u4")]);
     const ws = await h.seed.workspace(users[0].id);
     for (const u of users) await h.seed.addMember(ws, u.id);
     const otherWs = await h.seed.workspace(users[0].id);
     await h.seed.addMember(otherWs, users[0].id);
 
-    const [g1, g2] = gateways as [Gateway, Gateway];
+    const [g1, g2] = gateways;
     const sockets = await Promise.all([
       TestSocket.connected(g1.url, await h.token(users[0].id)),
       TestSocket.connected(g1.url, await h.token(users[1].id)),

@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { OutboxRelay } from "@spine/bus";
-import { Domain, revokeSession } from "@spine/domain";
+import { revokeSession, type Domain } from "@spine/domain";
 import { createPgPool } from "@spine/domain/reads";
 import { outboxStore, outboxWakeups } from "@spine/worker/wiring";
-import type pg from "pg";
 import { pino } from "pino";
-import type { Gateway } from "./gateway.ts";
-import { GatewayHarness } from "./test-support/gateway-harness.ts";
+import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
@@ -17,39 +15,31 @@ import { waitUntil } from "./test-support/wait-until.ts";
  * gateway tailing the stream disconnects the affected sockets. The periodic session check is set to
  * ten minutes here, so only the signal can cut the sockets within the test.
  */
-let h: GatewayHarness;
-let gateways: Gateway[];
-let domain: Domain;
-let systemPool: pg.Pool;
-let relay: OutboxRelay;
-
-beforeAll(async () => {
-  h = await GatewayHarness.start("gwsignal");
-  gateways = [await h.gateway({ sessionRecheckMs: 600_000 }), await h.gateway({ sessionRecheckMs: 600_000 })];
-  domain = await Domain.create({ clientUrl: h.db.appUrl, poolMax: 2 });
-  systemPool = createPgPool({ connectionString: h.db.systemUrl, max: 2 });
-  // The worker's relay, wired as the worker wires it.
-  const logger = pino({ level: "silent" });
-  relay = new OutboxRelay({
-    store: outboxStore(systemPool), wakeups: outboxWakeups(h.db.systemUrl, logger), js: h.js, prefix: h.prefix, pollIntervalMs: 200, logger,
+const it = gatewayTest
+  .extend("gateways", { scope: "file" }, async ({ h }) => [await h.gateway({ sessionRecheckMs: 600_000 }), await h.gateway({ sessionRecheckMs: 600_000 })])
+  // The worker's relay, wired as the worker wires it; running for every test of the file.
+  .extend("relay", { scope: "file", auto: true }, async ({ h }, { onCleanup }) => {
+    const systemPool = createPgPool({ connectionString: h.db.systemUrl, max: 2 });
+    const logger = pino({ level: "silent" });
+    const relay = new OutboxRelay({
+      store: outboxStore(systemPool), wakeups: outboxWakeups(h.db.systemUrl, logger), js: h.js, prefix: h.prefix, pollIntervalMs: 200, logger,
+    });
+    onCleanup(async () => {
+      await relay.stop();
+      await systemPool.end();
+    });
+    await relay.start();
+    return relay;
   });
-  await relay.start();
-});
-afterAll(async () => {
-  await relay?.stop();
-  await systemPool?.end();
-  await domain?.close();
-  await h?.close();
-});
 
-function signOut(userId: string, sessionId: string, everywhere: boolean): Promise<number> {
+function signOut(domain: Domain, userId: string, sessionId: string, everywhere: boolean): Promise<number> {
   return domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: `signout-${randomUUID()}` }, (op) =>
     revokeSession(op, userId, sessionId, everywhere),
   );
 }
 
 describe("session.revoked: sign-out cuts realtime on every gateway without waiting for the periodic check", () => {
-  it("sign-out cuts that session's sockets (on both gateways) and nothing else; sign-out everywhere cuts the rest", async () => {
+  it("sign-out cuts that session's sockets (on both gateways) and nothing else; sign-out everywhere cuts the rest", async ({ h, gateways, domain }) => {
     const user = await h.seed.user("leaver");
     const other = await h.seed.user("stayer");
     const ws = await h.seed.workspace(user.id);
@@ -66,7 +56,7 @@ describe("session.revoked: sign-out cuts realtime on every gateway without waiti
     const stayer = await TestSocket.connected(gateways[0]!.url, await h.token(other.id));
     for (const s of [laptopA, laptopB, phone, stayer]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
 
-    expect(await signOut(user.id, laptopSession, false)).toBe(1);
+    expect(await signOut(domain, user.id, laptopSession, false)).toBe(1);
     await waitUntil(() => laptopA.disconnectReason !== null && laptopB.disconnectReason !== null, "the signed-out session's sockets cut on both gateways");
     expect(laptopA.disconnectReason).toBe("io server disconnect");
 
@@ -76,7 +66,7 @@ describe("session.revoked: sign-out cuts realtime on every gateway without waiti
     for (const s of [laptopA, laptopB]) expect(s.idsOf(ws).filter((id) => ids.includes(id))).toEqual([]);
     expect(phone.disconnectReason).toBeNull();
 
-    await signOut(user.id, phoneSession, true);
+    await signOut(domain, user.id, phoneSession, true);
     await waitUntil(() => phone.disconnectReason !== null, "sign-out everywhere cuts the user's remaining socket");
     const late = await h.publishProjects(ws, 2, "after-everywhere");
     await waitUntil(() => late.every((p) => stayer.idsOf(ws).includes(p.envelope.event_id)), "delivery to the other user");

@@ -1,33 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { createEnvelope, type EnvelopeOf } from "@spine/contracts";
 import {
-  applyLifecycleEvent, connectIntegration, createProject, createWorkspace, Domain, getIntegrationHealth, recordIntegrationEvent,
-  retryIntegrationEvent, signUp, updateIntegration, type OperationContext,
+  applyLifecycleEvent, connectIntegration, createProject, createWorkspace, getIntegrationHealth, recordIntegrationEvent,
+  retryIntegrationEvent, signUp, updateIntegration, type Domain, type OperationContext,
 } from "@spine/domain";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, testKeyRing, type TestDatabase } from "@spine/testing";
-import pg from "pg";
-import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_NATS_URL } from "@spine/testing";
+import { describe, expect } from "vitest";
 import { INTEGRATION_EVENTS_HANDLER, integrationEventsHandler } from "./handlers/integration-events.ts";
 import type { WorkerHandler } from "./handlers/index.ts";
-import { startWorker, type RunningWorker } from "./worker.ts";
-
-const names = natsTestNames("integ_proc");
-let db: TestDatabase;
-let owner: pg.Client;
-let domain: Domain;
-let worker: RunningWorker;
+import { workerTest } from "./test-support/fixtures.ts";
 
 interface Tenant { workspaceId: string; userId: string; projectId: string; github: string; stripe: string; standard: string }
-const a = {} as Tenant;
-const b = {} as Tenant;
 
 const userCtx = (t: Tenant): OperationContext => ({ workspaceId: t.workspaceId, actorId: t.userId, actorType: "user", correlationId: randomUUID() });
 const hookCtx = (t: Tenant): OperationContext => ({ workspaceId: t.workspaceId, actorId: null, actorType: "integration", correlationId: randomUUID() });
 
-async function seedTenant(t: Tenant, label: string): Promise<void> {
+async function seedTenant(domain: Domain, t: Tenant, label: string): Promise<void> {
   const sys: OperationContext = { workspaceId: null, actorId: null, actorType: "system", correlationId: randomUUID() };
   t.userId = (await domain.run(sys, (op) => signUp(op, { email: `${label}@proc.test`, password: "correct horse battery staple", displayName: label }))).id;
   await domain.run({ workspaceId: null, actorId: t.userId, actorType: "user", correlationId: randomUUID() }, async (op) => {
@@ -44,10 +34,6 @@ async function seedTenant(t: Tenant, label: string): Promise<void> {
   });
 }
 
-/** A verified delivery as the ingress stores it (the ingress and its signatures are tested in @spine/webhooks). */
-const deliver = (t: Tenant, integrationId: string, sourceEventId: string, eventType: string, payload: Record<string, unknown>) =>
-  domain.run(hookCtx(t), (op) => recordIntegrationEvent(op, { integrationId, sourceEventId, eventType, payload }));
-
 const issue = (id: number, action: string, title: string, state: string, repo = "acme/app") => ({
   action, issue: { id, number: id % 1000, title, body: `body of ${title}`, state }, repository: { full_name: repo },
 });
@@ -55,75 +41,70 @@ const subscription = (id: string, type: string, status: string, created: number,
   id, type, created, data: { object: { id: "sub_1", status, customer: "cus_1", metadata: { plan } } },
 });
 
-async function eventRow(id: string): Promise<{ status: string; error: string | null; processed_at: Date | null }> {
-  const { rows } = await owner.query<{ status: string; error: string | null; processed_at: Date | null }>(
-    "select status, error, processed_at from integration_events where id = $1", [id]);
-  return rows[0]!;
-}
-
-async function waitForStatus(id: string, done = (s: string) => s !== "received"): Promise<{ status: string; error: string | null }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const row = await eventRow(id);
-    if (done(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`integration event ${id} stayed ${row.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function waitForRuns(eventId: string, count: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { rows } = await owner.query<{ n: string }>("select count(*) as n from job_runs where handler = $1 and status = 'succeeded' and event_id = $2", [
-      INTEGRATION_EVENTS_HANDLER, eventId,
-    ]);
-    if (Number(rows[0]!.n) >= count) return;
-    if (Date.now() > deadline) throw new Error(`no succeeded run for ${eventId}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const itemsOf = async (t: Tenant) =>
-  (await owner.query<{ id: string; title: string; status: string; external_id: string; project_id: string }>(
-    "select id, title, status, external_id, project_id from items where workspace_id = $1 and external_source is not null order by created_at", [t.workspaceId],
-  )).rows;
-
-async function accessState(t: Tenant): Promise<{ state: string; plan: string | null; reason: string | null }> {
-  const { rows } = await owner.query<{ state: string; plan: string | null; reason: string | null }>(
-    "select state, plan, reason from demo_access_states where workspace_id = $1", [t.workspaceId]);
-  return rows[0]!;
-}
-
-beforeAll(async () => {
-  db = await createTestDatabase("integ_proc");
-  owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, keyRing: testKeyRing(), poolMax: 10 });
-  await seedTenant(a, "proc-a");
-  await seedTenant(b, "proc-b");
-  worker = await startWorker(
-    {
-      databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
-      duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
-      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
-      relayPollMs: 200, concurrency: 4, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1",
-      handlers: [integrationEventsHandler(3) as WorkerHandler],
-    },
-    pino({ level: "silent" }),
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "integ-proc-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => undefined);
-  await nc.close();
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-});
+/**
+ * `a`, `b`: two tenants (a user, a workspace, a project and GitHub, Stripe and Standard Webhooks integrations each),
+ * seeded before the worker (only the integration-events handler, three attempts, four at a time) starts;
+ * `deliver(t, integrationId, sourceEventId, eventType, payload)`: a verified delivery as the ingress stores it (the
+ * ingress and its signatures are tested in @spine/webhooks); `eventRow(id)`, `waitForStatus(id, done?)`,
+ * `waitForRuns(eventId, count)`, `itemsOf(t)`, `accessState(t)`: reads as the owner.
+ */
+const test = workerTest
+  .override("workerHandlers", { scope: "file" }, [integrationEventsHandler(3) as WorkerHandler])
+  .override("workerOptions", { scope: "file" }, { relayPollMs: 200, concurrency: 4, maxAttempts: 3 })
+  .extend("tenants", { scope: "file" }, async ({ domain }) => {
+    const a = {} as Tenant;
+    const b = {} as Tenant;
+    await seedTenant(domain, a, "proc-a");
+    await seedTenant(domain, b, "proc-b");
+    return { a, b };
+  })
+  .extend("a", { scope: "file" }, ({ tenants, worker }) => {
+    void worker;
+    return tenants.a;
+  })
+  .extend("b", { scope: "file" }, ({ tenants, worker }) => {
+    void worker;
+    return tenants.b;
+  })
+  .extend("deliver", { scope: "file" }, ({ domain }) => (t: Tenant, integrationId: string, sourceEventId: string, eventType: string, payload: Record<string, unknown>) =>
+    domain.run(hookCtx(t), (op) => recordIntegrationEvent(op, { integrationId, sourceEventId, eventType, payload })))
+  .extend("eventRow", { scope: "file" }, ({ owner }) => async (id: string): Promise<{ status: string; error: string | null; processed_at: Date | null }> => {
+    const { rows } = await owner.query<{ status: string; error: string | null; processed_at: Date | null }>(
+      "select status, error, processed_at from integration_events where id = $1", [id]);
+    return rows[0]!;
+  })
+  .extend("waitForStatus", { scope: "file" }, ({ eventRow }) => async (id: string, done = (s: string) => s !== "received"): Promise<{ status: string; error: string | null }> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = await eventRow(id);
+      if (done(row.status)) return row;
+      if (Date.now() > deadline) throw new Error(`integration event ${id} stayed ${row.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })
+  .extend("waitForRuns", { scope: "file" }, ({ owner }) => async (eventId: string, count: number): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await owner.query<{ n: string }>("select count(*) as n from job_runs where handler = $1 and status = 'succeeded' and event_id = $2", [
+        INTEGRATION_EVENTS_HANDLER, eventId,
+      ]);
+      if (Number(rows[0]!.n) >= count) return;
+      if (Date.now() > deadline) throw new Error(`no succeeded run for ${eventId}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })
+  .extend("itemsOf", { scope: "file" }, ({ owner }) => async (t: Tenant) =>
+    (await owner.query<{ id: string; title: string; status: string; external_id: string; project_id: string }>(
+      "select id, title, status, external_id, project_id from items where workspace_id = $1 and external_source is not null order by created_at", [t.workspaceId],
+    )).rows)
+  .extend("accessState", { scope: "file" }, ({ owner }) => async (t: Tenant): Promise<{ state: string; plan: string | null; reason: string | null }> => {
+    const { rows } = await owner.query<{ state: string; plan: string | null; reason: string | null }>(
+      "select state, plan, reason from demo_access_states where workspace_id = $1", [t.workspaceId]);
+    return rows[0]!;
+  });
 
 describe("processing inbound provider events (webhook.received → domain effects)", () => {
-  it("GitHub issues opened/edited/closed upsert one item in the linked project; a redelivery changes nothing", async () => {
+  test("GitHub issues opened/edited/closed upsert one item in the linked project; a redelivery changes nothing", async ({ a, natsNames, owner, deliver, waitForStatus, waitForRuns, itemsOf }) => {
     const opened = await deliver(a, a.github, "gh-1", "issues", issue(1001, "opened", "Crash on save", "open"));
     expect(await waitForStatus(opened.integrationEventId)).toMatchObject({ status: "processed", error: null });
     expect(await itemsOf(a)).toEqual([expect.objectContaining({ title: "Crash on save", status: "open", external_id: "1001", project_id: a.projectId })]);
@@ -146,7 +127,7 @@ describe("processing inbound provider events (webhook.received → domain effect
     const original = rows[0]!.envelope;
     const nc = await connectNats({ servers: TEST_NATS_URL, name: "integ-proc-redeliver" });
     const js = jetstream(nc);
-    const subject = `${names.prefix}.${a.workspaceId}.webhook.received`;
+    const subject = `${natsNames.prefix}.${a.workspaceId}.webhook.received`;
     await js.publish(subject, JSON.stringify(original), { msgID: `again-${randomUUID()}` });
     const copy = createEnvelope({ type: "webhook.received", payload: original.payload, workspaceId: a.workspaceId, actorId: null, correlationId: "copy" });
     await js.publish(subject, JSON.stringify(copy), { msgID: copy.event_id });
@@ -159,7 +140,7 @@ describe("processing inbound provider events (webhook.received → domain effect
     expect(Number(created[0]!.n)).toBe(1);
   });
 
-  it("two workspaces mirroring the same repository never see each other's items or events", async () => {
+  test("two workspaces mirroring the same repository never see each other's items or events", async ({ a, b, natsNames, owner, deliver, eventRow, waitForStatus, waitForRuns, itemsOf }) => {
     const inB = await deliver(b, b.github, "gh-1", "issues", issue(1001, "opened", "B's copy", "open"));
     expect((await waitForStatus(inB.integrationEventId)).status).toBe("processed");
     expect(await itemsOf(b)).toEqual([expect.objectContaining({ title: "B's copy", project_id: b.projectId })]);
@@ -174,7 +155,7 @@ describe("processing inbound provider events (webhook.received → domain effect
       type: "webhook.received", workspaceId: b.workspaceId, actorId: null, correlationId: "forged",
       payload: { integration_event_id: fresh.integrationEventId, integration_id: a.github, source: a.github, source_event_id: "gh-iso", event_type: "issues" },
     });
-    await jetstream(nc).publish(`${names.prefix}.${b.workspaceId}.webhook.received`, JSON.stringify(forged), { msgID: forged.event_id });
+    await jetstream(nc).publish(`${natsNames.prefix}.${b.workspaceId}.webhook.received`, JSON.stringify(forged), { msgID: forged.event_id });
     await nc.close();
     await waitForRuns(forged.event_id, 1);
     expect((await eventRow(fresh.integrationEventId)).status).toBe("received");
@@ -182,7 +163,7 @@ describe("processing inbound provider events (webhook.received → domain effect
     await owner.query("update integration_events set status = 'processed' where id = $1", [fresh.integrationEventId]);
   });
 
-  it("unmapped events are ignored with the reason; a failure is recorded with its reason, visible in health, and retried after the fix", async () => {
+  test("unmapped events are ignored with the reason; a failure is recorded with its reason, visible in health, and retried after the fix", async ({ a, b, owner, domain, deliver, waitForStatus, itemsOf }) => {
     const other = await deliver(a, a.github, "gh-other-repo", "issues", issue(2001, "opened", "Elsewhere", "open", "acme/other"));
     expect(await waitForStatus(other.integrationEventId)).toMatchObject({ status: "ignored", error: "repository acme/other is not linked to this integration" });
     const push = await deliver(a, a.github, "gh-push", "push", { ref: "refs/heads/main" });
@@ -218,7 +199,7 @@ describe("processing inbound provider events (webhook.received → domain effect
     await expect(domain.run(userCtx(b), (op) => retryIntegrationEvent(op, malformed.integrationEventId))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("Stripe subscriptions drive the access lifecycle; a reactivation gets through to an inactive workspace, GitHub writes do not", async () => {
+  test("Stripe subscriptions drive the access lifecycle; a reactivation gets through to an inactive workspace, GitHub writes do not", async ({ a, owner, domain, deliver, waitForStatus, accessState }) => {
     // Stripe dates its events in whole seconds: place the history after the workspace's birth (its activation).
     const { rows: born } = await owner.query<{ effective_at: Date }>("select effective_at from demo_access_states where workspace_id = $1", [a.workspaceId]);
     const base = Math.ceil(born[0]!.effective_at.getTime() / 1000) + 1;

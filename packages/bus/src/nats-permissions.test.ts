@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { PermissionViolationError, type NatsConnection } from "@nats-io/nats-core";
-import { INFRA_NATS_DIR, startSpineNats, type SpineNats, type SpineNatsUser } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INFRA_NATS_DIR, startSpineNats, type SpineNatsUser } from "@spine/testing";
+import { describe, expect, test } from "vitest";
 import { ensureDurableConsumer } from "./consumers.ts";
 import { renderNatsUsers } from "./nats-auth.ts";
 import { connectNats } from "./nats-connection.ts";
@@ -17,14 +17,26 @@ import { waitUntil } from "./test-support/wait-until.ts";
 // (EVENTS, EVENTS_GATEWAY, evt): every refusal below is the server's, reported as a permission violation.
 const WORKER_DURABLES = ["usage-metering", "ai-document-ingestion", "integration-events"];
 const WORKER_JOBS = { stream: "JOBS", prefix: "job", durables: ["integration-sync"] };
-let nats: SpineNats;
-const connections: NatsConnection[] = [];
-
-async function connectAs(user: SpineNatsUser): Promise<NatsConnection> {
-  const nc = await connectNats({ servers: nats.server.url, name: `${user}-test`, user, pass: nats.passwords[user] });
-  connections.push(nc);
-  return nc;
-}
+const it = test
+  /** The server of this file, with infra/nats's configuration; disposed after the file. */
+  // eslint-disable-next-line no-empty-pattern
+  .extend("nats", { scope: "file" }, async ({}, { onCleanup }) => {
+    const nats = await startSpineNats();
+    onCleanup(() => nats.dispose());
+    return nats;
+  })
+  /** Connect to it as one of its users; every such connection is closed after the file. */
+  .extend("connectAs", { scope: "file" }, ({ nats }, { onCleanup }) => {
+    const connections: NatsConnection[] = [];
+    onCleanup(async () => {
+      await Promise.all(connections.map((nc) => nc.close().catch(() => undefined)));
+    });
+    return async (user: SpineNatsUser): Promise<NatsConnection> => {
+      const nc = await connectNats({ servers: nats.server.url, name: `${user}-test`, user, pass: nats.passwords[user] });
+      connections.push(nc);
+      return nc;
+    };
+  });
 
 /** The next permission violation the server reports on this connection. */
 async function nextViolation(nc: NatsConnection): Promise<PermissionViolationError> {
@@ -46,14 +58,6 @@ async function refused(nc: NatsConnection, attempt: () => unknown): Promise<{ op
 
 const request = (nc: NatsConnection, subject: string, body: unknown = {}) => nc.request(subject, JSON.stringify(body), { timeout: 1_500 });
 
-beforeAll(async () => {
-  nats = await startSpineNats();
-});
-afterAll(async () => {
-  await Promise.all(connections.map((nc) => nc.close().catch(() => undefined)));
-  await nats?.dispose();
-});
-
 describe("infra/nats users.conf", () => {
   it("is what renderNatsUsers writes with no tools granted (regenerate with `spine tools sync`)", async () => {
     const committed = await readFile(join(INFRA_NATS_DIR, "users.conf"), "utf8");
@@ -64,7 +68,7 @@ describe("infra/nats users.conf", () => {
 });
 
 describe("infra/nats/nats-server.conf: each service can do its job and nothing else", () => {
-  it("relay, worker and gateway do their jobs; each refusal is the server's", async () => {
+  it("relay, worker and gateway do their jobs; each refusal is the server's", async ({ connectAs }) => {
     const worker = await connectAs("worker");
     const wjsm = await jetstreamManager(worker);
     // Worker: creates the stream and the gateway's mirror, and its own durable consumer.
@@ -149,7 +153,7 @@ describe("infra/nats/nats-server.conf: each service can do its job and nothing e
     expect((await wjsm.consumers.info("EVENTS", "usage-metering")).num_ack_pending).toBe(0);
   });
 
-  it("a wrong password is refused", async () => {
+  it("a wrong password is refused", async ({ nats }) => {
     await expect(connectNats({ servers: nats.server.url, name: "intruder", user: "worker", pass: "wrong" }).then((nc) => nc.close())).rejects.toThrow();
   });
 });

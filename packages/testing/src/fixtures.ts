@@ -1,9 +1,9 @@
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Domain } from "@spine/domain";
 import pg from "pg";
 import { test as baseTest } from "vitest";
-import { natsTestNames, TEST_NATS_URL } from "./nats-names.ts";
+import { natsTestNames, TEST_NATS_URL, type NatsTestNames } from "./nats-names.ts";
 import { createTestDatabase, testKeyRing } from "./test-database.ts";
 
 /**
@@ -40,25 +40,39 @@ export const dbTest = baseTest
   });
 
 /**
- * NATS fixtures on the shared test server: `natsNames` is a fresh subject prefix and stream name for the
- * file; every stream whose name contains its suffix (the events stream, `JOBS_<suffix>`, mirrors…) is
- * deleted after the file, then the connection is closed.
+ * NATS fixtures: `natsUrl` is the server (the shared test server; override it for a server of the file's
+ * own); `natsNames` is a fresh subject prefix and stream name for the file; every stream whose name
+ * contains its suffix (the events stream, `JOBS_<suffix>`, mirrors…) is deleted after the file, then the
+ * connection is closed. `natsTest` has them alone, `dbNatsTest` on top of `dbTest`.
  */
-export const natsTest = baseTest
-  .extend("natsNames", { scope: "file" }, () => natsTestNames("fx"))
-  // eslint-disable-next-line no-empty-pattern
-  .extend("nats", { scope: "file" }, async ({}, { onCleanup }) => {
-    const nc = await connect({ servers: TEST_NATS_URL, name: "spine-test-fixture" });
+const natsFixtures = {
+  natsNames: () => natsTestNames("fx"),
+  nats: async ({ natsUrl }: { natsUrl: string }, { onCleanup }: FixtureUtils) => {
+    const nc = await connect({ servers: natsUrl, name: "spine-test-fixture" });
     onCleanup(() => nc.close());
     return nc;
-  })
-  .extend("jsm", { scope: "file" }, async ({ nats, natsNames }, { onCleanup }) => {
+  },
+  jsm: async ({ nats, natsNames }: { nats: NatsConnection; natsNames: NatsTestNames }, { onCleanup }: FixtureUtils) => {
     const jsm = await jetstreamManager(nats);
     onCleanup(async () => {
       await deleteStreamsOf(jsm, natsNames.suffix);
     });
     return jsm;
-  });
+  },
+};
+type FixtureUtils = { onCleanup: (cleanup: () => void | Promise<void>) => void };
+
+export const natsTest = baseTest
+  .extend("natsUrl", { scope: "file" }, TEST_NATS_URL)
+  .extend("natsNames", { scope: "file" }, natsFixtures.natsNames)
+  .extend("nats", { scope: "file" }, natsFixtures.nats)
+  .extend("jsm", { scope: "file" }, natsFixtures.jsm);
+
+export const dbNatsTest = dbTest
+  .extend("natsUrl", { scope: "file" }, TEST_NATS_URL)
+  .extend("natsNames", { scope: "file" }, natsFixtures.natsNames)
+  .extend("nats", { scope: "file" }, natsFixtures.nats)
+  .extend("jsm", { scope: "file" }, natsFixtures.jsm);
 
 /** Delete every stream whose name carries `suffix` (case-insensitive). */
 export async function deleteStreamsOf(jsm: JetStreamManager, suffix: string): Promise<string[]> {

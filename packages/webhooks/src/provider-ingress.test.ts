@@ -1,82 +1,80 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectIntegration, createWorkspace, Domain, signUp } from "@spine/domain";
-import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
+import { describe, expect } from "vitest";
+import { connectIntegration, createWorkspace, signUp, type Domain } from "@spine/domain";
+import { dbTest } from "@spine/testing/fixtures";
 import { signGithub } from "./providers/github.ts";
 import { signStripe } from "./providers/stripe.ts";
 import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
 
-let db: TestDatabase;
-let domain: Domain;
-let server: Server;
-let base: string;
-let owner: pg.Client;
-let workspaceId = "";
-const ids = { github1: "", github2: "", stripe: "" };
 const GH_OLD = "gh-old-secret-0123456789";
 const GH_NEW = "gh-new-secret-0123456789";
 const STRIPE = "whsec_stripe_0123456789abcdefghij";
 
-beforeAll(async () => {
-  db = await createTestDatabase("provider_webhooks");
-  domain = await Domain.create({ clientUrl: db.appUrl, keyRing: testKeyRing() });
+/** A workspace with two GitHub integrations and a Stripe one. */
+async function seedIntegrations(domain: Domain) {
   const correlationId = randomUUID();
   const user = await domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
     signUp(op, { email: "hooks@providers.test", password: "correct horse battery staple", displayName: "hooks" }),
   );
-  await domain.run({ workspaceId: null, actorId: user.id, actorType: "user", correlationId }, async (op) => {
+  const workspaceId = await domain.run({ workspaceId: null, actorId: user.id, actorType: "user", correlationId }, async (op) => {
     const { workspace } = await createWorkspace(op, { name: "providers" });
-    workspaceId = workspace.id;
+    return workspace.id;
   });
-  await domain.run({ workspaceId, actorId: user.id, actorType: "user", correlationId }, async (op) => {
+  return domain.run({ workspaceId, actorId: user.id, actorType: "user", correlationId }, async (op) => ({
+    workspaceId,
     // The first GitHub integration is mid-rotation: the new secret and the previous one both verify.
-    ids.github1 = (await connectIntegration(op, { provider: "github", name: "repo-a", credentials: {}, webhookSecret: `${GH_NEW} ${GH_OLD}` })).id;
-    ids.github2 = (await connectIntegration(op, { provider: "github", name: "repo-b", credentials: {}, webhookSecret: GH_NEW })).id;
-    ids.stripe = (await connectIntegration(op, { provider: "stripe", name: "billing", credentials: {}, webhookSecret: STRIPE })).id;
-  });
-  const handle = createWebhookIngress({ domain });
-  server = createServer((req, res) => {
-    const m = WEBHOOK_ROUTE.exec(req.url ?? "");
-    if (!m) return void res.writeHead(404).end();
-    void handle(req, res, m[1]!, m[2]!);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
-});
-afterAll(async () => {
-  await owner?.end();
-  await new Promise((r) => server?.close(r));
-  await domain?.close();
-  await db?.drop();
-});
-
-const post = (integrationId: string, body: string, headers: Record<string, string>) =>
-  fetch(`${base}/webhooks/${workspaceId}/${integrationId}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
-
-async function stored(integrationId: string) {
-  const { rows } = await owner.query<{ source: string; source_event_id: string; event_type: string }>(
-    "select source, source_event_id, event_type from integration_events where integration_id = $1 order by received_at",
-    [integrationId],
-  );
-  return rows;
+    github1: (await connectIntegration(op, { provider: "github", name: "repo-a", credentials: {}, webhookSecret: `${GH_NEW} ${GH_OLD}` })).id,
+    github2: (await connectIntegration(op, { provider: "github", name: "repo-b", credentials: {}, webhookSecret: GH_NEW })).id,
+    stripe: (await connectIntegration(op, { provider: "stripe", name: "billing", credentials: {}, webhookSecret: STRIPE })).id,
+  }));
 }
+
+const it = dbTest
+  .extend("ids", { scope: "file" }, ({ domain }) => seedIntegrations(domain))
+  /** The ingress on a free port: its base URL; closed after the file. */
+  .extend("base", { scope: "file" }, async ({ domain }, { onCleanup }) => {
+    const handle = createWebhookIngress({ domain });
+    const server = createServer((req, res) => {
+      const m = WEBHOOK_ROUTE.exec(req.url ?? "");
+      if (!m) return void res.writeHead(404).end();
+      void handle(req, res, m[1]!, m[2]!);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    onCleanup(() => new Promise<void>((r) => server.close(() => r())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  })
+  /** A client of the database owner; ended after the file. */
+  .extend("owner", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("post", { scope: "file" }, ({ base, ids }) => (integrationId: string, body: string, headers: Record<string, string>) =>
+    fetch(`${base}/webhooks/${ids.workspaceId}/${integrationId}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }),
+  )
+  .extend("stored", { scope: "file" }, ({ owner }) => async (integrationId: string) => {
+    const { rows } = await owner.query<{ source: string; source_event_id: string; event_type: string }>(
+      "select source, source_event_id, event_type from integration_events where integration_id = $1 order by received_at",
+      [integrationId],
+    );
+    return rows;
+  });
 
 describe("GitHub deliveries", () => {
   const body = JSON.stringify({ action: "opened", issue: { number: 7, title: "Broken" }, repository: { full_name: "acme/app" } });
 
-  it("a signed delivery is stored once under its X-GitHub-Delivery; a redelivery is a duplicate", async () => {
+  it("a signed delivery is stored once under its X-GitHub-Delivery; a redelivery is a duplicate", async ({ ids, post, stored }) => {
     const headers = signGithub(GH_NEW, "72d3162e-cc78-11e3-81ab-4c9367dc0958", "issues", body);
     expect((await post(ids.github1, body, headers)).status).toBe(202);
     expect((await post(ids.github1, body, headers)).status).toBe(200);
     expect(await stored(ids.github1)).toEqual([{ source: ids.github1, source_event_id: "72d3162e-cc78-11e3-81ab-4c9367dc0958", event_type: "issues" }]);
   });
 
-  it("the previous secret verifies during a rotation; a tampered body or an unknown secret is 401, storing nothing", async () => {
+  it("the previous secret verifies during a rotation; a tampered body or an unknown secret is 401, storing nothing", async ({ ids, post, stored }) => {
     expect((await post(ids.github1, body, signGithub(GH_OLD, "d-rotated", "issues", body))).status).toBe(202);
     const tampered = await post(ids.github1, body.replace("Broken", "Fixed"), signGithub(GH_NEW, "d-tampered", "issues", body));
     expect(tampered.status).toBe(401);
@@ -89,7 +87,7 @@ describe("GitHub deliveries", () => {
     expect(await stored(ids.github2)).toEqual([]);
   });
 
-  it("two integrations of one provider receiving the same delivery id never collide", async () => {
+  it("two integrations of one provider receiving the same delivery id never collide", async ({ ids, post, stored }) => {
     const headers = signGithub(GH_NEW, "same-delivery", "issues", body);
     expect((await post(ids.github1, body, headers)).status).toBe(202);
     expect((await post(ids.github2, body, headers)).status).toBe(202);
@@ -100,7 +98,7 @@ describe("GitHub deliveries", () => {
 describe("Stripe deliveries", () => {
   const body = JSON.stringify({ id: "evt_1Nabc", object: "event", type: "customer.subscription.updated", data: { object: { id: "sub_1" } } });
 
-  it("a signed event is stored once by its id, even when Stripe re-signs a retry with a new timestamp", async () => {
+  it("a signed event is stored once by its id, even when Stripe re-signs a retry with a new timestamp", async ({ ids, post, stored }) => {
     expect((await post(ids.stripe, body, signStripe(STRIPE, new Date(), body))).status).toBe(202);
     const retry = await post(ids.stripe, body, signStripe(STRIPE, new Date(Date.now() + 1000), body));
     expect(retry.status).toBe(200);
@@ -108,7 +106,7 @@ describe("Stripe deliveries", () => {
     expect(await stored(ids.stripe)).toEqual([{ source: ids.stripe, source_event_id: "evt_1Nabc", event_type: "customer.subscription.updated" }]);
   });
 
-  it("a stale, tampered or foreign-secret event is 401 and stores nothing", async () => {
+  it("a stale, tampered or foreign-secret event is 401 and stores nothing", async ({ ids, post, stored }) => {
     const other = JSON.stringify({ id: "evt_2", object: "event", type: "customer.subscription.deleted" });
     const stale = await post(ids.stripe, other, signStripe(STRIPE, new Date(Date.now() - 10 * 60_000), other));
     expect(stale.status).toBe(401);

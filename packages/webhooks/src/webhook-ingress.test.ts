@@ -1,22 +1,16 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectIntegration, createWorkspace, Domain, signUp } from "@spine/domain";
-import { createTestDatabase, testKeyRing, type TestDatabase } from "@spine/testing";
+import { describe, expect } from "vitest";
+import { connectIntegration, createWorkspace, signUp, type Domain } from "@spine/domain";
+import { dbTest } from "@spine/testing/fixtures";
 import { signWebhook } from "./verify-signature.ts";
 import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
 
-let db: TestDatabase;
-let domain: Domain;
-let server: Server;
-let base: string;
-let owner: pg.Client;
 const secret = `whsec_${randomBytes(24).toString("base64")}`;
-const ws: { a: string; b: string; integrationA: string; integrationB: string } = { a: "", b: "", integrationA: "", integrationB: "" };
 
-async function setupWorkspace(email: string): Promise<{ workspaceId: string; integrationId: string }> {
+async function setupWorkspace(domain: Domain, email: string): Promise<{ workspaceId: string; integrationId: string }> {
   const correlationId = randomUUID();
   const user = await domain.run({ workspaceId: null, actorId: null, actorType: "system", correlationId }, (op) =>
     signUp(op, { email, password: "correct horse battery staple", displayName: email }),
@@ -28,43 +22,44 @@ async function setupWorkspace(email: string): Promise<{ workspaceId: string; int
   });
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("webhooks");
-  domain = await Domain.create({ clientUrl: db.appUrl, keyRing: testKeyRing() });
-  const a = await setupWorkspace("a@webhooks.test");
-  const b = await setupWorkspace("b@webhooks.test");
-  Object.assign(ws, { a: a.workspaceId, b: b.workspaceId, integrationA: a.integrationId, integrationB: b.integrationId });
-  const handle = createWebhookIngress({ domain, maxBodyBytes: 1024 });
-  server = createServer((req, res) => {
-    const m = WEBHOOK_ROUTE.exec(req.url ?? "");
-    if (!m) return void res.writeHead(404).end();
-    void handle(req, res, m[1]!, m[2]!);
+const it = dbTest
+  /** Two workspaces, each with an integration verified by `secret`. */
+  .extend("ws", { scope: "file" }, async ({ domain }) => {
+    const a = await setupWorkspace(domain, "a@webhooks.test");
+    const b = await setupWorkspace(domain, "b@webhooks.test");
+    return { a: a.workspaceId, b: b.workspaceId, integrationA: a.integrationId, integrationB: b.integrationId };
+  })
+  /** The ingress (1 KiB body limit) on a free port: its base URL; closed after the file. */
+  .extend("base", { scope: "file" }, async ({ domain }, { onCleanup }) => {
+    const handle = createWebhookIngress({ domain, maxBodyBytes: 1024 });
+    const server = createServer((req, res) => {
+      const m = WEBHOOK_ROUTE.exec(req.url ?? "");
+      if (!m) return void res.writeHead(404).end();
+      void handle(req, res, m[1]!, m[2]!);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    onCleanup(() => new Promise<void>((r) => server.close(() => r())));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  })
+  /** A client of the database owner; ended after the file. */
+  .extend("owner", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("post", { scope: "file" }, ({ base }) => (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }),
+  )
+  .extend("counts", { scope: "file" }, ({ owner }) => async () => {
+    const { rows } = await owner.query<{ events: string; outbox: string }>(
+      "select (select count(*) from integration_events) as events, (select count(*) from outbox where event_type = 'webhook.received') as outbox",
+    );
+    return { events: Number(rows[0]!.events), outbox: Number(rows[0]!.outbox) };
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
-});
-afterAll(async () => {
-  await owner?.end();
-  await new Promise((r) => server?.close(r));
-  await domain?.close();
-  await db?.drop();
-});
-
-async function counts() {
-  const { rows } = await owner.query<{ events: string; outbox: string }>(
-    "select (select count(*) from integration_events) as events, (select count(*) from outbox where event_type = 'webhook.received') as outbox",
-  );
-  return { events: Number(rows[0]!.events), outbox: Number(rows[0]!.outbox) };
-}
-
-function post(path: string, body: string, headers: Record<string, string>) {
-  return fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
-}
 
 describe("webhook ingress", () => {
-  it("stores a verified webhook once and announces it once; a repeat answers 2xx and does nothing", async () => {
+  it("stores a verified webhook once and announces it once; a repeat answers 2xx and does nothing", async ({ ws, post, counts, owner }) => {
     const body = JSON.stringify({ type: "push", ref: "main" });
     const headers = signWebhook(secret, "evt_1", new Date(), body);
     const first = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, headers);
@@ -78,7 +73,7 @@ describe("webhook ingress", () => {
     expect(rows[0]!.envelope).toMatchObject({ workspace_id: ws.a, payload: { source: ws.integrationA, integration_id: ws.integrationA, source_event_id: "evt_1", event_type: "push" } });
   });
 
-  it("refuses bad signatures, stale timestamps, oversize bodies and foreign integrations, changing nothing", async () => {
+  it("refuses bad signatures, stale timestamps, oversize bodies and foreign integrations, changing nothing", async ({ ws, post, counts }) => {
     const before = await counts();
     const body = JSON.stringify({ type: "push" });
     const forged = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, signWebhook(`whsec_${randomBytes(24).toString("base64")}`, "evt_2", new Date(), body));
@@ -97,7 +92,7 @@ describe("webhook ingress", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("answers 400 to a signed payload Postgres cannot store (NUL), storing nothing, so the sender stops retrying", async () => {
+  it("answers 400 to a signed payload Postgres cannot store (NUL), storing nothing, so the sender stops retrying", async ({ ws, post, counts }) => {
     const before = await counts();
     const body = JSON.stringify({ type: "push", note: "a\u0000b" });
     const res = await post(`/webhooks/${ws.a}/${ws.integrationA}`, body, signWebhook(secret, "evt_nul", new Date(), body));
@@ -106,7 +101,7 @@ describe("webhook ingress", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("dedupes per workspace: the same webhook id in another workspace is a different event", async () => {
+  it("dedupes per workspace: the same webhook id in another workspace is a different event", async ({ ws, post }) => {
     const body = JSON.stringify({ type: "push" });
     const res = await post(`/webhooks/${ws.b}/${ws.integrationB}`, body, signWebhook(secret, "evt_1", new Date(), body));
     expect(res.status).toBe(202);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { jetstream, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AccessTokenService } from "@spine/auth";
-import { connectNats, ensureGatewayMirror, ensureStream, eventsStreamConfig, publishEnvelope } from "@spine/bus";
+import { ensureGatewayMirror, ensureStream, eventsStreamConfig, publishEnvelope } from "@spine/bus";
 import { createEnvelope, type EnvelopeOf, type EventPayload, type EventType } from "@spine/contracts";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import type { NatsTestNames, TestDatabase } from "@spine/testing";
 import { pino } from "pino";
 import { createGateway, type Gateway, type GatewayOptions } from "../gateway.ts";
 import { TenancySeed } from "./tenancy-seed.ts";
@@ -16,10 +16,36 @@ export interface PublishedEnvelope<T extends EventType> {
   envelope: EnvelopeOf<T>;
 }
 
-/** One test file's world: a fresh database, its own events stream and prefix, gateways on free ports. */
+/** What a harness is handed: the file's database, NATS connection (to `natsUrl`) and names. */
+export interface GatewayWorld {
+  db: TestDatabase;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  names: NatsTestNames;
+  natsUrl: string;
+}
+
+/** Where the harness makes its events stream. */
+export interface GatewayStreamOptions {
+  /** Settings over the events stream's (memory storage by default). */
+  stream?: Partial<StreamConfig>;
+  /** Subject prefix instead of the file's random one. */
+  prefix?: string;
+  /** Stream name instead of the file's random one (a server of the test's own, e.g. with infra/nats's users). */
+  streamName?: string;
+  /** Also make the gateway's mirror of the stream under this name, and have gateways read it. */
+  mirror?: string;
+}
+
+/**
+ * One test file's world on a database and a NATS connection it is handed (the `gatewayTest` fixtures
+ * own those): its own events stream and prefix, a tenancy seed, gateways on free ports. `close()` closes
+ * the gateways and the seed and deletes the streams it made.
+ */
 export class GatewayHarness {
   readonly tokens = new AccessTokenService({ secret: TEST_TOKEN_SECRET });
   readonly #gateways: Gateway[] = [];
+  #world?: GatewayWorld;
 
   private constructor(
     readonly db: TestDatabase,
@@ -34,28 +60,26 @@ export class GatewayHarness {
     readonly readStream: string,
   ) {}
 
-  static async start(
-    label: string,
-    options: {
-      stream?: Partial<StreamConfig>;
-      natsUrl?: string;
-      prefix?: string;
-      natsAuth?: { user: string; pass: string };
-      /** Stream name instead of a random one (a server of the test's own, e.g. with infra/nats's users). */
-      streamName?: string;
-      /** Also make the gateway's mirror of the stream under this name, and have gateways read it. */
-      mirror?: string;
-    } = {},
-  ): Promise<GatewayHarness> {
-    const db = await createTestDatabase(label);
-    const names = { ...natsTestNames(label), ...(options.streamName ? { stream: options.streamName } : {}) };
+  static async create(world: GatewayWorld, options: GatewayStreamOptions = {}): Promise<GatewayHarness> {
+    const { db, nc, jsm, names, natsUrl } = world;
+    const stream = options.streamName ?? names.stream;
     const prefix = options.prefix ?? names.prefix;
-    const natsUrl = options.natsUrl ?? TEST_NATS_URL;
-    const nc = await connectNats({ servers: natsUrl, name: `gateway-test-${label}`, ...options.natsAuth });
-    const jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, { ...eventsStreamConfig({ name: names.stream, prefix }), storage: StorageType.Memory, ...options.stream });
-    if (options.mirror) await ensureGatewayMirror(jsm, { name: options.mirror, source: names.stream });
-    return new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, names.stream, prefix, natsUrl, options.mirror ?? names.stream);
+    await ensureStream(jsm, { ...eventsStreamConfig({ name: stream, prefix }), storage: StorageType.Memory, ...options.stream });
+    if (options.mirror) await ensureGatewayMirror(jsm, { name: options.mirror, source: stream });
+    const h = new GatewayHarness(db, TenancySeed.connect(db.ownerUrl), nc, jetstream(nc), jsm, stream, prefix, natsUrl, options.mirror ?? stream);
+    h.#world = world;
+    return h;
+  }
+
+  /**
+   * Another harness on the same database and connection, with a stream and prefix of its own (named after
+   * this file's, so the file's cleanup deletes it too) made with `options`, e.g. another retention. Close it.
+   */
+  withStream(label: string, options: GatewayStreamOptions = {}): Promise<GatewayHarness> {
+    if (!this.#world) throw new Error("not made by GatewayHarness.create");
+    const { names } = this.#world;
+    const own = { prefix: `${names.prefix}_${label}`, stream: `${names.stream}_${label}`.toUpperCase(), suffix: names.suffix };
+    return GatewayHarness.create({ ...this.#world, names: own }, options);
   }
 
   async gateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
@@ -124,8 +148,6 @@ export class GatewayHarness {
     await Promise.allSettled(this.#gateways.map((g) => g.close()));
     if (this.readStream !== this.stream) await this.jsm.streams.delete(this.readStream).catch(() => false);
     await this.jsm.streams.delete(this.stream).catch(() => false);
-    await this.nc.close();
     await this.seed.close();
-    await this.db.drop();
   }
 }
