@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import {
-  connectIntegration, createProject, createWorkspace, Domain, enableIntegration, getIntegrationHealth, recordSyncFailure, requestIntegrationSync, signUp,
-  updateIntegration, type OperationContext,
+  connectIntegration, createProject, createWorkspace, enableIntegration, getIntegrationHealth, recordSyncFailure, requestIntegrationSync, signUp,
+  updateIntegration, type Domain, type OperationContext,
 } from "@spine/domain";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, testKeyRing, type TestDatabase } from "@spine/testing";
-import pg from "pg";
+import { TEST_NATS_URL } from "@spine/testing";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { queueDueSyncs } from "./sync/sync-scheduler.ts";
-import { startWorker, type RunningWorker } from "./worker.ts";
+import { workerTest } from "./test-support/fixtures.ts";
 
 interface FakeIssue { id: number; number: number; title: string; body: string; state: "open" | "closed"; updated_at: string; pull_request?: object }
 type Fault = "500" | "timeout" | "ratelimit";
@@ -75,20 +73,10 @@ class FakeGithub {
   }
 }
 
-const names = natsTestNames("integ_sync");
-const jobs = { stream: `${names.stream}_JOBS`, prefix: `${names.prefix}_job` };
-const github = new FakeGithub();
-let db: TestDatabase;
-let owner: pg.Client;
-let domain: Domain;
-let worker: RunningWorker;
-
 interface Tenant { workspaceId: string; userId: string; projectId: string }
-const a = {} as Tenant;
-const b = {} as Tenant;
 const userCtx = (t: Tenant): OperationContext => ({ workspaceId: t.workspaceId, actorId: t.userId, actorType: "user", correlationId: randomUUID() });
 
-async function seedTenant(t: Tenant, label: string): Promise<void> {
+async function seedTenant(domain: Domain, t: Tenant, label: string): Promise<void> {
   const sys: OperationContext = { workspaceId: null, actorId: null, actorType: "system", correlationId: randomUUID() };
   t.userId = (await domain.run(sys, (op) => signUp(op, { email: `${label}@sync.test`, password: "correct horse battery staple", displayName: label }))).id;
   await domain.run({ workspaceId: null, actorId: t.userId, actorType: "user", correlationId: randomUUID() }, async (op) => {
@@ -96,15 +84,6 @@ async function seedTenant(t: Tenant, label: string): Promise<void> {
   });
   t.projectId = (await domain.run(userCtx(t), (op) => createProject(op, { name: "synced" }))).id;
 }
-
-const connectGithub = (t: Tenant, name: string, repository: string, extra: Record<string, unknown> = {}) =>
-  domain.run(userCtx(t), async (op) =>
-    (await connectIntegration(op, {
-      provider: "github", name, credentials: { token: `ghp_${name}_token` },
-      config: { repository, projectId: t.projectId, baseUrl: github.base, timeoutMs: 400, ...extra },
-    })).id);
-
-const health = (t: Tenant, id: string) => domain.run(userCtx(t), (op) => getIntegrationHealth(op, id));
 
 async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   const deadline = Date.now() + 60_000;
@@ -116,64 +95,74 @@ async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => bo
   }
 }
 
-/** Ask for a sync and wait until that job has finished (the request is queued, then the state settles). */
-async function syncNow(t: Tenant, id: string) {
-  const before = (await health(t, id)).sync;
-  await domain.run(userCtx(t), (op) => requestIntegrationSync(op, id));
-  return until("the sync job", () => health(t, id), (h) =>
-    h.sync.requestedAt === null && (h.sync.state === "succeeded" || h.sync.state === "failed")
-    && (h.sync.lastSucceededAt?.getTime() !== before.lastSucceededAt?.getTime() || h.sync.lastFailedAt?.getTime() !== before.lastFailedAt?.getTime()));
-}
-
-const itemsOf = async (t: Tenant, integrationId: string) =>
-  (await owner.query<{ title: string; status: string; external_id: string }>(
-    "select title, status, external_id from items where workspace_id = $1 and external_source = $2 order by external_id", [t.workspaceId, integrationId])).rows;
-const outboxCount = async (type: string, integrationId: string) =>
-  Number((await owner.query<{ n: string }>("select count(*) as n from outbox where event_type = $1 and envelope->'payload'->>'integration_id' = $2", [type, integrationId])).rows[0]!.n);
-
 const ts = (s: number) => new Date(Date.UTC(2026, 10, 1, 0, 0, s)).toISOString();
 
-beforeAll(async () => {
-  await github.start();
-  github.repos.set("acme/app", [
-    { id: 9001, number: 1, title: "First", body: "one", state: "open", updated_at: ts(1) },
-    { id: 9002, number: 2, title: "Second", body: "two", state: "closed", updated_at: ts(2) },
-    { id: 9003, number: 3, title: "A pull request", body: "", state: "open", updated_at: ts(3), pull_request: {} },
-    { id: 9004, number: 4, title: "Fourth", body: "four", state: "open", updated_at: ts(4) },
-  ]);
-  github.repos.set("acme/down", [{ id: 7001, number: 1, title: "never", body: "", state: "open", updated_at: ts(1) }]);
-  db = await createTestDatabase("integ_sync");
-  owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, keyRing: testKeyRing(), poolMax: 10 });
-  await seedTenant(a, "sync-a");
-  await seedTenant(b, "sync-b");
-  worker = await startWorker(
-    {
-      databaseUrl: db.ownerUrl, natsUrl: TEST_NATS_URL, prefix: names.prefix, stream: names.stream,
-      duplicateWindowMs: 120_000, eventsMaxAgeMs: 3_600_000, outboxReplayWindowMs: 3_600_000, retentionIntervalMs: 60_000,
-      rateLimitRetentionMs: 86_400_000, agentRunStaleAfterMs: 3_600_000, domain,
-      relayPollMs: 200, concurrency: 4, maxAttempts: 3, ackWaitMs: 10_000, port: 0, host: "127.0.0.1", handlers: [],
-      sync: { jobsStream: jobs.stream, jobsPrefix: jobs.prefix, schedulerIntervalMs: 1_000, maxAttempts: 3, backoffMs: [100, 200], requestTimeoutMs: 400 },
-    },
-    pino({ level: "silent" }),
-  );
-});
-afterAll(async () => {
-  await worker?.stop();
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "integ-sync-cleanup" });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(names.stream).catch(() => undefined);
-  await jsm.streams.delete(jobs.stream).catch(() => undefined);
-  await nc.close();
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-  await github.stop();
-});
+/**
+ * `github`: a FakeGithub serving acme/app (four issues, one a pull request) and acme/down, stopped after the file;
+ * `jobs`: the JOBS stream and subject prefix (carrying `natsNames`' suffix); `a`, `b`: two tenants (a user, a
+ * workspace and a project each), seeded before the worker (no event handlers; the sync jobs, three attempts) starts;
+ * `connectGithub(t, name, repository, extra?)`, `health(t, id)`, `syncNow(t, id)` (ask for a sync and wait until
+ * that job has finished: the request is queued, then the state settles), `itemsOf(t, id)`, `outboxCount(type, id)`.
+ */
+const test = workerTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("github", { scope: "file" }, async ({}, { onCleanup }) => {
+    const github = new FakeGithub();
+    await github.start();
+    onCleanup(() => github.stop());
+    github.repos.set("acme/app", [
+      { id: 9001, number: 1, title: "First", body: "one", state: "open", updated_at: ts(1) },
+      { id: 9002, number: 2, title: "Second", body: "two", state: "closed", updated_at: ts(2) },
+      { id: 9003, number: 3, title: "A pull request", body: "", state: "open", updated_at: ts(3), pull_request: {} },
+      { id: 9004, number: 4, title: "Fourth", body: "four", state: "open", updated_at: ts(4) },
+    ]);
+    github.repos.set("acme/down", [{ id: 7001, number: 1, title: "never", body: "", state: "open", updated_at: ts(1) }]);
+    return github;
+  })
+  .extend("jobs", { scope: "file" }, ({ natsNames }) => ({ stream: `${natsNames.stream}_JOBS`, prefix: `${natsNames.prefix}_job` }))
+  .override("workerHandlers", { scope: "file" }, [])
+  .override("workerOptions", { scope: "file" }, ({ jobs }) => ({
+    relayPollMs: 200, concurrency: 4, maxAttempts: 3,
+    sync: { jobsStream: jobs.stream, jobsPrefix: jobs.prefix, schedulerIntervalMs: 1_000, maxAttempts: 3, backoffMs: [100, 200], requestTimeoutMs: 400 },
+  }))
+  .extend("tenants", { scope: "file" }, async ({ domain }) => {
+    const a = {} as Tenant;
+    const b = {} as Tenant;
+    await seedTenant(domain, a, "sync-a");
+    await seedTenant(domain, b, "sync-b");
+    return { a, b };
+  })
+  .extend("a", { scope: "file" }, ({ tenants, worker }) => {
+    void worker;
+    return tenants.a;
+  })
+  .extend("b", { scope: "file" }, ({ tenants, worker }) => {
+    void worker;
+    return tenants.b;
+  })
+  .extend("connectGithub", { scope: "file" }, ({ domain, github }) => (t: Tenant, name: string, repository: string, extra: Record<string, unknown> = {}) =>
+    domain.run(userCtx(t), async (op) =>
+      (await connectIntegration(op, {
+        provider: "github", name, credentials: { token: `ghp_${name}_token` },
+        config: { repository, projectId: t.projectId, baseUrl: github.base, timeoutMs: 400, ...extra },
+      })).id))
+  .extend("health", { scope: "file" }, ({ domain }) => (t: Tenant, id: string) => domain.run(userCtx(t), (op) => getIntegrationHealth(op, id)))
+  .extend("syncNow", { scope: "file" }, ({ domain, health }) => async (t: Tenant, id: string) => {
+    const before = (await health(t, id)).sync;
+    await domain.run(userCtx(t), (op) => requestIntegrationSync(op, id));
+    return until("the sync job", () => health(t, id), (h) =>
+      h.sync.requestedAt === null && (h.sync.state === "succeeded" || h.sync.state === "failed")
+      && (h.sync.lastSucceededAt?.getTime() !== before.lastSucceededAt?.getTime() || h.sync.lastFailedAt?.getTime() !== before.lastFailedAt?.getTime()));
+  })
+  .extend("itemsOf", { scope: "file" }, ({ owner }) => async (t: Tenant, integrationId: string) =>
+    (await owner.query<{ title: string; status: string; external_id: string }>(
+      "select title, status, external_id from items where workspace_id = $1 and external_source = $2 order by external_id", [t.workspaceId, integrationId])).rows)
+  .extend("outboxCount", { scope: "file" }, ({ owner }) => async (type: string, integrationId: string) =>
+    Number((await owner.query<{ n: string }>("select count(*) as n from outbox where event_type = $1 and envelope->'payload'->>'integration_id' = $2", [type, integrationId])).rows[0]!.n));
 
 describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => {
-  it("sync now pulls every page of issues into items with the credentials; a re-run past the cursor changes nothing; a change comes through", async () => {
+  test("sync now pulls every page of issues into items with the credentials; a re-run past the cursor changes nothing; a change comes through", async ({ a, github, owner, connectGithub, health, syncNow, itemsOf, outboxCount }) => {
     const id = await connectGithub(a, "app", "acme/app");
     const done = await syncNow(a, id);
     expect(done.sync).toMatchObject({ state: "succeeded", consecutiveFailures: 0, lastError: null, cursor: ts(4) });
@@ -203,7 +192,7 @@ describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => 
     expect((await health(a, id)).sync.cursor).toBe(ts(5));
   });
 
-  it("the same window queued twice runs once (operation key sync:<integration>:<window>)", async () => {
+  test("the same window queued twice runs once (operation key sync:<integration>:<window>)", async ({ a, jobs, owner, domain, connectGithub, health }) => {
     const id = await connectGithub(a, "windowed", "acme/app");
     await domain.run(userCtx(a), (op) => requestIntegrationSync(op, id));
     const requested = (await health(a, id)).sync.requestedAt!;
@@ -222,7 +211,7 @@ describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => 
     expect(runs.rows).toEqual([{ operation_key: `sync:${id}:manual-${requested.getTime()}`, status: "succeeded" }]);
   });
 
-  it("retries a 5xx, a timeout and a rate limit with backoff, then succeeds without a sync_failed", async () => {
+  test("retries a 5xx, a timeout and a rate limit with backoff, then succeeds without a sync_failed", async ({ a, b, github, owner, connectGithub, syncNow, itemsOf, outboxCount }) => {
     const id = await connectGithub(b, "flaky", "acme/app");
     github.faults = ["500", "timeout"];
     const done = await syncNow(b, id);
@@ -241,7 +230,7 @@ describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => 
     expect((await syncNow(b, id)).sync.state).toBe("succeeded");
   });
 
-  it("a job that fails every attempt → status error and integration.sync_failed exactly once; N failed jobs → disabled (audited); enable clears it", async () => {
+  test("a job that fails every attempt → status error and integration.sync_failed exactly once; N failed jobs → disabled (audited); enable clears it", async ({ a, github, owner, domain, connectGithub, health, syncNow, itemsOf, outboxCount }) => {
     const id = await connectGithub(a, "down", "acme/down", { disableAfterFailures: 2 });
     github.failAll = "500";
     try {
@@ -284,7 +273,7 @@ describe("integration sync jobs (JOBS work queue) against a fake GitHub", () => 
     expect((await health(a, id)).status).toBe("connected");
   });
 
-  it("a configured interval schedules syncs without a request; another workspace cannot ask for a sync of it", async () => {
+  test("a configured interval schedules syncs without a request; another workspace cannot ask for a sync of it", async ({ a, b, owner, domain, connectGithub, health }) => {
     const id = await connectGithub(b, "scheduled", "acme/app", { syncIntervalSeconds: 1 });
     await until("a scheduled sync", () => health(b, id), (h) => h.sync.state === "succeeded");
     const runs = await owner.query<{ operation_key: string }>("select operation_key from job_runs where operation_key like $1", [`sync:${id}:%`]);

@@ -52,7 +52,7 @@ describe("ingestion by format", () => {
     }
     const support = chunks.find((c) => c.content.includes("Support is available"))!;
     expect((support.metadata as { headings: string[] }).headings).toEqual(["Handbook", "Support"]);
-    expect(chunks.every((c) => c.contentHash !== null && c.contentHash.length === 64)).toBe(true);
+    expect(chunks.every((c) => c.contentHash?.length === 64)).toBe(true);
   });
 
   it("converts HTML to text (scripts and styles dropped, headings kept) and makes it searchable", async () => {

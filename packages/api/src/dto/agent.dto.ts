@@ -11,7 +11,7 @@ export const ZAgentThreadSchema = z.object({
 export type TAgentThread = z.infer<typeof ZAgentThreadSchema>;
 export function toAgentThreadDto(t: AgentThread): TAgentThread {
   return {
-    id: t.id, workspaceId: t.workspaceId, title: t.title, createdBy: t.createdBy,
+    id: t.id, workspaceId: t.workspaceId, title: t.title, createdBy: t.createdBy ?? null,
     createdAt: iso(t.createdAt), updatedAt: iso(t.updatedAt), deletedAt: iso(t.deletedAt),
   };
 }
@@ -23,7 +23,7 @@ export const ZToolCallSchema = z.object({
 export type TToolCall = z.infer<typeof ZToolCallSchema>;
 export function toToolCallDto(c: ToolCall): TToolCall {
   return {
-    id: c.id, ordinal: c.ordinal, toolName: c.toolName, input: c.input, output: c.output, status: c.status, error: c.error,
+    id: c.id, ordinal: c.ordinal, toolName: c.toolName, input: c.input, output: c.output ?? null, status: c.status, error: c.error ?? null,
     startedAt: iso(c.startedAt), completedAt: iso(c.completedAt),
   };
 }
@@ -39,9 +39,9 @@ export const ZAgentRunSchema = z.object({
 export type TAgentRun = z.infer<typeof ZAgentRunSchema>;
 export function toAgentRunDto(run: AgentRun, toolCalls: readonly ToolCall[]): TAgentRun {
   return {
-    id: run.id, threadId: run.threadId, status: run.status, model: run.model, input: run.input, output: run.output, error: run.error,
+    id: run.id, threadId: run.threadId, status: run.status, model: run.model, input: run.input, output: run.output ?? null, error: run.error ?? null,
     startedAt: iso(run.startedAt), completedAt: iso(run.completedAt), retainUntil: iso(run.retainUntil),
-    createdBy: run.createdBy, createdAt: iso(run.createdAt), toolCalls: toolCalls.map(toToolCallDto),
+    createdBy: run.createdBy ?? null, createdAt: iso(run.createdAt), toolCalls: toolCalls.map(toToolCallDto),
     tokens: { input: run.inputTokens, output: run.outputTokens, total: run.inputTokens + run.outputTokens },
   };
 }

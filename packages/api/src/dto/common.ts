@@ -66,8 +66,9 @@ export function zPage<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+/** An entity's nullable property is typed `Date | null | undefined` (`defineEntity`); all mean "no date". */
 export function iso(date: Date): string;
-export function iso(date: Date | null): string | null;
-export function iso(date: Date | null): string | null {
+export function iso(date: Date | null | undefined): string | null;
+export function iso(date: Date | null | undefined): string | null {
   return date ? date.toISOString() : null;
 }

@@ -1,5 +1,5 @@
 import type { ActivityLog, AuditLog, Document, Item, Project } from "@spine/domain";
-import { ZItemStatusSchema, type TItemStatus } from "@spine/domain";
+import { ZItemStatusSchema } from "@spine/domain";
 import { z } from "zod";
 import { iso, ZIdSchema, ZTimestampSchema } from "./common.ts";
 
@@ -8,7 +8,7 @@ const ZRecordMetaSchema = z.object({
   createdAt: ZTimestampSchema, updatedAt: ZTimestampSchema, deletedAt: ZTimestampSchema.nullable(),
 });
 function meta(r: Project | Item | Document) {
-  return { id: r.id, workspaceId: r.workspaceId, createdBy: r.createdBy, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), deletedAt: iso(r.deletedAt) };
+  return { id: r.id, workspaceId: r.workspaceId, createdBy: r.createdBy ?? null, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt), deletedAt: iso(r.deletedAt) };
 }
 
 export const ZProjectSchema = ZRecordMetaSchema.extend({ name: z.string(), description: z.string() });
@@ -20,7 +20,7 @@ export function toProjectDto(p: Project): TProject {
 export const ZItemSchema = ZRecordMetaSchema.extend({ projectId: ZIdSchema, title: z.string(), body: z.string(), status: ZItemStatusSchema });
 export type TItem = z.infer<typeof ZItemSchema>;
 export function toItemDto(i: Item): TItem {
-  return { ...meta(i), projectId: i.projectId, title: i.title, body: i.body, status: i.status as TItemStatus };
+  return { ...meta(i), projectId: i.projectId, title: i.title, body: i.body, status: i.status };
 }
 
 /** A document without its text, for lists. */
@@ -33,8 +33,8 @@ export const ZDocumentSummarySchema = ZRecordMetaSchema.extend({
 export type TDocumentSummary = z.infer<typeof ZDocumentSummarySchema>;
 export function toDocumentSummaryDto(d: Document): TDocumentSummary {
   return {
-    ...meta(d), projectId: d.projectId, title: d.title, format: d.format, metadata: d.metadata,
-    contentHash: d.contentHash, ingestionStatus: d.ingestionStatus, ingestedAt: iso(d.ingestedAt), ingestionError: d.ingestionError,
+    ...meta(d), projectId: d.projectId ?? null, title: d.title, format: d.format, metadata: d.metadata,
+    contentHash: d.contentHash ?? null, ingestionStatus: d.ingestionStatus, ingestedAt: iso(d.ingestedAt), ingestionError: d.ingestionError ?? null,
   };
 }
 export const ZDocumentSchema = ZDocumentSummarySchema.extend({ content: z.string() });
@@ -51,8 +51,8 @@ export const ZActivitySchema = z.object({
 export type TActivity = z.infer<typeof ZActivitySchema>;
 export function toActivityDto(a: ActivityLog): TActivity {
   return {
-    id: a.id, projectId: a.projectId, actorId: a.actorId, verb: a.verb, targetType: a.targetType, targetId: a.targetId,
-    summary: a.summary, data: a.data, correlationId: a.correlationId, occurredAt: iso(a.occurredAt),
+    id: a.id, projectId: a.projectId ?? null, actorId: a.actorId ?? null, verb: a.verb, targetType: a.targetType, targetId: a.targetId ?? null,
+    summary: a.summary, data: a.data, correlationId: a.correlationId ?? null, occurredAt: iso(a.occurredAt),
   };
 }
 
@@ -64,7 +64,7 @@ export const ZAuditEntrySchema = z.object({
 export type TAuditEntry = z.infer<typeof ZAuditEntrySchema>;
 export function toAuditEntryDto(a: AuditLog): TAuditEntry {
   return {
-    id: a.id, actorId: a.actorId, actorType: a.actorType, action: a.action, targetType: a.targetType, targetId: a.targetId,
+    id: a.id, actorId: a.actorId ?? null, actorType: a.actorType, action: a.action, targetType: a.targetType, targetId: a.targetId ?? null,
     changes: a.changes, correlationId: a.correlationId, occurredAt: iso(a.occurredAt),
   };
 }

@@ -79,7 +79,7 @@ export class Operation {
         workspaceId: envelope.workspace_id,
         eventType: envelope.event_type,
         subject: subjectFor(envelope.workspace_id, envelope.event_type),
-        envelope: envelope as unknown as Record<string, unknown>,
+        envelope,
         // createEnvelope validated it against its contract just now.
         validated: true,
       }),

@@ -1,213 +1,142 @@
-import { EntitySchema, OptionalProps } from "@mikro-orm/core";
+import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import type { TEnvelope } from "@spine/contracts";
 import type { ActorType } from "../context/operation-context.ts";
-import { idProp, tenantFilter, tenantProp } from "../shared/common-props.ts";
+import { idProp, startsNull, tenantFilter, tenantProp } from "../shared/common-props.ts";
 
 export interface AuditChanges {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 }
-export class AuditLog {
-  [OptionalProps]?: "occurredAt" | "changes" | "targetId" | "actorId";
-  id!: string;
-  workspaceId!: string;
-  actorId: string | null = null;
-  actorType!: ActorType;
-  action!: string;
-  targetType!: string;
-  targetId: string | null = null;
-  changes: AuditChanges = {};
-  correlationId!: string;
-  occurredAt!: Date;
-}
-export const AuditLogSchema = new EntitySchema<AuditLog>({
-  class: AuditLog,
+export const AuditLog = defineEntity({
+  name: "AuditLog",
   tableName: "audit_logs",
   properties: {
     ...idProp, ...tenantProp,
-    actorId: { type: "uuid", nullable: true },
-    actorType: { type: "string" },
-    action: { type: "string" },
-    targetType: { type: "string" },
-    targetId: { type: "uuid", nullable: true },
-    changes: { type: "json" },
-    correlationId: { type: "string" },
-    occurredAt: { type: "Date", onCreate: () => new Date() },
+    actorId: startsNull(p.uuid().nullable()),
+    actorType: p.string().$type<ActorType>(),
+    action: p.string(),
+    targetType: p.string(),
+    targetId: startsNull(p.uuid().nullable()),
+    changes: p.json<AuditChanges>().onCreate(() => ({})),
+    correlationId: p.string(),
+    occurredAt: p.datetime().onCreate(() => new Date()),
   },
   filters: { ...tenantFilter },
 });
+export type AuditLog = InferEntity<typeof AuditLog>;
 
 /** A committed event waiting for (or kept after) publication. `id` is the envelope's event_id. */
-export class OutboxEvent {
-  [OptionalProps]?: "createdAt" | "publishedAt" | "publishAttempts" | "lastError" | "rejectedAt" | "validated";
-  id!: string;
-  workspaceId!: string | null;
-  eventType!: string;
-  subject!: string;
-  envelope!: Record<string, unknown>;
-  createdAt!: Date;
-  publishedAt: Date | null = null;
-  publishAttempts = 0;
-  lastError: string | null = null;
-  /** Set when the stored envelope does not parse: the relay never claims the row again. */
-  rejectedAt: Date | null = null;
-  /** The envelope was validated against its contract when stored (`op.emit`): the relay publishes it as stored. */
-  validated = false;
-}
-export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
-  class: OutboxEvent,
+export const OutboxEvent = defineEntity({
+  name: "OutboxEvent",
   tableName: "outbox",
   properties: {
     ...idProp,
-    workspaceId: { type: "uuid", nullable: true },
-    eventType: { type: "string" },
-    subject: { type: "string" },
-    envelope: { type: "json" },
-    createdAt: { type: "Date", onCreate: () => new Date() },
-    publishedAt: { type: "Date", nullable: true },
-    publishAttempts: { type: "integer" },
-    lastError: { type: "text", nullable: true },
-    rejectedAt: { type: "Date", nullable: true },
-    validated: { type: "boolean" },
+    workspaceId: p.uuid().nullable(),
+    eventType: p.string(),
+    subject: p.string(),
+    envelope: p.json<TEnvelope>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    publishedAt: startsNull(p.datetime().nullable()),
+    publishAttempts: p.integer().default(0).onCreate(() => 0),
+    lastError: startsNull(p.text().nullable()),
+    /** Set when the stored envelope does not parse: the relay never claims the row again. */
+    rejectedAt: startsNull(p.datetime().nullable()),
+    /** The envelope was validated against its contract when stored (`op.emit`): the relay publishes it as stored. */
+    validated: p.boolean().default(false).onCreate(() => false),
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },
 });
+export type OutboxEvent = InferEntity<typeof OutboxEvent>;
 
-export class JobRun {
-  [OptionalProps]?: "attempts" | "result" | "lastError" | "startedAt" | "finishedAt" | "durationMs" | "eventId" | "eventType";
-  id!: string;
-  workspaceId!: string | null;
-  handler!: string;
-  operationKey!: string;
-  eventId: string | null = null;
-  eventType: string | null = null;
-  status!: string;
-  attempts = 1;
-  result: Record<string, unknown> | null = null;
-  lastError: string | null = null;
-  startedAt!: Date;
-  finishedAt: Date | null = null;
-  durationMs: number | null = null;
-}
-export const JobRunSchema = new EntitySchema<JobRun>({
-  class: JobRun,
+/** The status of a consumer operation's `job_runs` row. */
+export const JOB_RUN_STATUSES = ["running", "succeeded", "failed", "dead"] as const;
+export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+
+export const JobRun = defineEntity({
+  name: "JobRun",
   tableName: "job_runs",
   properties: {
     ...idProp,
-    workspaceId: { type: "uuid", nullable: true },
-    handler: { type: "string" },
-    operationKey: { type: "string" },
-    eventId: { type: "uuid", nullable: true },
-    eventType: { type: "string", nullable: true },
-    status: { type: "string" },
-    attempts: { type: "integer" },
-    result: { type: "json", nullable: true },
-    lastError: { type: "text", nullable: true },
-    startedAt: { type: "Date", onCreate: () => new Date() },
-    finishedAt: { type: "Date", nullable: true },
-    durationMs: { type: "integer", nullable: true },
+    workspaceId: p.uuid().nullable(),
+    handler: p.string(),
+    operationKey: p.string(),
+    eventId: startsNull(p.uuid().nullable()),
+    eventType: startsNull(p.string().nullable()),
+    status: p.string().$type<JobRunStatus>(),
+    attempts: p.integer().default(1).onCreate(() => 1),
+    result: startsNull(p.json<Record<string, unknown>>().nullable()),
+    lastError: startsNull(p.text().nullable()),
+    startedAt: p.datetime().onCreate(() => new Date()),
+    finishedAt: startsNull(p.datetime().nullable()),
+    durationMs: startsNull(p.integer().nullable()),
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },
 });
+export type JobRun = InferEntity<typeof JobRun>;
 
-export class DeadLetterJob {
-  [OptionalProps]?: "createdAt" | "status" | "replayAttempts" | "replayedAt" | "replayError" | "streamSeq" | "eventId" | "eventType";
-  id!: string;
-  workspaceId!: string | null;
-  handler!: string;
-  eventId: string | null = null;
-  eventType: string | null = null;
-  subject!: string;
-  envelope!: unknown;
-  error!: string;
-  attempts!: number;
-  streamSeq: number | null = null;
-  status = "dead";
-  replayAttempts = 0;
-  replayedAt: Date | null = null;
-  replayError: string | null = null;
-  createdAt!: Date;
-}
-export const DeadLetterJobSchema = new EntitySchema<DeadLetterJob>({
-  class: DeadLetterJob,
+/** A dead letter is `dead` until an operator replays it. */
+export const DEAD_LETTER_STATUSES = ["dead", "replayed"] as const;
+export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
+
+export const DeadLetterJob = defineEntity({
+  name: "DeadLetterJob",
   tableName: "dead_letter_jobs",
   properties: {
     ...idProp,
-    workspaceId: { type: "uuid", nullable: true },
-    handler: { type: "string" },
-    eventId: { type: "uuid", nullable: true },
-    eventType: { type: "string", nullable: true },
-    subject: { type: "string" },
-    envelope: { type: "json" },
-    error: { type: "text" },
-    attempts: { type: "integer" },
-    streamSeq: { type: "bigint", runtimeType: "number", nullable: true },
-    status: { type: "string" },
-    replayAttempts: { type: "integer" },
-    replayedAt: { type: "Date", nullable: true },
-    replayError: { type: "text", nullable: true },
-    createdAt: { type: "Date", onCreate: () => new Date() },
+    workspaceId: p.uuid().nullable(),
+    handler: p.string(),
+    eventId: startsNull(p.uuid().nullable()),
+    eventType: startsNull(p.string().nullable()),
+    subject: p.string(),
+    envelope: p.json<unknown>(),
+    error: p.text(),
+    attempts: p.integer(),
+    streamSeq: startsNull(p.bigint("number").nullable()),
+    status: p.string().$type<DeadLetterStatus>().default("dead").onCreate(() => "dead"),
+    replayAttempts: p.integer().default(0).onCreate(() => 0),
+    replayedAt: startsNull(p.datetime().nullable()),
+    replayError: startsNull(p.text().nullable()),
+    createdAt: p.datetime().onCreate(() => new Date()),
   },
   // Scoped like tenant tables: system rows (workspace_id null) are for the system role's own tooling.
   filters: { ...tenantFilter },
 });
+export type DeadLetterJob = InferEntity<typeof DeadLetterJob>;
 
-export class IdempotencyKey {
-  [OptionalProps]?: "createdAt" | "response";
-  id!: string;
-  userId!: string;
-  key!: string;
-  procedure!: string;
-  requestHash!: string;
-  response: unknown = null;
-  createdAt!: Date;
-  expiresAt!: Date;
-}
-export const IdempotencyKeySchema = new EntitySchema<IdempotencyKey>({
-  class: IdempotencyKey,
+export const IdempotencyKey = defineEntity({
+  name: "IdempotencyKey",
   tableName: "idempotency_keys",
   properties: {
     ...idProp,
-    userId: { type: "uuid" },
-    key: { type: "string" },
-    procedure: { type: "string" },
-    requestHash: { type: "string" },
-    response: { type: "json", nullable: true },
-    createdAt: { type: "Date", onCreate: () => new Date() },
-    expiresAt: { type: "Date" },
+    userId: p.uuid(),
+    key: p.string(),
+    procedure: p.string(),
+    requestHash: p.string(),
+    response: startsNull(p.json<unknown>().nullable()),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
   },
 });
+export type IdempotencyKey = InferEntity<typeof IdempotencyKey>;
 
 /** The workspace's human-readable activity feed (not the audit trail). */
-export class ActivityLog {
-  [OptionalProps]?: "occurredAt" | "data" | "projectId" | "targetId" | "correlationId" | "actorId";
-  id!: string;
-  workspaceId!: string;
-  projectId: string | null = null;
-  actorId: string | null = null;
-  verb!: string;
-  targetType!: string;
-  targetId: string | null = null;
-  summary!: string;
-  data: Record<string, unknown> = {};
-  correlationId: string | null = null;
-  occurredAt!: Date;
-}
-export const ActivityLogSchema = new EntitySchema<ActivityLog>({
-  class: ActivityLog,
+export const ActivityLog = defineEntity({
+  name: "ActivityLog",
   tableName: "activity_logs",
   properties: {
     ...idProp, ...tenantProp,
-    projectId: { type: "uuid", nullable: true },
-    actorId: { type: "uuid", nullable: true },
-    verb: { type: "string" },
-    targetType: { type: "string" },
-    targetId: { type: "uuid", nullable: true },
-    summary: { type: "text" },
-    data: { type: "json" },
-    correlationId: { type: "string", nullable: true },
-    occurredAt: { type: "Date", onCreate: () => new Date() },
+    projectId: startsNull(p.uuid().nullable()),
+    actorId: startsNull(p.uuid().nullable()),
+    verb: p.string(),
+    targetType: p.string(),
+    targetId: startsNull(p.uuid().nullable()),
+    summary: p.text(),
+    data: p.json<Record<string, unknown>>().onCreate(() => ({})),
+    correlationId: startsNull(p.string().nullable()),
+    occurredAt: p.datetime().onCreate(() => new Date()),
   },
   filters: { ...tenantFilter },
 });
+export type ActivityLog = InferEntity<typeof ActivityLog>;

@@ -78,6 +78,9 @@ export class Domain {
         entities: ENTITY_SCHEMAS,
         subscribers: [new UnitOfWorkSubscriber(store)],
         forceUtcTimezone: true,
+        // Entities are declared with \`defineEntity\` (no class, no field initializers): a property's
+        // starting value is its \`onCreate\`, applied inside \`em.create\` (see shared/common-props.ts).
+        processOnCreateHooksEarly: true,
         debug: options.debug ?? false,
         pool: { min: 0, max: options.poolMax ?? 10 },
         discovery: { disableDynamicFileAccess: true },

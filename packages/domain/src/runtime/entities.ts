@@ -1,16 +1,16 @@
-import { AuthSessionSchema, RoleSchema, UserSchema, WorkspaceMembershipSchema, WorkspaceSchema } from "../modules/identity/entities.ts";
-import { DocumentSchema, ItemSchema, ProjectSchema } from "../modules/product/entities.ts";
-import { AgentRunSchema, AgentThreadSchema, DocumentChunkSchema, EmbeddingSchema, ToolCallSchema } from "../modules/knowledge/entities.ts";
-import { IntegrationEventSchema, IntegrationSchema } from "../modules/integrations/entities.ts";
-import { AccessEventRecordSchema, DemoAccessStateSchema, UsageCounterSchema, UsagePolicySchema } from "../modules/governance/entities.ts";
-import { ActivityLogSchema, AuditLogSchema, DeadLetterJobSchema, IdempotencyKeySchema, JobRunSchema, OutboxEventSchema } from "../platform/entities.ts";
+import { AuthSession, Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
+import { Document, Item, Project } from "../modules/product/entities.ts";
+import { AgentRun, AgentThread, DocumentChunk, Embedding, ToolCall } from "../modules/knowledge/entities.ts";
+import { Integration, IntegrationEvent } from "../modules/integrations/entities.ts";
+import { AccessEventRecord, DemoAccessState, UsageCounter, UsagePolicy } from "../modules/governance/entities.ts";
+import { ActivityLog, AuditLog, DeadLetterJob, IdempotencyKey, JobRun, OutboxEvent } from "../platform/entities.ts";
 
 /** Every entity of the seed specification, plus outbox, sessions and idempotency keys. */
 export const ENTITY_SCHEMAS = [
-  UserSchema, AuthSessionSchema, WorkspaceSchema, RoleSchema, WorkspaceMembershipSchema,
-  ProjectSchema, ItemSchema, DocumentSchema, ActivityLogSchema,
-  DocumentChunkSchema, EmbeddingSchema, AgentThreadSchema, AgentRunSchema, ToolCallSchema,
-  IntegrationSchema, IntegrationEventSchema,
-  DemoAccessStateSchema, AccessEventRecordSchema, UsagePolicySchema, UsageCounterSchema,
-  AuditLogSchema, JobRunSchema, DeadLetterJobSchema, OutboxEventSchema, IdempotencyKeySchema,
+  User, AuthSession, Workspace, Role, WorkspaceMembership,
+  Project, Item, Document, ActivityLog,
+  DocumentChunk, Embedding, AgentThread, AgentRun, ToolCall,
+  Integration, IntegrationEvent,
+  DemoAccessState, AccessEventRecord, UsagePolicy, UsageCounter,
+  AuditLog, JobRun, DeadLetterJob, OutboxEvent, IdempotencyKey,
 ];

@@ -15,8 +15,8 @@ const LOCK_WORKSPACE_ACCESS = "select pg_advisory_xact_lock(hashtextextended('de
 
 export function snapshotOf(row: DemoAccessState): AccessSnapshot {
   return {
-    state: row.state, plan: row.plan, effectiveAt: row.effectiveAt, expiresAt: row.expiresAt, reason: row.reason,
-    lastEventId: row.lastEventId, lastEventAt: row.lastEventAt, version: row.version, nextTransitionAt: row.nextTransitionAt,
+    state: row.state, plan: row.plan ?? null, effectiveAt: row.effectiveAt ?? null, expiresAt: row.expiresAt ?? null, reason: row.reason ?? null,
+    lastEventId: row.lastEventId ?? null, lastEventAt: row.lastEventAt ?? null, version: row.version, nextTransitionAt: row.nextTransitionAt ?? null,
   };
 }
 

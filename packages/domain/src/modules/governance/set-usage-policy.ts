@@ -1,9 +1,9 @@
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../shared/ids.ts";
-import { UsagePolicy, type UsageWindow } from "./entities.ts";
+import { UsagePolicy, type UsagePolicyAction, type UsageWindow } from "./entities.ts";
 
-export type UsagePolicyAction = "block" | "notify";
+export type { UsagePolicyAction };
 export interface SetUsagePolicyInput {
   metric: string;
   window: UsageWindow;

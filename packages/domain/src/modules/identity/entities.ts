@@ -1,126 +1,78 @@
-import { EntitySchema, OptionalProps } from "@mikro-orm/core";
-import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
+import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { idProp, notDeletedFilter, softDeleteProp, startsNull, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
+import type { PlanTier } from "../governance/plan-tiers.ts";
 
-export class User {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "tokenVersion";
-  id!: string;
-  email!: string;
-  passwordHash!: string;
-  displayName!: string;
-  tokenVersion = 0;
-  createdAt!: Date;
-  updatedAt!: Date;
-  deletedAt: Date | null = null;
-}
-export const UserSchema = new EntitySchema<User>({
-  class: User,
+export const User = defineEntity({
+  name: "User",
   tableName: "users",
   properties: {
     ...idProp,
-    email: { type: "string" },
-    passwordHash: { type: "string", hidden: true },
-    displayName: { type: "string" },
-    tokenVersion: { type: "integer" },
+    email: p.string(),
+    passwordHash: p.string().hidden(),
+    displayName: p.string(),
+    tokenVersion: p.integer().default(0).onCreate(() => 0),
     ...timestampProps,
     ...softDeleteProp,
   },
   filters: { ...notDeletedFilter },
 });
+export type User = InferEntity<typeof User>;
 
-export class AuthSession {
-  [OptionalProps]?: "createdAt" | "revokedAt" | "userAgent" | "ip";
-  id!: string;
-  userId!: string;
-  refreshTokenHash!: string;
-  expiresAt!: Date;
-  revokedAt: Date | null = null;
-  createdAt!: Date;
-  userAgent: string | null = null;
-  ip: string | null = null;
-}
-export const AuthSessionSchema = new EntitySchema<AuthSession>({
-  class: AuthSession,
+export const AuthSession = defineEntity({
+  name: "AuthSession",
   tableName: "auth_sessions",
   properties: {
     ...idProp,
-    userId: { type: "uuid" },
-    refreshTokenHash: { type: "string", hidden: true },
-    expiresAt: { type: "Date" },
-    revokedAt: { type: "Date", nullable: true },
-    createdAt: { type: "Date", onCreate: () => new Date() },
-    userAgent: { type: "string", nullable: true },
-    ip: { type: "string", nullable: true },
+    userId: p.uuid(),
+    refreshTokenHash: p.string().hidden(),
+    expiresAt: p.datetime(),
+    revokedAt: startsNull(p.datetime().nullable()),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    userAgent: startsNull(p.string().nullable()),
+    ip: startsNull(p.string().nullable()),
   },
 });
+export type AuthSession = InferEntity<typeof AuthSession>;
 
 export type WorkspaceSettings = Record<string, unknown>;
-export class Workspace {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "settings" | "planTier";
-  id!: string;
-  name!: string;
-  slug!: string;
-  settings: WorkspaceSettings = {};
-  planTier = "free";
-  createdBy!: string;
-  createdAt!: Date;
-  updatedAt!: Date;
-  deletedAt: Date | null = null;
-}
 /** The tenant root: scoped by its own id rather than a workspace_id column. */
-export const WorkspaceSchema = new EntitySchema<Workspace>({
-  class: Workspace,
+export const Workspace = defineEntity({
+  name: "Workspace",
   tableName: "workspaces",
   properties: {
     ...idProp,
-    name: { type: "string" },
-    slug: { type: "string" },
-    settings: { type: "json" },
-    planTier: { type: "string" },
-    createdBy: { type: "uuid" },
+    name: p.string(),
+    slug: p.string(),
+    settings: p.json<WorkspaceSettings>().onCreate(() => ({})),
+    planTier: p.string().$type<PlanTier>().default("free").onCreate(() => "free"),
+    createdBy: p.uuid(),
     ...timestampProps,
     ...softDeleteProp,
   },
   filters: { ...notDeletedFilter },
 });
+export type Workspace = InferEntity<typeof Workspace>;
 
-export class Role {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "builtIn";
-  id!: string;
-  workspaceId!: string;
-  key!: string;
-  name!: string;
-  permissions!: string[];
-  builtIn = false;
-  createdAt!: Date;
-  updatedAt!: Date;
-}
-export const RoleSchema = new EntitySchema<Role>({
-  class: Role,
+export const Role = defineEntity({
+  name: "Role",
   tableName: "roles",
   properties: {
     ...idProp,
     ...tenantProp,
-    key: { type: "string" },
-    name: { type: "string" },
-    permissions: { type: "string[]" },
-    builtIn: { type: "boolean" },
+    key: p.string(),
+    name: p.string(),
+    permissions: p.type("string[]").$type<string[]>(),
+    builtIn: p.boolean().default(false).onCreate(() => false),
     ...timestampProps,
   },
   filters: { ...tenantFilter },
 });
+export type Role = InferEntity<typeof Role>;
 
-export class WorkspaceMembership {
-  [OptionalProps]?: "createdAt" | "updatedAt";
-  id!: string;
-  workspaceId!: string;
-  userId!: string;
-  roleId!: string;
-  createdAt!: Date;
-  updatedAt!: Date;
-}
-export const WorkspaceMembershipSchema = new EntitySchema<WorkspaceMembership>({
-  class: WorkspaceMembership,
+export const WorkspaceMembership = defineEntity({
+  name: "WorkspaceMembership",
   tableName: "workspace_memberships",
-  properties: { ...idProp, ...tenantProp, userId: { type: "uuid" }, roleId: { type: "uuid" }, ...timestampProps },
+  properties: { ...idProp, ...tenantProp, userId: p.uuid(), roleId: p.uuid(), ...timestampProps },
   filters: { ...tenantFilter },
 });
+export type WorkspaceMembership = InferEntity<typeof WorkspaceMembership>;

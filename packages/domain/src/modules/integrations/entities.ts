@@ -1,69 +1,48 @@
-import { EntitySchema, OptionalProps } from "@mikro-orm/core";
-import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
+import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
+import { idProp, notDeletedFilter, softDeleteProp, startsNull, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
 
-export class Integration {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "status" | "config" | "credentials" | "webhookSecret" | "connectedBy";
-  id!: string;
-  workspaceId!: string;
-  provider!: string;
-  name!: string;
-  status = "connected";
-  config: Record<string, unknown> = {};
-  /** Secret material: never returned by the API, redacted in audit logs. */
-  credentials: Record<string, unknown> = {};
-  webhookSecret: string | null = null;
-  connectedBy: string | null = null;
-  createdAt!: Date;
-  updatedAt!: Date;
-  deletedAt: Date | null = null;
-}
-export const IntegrationSchema = new EntitySchema<Integration>({
-  class: Integration,
+/** `disabled`: after too many failed sync jobs (`integration.enable` clears it). */
+export const INTEGRATION_STATUSES = ["connected", "disconnected", "error", "disabled"] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+export const Integration = defineEntity({
+  name: "Integration",
   tableName: "integrations",
   properties: {
     ...idProp, ...tenantProp,
-    provider: { type: "string" },
-    name: { type: "string" },
-    status: { type: "string" },
-    config: { type: "json" },
-    credentials: { type: "json", hidden: true },
-    webhookSecret: { type: "string", nullable: true, hidden: true },
-    connectedBy: { type: "uuid", nullable: true },
+    provider: p.string(),
+    name: p.string(),
+    status: p.string().$type<IntegrationStatus>().default("connected").onCreate(() => "connected"),
+    config: p.json<Record<string, unknown>>().onCreate(() => ({})),
+    /** Secret material: never returned by the API, redacted in audit logs. */
+    credentials: p.json<Record<string, unknown>>().hidden().onCreate(() => ({})),
+    webhookSecret: startsNull(p.string().nullable(), { hidden: true }),
+    connectedBy: startsNull(p.uuid().nullable()),
     ...timestampProps, ...softDeleteProp,
   },
   filters: { ...tenantFilter, ...notDeletedFilter },
 });
+export type Integration = InferEntity<typeof Integration>;
 
-export class IntegrationEvent {
-  [OptionalProps]?: "status" | "error" | "receivedAt" | "processedAt" | "attempts";
-  id!: string;
-  workspaceId!: string;
-  integrationId!: string;
-  source!: string;
-  sourceEventId!: string;
-  eventType!: string;
-  payload!: Record<string, unknown>;
-  status = "received";
-  error: string | null = null;
-  attempts = 0;
-  receivedAt!: Date;
-  processedAt: Date | null = null;
-}
-export const IntegrationEventSchema = new EntitySchema<IntegrationEvent>({
-  class: IntegrationEvent,
+export const INTEGRATION_EVENT_STATUSES = ["received", "processed", "ignored", "failed"] as const;
+export type IntegrationEventStatus = (typeof INTEGRATION_EVENT_STATUSES)[number];
+
+export const IntegrationEvent = defineEntity({
+  name: "IntegrationEvent",
   tableName: "integration_events",
   properties: {
     ...idProp, ...tenantProp,
-    integrationId: { type: "uuid" },
-    source: { type: "string" },
-    sourceEventId: { type: "string" },
-    eventType: { type: "string" },
-    payload: { type: "json" },
-    status: { type: "string" },
-    error: { type: "text", nullable: true },
-    attempts: { type: "integer" },
-    receivedAt: { type: "Date", onCreate: () => new Date() },
-    processedAt: { type: "Date", nullable: true },
+    integrationId: p.uuid(),
+    source: p.string(),
+    sourceEventId: p.string(),
+    eventType: p.string(),
+    payload: p.json<Record<string, unknown>>(),
+    status: p.string().$type<IntegrationEventStatus>().default("received").onCreate(() => "received"),
+    error: startsNull(p.text().nullable()),
+    attempts: p.integer().default(0).onCreate(() => 0),
+    receivedAt: p.datetime().onCreate(() => new Date()),
+    processedAt: startsNull(p.datetime().nullable()),
   },
   filters: { ...tenantFilter },
 });
+export type IntegrationEvent = InferEntity<typeof IntegrationEvent>;

@@ -32,7 +32,7 @@ export function openCredentials(op: Operation, integration: Integration): Record
 /** The integration's webhook secrets, newest first (several during a rotation); empty when none is set. */
 export function openWebhookSecrets(op: Operation, integration: Integration): string[] {
   const stored = integration.webhookSecret;
-  if (stored === null) return [];
+  if (stored == null) return [];
   const plain = KeyRing.isSealed(stored) ? op.keyRing.open(stored, webhookSecretContext(integration.id)) : stored;
   return plain.split(/\s+/).filter(Boolean);
 }
@@ -49,7 +49,7 @@ export function resealIntegration(op: Operation, integration: Integration): bool
     integration.credentials = sealCredentials(ring, integration.id, openCredentials(op, integration));
     changed = true;
   }
-  if (integration.webhookSecret !== null && !ring.isCurrent(integration.webhookSecret)) {
+  if (integration.webhookSecret != null && !ring.isCurrent(integration.webhookSecret)) {
     integration.webhookSecret = sealWebhookSecret(ring, integration.id, openWebhookSecrets(op, integration).join(" "));
     changed = true;
   }

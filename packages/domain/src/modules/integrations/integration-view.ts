@@ -26,10 +26,10 @@ export function toIntegrationView(integration: Integration): IntegrationView {
     status: integration.status,
     config: redact(integration.config) as Record<string, unknown>,
     hasCredentials: Object.keys(integration.credentials).length > 0,
-    hasWebhookSecret: integration.webhookSecret !== null,
-    connectedBy: integration.connectedBy,
+    hasWebhookSecret: integration.webhookSecret != null,
+    connectedBy: integration.connectedBy ?? null,
     createdAt: integration.createdAt,
     updatedAt: integration.updatedAt,
-    deletedAt: integration.deletedAt,
+    deletedAt: integration.deletedAt ?? null,
   };
 }

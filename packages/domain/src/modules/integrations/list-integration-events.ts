@@ -27,6 +27,6 @@ export async function listIntegrationEvents(
   );
   return rows.map((e) => ({
     id: e.id, integrationId: e.integrationId, sourceEventId: e.sourceEventId, eventType: e.eventType, status: e.status,
-    error: e.error, attempts: e.attempts, receivedAt: e.receivedAt, processedAt: e.processedAt,
+    error: e.error ?? null, attempts: e.attempts, receivedAt: e.receivedAt, processedAt: e.processedAt ?? null,
   }));
 }

@@ -18,7 +18,7 @@ export async function retryIntegrationEvent(op: Operation, integrationEventId: s
       { path: "integrationEventId", message: `status is ${event.status}` },
     ]);
   }
-  const previousError = event.error;
+  const previousError = event.error ?? null;
   await op.em.execute(RESET, [event.id]);
   op.emit("webhook.received", {
     integration_event_id: event.id,

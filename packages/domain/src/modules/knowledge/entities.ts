@@ -1,5 +1,5 @@
-import { EntitySchema, OptionalProps, Type } from "@mikro-orm/core";
-import { idProp, notDeletedFilter, softDeleteProp, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
+import { defineEntity, p, Type, type InferEntity } from "@mikro-orm/core";
+import { idProp, notDeletedFilter, softDeleteProp, startsNull, tenantFilter, tenantProp, timestampProps } from "../../shared/common-props.ts";
 
 /** Embedding vectors are pgvector `vector`s, written and read in its text form `[x,y,…]`. */
 export class VectorType extends Type<number[], string> {
@@ -19,152 +19,93 @@ export class VectorType extends Type<number[], string> {
   }
 }
 
-export class DocumentChunk {
-  [OptionalProps]?: "createdAt" | "tokenCount" | "metadata" | "contentHash";
-  id!: string;
-  workspaceId!: string;
-  documentId!: string;
-  ordinal!: number;
-  content!: string;
-  /** sha256 of `content`: an unchanged chunk keeps its vector when its document is re-ingested. */
-  contentHash: string | null = null;
-  tokenCount = 0;
-  metadata: Record<string, unknown> = {};
-  createdAt!: Date;
-}
-export const DocumentChunkSchema = new EntitySchema<DocumentChunk>({
-  class: DocumentChunk,
+export const DocumentChunk = defineEntity({
+  name: "DocumentChunk",
   tableName: "document_chunks",
   properties: {
     ...idProp, ...tenantProp,
-    documentId: { type: "uuid" },
-    ordinal: { type: "integer" },
-    content: { type: "text" },
-    contentHash: { type: "string", nullable: true },
-    tokenCount: { type: "integer" },
-    metadata: { type: "json" },
-    createdAt: { type: "Date", onCreate: () => new Date() },
+    documentId: p.uuid(),
+    ordinal: p.integer(),
+    content: p.text(),
+    /** sha256 of `content`: an unchanged chunk keeps its vector when its document is re-ingested. */
+    contentHash: startsNull(p.string().nullable()),
+    tokenCount: p.integer().default(0).onCreate(() => 0),
+    metadata: p.json<Record<string, unknown>>().onCreate(() => ({})),
+    createdAt: p.datetime().onCreate(() => new Date()),
   },
   filters: { ...tenantFilter },
 });
+export type DocumentChunk = InferEntity<typeof DocumentChunk>;
 
-export class Embedding {
-  [OptionalProps]?: "createdAt";
-  id!: string;
-  workspaceId!: string;
-  chunkId!: string;
-  model!: string;
-  dimensions!: number;
-  vector!: number[];
-  createdAt!: Date;
-}
-export const EmbeddingSchema = new EntitySchema<Embedding>({
-  class: Embedding,
+export const Embedding = defineEntity({
+  name: "Embedding",
   tableName: "embeddings",
   properties: {
     ...idProp, ...tenantProp,
-    chunkId: { type: "uuid" },
-    model: { type: "string" },
-    dimensions: { type: "integer" },
-    vector: { type: VectorType },
-    createdAt: { type: "Date", onCreate: () => new Date() },
+    chunkId: p.uuid(),
+    model: p.string(),
+    dimensions: p.integer(),
+    vector: p.type(VectorType).$type<number[]>(),
+    createdAt: p.datetime().onCreate(() => new Date()),
   },
   filters: { ...tenantFilter },
 });
+export type Embedding = InferEntity<typeof Embedding>;
 
-export class AgentThread {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "deletedAt" | "createdBy";
-  id!: string;
-  workspaceId!: string;
-  title!: string;
-  createdBy: string | null = null;
-  createdAt!: Date;
-  updatedAt!: Date;
-  deletedAt: Date | null = null;
-}
-export const AgentThreadSchema = new EntitySchema<AgentThread>({
-  class: AgentThread,
+export const AgentThread = defineEntity({
+  name: "AgentThread",
   tableName: "agent_threads",
   properties: {
     ...idProp, ...tenantProp,
-    title: { type: "string" },
-    createdBy: { type: "uuid", nullable: true },
+    title: p.string(),
+    createdBy: startsNull(p.uuid().nullable()),
     ...timestampProps, ...softDeleteProp,
   },
   filters: { ...tenantFilter, ...notDeletedFilter },
 });
+export type AgentThread = InferEntity<typeof AgentThread>;
 
 export type AgentRunStatus = "queued" | "running" | "completed" | "failed";
-export class AgentRun {
-  [OptionalProps]?: "createdAt" | "updatedAt" | "input" | "output" | "error" | "startedAt" | "completedAt" | "retainUntil" | "createdBy" | "inputTokens" | "outputTokens";
-  id!: string;
-  workspaceId!: string;
-  threadId!: string;
-  status!: AgentRunStatus;
-  model!: string;
-  input: Record<string, unknown> = {};
-  output: Record<string, unknown> | null = null;
-  error: string | null = null;
-  startedAt: Date | null = null;
-  completedAt: Date | null = null;
-  retainUntil: Date | null = null;
-  createdBy: string | null = null;
-  /** Tokens the model reported for the run's calls (prompt / completion), recorded with its result. */
-  inputTokens = 0;
-  outputTokens = 0;
-  createdAt!: Date;
-  updatedAt!: Date;
-}
-export const AgentRunSchema = new EntitySchema<AgentRun>({
-  class: AgentRun,
+export const AgentRun = defineEntity({
+  name: "AgentRun",
   tableName: "agent_runs",
   properties: {
     ...idProp, ...tenantProp,
-    threadId: { type: "uuid" },
-    status: { type: "string" },
-    model: { type: "string" },
-    input: { type: "json" },
-    output: { type: "json", nullable: true },
-    error: { type: "text", nullable: true },
-    startedAt: { type: "Date", nullable: true },
-    completedAt: { type: "Date", nullable: true },
-    retainUntil: { type: "Date", nullable: true },
-    createdBy: { type: "uuid", nullable: true },
-    inputTokens: { type: "integer" },
-    outputTokens: { type: "integer" },
+    threadId: p.uuid(),
+    status: p.string().$type<AgentRunStatus>(),
+    model: p.string(),
+    input: p.json<Record<string, unknown>>().onCreate(() => ({})),
+    output: startsNull(p.json<Record<string, unknown>>().nullable()),
+    error: startsNull(p.text().nullable()),
+    startedAt: startsNull(p.datetime().nullable()),
+    completedAt: startsNull(p.datetime().nullable()),
+    retainUntil: startsNull(p.datetime().nullable()),
+    createdBy: startsNull(p.uuid().nullable()),
+    /** Tokens the model reported for the run's calls (prompt / completion), recorded with its result. */
+    inputTokens: p.integer().default(0).onCreate(() => 0),
+    outputTokens: p.integer().default(0).onCreate(() => 0),
     ...timestampProps,
   },
   filters: { ...tenantFilter },
 });
+export type AgentRun = InferEntity<typeof AgentRun>;
 
-export class ToolCall {
-  [OptionalProps]?: "input" | "output" | "error" | "startedAt" | "completedAt";
-  id!: string;
-  workspaceId!: string;
-  runId!: string;
-  ordinal!: number;
-  toolName!: string;
-  input: Record<string, unknown> = {};
-  output: Record<string, unknown> | null = null;
-  status!: string;
-  error: string | null = null;
-  startedAt!: Date;
-  completedAt: Date | null = null;
-}
-export const ToolCallSchema = new EntitySchema<ToolCall>({
-  class: ToolCall,
+export type ToolCallStatus = "running" | "completed" | "failed";
+export const ToolCall = defineEntity({
+  name: "ToolCall",
   tableName: "tool_calls",
   properties: {
     ...idProp, ...tenantProp,
-    runId: { type: "uuid" },
-    ordinal: { type: "integer" },
-    toolName: { type: "string" },
-    input: { type: "json" },
-    output: { type: "json", nullable: true },
-    status: { type: "string" },
-    error: { type: "text", nullable: true },
-    startedAt: { type: "Date", onCreate: () => new Date() },
-    completedAt: { type: "Date", nullable: true },
+    runId: p.uuid(),
+    ordinal: p.integer(),
+    toolName: p.string(),
+    input: p.json<Record<string, unknown>>().onCreate(() => ({})),
+    output: startsNull(p.json<Record<string, unknown>>().nullable()),
+    status: p.string().$type<ToolCallStatus>(),
+    error: startsNull(p.text().nullable()),
+    startedAt: p.datetime().onCreate(() => new Date()),
+    completedAt: startsNull(p.datetime().nullable()),
   },
   filters: { ...tenantFilter },
 });
+export type ToolCall = InferEntity<typeof ToolCall>;

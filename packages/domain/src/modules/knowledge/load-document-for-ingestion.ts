@@ -40,7 +40,7 @@ export async function loadDocumentForIngestion(op: Operation, documentId: string
     format: doc.format,
     content: doc.content,
     ingestionStatus: doc.ingestionStatus,
-    contentHash: doc.contentHash,
+    contentHash: doc.contentHash ?? null,
     embeddingModel: embedding?.model ?? null,
   };
 }

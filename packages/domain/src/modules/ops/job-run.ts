@@ -1,6 +1,4 @@
-/** The status of a consumer operation's `job_runs` row. */
-export const JOB_RUN_STATUSES = ["running", "succeeded", "failed", "dead"] as const;
-export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+export { JOB_RUN_STATUSES, type JobRunStatus } from "../../platform/entities.ts";
 
 /** One consumer operation: `job_runs` is unique by (handler, operation key). */
 export interface JobRunKey {

@@ -1,4 +1,3 @@
-import type { EntityClass } from "@mikro-orm/core";
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { NOT_DELETED_FILTER } from "../../shared/common-props.ts";
@@ -9,8 +8,10 @@ import { Document, Item, Project } from "../product/entities.ts";
 /** User-facing records that a compliance purge may hard-delete from inside their workspace. */
 export type PurgeTarget = "project" | "item" | "document" | "agent_thread" | "integration";
 
-const ENTITIES: Record<PurgeTarget, EntityClass<{ id: string; workspaceId: string }>> = {
-  project: Project, item: Item, document: Document, agent_thread: AgentThread, integration: Integration,
+/** The entities by name: each schema has its own entity type, and a purge only needs the record's fields. */
+const ENTITIES: Record<PurgeTarget, string> = {
+  project: Project.meta.className, item: Item.meta.className, document: Document.meta.className,
+  agent_thread: AgentThread.meta.className, integration: Integration.meta.className,
 };
 
 /**
@@ -48,7 +49,7 @@ export interface PurgeResult {
 export async function purgeRecord(op: Operation, target: PurgeTarget, id: string): Promise<PurgeResult> {
   const workspaceId = op.workspaceId;
   await op.em.flush();
-  const record = await op.em.findOne(ENTITIES[target], { id }, { filters: { [NOT_DELETED_FILTER]: false }, disableIdentityMap: true });
+  const record = await op.em.findOne<{ id: string; workspaceId: string }>(ENTITIES[target], { id }, { filters: { [NOT_DELETED_FILTER]: false }, disableIdentityMap: true });
   if (!record) throw AppError.notFound(target.replace("_", " "), id);
   const deleted: Record<string, number> = {};
   for (const [table, sql] of DEPENDENTS[target]) {

@@ -1,13 +1,13 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import type { Operation } from "../../operation/operation.ts";
-import { Document } from "./entities.ts";
+import { Document, type IngestionStatus } from "./entities.ts";
 import { findDeletedProjectIds } from "./deleted-project-ids.ts";
 import { findProject } from "./find-project.ts";
 import { pageOf, type Page } from "../../shared/page.ts";
 
 export interface ListDocumentsQuery {
   projectId?: string | undefined;
-  ingestionStatus?: string | undefined;
+  ingestionStatus?: IngestionStatus | undefined;
   includeDeleted?: boolean | undefined;
   cursor?: string | undefined;
   limit: number;
