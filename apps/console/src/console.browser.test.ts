@@ -7,11 +7,10 @@ import { fileURLToPath } from "node:url";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { createSpineClient, type SpineClient } from "@spine/client";
-import { createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
 import pg from "pg";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { ChildApp } from "./test-support/processes.ts";
+import { describe, expect, onTestFailed, test as baseTest } from "vitest";
 
 // The console in Debian's Chromium (playwright-core drives it; no browser download) against the real
 // api, worker and gateway over real PostgreSQL and NATS, and the console's vite server. One browser and
@@ -23,91 +22,107 @@ const TOKEN_SECRET = "console-browser-test-secret-0123456789abcdef";
 const names = natsTestNames("console");
 const PASSWORD = "correct horse battery";
 
-let db: TestDatabase;
-let apps: ChildApp[] = [];
-let context: BrowserContext;
-let userDataDir: string;
-let page: Page;
-let apiUrl: string;
-let consoleUrl: string;
 const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
-let api: SpineClient;
-let workspaceId: string;
-let betaId: string;
 const browserLog: string[] = [];
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run infra/scripts/services.sh as root (it installs Debian's chromium) or apt-get install -y chromium`);
-  await mkdir(SCREENSHOTS, { recursive: true });
-  db = await createTestDatabase("console");
-  const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort, vitePort] = [
-    await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
-  ];
-  consoleUrl = `http://127.0.0.1:${vitePort}`;
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const shared = {
-    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
-    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, SPINE_CORS_ORIGINS: consoleUrl,
-  };
-  // The worker creates the events stream the gateway reads: it goes first; the others start together.
-  const worker = ChildApp.app("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
-  apps = [worker];
-  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 120_000);
-  // The offline model pauses between streamed words, so the agent scenario can watch tokens arrive.
-  const apiApp = ChildApp.app("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort), SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "80" });
-  const gateway = ChildApp.app("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
-  const vite = ChildApp.vite(vitePort, { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl });
-  apps = [worker, apiApp, gateway, vite];
-  await Promise.all([apiApp.waitForHttp(`${apiUrl}/readyz`, 120_000), gateway.waitForHttp(`${gatewayUrl}/readyz`, 120_000), vite.waitForHttp(consoleUrl, 120_000)]);
+interface Stack {
+  db: TestDatabase;
+  apps: AppProcess[];
+  apiUrl: string;
+  consoleUrl: string;
+}
+
+/**
+ * File fixtures: `stack` (a fresh database; worker, api, gateway and the console's vite server as real processes;
+ * stopped, the stream deleted and the database dropped after the file), `api` (the owner, signed up through the
+ * API, and a client acting as them), `page` (one Chromium page for the whole file, its errors kept in `browserLog`),
+ * `story` (the ids one test leaves for the next: the tests run in order and build on each other's state), and
+ * `shot`/`go` (a screenshot; a console route). `diagnose` is automatic: a failing test leaves a screenshot and the
+ * apps' and the browser's last words.
+ */
+const test = baseTest
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none.
+  .extend("stack", { scope: "file" }, async ({}, { onCleanup }): Promise<Stack> => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run infra/scripts/services.sh as root (it installs Debian's chromium) or apt-get install -y chromium`);
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const db = await createTestDatabase("console");
+    const apps: AppProcess[] = [];
+    onCleanup(async () => {
+      await Promise.allSettled(apps.map((a) => a.stop()));
+      const nc = await connectNats({ servers: TEST_NATS_URL, name: "console-test-cleanup" });
+      await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+      await nc.close();
+      await db.drop();
+    });
+    const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort, vitePort] = [
+      await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(),
+    ];
+    const consoleUrl = `http://127.0.0.1:${vitePort}`;
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const shared = {
+      DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
+      SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, SPINE_CORS_ORIGINS: consoleUrl,
+    };
+    // The worker creates the events stream the gateway reads: it goes first; the others start together.
+    const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200", SPINE_DLQ_REPLAY_INTERVAL_MS: "1000" });
+    apps.push(worker);
+    await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 120_000);
+    // The offline model pauses between streamed words, so the agent scenario can watch tokens arrive.
+    const apiApp = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort), SPINE_CHAT_OFFLINE_CHUNK_DELAY_MS: "80" });
+    const gateway = AppProcess.start("gateway", { ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort) });
+    const vite = AppProcess.spawnIn("console", [join(consoleRoot, "node_modules", "vite", "bin", "vite.js"), "--port", String(vitePort), "--strictPort", "--host", "127.0.0.1"], { VITE_SPINE_API_URL: apiUrl, VITE_SPINE_GATEWAY_URL: gatewayUrl }, "vite");
+    apps.push(apiApp, gateway, vite);
+    await Promise.all([apiApp.waitForHttp(`${apiUrl}/readyz`, 120_000), gateway.waitForHttp(`${gatewayUrl}/readyz`, 120_000), vite.waitForHttp(consoleUrl, 120_000)]);
+    return { db, apps, apiUrl, consoleUrl };
+  })
   // The owner exists before the browser signs in; the tests also act as them through the API.
-  const session = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email, password: PASSWORD, displayName: "Owner" });
-  api = createSpineClient({ url: `${apiUrl}/trpc`, token: session.accessToken });
-
-  userDataDir = await mkdtemp(join(tmpdir(), "spine-console-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1280, height: 860 },
+  .extend("api", { scope: "file" }, async ({ stack }): Promise<SpineClient> => {
+    const session = await createSpineClient({ url: `${stack.apiUrl}/trpc` }).auth.signUp.mutate({ email, password: PASSWORD, displayName: "Owner" });
+    return createSpineClient({ url: `${stack.apiUrl}/trpc`, token: session.accessToken });
+  })
+  .extend("page", { scope: "file" }, async ({ stack }, { onCleanup }): Promise<Page> => {
+    void stack; // the browser opens once the apps are up
+    const userDataDir = await mkdtemp(join(tmpdir(), "spine-console-chromium-"));
+    const opened: { context?: BrowserContext } = {};
+    // One cleanup per fixture: the browser closes, then its profile folder goes.
+    onCleanup(async () => {
+      await opened.context?.close().catch(() => undefined);
+      await rm(userDataDir, { recursive: true, force: true });
+    });
+    const context = (opened.context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      viewport: { width: 1280, height: 860 },
+    }));
+    context.setDefaultTimeout(30_000);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") browserLog.push(`console.${m.type()}: ${m.text()}`); });
+    page.on("pageerror", (e) => browserLog.push(`pageerror: ${e.message}`));
+    page.on("requestfailed", (r) => browserLog.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+    return page;
+  })
+  .extend("story", { scope: "file" }, { workspaceId: "", betaId: "" })
+  .extend("shot", { scope: "file" }, ({ page }) => async (name: string) => {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  })
+  .extend("go", { scope: "file" }, ({ page, stack }) => async (route: string) => {
+    await page.goto(`${stack.consoleUrl}/#/${route}`);
+    await page.getByRole("navigation", { name: "Pages" }).waitFor();
+  })
+  .extend("diagnose", { auto: true }, ({ page, stack }) => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: join(SCREENSHOTS, `failure-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
+      for (const a of stack.apps) console.error(`--- ${a.name} ---\n${a.output.slice(-4000)}`);
+      console.error(`--- browser ---\n${browserLog.slice(-60).join("\n")}`);
+    });
   });
-  context.setDefaultTimeout(30_000);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") browserLog.push(`console.${m.type()}: ${m.text()}`); });
-  page.on("pageerror", (e) => browserLog.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => browserLog.push(`requestfailed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
-}, 240_000);
 
-afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
-  await Promise.allSettled(apps.map((a) => a.stop()));
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "console-test-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc.close();
-  await db?.drop();
-});
-
-function diagnoseOnFailure() {
-  onTestFailed(async () => {
-    await page?.screenshot({ path: join(SCREENSHOTS, `failure-${Date.now()}.png`), fullPage: true }).catch(() => undefined);
-    for (const a of apps) console.error(`--- ${a.name} ---\n${a.output.slice(-4000)}`);
-    console.error(`--- browser ---\n${browserLog.slice(-60).join("\n")}`);
-  });
-}
-
-async function shot(name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function go(route: string) {
-  await page.goto(`${consoleUrl}/#/${route}`);
-  await page.getByRole("navigation", { name: "Pages" }).waitFor();
-}
-
-describe("the console in Chromium against the running apps", () => {
-  it("signs in, creates a workspace and switches between workspaces", async () => {
-    diagnoseOnFailure();
+// Whichever test runs first also waits for the fixtures (the apps boot, Chromium starts): hence the long timeout.
+describe("the console in Chromium against the running apps", { timeout: 300_000 }, () => {
+  test("signs in, creates a workspace and switches between workspaces", async ({ page, api, shot, story, stack }) => {
+    const { consoleUrl } = stack;
     await page.goto(consoleUrl);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     await shot("01-sign-in");
@@ -125,7 +140,7 @@ describe("the console in Chromium against the running apps", () => {
     await page.getByRole("button", { name: "Create workspace" }).click();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     const other = await api.workspace.create.mutate({ name: "Beta" });
-    betaId = other.workspace.id;
+    story.betaId = other.workspace.id;
     await page.reload();
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     const switcher = page.getByLabel("Workspace", { exact: true });
@@ -133,12 +148,12 @@ describe("the console in Chromium against the running apps", () => {
     await switcher.selectOption({ label: "Beta (owner)" });
     await expect.poll(() => switcher.inputValue()).toBe(other.workspace.id);
     await switcher.selectOption({ label: "Acme (owner)" });
-    workspaceId = await switcher.inputValue();
-    expect(workspaceId).not.toBe(other.workspace.id);
+    story.workspaceId = await switcher.inputValue();
+    expect(story.workspaceId).not.toBe(other.workspace.id);
   });
 
-  it("creates, edits, deletes and restores a project; its event arrives live; the delete has its audit row", async () => {
-    diagnoseOnFailure();
+  test("creates, edits, deletes and restores a project; its event arrives live; the delete has its audit row", async ({ page, api, shot, go, story }) => {
+    const { workspaceId } = story;
     await go("projects");
     await page.getByRole("form", { name: "New project" }).getByLabel("Name").fill("Launch");
     await page.getByRole("button", { name: "Create project" }).click();
@@ -189,8 +204,8 @@ describe("the console in Chromium against the running apps", () => {
     expect(lines.every((l) => l.targetType === "project")).toBe(true);
   });
 
-  it("shows usage against a limit, and the API's refusal once a create would pass it", async () => {
-    diagnoseOnFailure();
+  test("shows usage against a limit, and the API's refusal once a create would pass it", async ({ page, api, shot, go, story }) => {
+    const { workspaceId } = story;
     await go("usage");
     const form = page.getByRole("form", { name: "Set a usage limit" });
     await form.getByLabel("Metric").selectOption("projects");
@@ -211,8 +226,8 @@ describe("the console in Chromium against the running apps", () => {
     await api.usage.clearPolicy.mutate({ workspaceId, metric: "projects", window: "day" });
   });
 
-  it("runs the agent in a thread and streams its answer and tool calls", async () => {
-    diagnoseOnFailure();
+  test("runs the agent in a thread and streams its answer and tool calls", async ({ page, api, shot, go, story }) => {
+    const { workspaceId } = story;
     await api.document.create.mutate({ workspaceId, title: "Runbook", content: "To restart the relay, run spine relay restart. The relay publishes the outbox." });
     await go("agents");
     await page.getByLabel("Thread title").fill("Ops questions");
@@ -252,8 +267,9 @@ describe("the console in Chromium against the running apps", () => {
     await shot("07-agents");
   });
 
-  it("lists a dead letter of the workspace, inspects it and replays it through the worker", async () => {
-    diagnoseOnFailure();
+  test("lists a dead letter of the workspace, inspects it and replays it through the worker", async ({ page, api, shot, go, story, stack }) => {
+    const { db } = stack;
+    const { workspaceId } = story;
     // A consumer's give-up, seeded as the worker leaves it: a real envelope of this workspace under a real handler.
     const sql = new pg.Client({ connectionString: db.ownerUrl });
     await sql.connect();
@@ -283,8 +299,7 @@ describe("the console in Chromium against the running apps", () => {
     expect(audit.items).toHaveLength(1);
   });
 
-  it("renders every other page with its states", async () => {
-    diagnoseOnFailure();
+  test("renders every other page with its states", async ({ page, shot, go }) => {
     for (const [route, heading, file] of [
       ["items", "Items", "09-items"], ["documents", "Documents", "10-documents"], ["access", "Access", "11-access"],
       ["integrations", "Integrations", "12-integrations"], ["members", "Members & roles", "13-members"],
@@ -295,8 +310,9 @@ describe("the console in Chromium against the running apps", () => {
     }
   });
 
-  it("creates, edits and deletes a custom role; a delete is refused while a member holds the role", async () => {
-    diagnoseOnFailure();
+  test("creates, edits and deletes a custom role; a delete is refused while a member holds the role", async ({ page, api, shot, go, story, stack }) => {
+    const { apiUrl } = stack;
+    const { workspaceId } = story;
     await go("members");
     await page.getByRole("button", { name: "New custom role" }).click();
     const create = page.getByRole("form", { name: "New role" });
@@ -338,8 +354,9 @@ describe("the console in Chromium against the running apps", () => {
     expect((await api.role.list.query({ workspaceId })).map((r) => r.key)).not.toContain("support");
   });
 
-  it("shows a platform operator (granted with spine operators grant) every workspace's dead letters and failed events; replay and retry are audited in the workspace", async () => {
-    diagnoseOnFailure();
+  test("shows a platform operator (granted with spine operators grant) every workspace's dead letters and failed events; replay and retry are audited in the workspace", async ({ page, api, shot, go, story, stack }) => {
+    const { db, apiUrl } = stack;
+    const { workspaceId, betaId } = story;
     // The owner is no operator: no Operator page in the navigation, and the route says so.
     await go("projects");
     expect(await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Operator" }).count()).toBe(0);
@@ -379,7 +396,7 @@ describe("the console in Chromium against the running apps", () => {
     // The operator: an account of its own, made an operator the one way there is, the CLI.
     const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
     const operator = await createSpineClient({ url: `${apiUrl}/trpc` }).auth.signUp.mutate({ email: operatorEmail, password: PASSWORD, displayName: "Operator" });
-    await ChildApp.cli(["operators", "grant", operatorEmail, "--actor", "console-test"], { DATABASE_URL: db.ownerUrl });
+    await AppProcess.run("worker", ["--import", "tsx", "src/cli.ts", "operators", "grant", operatorEmail, "--actor", "console-test"], { DATABASE_URL: db.ownerUrl }, "spine-cli");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Email").fill(operatorEmail);

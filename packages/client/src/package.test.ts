@@ -9,9 +9,9 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
-import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
+import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec } from "@spine/testing";
 import { build, type BuildOptions } from "esbuild";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, test as baseTest } from "vitest";
 
 /**
  * The size budget of the packed ESM bundle (`dist/index.js`: this package's code and the bundled
@@ -27,14 +27,6 @@ const tsc = join(pkgDir, "node_modules/typescript/bin/tsc");
 const PEERS = ["@trpc/client", "@trpc/server", "socket.io-client", "zod"] as const;
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
-const work = mkdtempSync(join(tmpdir(), "spine-client-pack-"));
-const consumer = join(work, "consumer");
-const names = natsTestNames("clientpack");
-let tarball = "";
-let db: TestDatabase | undefined;
-let apps: AppProcess[] = [];
-let apiUrl = "";
-let gatewayUrl = "";
 
 async function run(cmd: string, args: string[], cwd: string, timeout = 1_500_000): Promise<string> {
   try {
@@ -46,20 +38,34 @@ async function run(cmd: string, args: string[], cwd: string, timeout = 1_500_000
   }
 }
 
-/** Build with tsdown (the package's `build` script) and pack with pnpm (which applies publishConfig). */
-async function buildAndPack(): Promise<void> {
+/** Build with tsdown (the package's `build` script) and pack with pnpm (which applies publishConfig); the tarball's path. */
+async function buildAndPack(work: string): Promise<string> {
   await run("pnpm", ["run", "build"], pkgDir);
   const out = join(work, "pack");
   mkdirSync(out);
   await run("pnpm", ["pack", "--pack-destination", out], pkgDir);
   const [file] = readdirSync(out).filter((f) => f.endsWith(".tgz"));
   if (!file) throw new Error(`pnpm pack wrote no tarball into ${out}`);
-  tarball = join(out, file);
+  return join(out, file);
 }
 
-/** api, worker (outbox relay) and gateway as real processes over a fresh database and their own stream. */
-async function startApps(): Promise<void> {
-  db = await createTestDatabase("clientpack");
+interface RunningApps {
+  apiUrl: string;
+  gatewayUrl: string;
+}
+
+/** api, worker (outbox relay) and gateway as real processes over a fresh database and their own stream; `onCleanup` stops and drops them. */
+async function startApps(onCleanup: (fn: () => Promise<void>) => void): Promise<RunningApps> {
+  const names = natsTestNames("clientpack");
+  const db = await createTestDatabase("clientpack");
+  const apps: AppProcess[] = [];
+  onCleanup(async () => {
+    await Promise.allSettled(apps.map((a) => a.stop()));
+    const nc = await connectNats({ servers: TEST_NATS_URL, name: "client-pack-cleanup" });
+    await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
+    await nc.close();
+    await db.drop();
+  });
   const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const shared = {
     DATABASE_URL: db.ownerUrl,
@@ -71,9 +77,9 @@ async function startApps(): Promise<void> {
   };
   const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
   const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
-  apps = [worker, api];
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  apps.push(worker, api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   // Generous: they boot while the build runs. The gateway waits (30 s) for the events stream the
   // worker creates, so it starts once the worker is up.
   await worker.waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 600_000);
@@ -81,34 +87,38 @@ async function startApps(): Promise<void> {
   apps.push(gateway);
   await api.waitForHttp(`${apiUrl}/readyz`, 600_000);
   await gateway.waitForHttp(`${gatewayUrl}/readyz`, 600_000);
+  return { apiUrl, gatewayUrl };
 }
 
-beforeAll(async () => {
-  // Build while the apps boot: both are slow on a small machine.
-  const [built, started] = await Promise.allSettled([buildAndPack(), startApps()]);
+/**
+ * `packed`: the package built and packed (`tarball`, in a temporary `work` folder removed after the file) while
+ * the apps boot (`apps`: api, worker and gateway as real processes) — both are slow on a small machine.
+ */
+// eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern: none.
+const test = baseTest.extend("packed", { scope: "file" }, async ({}, { onCleanup }) => {
+  const work = mkdtempSync(join(tmpdir(), "spine-client-pack-"));
+  const cleanups: Array<() => Promise<void>> = [];
+  onCleanup(async () => {
+    for (const fn of cleanups.reverse()) await fn();
+    rmSync(work, { recursive: true, force: true });
+  });
+  const [built, started] = await Promise.allSettled([buildAndPack(work), startApps((fn) => cleanups.push(fn))]);
   if (built.status === "rejected") throw built.reason;
   if (started.status === "rejected") throw started.reason;
-}, 1_800_000);
-
-afterAll(async () => {
-  await Promise.allSettled(apps.map((a) => a.stop()));
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "client-pack-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc.close();
-  await db?.drop();
-  rmSync(work, { recursive: true, force: true });
-}, 60_000);
+  return { dist, work, tarball: built.value, apps: started.value };
+});
 
 function importsOf(code: string): string[] {
   return [...code.matchAll(/(?:^|[\s;])(?:import|export)\s[^"'`]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-describe("@spine/client as a package", () => {
-  it("builds to one ESM file and one declaration file within the size budget", () => {
-    const js = readFileSync(join(dist, "index.js"));
+// The first test to run waits for `packed` (the build and the apps' boot), hence the long timeout.
+describe("@spine/client as a package", { timeout: 1_800_000 }, () => {
+  test("builds to one ESM file and one declaration file within the size budget", ({ packed }) => {
+    const js = readFileSync(join(packed.dist, "index.js"));
     const raw = js.byteLength;
     const gzip = gzipSync(js, { level: 9 }).byteLength;
-    const dts = statSync(join(dist, "index.d.ts")).size;
+    const dts = statSync(join(packed.dist, "index.d.ts")).size;
     mkdirSync(join(pkgDir, ".reports"), { recursive: true });
     writeFileSync(join(pkgDir, ".reports/client-size.json"), JSON.stringify({ file: "dist/index.js", raw, gzip, dts, budget: SIZE_BUDGET }, null, 2));
     console.info(`@spine/client dist/index.js: ${raw} B raw, ${gzip} B gzip (budget ${SIZE_BUDGET.rawBytes} / ${SIZE_BUDGET.gzipBytes}); index.d.ts ${dts} B`);
@@ -116,9 +126,9 @@ describe("@spine/client as a package", () => {
     expect(raw).toBeLessThanOrEqual(SIZE_BUDGET.rawBytes);
   });
 
-  it("imports only its peers at run time and in its types: no @spine package, no server type, no Node built-in", () => {
-    const js = readFileSync(join(dist, "index.js"), "utf8");
-    const dts = readFileSync(join(dist, "index.d.ts"), "utf8");
+  test("imports only its peers at run time and in its types: no @spine package, no server type, no Node built-in", ({ packed }) => {
+    const js = readFileSync(join(packed.dist, "index.js"), "utf8");
+    const dts = readFileSync(join(packed.dist, "index.d.ts"), "utf8");
     const peer = (spec: string) => PEERS.some((p) => spec === p || spec.startsWith(`${p}/`));
     expect(importsOf(js).filter((s) => !peer(s))).toEqual([]);
     expect(importsOf(dts).filter((s) => !peer(s))).toEqual([]);
@@ -130,7 +140,7 @@ describe("@spine/client as a package", () => {
     expect(dts).toMatch(/workspaceId: string;/);
   });
 
-  it("bundles for a browser and for React Native (esbuild, peers included) without any Node built-in", async () => {
+  test("bundles for a browser and for React Native (esbuild, peers included) without any Node built-in", async ({ packed }) => {
     const sizes: Record<string, number> = {};
     const targets: Array<[string, BuildOptions]> = [
       ["browser", { platform: "browser", conditions: ["browser", "import"], mainFields: ["browser", "module", "main"] }],
@@ -139,7 +149,7 @@ describe("@spine/client as a package", () => {
     ];
     for (const [target, options] of targets) {
       const result = await build({
-        entryPoints: [join(dist, "index.js")],
+        entryPoints: [join(packed.dist, "index.js")],
         bundle: true,
         write: false,
         minify: true,
@@ -158,7 +168,7 @@ describe("@spine/client as a package", () => {
     console.info(`@spine/client with its peers, minified + gzip: browser ${sizes.browser} B, react-native ${sizes["react-native"]} B`);
   });
 
-  it("packs dist, README and a manifest with the built exports, peer dependencies and no workspace dependency", async () => {
+  test("packs dist, README and a manifest with the built exports, peer dependencies and no workspace dependency", async ({ packed: { tarball, work } }) => {
     const files = (await run("tar", ["-tzf", tarball], work)).split("\n").filter(Boolean).sort();
     expect(files).toEqual(["package/README.md", "package/dist/index.d.ts", "package/dist/index.js", "package/package.json"]);
     const manifestText = await run("tar", ["-xzOf", tarball, "package/package.json"], work);
@@ -169,7 +179,8 @@ describe("@spine/client as a package", () => {
     expect(manifestText).not.toMatch(/workspace:|catalog:|\.\/src\//);
   });
 
-  it("installs from the tarball into a throwaway project, whose script type-checks and runs against the real API and gateway", async () => {
+  test("installs from the tarball into a throwaway project, whose script type-checks and runs against the real API and gateway", async ({ packed: { tarball, work, apps: { apiUrl, gatewayUrl } } }) => {
+    const consumer = join(work, "consumer");
     const version = (name: string) => (JSON.parse(readFileSync(join(pkgDir, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
     mkdirSync(join(consumer, "src"), { recursive: true });
     writeFileSync(join(consumer, "package.json"), JSON.stringify({

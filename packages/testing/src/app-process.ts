@@ -46,6 +46,14 @@ export class AppProcess {
     return new AppProcess(name, child);
   }
 
+  /** `node <args>` in apps/<dir> run to its end: its output when it exits 0, an error with the output otherwise. */
+  static async run(dir: string, args: string[], env: Record<string, string>, name: string = dir): Promise<string> {
+    const proc = AppProcess.spawnIn(dir, args, env, name);
+    await proc.exited;
+    if (proc.exit?.code !== 0) throw new Error(`${name} ${args.join(" ")} exited ${JSON.stringify(proc.exit)}:\n${proc.output}`);
+    return proc.output;
+  }
+
   /** Poll `url` until it answers 2xx; fails early, with the output, if the process exits. */
   async waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
+import { describe, expect } from "vitest";
+import type { Domain } from "../../runtime/domain.ts";
+import { dbTest as test } from "../../test-support/fixtures.ts";
+import type pg from "pg";
 import { parseEnvelope } from "@spine/contracts";
-import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
+import { seedWorkspace, userCtx, type SeededWorkspace } from "../../test-support/test-domain.ts";
 import { clearUsagePolicy } from "./clear-usage-policy.ts";
 import { incrementUsage } from "./increment-usage.ts";
 import { setUsagePolicy } from "./set-usage-policy.ts";
 import { windowStart } from "./usage-window.ts";
 
-const t = useTestDomain("usage");
-let owner: pg.Client;
-beforeAll(async () => {
-  owner = new pg.Client({ connectionString: t.db.ownerUrl });
-  await owner.connect();
-});
-afterAll(async () => {
-  await owner?.end();
-});
-
-async function limitEvents(workspaceId: string) {
-  const { rows } = await owner.query<{ envelope: unknown }>(
+async function limitEvents(ownerSql: pg.Client, workspaceId: string) {
+  const { rows } = await ownerSql.query<{ envelope: unknown }>(
     "select envelope from outbox where workspace_id = $1 and event_type = 'usage.limit_reached' order by id",
     [workspaceId],
   );
@@ -29,71 +21,71 @@ async function limitEvents(workspaceId: string) {
 }
 
 const AT = new Date("2026-11-28T10:00:00Z");
-const increment = (ws: SeededWorkspace, amount = 1, at = AT) =>
-  t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => incrementUsage(op, { metric: "api_calls", amount, at }));
+const increment = (domain: Domain, ws: SeededWorkspace, amount = 1, at = AT) =>
+  domain.run(userCtx(ws.workspaceId, ws.userId), (op) => incrementUsage(op, { metric: "api_calls", amount, at }));
 
 describe("usage windows", () => {
-  it("start at UTC midnight and the first of the month", () => {
+  test("start at UTC midnight and the first of the month", () => {
     expect(windowStart("day", new Date("2026-11-28T23:59:59.999Z")).toISOString()).toBe("2026-11-28T00:00:00.000Z");
     expect(windowStart("month", new Date("2026-11-28T10:00:00Z")).toISOString()).toBe("2026-11-01T00:00:00.000Z");
   });
 });
 
 describe("usage counters", () => {
-  it("count in every window, with or without a policy", async () => {
-    const ws = await seedWorkspace(t.domain, "count");
-    await increment(ws, 2);
-    const states = await increment(ws, 3);
+  test("count in every window, with or without a policy", async ({ domain, ownerSql }) => {
+    const ws = await seedWorkspace(domain, "count");
+    await increment(domain, ws, 2);
+    const states = await increment(domain, ws, 3);
     expect(states.map((s) => [s.window, s.value, s.limit, s.limitReached])).toEqual([["day", 5, null, false], ["month", 5, null, false]]);
-    expect(await limitEvents(ws.workspaceId)).toEqual([]);
+    expect(await limitEvents(ownerSql, ws.workspaceId)).toEqual([]);
   });
 
-  it("announce usage.limit_reached exactly once per window when the limit is crossed", async () => {
-    const ws = await seedWorkspace(t.domain, "limit");
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "day", limit: 3 }));
+  test("announce usage.limit_reached exactly once per window when the limit is crossed", async ({ domain, ownerSql }) => {
+    const ws = await seedWorkspace(domain, "limit");
+    await domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "day", limit: 3 }));
     const reached = [];
-    for (let i = 0; i < 5; i++) reached.push((await increment(ws))[0]!.limitReached);
+    for (let i = 0; i < 5; i++) reached.push((await increment(domain, ws))[0]!.limitReached);
     expect(reached).toEqual([false, false, true, true, true]);
-    expect(await limitEvents(ws.workspaceId)).toEqual([
+    expect(await limitEvents(ownerSql, ws.workspaceId)).toEqual([
       { metric: "api_calls", limit: 3, value: 3, window: "day", window_start: "2026-11-28T00:00:00.000Z" },
     ]);
-    await increment(ws, 1, new Date("2026-11-29T01:00:00Z"));
-    await increment(ws, 5, new Date("2026-11-29T02:00:00Z"));
-    expect((await limitEvents(ws.workspaceId)).map((p) => [p.window_start, p.value])).toEqual([
+    await increment(domain, ws, 1, new Date("2026-11-29T01:00:00Z"));
+    await increment(domain, ws, 5, new Date("2026-11-29T02:00:00Z"));
+    expect((await limitEvents(ownerSql, ws.workspaceId)).map((p) => [p.window_start, p.value])).toEqual([
       ["2026-11-28T00:00:00.000Z", 3],
       ["2026-11-29T00:00:00.000Z", 6],
     ]);
   });
 
-  it("lose no increment and announce once under concurrent increments", async () => {
-    const ws = await seedWorkspace(t.domain, "race");
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "month", limit: 10 }));
-    await Promise.all(Array.from({ length: 25 }, () => increment(ws)));
-    const { rows } = await owner.query(`select "window", value::int from usage_counters where workspace_id = $1 order by 1`, [ws.workspaceId]);
+  test("lose no increment and announce once under concurrent increments", async ({ domain, ownerSql }) => {
+    const ws = await seedWorkspace(domain, "race");
+    await domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "month", limit: 10 }));
+    await Promise.all(Array.from({ length: 25 }, () => increment(domain, ws)));
+    const { rows } = await ownerSql.query(`select "window", value::int from usage_counters where workspace_id = $1 order by 1`, [ws.workspaceId]);
     expect(rows).toEqual([{ window: "day", value: 25 }, { window: "month", value: 25 }]);
-    const events = await limitEvents(ws.workspaceId);
+    const events = await limitEvents(ownerSql, ws.workspaceId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ window: "month", limit: 10 });
   });
 
-  it("a policy cleared stops limiting; a policy lowered below the count announces on the next increment", async () => {
-    const ws = await seedWorkspace(t.domain, "policy");
-    await increment(ws, 4);
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "day", limit: 2 }));
-    expect((await increment(ws))[0]).toMatchObject({ value: 5, limit: 2, limitReached: true });
-    expect(await limitEvents(ws.workspaceId)).toHaveLength(1);
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => clearUsagePolicy(op, { metric: "api_calls", window: "day" }));
-    expect((await increment(ws))[0]).toMatchObject({ value: 6, limit: null, limitReached: false });
+  test("a policy cleared stops limiting; a policy lowered below the count announces on the next increment", async ({ domain, ownerSql }) => {
+    const ws = await seedWorkspace(domain, "policy");
+    await increment(domain, ws, 4);
+    await domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "api_calls", window: "day", limit: 2 }));
+    expect((await increment(domain, ws))[0]).toMatchObject({ value: 5, limit: 2, limitReached: true });
+    expect(await limitEvents(ownerSql, ws.workspaceId)).toHaveLength(1);
+    await domain.run(userCtx(ws.workspaceId, ws.userId), (op) => clearUsagePolicy(op, { metric: "api_calls", window: "day" }));
+    expect((await increment(domain, ws))[0]).toMatchObject({ value: 6, limit: null, limitReached: false });
     await expect(
-      t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => clearUsagePolicy(op, { metric: "api_calls", window: "day" })),
+      domain.run(userCtx(ws.workspaceId, ws.userId), (op) => clearUsagePolicy(op, { metric: "api_calls", window: "day" })),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("reject a non-positive amount and a negative limit", async () => {
-    const ws = await seedWorkspace(t.domain, "bad");
-    await expect(increment(ws, 0)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  test("reject a non-positive amount and a negative limit", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "bad");
+    await expect(increment(domain, ws, 0)).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
-      t.domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "m", window: "day", limit: -1 })),
+      domain.run(userCtx(ws.workspaceId, ws.userId), (op) => setUsagePolicy(op, { metric: "m", window: "day", limit: -1 })),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
