@@ -6,9 +6,10 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, PermissionViolationError, type NatsConnection } from "@nats-io/transport-node";
 import { connectNats, ensureEventsStream, publishEnvelope } from "@spine/bus";
 import { createEnvelope } from "@spine/contracts";
-import { createTestDatabase, startSpineNats, type SpineNats, type TestDatabase } from "@spine/testing";
+import { startSpineNats, type SpineNats } from "@spine/testing";
+import { dbTest } from "@spine/testing/fixtures";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { tools } from "./cli/tools.ts";
 import { loadCliEnv } from "./env.ts";
 import { seedWorkspaces } from "./bus/test-support/seed-workspaces.ts";
@@ -19,65 +20,6 @@ import { waitUntil } from "./bus/test-support/wait-until.ts";
 // is nats-server's: the tool connects with nothing but its nkey seed.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repoRoot = join(appRoot, "..", "..");
-let nats: SpineNats;
-let db: TestDatabase;
-let system: pg.Client;
-let relay: NatsConnection;
-let env: Record<string, string>;
-let ws1 = "";
-let ws2 = "";
-const opened: NatsConnection[] = [];
-
-/** `spine <args>` as its own process (the real entry point, exit codes included). */
-function spineProcess(args: string[]) {
-  // A generous timeout: starting tsx takes tens of seconds on a loaded 2-core machine.
-  return spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: appRoot, env, encoding: "utf8", timeout: 150_000 });
-}
-
-/** `spine tools <args>` in this process (same code as the CLI, without a process start per call); its last JSON line. */
-async function spine(args: string[]): Promise<Record<string, unknown>> {
-  const [group, ...rest] = args;
-  if (group !== "tools") throw new Error("only tools commands");
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await tools(loadCliEnv(env), rest);
-  } finally {
-    process.stdout.write = write;
-  }
-  return JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "null") as Record<string, unknown>;
-}
-
-async function publish(workspaceId: string, type: "project.created" | "item.created" = "project.created"): Promise<{ seq: number; id: string; subject: string }> {
-  const payload = type === "project.created" ? { project_id: crypto.randomUUID(), name: "P" } : { item_id: crypto.randomUUID(), project_id: crypto.randomUUID(), title: "I" };
-  const envelope = createEnvelope({ type, payload: payload as never, workspaceId, actorId: null, correlationId: `tools-${crypto.randomUUID()}` });
-  const ack = await publishEnvelope(jetstream(relay), envelope, { prefix: "evt" });
-  return { seq: ack.seq, id: envelope.event_id, subject: `evt.${workspaceId}.${type}` };
-}
-
-/**
- * Connect with nothing but the tool's seed (as the README's example does). Not retried: the CLI returns
- * only once nats-server has applied the reload (SPINE_NATS_MONITOR_URL), so the first attempt must work.
- */
-async function connectTool(name: string, seed: string): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: `_INBOX_tool_${name}`, reconnect: false });
-  opened.push(nc);
-  return nc;
-}
-
-async function refusedConnect(seed: string): Promise<boolean> {
-  return connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), reconnect: false }).then(
-    async (nc) => {
-      await nc.close();
-      return false;
-    },
-    () => true,
-  );
-}
 
 async function refused(nc: NatsConnection, attempt: () => unknown): Promise<string> {
   const violation = (async () => {
@@ -89,34 +31,103 @@ async function refused(nc: NatsConnection, attempt: () => unknown): Promise<stri
   return Promise.race([violation, new Promise<string>((r) => setTimeout(() => r("no permission violation"), 10_000))]);
 }
 
-beforeAll(async () => {
-  nats = await startSpineNats();
-  db = await createTestDatabase("tools");
-  [ws1 = "", ws2 = ""] = await seedWorkspaces(db.ownerUrl, 2);
-  system = new pg.Client({ connectionString: db.systemUrl });
-  await system.connect();
-  relay = await connectNats({ servers: nats.server.url, name: "tools-test-relay", user: "relay", pass: nats.passwords.relay });
-  const operator = await connectNats({ servers: nats.server.url, name: "tools-test-operator", user: "operator", pass: nats.passwords.operator });
-  opened.push(operator);
-  await ensureEventsStream(await jetstreamManager(operator), {});
-  env = {
-    DATABASE_URL: db.ownerUrl, NATS_URL: nats.server.url, NATS_USER: "operator", NATS_PASSWORD: nats.passwords.operator,
-    SPINE_NATS_USERS_FILE: nats.usersFile, SPINE_NATS_PID_FILE: nats.pidFile, SPINE_NATS_MONITOR_URL: nats.monitorUrl, PATH: process.env.PATH ?? "",
-  };
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(opened.map((nc) => nc.close().catch(() => undefined)));
-  await relay?.close();
-  await system?.end();
-  await db?.drop();
-  await nats?.dispose();
-});
+/**
+ * `nats`: nats-server with infra/nats's config, the users file the CLI rewrites and reloads (disposed);
+ * `ws1`, `ws2`: two seeded workspaces; `system`: a system-role client; `relay`: a connection as the relay user;
+ * `opened`: connections closed after the file; `env`: the CLI's environment as the operator (the events stream
+ * ensured); `spineProcess(args)`: `spine <args>` as its own process (the real entry point, exit codes included);
+ * `spine(args)`: `spine tools <args>` in this process (same code as the CLI, without a process start per call),
+ * its last JSON line; `publish(ws, type?)`: an event published as the relay; `connectTool(name, seed)`: connect
+ * with nothing but the tool's seed (as the README's example does; not retried: the CLI returns only once
+ * nats-server has applied the reload, SPINE_NATS_MONITOR_URL, so the first attempt must work);
+ * `refusedConnect(seed)`.
+ */
+const test = dbTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("nats", { scope: "file" }, async ({}, { onCleanup }): Promise<SpineNats> => {
+    const nats = await startSpineNats();
+    onCleanup(() => nats.dispose());
+    return nats;
+  })
+  .extend("workspaces", { scope: "file" }, async ({ db }) => {
+    const [ws1 = "", ws2 = ""] = await seedWorkspaces(db.ownerUrl, 2);
+    return { ws1, ws2 };
+  })
+  .extend("ws1", { scope: "file" }, ({ workspaces }) => workspaces.ws1)
+  .extend("ws2", { scope: "file" }, ({ workspaces }) => workspaces.ws2)
+  .extend("system", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const system = new pg.Client({ connectionString: db.systemUrl });
+    await system.connect();
+    onCleanup(() => system.end());
+    return system;
+  })
+  .extend("relay", { scope: "file" }, async ({ nats }, { onCleanup }): Promise<NatsConnection> => {
+    const relay = await connectNats({ servers: nats.server.url, name: "tools-test-relay", user: "relay", pass: nats.passwords.relay });
+    onCleanup(() => relay.close());
+    return relay;
+  })
+  .extend("opened", { scope: "file" }, ({ nats }, { onCleanup }) => {
+    void nats;
+    const opened: NatsConnection[] = [];
+    onCleanup(async () => {
+      await Promise.all(opened.map((nc) => nc.close().catch(() => undefined)));
+    });
+    return opened;
+  })
+  .extend("env", { scope: "file" }, async ({ db, nats, opened }): Promise<Record<string, string>> => {
+    const operator = await connectNats({ servers: nats.server.url, name: "tools-test-operator", user: "operator", pass: nats.passwords.operator });
+    opened.push(operator);
+    await ensureEventsStream(await jetstreamManager(operator), {});
+    return {
+      DATABASE_URL: db.ownerUrl, NATS_URL: nats.server.url, NATS_USER: "operator", NATS_PASSWORD: nats.passwords.operator,
+      SPINE_NATS_USERS_FILE: nats.usersFile, SPINE_NATS_PID_FILE: nats.pidFile, SPINE_NATS_MONITOR_URL: nats.monitorUrl, PATH: process.env.PATH ?? "",
+    };
+  })
+  // A generous timeout: starting tsx takes tens of seconds on a loaded 2-core machine.
+  .extend("spineProcess", { scope: "file" }, ({ env }) => (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: appRoot, env, encoding: "utf8", timeout: 150_000 }))
+  .extend("spine", { scope: "file" }, ({ env }) => async (args: string[]): Promise<Record<string, unknown>> => {
+    const [group, ...rest] = args;
+    if (group !== "tools") throw new Error("only tools commands");
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await tools(loadCliEnv(env), rest);
+    } finally {
+      process.stdout.write = write;
+    }
+    return JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "null") as Record<string, unknown>;
+  })
+  .extend("publish", { scope: "file" }, ({ relay }) => async (workspaceId: string, type: "project.created" | "item.created" = "project.created"): Promise<{ seq: number; id: string; subject: string }> => {
+    const payload = type === "project.created" ? { project_id: crypto.randomUUID(), name: "P" } : { item_id: crypto.randomUUID(), project_id: crypto.randomUUID(), title: "I" };
+    const envelope = createEnvelope({ type, payload: payload as never, workspaceId, actorId: null, correlationId: `tools-${crypto.randomUUID()}` });
+    const ack = await publishEnvelope(jetstream(relay), envelope, { prefix: "evt" });
+    return { seq: ack.seq, id: envelope.event_id, subject: `evt.${workspaceId}.${type}` };
+  })
+  .extend("connectTool", { scope: "file" }, ({ nats, opened }) => async (name: string, seed: string): Promise<NatsConnection> => {
+    const nc = await connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: `_INBOX_tool_${name}`, reconnect: false });
+    opened.push(nc);
+    return nc;
+  })
+  .extend("refusedConnect", { scope: "file" }, ({ nats }) => (seed: string): Promise<boolean> =>
+    connect({ servers: nats.server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), reconnect: false }).then(
+      async (nc) => {
+        await nc.close();
+        return false;
+      },
+      () => true,
+    ));
 
 // nats-server 2.9 answers for a moment after each users reload with "no responders", "JetStream not
 // enabled for account" or an authorization violation on a fresh connection. The CLI returns only once the
 // reload is applied (/varz config_load_time) and JetStream answers, so nothing here retries a connection.
 describe("spine tools grant | list | revoke | rotate", () => {
-  it("a granted tool reads its workspace's events; nats-server refuses every other subject, the JetStream API and other inboxes", async () => {
+  test("a granted tool reads its workspace's events; nats-server refuses every other subject, the JetStream API and other inboxes", async ({ nats, ws1, ws2, system, spineProcess, spine, publish, connectTool, refusedConnect }) => {
     const run = spineProcess(["tools", "grant", "--name", "reporter", "--workspace", ws1.toUpperCase(), "--events", "project.>", "--actor", "ops-alice"]);
     expect(run.status, run.stderr).toBe(0);
     const granted = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -191,7 +202,7 @@ describe("spine tools grant | list | revoke | rotate", () => {
 
 describe("spine tools consumer create: a tool's durable consumer", () => {
   /** The README's example tool, as its own process with nothing but its name and seed. */
-  function runExample(name: string, seed: string): { proc: ChildProcess; events: { seq: number; event_id: string; subject: string }[] } {
+  function runExample({ env, nats }: { env: Record<string, string>; nats: SpineNats }, name: string, seed: string): { proc: ChildProcess; events: { seq: number; event_id: string; subject: string }[] } {
     const proc = spawn(process.execPath, ["--import", "tsx", "src/examples/tool-consumer.ts"], {
       cwd: appRoot, env: { PATH: env.PATH ?? "", NATS_URL: nats.server.url, TOOL_NAME: name, TOOL_SEED: seed }, stdio: ["ignore", "pipe", "inherit"],
     });
@@ -206,7 +217,7 @@ describe("spine tools consumer create: a tool's durable consumer", () => {
     return { proc, events };
   }
 
-  it("resumes after a restart with nothing missed or repeated, and sees only its grant (the README example)", async () => {
+  test("resumes after a restart with nothing missed or repeated, and sees only its grant (the README example)", async ({ nats, ws1, ws2, system, opened, env, spine, publish, connectTool }) => {
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     expect(readme).toContain(readFileSync(join(appRoot, "src", "examples", "tool-consumer.ts"), "utf8").trim());
 
@@ -224,7 +235,7 @@ describe("spine tools consumer create: a tool's durable consumer", () => {
       expected.push((await publish(ws1)).id);
       await publish(ws2); // another tenant: never in this tool's consumer
     }
-    const first = runExample("audit-feed", String(granted.seed));
+    const first = runExample({ env, nats }, "audit-feed", String(granted.seed));
     await waitUntil(async () => first.events.length === 5, "the tool to read the first five", 150_000);
     await waitUntil(async () => (await jsm.consumers.info("EVENTS", "tool_audit-feed")).num_ack_pending === 0, "its acks");
     first.proc.kill("SIGTERM");
@@ -235,7 +246,7 @@ describe("spine tools consumer create: a tool's durable consumer", () => {
       expected.push((await publish(ws1, i % 2 ? "item.created" : "project.created")).id);
       await publish(ws2);
     }
-    const second = runExample("audit-feed", String(granted.seed));
+    const second = runExample({ env, nats }, "audit-feed", String(granted.seed));
     try {
       await waitUntil(async () => second.events.length === 5, "the restarted tool to read what it missed", 150_000);
       const read = [...first.events, ...second.events];
