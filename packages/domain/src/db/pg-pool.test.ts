@@ -1,24 +1,9 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../test-support/test-database.ts";
+import { describe, expect } from "vitest";
+import { dbTest as test } from "../test-support/fixtures.ts";
 import { createPgPool } from "./pg-pool.ts";
 
-let db: TestDatabase;
-let admin: pg.Client;
-
-beforeAll(async () => {
-  db = await createTestDatabase("pgpool");
-  admin = new pg.Client({ connectionString: db.ownerUrl });
-  await admin.connect();
-});
-
-afterAll(async () => {
-  await admin.end();
-  await db.drop();
-});
-
 describe("createPgPool", () => {
-  it("survives a backend terminated while a client is checked out, and discards that client", async () => {
+  test("survives a backend terminated while a client is checked out, and discards that client", async ({ db, ownerSql }) => {
     const errors: Error[] = [];
     let sawError: () => void = () => undefined;
     const errored = new Promise<void>((resolve) => (sawError = resolve));
@@ -33,7 +18,7 @@ describe("createPgPool", () => {
     try {
       const client = await pool.connect();
       const pid = (await client.query<{ pid: number }>("select pg_backend_pid() as pid")).rows[0]!.pid;
-      await admin.query("select pg_terminate_backend($1)", [pid]);
+      await ownerSql.query("select pg_terminate_backend($1)", [pid]);
       await errored;
       await expect(client.query("select 1")).rejects.toThrow();
       client.release();

@@ -1,23 +1,13 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { Domain } from "../runtime/domain.ts";
-import { createTestDatabase, type TestDatabase } from "../test-support/test-database.ts";
+import { dbTest } from "../test-support/fixtures.ts";
 import { AppError } from "./app-error.ts";
 
-let db: TestDatabase;
-let domain: Domain;
-let admin: pg.Client;
-
-beforeAll(async () => {
-  db = await createTestDatabase("terminated");
-  domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
-  admin = new pg.Client({ connectionString: db.ownerUrl });
-  await admin.connect();
-});
-afterAll(async () => {
-  await admin?.end();
-  await domain?.close();
-  await db?.drop();
+// A pool of its own, of two connections, that the test's terminations keep emptying.
+const test = dbTest.extend("smallDomain", { scope: "file" }, async ({ db }, { onCleanup }) => {
+  const domain = await Domain.create({ clientUrl: db.appUrl, poolMax: 2 });
+  onCleanup(() => domain.close());
+  return domain;
 });
 
 const ctx = { workspaceId: null, actorId: null, actorType: "system" as const, correlationId: "terminated-test" };
@@ -28,7 +18,7 @@ const outcome = (p: Promise<unknown>) =>
   );
 
 describe("an operation whose pooled connection the server terminates", () => {
-  it("fails as UNAVAILABLE (retryable) whichever step meets the dead connection, and the next operation succeeds", async () => {
+  test("fails as UNAVAILABLE (retryable) whichever step meets the dead connection, and the next operation succeeds", async ({ db, smallDomain: domain, ownerSql: admin }) => {
     // Terminate the pool's backends while operations start on them: BEGIN, the scope statement or the
     // query meets the dead connection (knex then reports "Transaction query already complete").
     const seen: Record<string, number> = {};
