@@ -1,43 +1,23 @@
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { Domain } from "@spine/domain";
-import pg from "pg";
+import { dbTest } from "@spine/domain/fixtures";
 import { test as baseTest } from "vitest";
 import { natsTestNames, TEST_NATS_URL, type NatsTestNames } from "./nats-names.ts";
-import { createTestDatabase, testKeyRing } from "./test-database.ts";
 
 /**
  * vitest fixtures for tests against the real PostgreSQL (and NATS). Every fixture here is file-scoped:
  * it is built the first time a test of the file asks for it (as a `beforeAll` would) and cleaned up
  * after the file's last test (as an `afterAll` would), in reverse order of construction.
  *
+ * `dbTest` is the domain's own (`@spine/domain/fixtures`): `db` a fresh migrated database, `domain` a Domain on
+ * it, `systemSql` and `ownerSql` clients of the system role and of the owner.
+ *
  * ```ts
  * import { dbTest as test } from "@spine/testing/fixtures";
  * test("reads back", async ({ domain, systemSql }) => { ... });
  * ```
  */
-export const dbTest = baseTest
-  /** A fresh, migrated database (owner, app and system URLs); dropped after the file. */
-  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
-  // eslint-disable-next-line no-empty-pattern
-  .extend("db", { scope: "file" }, async ({}, { onCleanup }) => {
-    const db = await createTestDatabase("fx");
-    onCleanup(() => db.drop());
-    return db;
-  })
-  /** A Domain on `db`: the app role (RLS) for `run`, the system role for `runSystem`; closed after the file. */
-  .extend("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 4, keyRing: testKeyRing() });
-    onCleanup(() => domain.close());
-    return domain;
-  })
-  /** A client of the system role (bypasses RLS) for seeding and assertions across workspaces; ended after the file. */
-  .extend("systemSql", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const client = new pg.Client({ connectionString: db.systemUrl });
-    await client.connect();
-    onCleanup(() => client.end());
-    return client;
-  });
+export { dbTest };
 
 /**
  * NATS fixtures: `natsUrl` is the server (the shared test server; override it for a server of the file's

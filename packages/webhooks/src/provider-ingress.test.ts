@@ -1,13 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { describe, expect } from "vitest";
 import { connectIntegration, createWorkspace, signUp, type Domain } from "@spine/domain";
 import { dbTest } from "@spine/testing/fixtures";
 import { signGithub } from "./providers/github.ts";
 import { signStripe } from "./providers/stripe.ts";
-import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
+import { serveIngress } from "./test-support/ingress-server.ts";
 
 const GH_OLD = "gh-old-secret-0123456789";
 const GH_NEW = "gh-new-secret-0123456789";
@@ -36,23 +33,12 @@ const it = dbTest
   .extend("ids", { scope: "file" }, ({ domain }) => seedIntegrations(domain))
   /** The ingress on a free port: its base URL; closed after the file. */
   .extend("base", { scope: "file" }, async ({ domain }, { onCleanup }) => {
-    const handle = createWebhookIngress({ domain });
-    const server = createServer((req, res) => {
-      const m = WEBHOOK_ROUTE.exec(req.url ?? "");
-      if (!m) return void res.writeHead(404).end();
-      void handle(req, res, m[1]!, m[2]!);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    onCleanup(() => new Promise<void>((r) => server.close(() => r())));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ingress = await serveIngress(domain);
+    onCleanup(() => ingress.close());
+    return ingress.base;
   })
-  /** A client of the database owner; ended after the file. */
-  .extend("owner", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const owner = new pg.Client({ connectionString: db.ownerUrl });
-    await owner.connect();
-    onCleanup(() => owner.end());
-    return owner;
-  })
+  /** A client of the database owner (dbTest's `ownerSql`). */
+  .extend("owner", { scope: "file" }, ({ ownerSql }) => ownerSql)
   .extend("post", { scope: "file" }, ({ base, ids }) => (integrationId: string, body: string, headers: Record<string, string>) =>
     fetch(`${base}/webhooks/${ids.workspaceId}/${integrationId}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }),
   )

@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { describe, expect } from "vitest";
 import { connectIntegration, createWorkspace, signUp, type Domain } from "@spine/domain";
 import { dbTest } from "@spine/testing/fixtures";
 import { signWebhook } from "./verify-signature.ts";
-import { createWebhookIngress, WEBHOOK_ROUTE } from "./webhook-ingress.ts";
+import { serveIngress } from "./test-support/ingress-server.ts";
 
 const secret = `whsec_${randomBytes(24).toString("base64")}`;
 
@@ -31,23 +28,12 @@ const it = dbTest
   })
   /** The ingress (1 KiB body limit) on a free port: its base URL; closed after the file. */
   .extend("base", { scope: "file" }, async ({ domain }, { onCleanup }) => {
-    const handle = createWebhookIngress({ domain, maxBodyBytes: 1024 });
-    const server = createServer((req, res) => {
-      const m = WEBHOOK_ROUTE.exec(req.url ?? "");
-      if (!m) return void res.writeHead(404).end();
-      void handle(req, res, m[1]!, m[2]!);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    onCleanup(() => new Promise<void>((r) => server.close(() => r())));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ingress = await serveIngress(domain, { maxBodyBytes: 1024 });
+    onCleanup(() => ingress.close());
+    return ingress.base;
   })
-  /** A client of the database owner; ended after the file. */
-  .extend("owner", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const owner = new pg.Client({ connectionString: db.ownerUrl });
-    await owner.connect();
-    onCleanup(() => owner.end());
-    return owner;
-  })
+  /** A client of the database owner (dbTest's `ownerSql`). */
+  .extend("owner", { scope: "file" }, ({ ownerSql }) => ownerSql)
   .extend("post", { scope: "file" }, ({ base }) => (path: string, body: string, headers: Record<string, string>) =>
     fetch(`${base}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }),
   )

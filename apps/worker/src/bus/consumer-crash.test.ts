@@ -1,43 +1,35 @@
-import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jetstream } from "@nats-io/jetstream";
+import { TEST_NATS_URL } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
+import { describe, expect } from "vitest";
 import { spawnTsx } from "./test-support/child-process.ts";
 import { createEffectsTable, effectCounts } from "./test-support/effects-table.ts";
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 import { createPool } from "./test-support/pools.ts";
-import { connectNats, ensureEventsStream, publishEnvelope } from "@spine/bus";
+import { ensureEventsStream, publishEnvelope } from "@spine/bus";
 
-const names = natsTestNames("crash");
 const EVENTS = 60;
-let db: TestDatabase;
-let owner: pg.Pool;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-let workspaceId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase("crash");
-  await createEffectsTable(db.ownerUrl);
-  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = createPool(db.ownerUrl, 2);
-  nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-crash-test" });
-  jsm = await jetstreamManager(nc);
-  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });
-});
-afterAll(async () => {
-  await jsm?.streams.delete(names.stream).catch(() => undefined);
-  await nc?.close();
-  await owner?.end();
-  await db?.drop();
-});
+// `owner`: a pool of the database owner; `workspaceId`: a seeded workspace, with the effects table and the file's
+// events stream in place.
+const test = dbNatsTest
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = createPool(db.ownerUrl, 2);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("workspaceId", { scope: "file" }, async ({ db, jsm, natsNames }) => {
+    await createEffectsTable(db.ownerUrl);
+    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+    await ensureEventsStream(jsm, { name: natsNames.stream, prefix: natsNames.prefix });
+    return workspaceId;
+  });
 
 describe("consumer killed after its effect, before its ack", () => {
-  it("the redelivery applies nothing twice: effects equal events", async () => {
-    const js = jetstream(nc);
+  test("the redelivery applies nothing twice: effects equal events", async ({ db, nats, natsNames: names, owner, workspaceId }) => {
+    const js = jetstream(nats);
     const envelopes = Array.from({ length: EVENTS }, () => projectCreated(workspaceId));
     await Promise.all(envelopes.map((e) => publishEnvelope(js, e, { prefix: names.prefix })));
     const handler = `crash_${names.suffix}`;

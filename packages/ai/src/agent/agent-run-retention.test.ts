@@ -1,14 +1,14 @@
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { dbTest as test } from "@spine/testing/fixtures";
 import { AgentRun, AuditLog, Workspace, findAgentRun, listToolCalls, purgeExpiredAgentRuns, type Domain, type OperationContext } from "@spine/domain";
 import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
 import { ingestDocument } from "../ingestion/ingest-document.ts";
 import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
-import { seedDocument, seedThread, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { seedDocument, seedThread, seedWorkspace } from "../test-support/knowledge-fixture.ts";
 import { createSearchDocumentsTool } from "./search-documents-tool.ts";
 import { runAgent } from "./run-agent.ts";
 
-const t = useTestDomain("ai_retention");
 const embeddings = new OfflineHashEmbeddings();
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -17,24 +17,24 @@ async function seedKnowledge(domain: Domain, ctx: OperationContext): Promise<voi
   await ingestDocument(domain, ctx, id, { embeddings });
 }
 
-function searchTool(ctx: OperationContext) {
-  return createSearchDocumentsTool({ domain: t.domain, ctx, embeddings, defaultK: 1 });
+function searchTool(domain: Domain, ctx: OperationContext) {
+  return createSearchDocumentsTool({ domain: domain, ctx, embeddings, defaultK: 1 });
 }
 
 describe("agent run retention", () => {
-  it("sets retain_until from the workspace's plan tier", async () => {
+  test("sets retain_until from the workspace's plan tier", async ({ domain }) => {
     const retention = { daysByPlanTier: { free: 30, pro: 365 }, defaultDays: 7 };
-    const free = await seedWorkspace(t.domain, "retention-free");
-    const pro = await seedWorkspace(t.domain, "retention-pro");
-    await t.domain.run(pro.ctx, async (op) => {
+    const free = await seedWorkspace(domain, "retention-free");
+    const pro = await seedWorkspace(domain, "retention-pro");
+    await domain.run(pro.ctx, async (op) => {
       (await op.em.findOneOrFail(Workspace, { id: pro.workspaceId })).planTier = "pro";
       await op.em.flush();
     });
     const before = Date.now();
     const runIn = async (ws: typeof free) =>
-      runAgent(t.domain, ws.ctx, { threadId: await seedThread(t.domain, ws.ctx), input: "x", model: new OfflineDeterministicChatModel(), tools: [], retention });
+      runAgent(domain, ws.ctx, { threadId: await seedThread(domain, ws.ctx), input: "x", model: new OfflineDeterministicChatModel(), tools: [], retention });
     const [freeRun, proRun] = [await runIn(free), await runIn(pro)];
-    const retainOf = async (ws: typeof free, runId: string) => (await t.domain.run(ws.ctx, (op) => findAgentRun(op, runId))).retainUntil!.getTime() - before;
+    const retainOf = async (ws: typeof free, runId: string) => (await domain.run(ws.ctx, (op) => findAgentRun(op, runId))).retainUntil!.getTime() - before;
 
     expect(await retainOf(free, freeRun.runId)).toBeGreaterThanOrEqual(30 * DAY);
     expect(await retainOf(free, freeRun.runId)).toBeLessThan(31 * DAY);
@@ -42,22 +42,22 @@ describe("agent run retention", () => {
     expect(await retainOf(pro, proRun.runId)).toBeLessThan(366 * DAY);
   });
 
-  it("purges expired runs and their tool calls across workspaces as the system role, with an audit row per run", async () => {
-    const a = await seedWorkspace(t.domain, "purge-a");
-    const b = await seedWorkspace(t.domain, "purge-b");
-    await seedKnowledge(t.domain, a.ctx);
+  test("purges expired runs and their tool calls across workspaces as the system role, with an audit row per run", async ({ domain, db }) => {
+    const a = await seedWorkspace(domain, "purge-a");
+    const b = await seedWorkspace(domain, "purge-b");
+    await seedKnowledge(domain, a.ctx);
     const oneDay = { daysByPlanTier: {}, defaultDays: 1 };
-    const expiredA = await runAgent(t.domain, a.ctx, {
-      threadId: await seedThread(t.domain, a.ctx), input: "refunds", model: new OfflineDeterministicChatModel(), tools: [searchTool(a.ctx)], retention: oneDay,
+    const expiredA = await runAgent(domain, a.ctx, {
+      threadId: await seedThread(domain, a.ctx), input: "refunds", model: new OfflineDeterministicChatModel(), tools: [searchTool(domain, a.ctx)], retention: oneDay,
     });
-    const keptA = await runAgent(t.domain, a.ctx, { threadId: await seedThread(t.domain, a.ctx), input: "kept", model: new OfflineDeterministicChatModel(), tools: [] });
-    const expiredB = await runAgent(t.domain, b.ctx, {
-      threadId: await seedThread(t.domain, b.ctx), input: "x", model: new OfflineDeterministicChatModel(), tools: [], retention: oneDay,
+    const keptA = await runAgent(domain, a.ctx, { threadId: await seedThread(domain, a.ctx), input: "kept", model: new OfflineDeterministicChatModel(), tools: [] });
+    const expiredB = await runAgent(domain, b.ctx, {
+      threadId: await seedThread(domain, b.ctx), input: "x", model: new OfflineDeterministicChatModel(), tools: [], retention: oneDay,
     });
     const inTwoDays = new Date(Date.now() + 2 * DAY);
 
-    const appPool = new pg.Pool({ connectionString: t.db.appUrl });
-    const systemPool = new pg.Pool({ connectionString: t.db.systemUrl });
+    const appPool = new pg.Pool({ connectionString: db.appUrl });
+    const systemPool = new pg.Pool({ connectionString: db.systemUrl });
     try {
       expect(await purgeExpiredAgentRuns(appPool, { now: inTwoDays, correlationId: "retention-app" })).toEqual({ runs: 0, toolCalls: 0, workspaces: 0 });
       expect(await purgeExpiredAgentRuns(systemPool, { now: inTwoDays, correlationId: "retention-1" })).toEqual({ runs: 2, toolCalls: 1, workspaces: 2 });
@@ -67,7 +67,7 @@ describe("agent run retention", () => {
       await systemPool.end();
     }
 
-    const left = await t.domain.run(a.ctx, async (op) => ({
+    const left = await domain.run(a.ctx, async (op) => ({
       runs: (await op.em.find(AgentRun, {})).map((r) => r.id),
       calls: await listToolCalls(op, expiredA.runId),
       audits: await op.em.find(AuditLog, { action: "agent_run.purged" }),
@@ -77,7 +77,7 @@ describe("agent run retention", () => {
     expect(left.audits).toHaveLength(1);
     expect(left.audits[0]).toMatchObject({ actorType: "system", actorId: null, targetType: "agent_run", targetId: expiredA.runId, correlationId: "retention-1" });
     expect(left.audits[0]!.changes.before).toMatchObject({ status: "completed", tool_call_count: 1 });
-    const auditsB = await t.domain.run(b.ctx, (op) => op.em.find(AuditLog, { action: "agent_run.purged" }));
+    const auditsB = await domain.run(b.ctx, (op) => op.em.find(AuditLog, { action: "agent_run.purged" }));
     expect(auditsB.map((x) => x.targetId)).toEqual([expiredB.runId]);
   });
 });

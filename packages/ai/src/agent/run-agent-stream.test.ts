@@ -1,36 +1,36 @@
 import { tool } from "@langchain/core/tools";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { dbTest as test } from "@spine/testing/fixtures";
 import { z } from "zod";
 import type { TAgentStreamStep } from "@spine/contracts";
 import { findAgentRun, listToolCalls } from "@spine/domain";
 import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
 import { ingestDocument } from "../ingestion/ingest-document.ts";
 import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
-import { seedDocument, seedThread, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { seedDocument, seedThread, seedWorkspace } from "../test-support/knowledge-fixture.ts";
 import { createSearchDocumentsTool } from "./search-documents-tool.ts";
 import { runAgent } from "./run-agent.ts";
 
-const t = useTestDomain("ai_agent_stream");
 const embeddings = new OfflineHashEmbeddings();
 
 describe("runAgent streaming (onStep)", () => {
-  it("streams the tool call, its result, the answer's tokens and the end, in order, each after its commit", async () => {
-    const ws = await seedWorkspace(t.domain, "agent-stream");
-    const doc = await seedDocument(t.domain, ws.ctx, "Billing", "Refunds for annual plans are prorated to the remaining months of the term.");
-    await ingestDocument(t.domain, ws.ctx, doc, { embeddings });
-    const threadId = await seedThread(t.domain, ws.ctx);
+  test("streams the tool call, its result, the answer's tokens and the end, in order, each after its commit", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "agent-stream");
+    const doc = await seedDocument(domain, ws.ctx, "Billing", "Refunds for annual plans are prorated to the remaining months of the term.");
+    await ingestDocument(domain, ws.ctx, doc, { embeddings });
+    const threadId = await seedThread(domain, ws.ctx);
     const steps: TAgentStreamStep[] = [];
     const seen: string[] = [];
     let queuedId: string | null = null;
 
-    const result = await runAgent(t.domain, ws.ctx, {
+    const result = await runAgent(domain, ws.ctx, {
       threadId, input: "how are refunds for annual plans handled", model: new OfflineDeterministicChatModel(),
-      tools: [createSearchDocumentsTool({ domain: t.domain, ctx: ws.ctx, embeddings, defaultK: 1 })],
+      tools: [createSearchDocumentsTool({ domain: domain, ctx: ws.ctx, embeddings, defaultK: 1 })],
       onQueued: (id) => { queuedId = id; },
       onStep: (step) => {
         steps.push(step);
         // Committed before it is told: the tool call's row exists when its step streams.
-        if (step.kind === "tool_call") void t.domain.run(ws.ctx, (op) => listToolCalls(op, queuedId!)).then((calls) => seen.push(`calls=${calls.length}`));
+        if (step.kind === "tool_call") void domain.run(ws.ctx, (op) => listToolCalls(op, queuedId!)).then((calls) => seen.push(`calls=${calls.length}`));
       },
     });
 
@@ -48,17 +48,17 @@ describe("runAgent streaming (onStep)", () => {
     const text = steps.flatMap((s) => (s.kind === "token" ? [s.data.text] : [])).join("");
     expect(text).toBe(result.answer);
     expect(steps.at(-1)).toEqual({ kind: "end", data: { status: "completed", answer: result.answer, error: null } });
-    const run = await t.domain.run(ws.ctx, (op) => findAgentRun(op, result.runId));
+    const run = await domain.run(ws.ctx, (op) => findAgentRun(op, result.runId));
     expect(run.status).toBe("completed");
     await new Promise((r) => setImmediate(r));
     expect(seen).toEqual(["calls=1"]);
   });
 
-  it("ends a failed run's stream with its reason", async () => {
-    const ws = await seedWorkspace(t.domain, "agent-stream-fail");
-    const threadId = await seedThread(t.domain, ws.ctx);
+  test("ends a failed run's stream with its reason", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "agent-stream-fail");
+    const threadId = await seedThread(domain, ws.ctx);
     const steps: TAgentStreamStep[] = [];
-    const result = await runAgent(t.domain, ws.ctx, {
+    const result = await runAgent(domain, ws.ctx, {
       threadId, input: "anything", model: new OfflineDeterministicChatModel(),
       tools: [tool(async (): Promise<string> => { throw new Error("search index unavailable"); }, { name: "search_documents", description: "fails", schema: z.object({ query: z.string() }) })],
       onStep: (step) => steps.push(step),

@@ -1,10 +1,9 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { dbTest as test } from "@spine/testing/fixtures";
 import { OfflineDeterministicChatModel } from "../models/offline-deterministic-chat-model.ts";
-import { seedThread, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { seedThread, seedWorkspace } from "../test-support/knowledge-fixture.ts";
 import { runAgent } from "./run-agent.ts";
-
-const t = useTestDomain("ai_thread_memory");
 
 /** The offline model, also keeping a copy of every conversation it is shown. */
 class RecordingModel extends OfflineDeterministicChatModel {
@@ -23,31 +22,31 @@ class RecordingModel extends OfflineDeterministicChatModel {
 const transcript = (messages: BaseMessage[]) => messages.map((m) => `${m.type}: ${m.text}`);
 
 describe("thread memory", () => {
-  it("a run receives the thread's earlier turns, from stored runs, and nothing of other threads", async () => {
-    const ws = await seedWorkspace(t.domain, "memory");
-    const thread = await seedThread(t.domain, ws.ctx);
-    const other = await seedThread(t.domain, ws.ctx);
+  test("a run receives the thread's earlier turns, from stored runs, and nothing of other threads", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "memory");
+    const thread = await seedThread(domain, ws.ctx);
+    const other = await seedThread(domain, ws.ctx);
 
-    const first = await runAgent(t.domain, ws.ctx, { threadId: thread, input: "my name is Ada", model: new RecordingModel(), tools: [] });
-    await runAgent(t.domain, ws.ctx, { threadId: other, input: "unrelated question", model: new RecordingModel(), tools: [] });
+    const first = await runAgent(domain, ws.ctx, { threadId: thread, input: "my name is Ada", model: new RecordingModel(), tools: [] });
+    await runAgent(domain, ws.ctx, { threadId: other, input: "unrelated question", model: new RecordingModel(), tools: [] });
     expect(first.status).toBe("completed");
     const answer = first.status === "completed" ? first.answer : "";
 
     // A fresh model object: nothing is remembered in memory, only in the database.
     const model = new RecordingModel();
-    const second = await runAgent(t.domain, ws.ctx, { threadId: thread, input: "what is my name?", model, tools: [] });
+    const second = await runAgent(domain, ws.ctx, { threadId: thread, input: "what is my name?", model, tools: [] });
     expect(second.status).toBe("completed");
     expect(transcript(model.seen[0]!)).toEqual(["human: my name is Ada", `ai: ${answer}`, "human: what is my name?"]);
   });
 
-  it("keeps only the newest whole turns within the token budget, and none with a budget of 0", async () => {
-    const ws = await seedWorkspace(t.domain, "memory-budget");
-    const thread = await seedThread(t.domain, ws.ctx);
+  test("keeps only the newest whole turns within the token budget, and none with a budget of 0", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "memory-budget");
+    const thread = await seedThread(domain, ws.ctx);
     for (const n of [1, 2, 3, 4]) {
-      await runAgent(t.domain, ws.ctx, { threadId: thread, input: `turn ${n} ${"words ".repeat(40)}`, model: new RecordingModel(), tools: [] });
+      await runAgent(domain, ws.ctx, { threadId: thread, input: `turn ${n} ${"words ".repeat(40)}`, model: new RecordingModel(), tools: [] });
     }
     const tight = new RecordingModel();
-    await runAgent(t.domain, ws.ctx, { threadId: thread, input: "now", model: tight, tools: [], historyTokenBudget: 150 });
+    await runAgent(domain, ws.ctx, { threadId: thread, input: "now", model: tight, tools: [], historyTokenBudget: 150 });
     const sent = transcript(tight.seen[0]!);
     expect(sent.at(-1)).toBe("human: now");
     expect(sent.length).toBeGreaterThanOrEqual(3);
@@ -57,7 +56,7 @@ describe("thread memory", () => {
     expect(sent.some((line) => line.startsWith("human: turn 1"))).toBe(false);
 
     const none = new RecordingModel();
-    await runAgent(t.domain, ws.ctx, { threadId: thread, input: "fresh", model: none, tools: [], historyTokenBudget: 0 });
+    await runAgent(domain, ws.ctx, { threadId: thread, input: "fresh", model: none, tools: [], historyTokenBudget: 0 });
     expect(transcript(none.seen[0]!)).toEqual(["human: fresh"]);
   });
 });

@@ -1,58 +1,59 @@
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import type { Domain } from "@spine/domain";
+import { dbTest as test } from "@spine/testing/fixtures";
 import { createDocument, createProject, deleteDocument } from "@spine/domain";
 import { OfflineHashEmbeddings } from "../embeddings/offline-hash-embeddings.ts";
 import { ingestDocument } from "../ingestion/ingest-document.ts";
-import { seedDocument, seedWorkspace, useTestDomain } from "../test-support/knowledge-fixture.ts";
+import { seedDocument, seedWorkspace } from "../test-support/knowledge-fixture.ts";
 import { searchChunks } from "./search-chunks.ts";
 
-const t = useTestDomain("ai_search");
 const embeddings = new OfflineHashEmbeddings();
 const splitter = { chunkSize: 200, chunkOverlap: 0 };
 
-async function seedIngested(ws: Awaited<ReturnType<typeof seedWorkspace>>, title: string, content: string): Promise<string> {
-  const id = await seedDocument(t.domain, ws.ctx, title, content);
-  await ingestDocument(t.domain, ws.ctx, id, { embeddings, splitter });
+async function seedIngested(domain: Domain, ws: Awaited<ReturnType<typeof seedWorkspace>>, title: string, content: string): Promise<string> {
+  const id = await seedDocument(domain, ws.ctx, title, content);
+  await ingestDocument(domain, ws.ctx, id, { embeddings, splitter });
   return id;
 }
 
 describe("searchChunks", () => {
-  it("ranks the workspace's chunks by cosine similarity to the query", async () => {
-    const ws = await seedWorkspace(t.domain, "search-rank");
-    const refunds = await seedIngested(ws, "Billing", "Refunds for annual plans are prorated to the remaining months.");
-    await seedIngested(ws, "Office", "The coffee machine on the third floor is descaled every Friday.");
-    await seedIngested(ws, "Support", "Support answers tickets on weekdays from nine to five.");
+  test("ranks the workspace's chunks by cosine similarity to the query", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "search-rank");
+    const refunds = await seedIngested(domain, ws, "Billing", "Refunds for annual plans are prorated to the remaining months.");
+    await seedIngested(domain, ws, "Office", "The coffee machine on the third floor is descaled every Friday.");
+    await seedIngested(domain, ws, "Support", "Support answers tickets on weekdays from nine to five.");
 
-    const hits = await searchChunks(t.domain, ws.ctx, "how are refunds for annual plans calculated", 2, embeddings, { mode: "vector" });
+    const hits = await searchChunks(domain, ws.ctx, "how are refunds for annual plans calculated", 2, embeddings, { mode: "vector" });
 
     expect(hits).toHaveLength(2);
     expect(hits[0]).toMatchObject({ documentId: refunds, documentTitle: "Billing", ordinal: 0 });
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
     expect(hits[0]!.score).toBeLessThanOrEqual(1.000001);
-    const same = await searchChunks(t.domain, ws.ctx, "Refunds for annual plans are prorated to the remaining months.", 1, embeddings, { mode: "vector" });
+    const same = await searchChunks(domain, ws.ctx, "Refunds for annual plans are prorated to the remaining months.", 1, embeddings, { mode: "vector" });
     expect(same[0]!.score).toBeCloseTo(1, 5);
   });
 
-  it("never returns another workspace's chunks, even for identical content", async () => {
-    const a = await seedWorkspace(t.domain, "search-a");
-    const b = await seedWorkspace(t.domain, "search-b");
+  test("never returns another workspace's chunks, even for identical content", async ({ domain }) => {
+    const a = await seedWorkspace(domain, "search-a");
+    const b = await seedWorkspace(domain, "search-b");
     const secret = "Project Nightingale launches on the first of March with the new pricing page.";
-    const mine = await seedIngested(a, "Launch plan A", secret);
-    const theirs = await seedIngested(b, "Launch plan B", secret);
+    const mine = await seedIngested(domain, a, "Launch plan A", secret);
+    const theirs = await seedIngested(domain, b, "Launch plan B", secret);
 
-    const fromA = await searchChunks(t.domain, a.ctx, "when does project nightingale launch", 10, embeddings);
-    const fromB = await searchChunks(t.domain, b.ctx, "when does project nightingale launch", 10, embeddings);
+    const fromA = await searchChunks(domain, a.ctx, "when does project nightingale launch", 10, embeddings);
+    const fromB = await searchChunks(domain, b.ctx, "when does project nightingale launch", 10, embeddings);
 
     expect(fromA.map((h) => h.documentId)).toEqual([mine]);
     expect(fromB.map((h) => h.documentId)).toEqual([theirs]);
   });
 
-  it("is backed by row-level security: the app role sees only the scoped workspace's embeddings, none unscoped", async () => {
-    const a = await seedWorkspace(t.domain, "search-rls-a");
-    const b = await seedWorkspace(t.domain, "search-rls-b");
-    await seedIngested(a, "A", "alpha text about apples");
-    await seedIngested(b, "B", "beta text about bananas");
-    const client = new pg.Client({ connectionString: t.db.appUrl });
+  test("is backed by row-level security: the app role sees only the scoped workspace's embeddings, none unscoped", async ({ domain, db }) => {
+    const a = await seedWorkspace(domain, "search-rls-a");
+    const b = await seedWorkspace(domain, "search-rls-b");
+    await seedIngested(domain, a, "A", "alpha text about apples");
+    await seedIngested(domain, b, "B", "beta text about bananas");
+    const client = new pg.Client({ connectionString: db.appUrl });
     await client.connect();
     try {
       const unscoped = await client.query("select count(*)::int as n from embeddings");
@@ -69,53 +70,53 @@ describe("searchChunks", () => {
     }
   });
 
-  it("leaves out deleted documents and chunks of other embedding models", async () => {
-    const ws = await seedWorkspace(t.domain, "search-filter");
-    const gone = await seedIngested(ws, "Gone", "Quarterly roadmap review notes.");
-    await t.domain.run(ws.ctx, (op) => deleteDocument(op, gone));
-    expect(await searchChunks(t.domain, ws.ctx, "quarterly roadmap review", 5, embeddings)).toEqual([]);
+  test("leaves out deleted documents and chunks of other embedding models", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "search-filter");
+    const gone = await seedIngested(domain, ws, "Gone", "Quarterly roadmap review notes.");
+    await domain.run(ws.ctx, (op) => deleteDocument(op, gone));
+    expect(await searchChunks(domain, ws.ctx, "quarterly roadmap review", 5, embeddings)).toEqual([]);
 
-    await seedIngested(ws, "Kept", "Quarterly roadmap review notes.");
+    await seedIngested(domain, ws, "Kept", "Quarterly roadmap review notes.");
     const otherModel = new OfflineHashEmbeddings({ dimensions: 64 });
-    expect(await searchChunks(t.domain, ws.ctx, "quarterly roadmap review", 5, otherModel)).toEqual([]);
+    expect(await searchChunks(domain, ws.ctx, "quarterly roadmap review", 5, otherModel)).toEqual([]);
   });
 
-  it("hybrid search fuses full-text and vector rankings, filtered by project and document", async () => {
-    const ws = await seedWorkspace(t.domain, "search-hybrid");
-    const project = await t.domain.run(ws.ctx, (op) => createProject(op, { name: "Payments" }));
-    const inProject = await t.domain.run(ws.ctx, (op) => createDocument(op, { projectId: project.id, title: "Webhooks", content: "Stripe webhook retries use exponential backoff for failed deliveries." }));
-    await ingestDocument(t.domain, ws.ctx, inProject.id, { embeddings, splitter });
-    const outside = await seedIngested(ws, "Mail", "Email deliveries that bounce are retried twice, then dropped.");
+  test("hybrid search fuses full-text and vector rankings, filtered by project and document", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "search-hybrid");
+    const project = await domain.run(ws.ctx, (op) => createProject(op, { name: "Payments" }));
+    const inProject = await domain.run(ws.ctx, (op) => createDocument(op, { projectId: project.id, title: "Webhooks", content: "Stripe webhook retries use exponential backoff for failed deliveries." }));
+    await ingestDocument(domain, ws.ctx, inProject.id, { embeddings, splitter });
+    const outside = await seedIngested(domain, ws, "Mail", "Email deliveries that bounce are retried twice, then dropped.");
 
-    const hybrid = await searchChunks(t.domain, ws.ctx, "stripe webhook retries", 5, embeddings);
+    const hybrid = await searchChunks(domain, ws.ctx, "stripe webhook retries", 5, embeddings);
     expect(hybrid[0]).toMatchObject({ documentId: inProject.id });
     // A chunk in both rankings outscores one found by only one of them.
     const both = hybrid.find((h) => h.documentId === inProject.id)!;
     expect(hybrid.every((h) => h === both || h.score < both.score)).toBe(true);
 
-    const scoped = await searchChunks(t.domain, ws.ctx, "deliveries retried", 5, embeddings, { projectId: project.id });
+    const scoped = await searchChunks(domain, ws.ctx, "deliveries retried", 5, embeddings, { projectId: project.id });
     expect(scoped.map((h) => h.documentId)).toEqual([inProject.id]);
-    const oneDoc = await searchChunks(t.domain, ws.ctx, "deliveries retried", 5, embeddings, { documentId: outside });
+    const oneDoc = await searchChunks(domain, ws.ctx, "deliveries retried", 5, embeddings, { documentId: outside });
     expect(oneDoc.map((h) => h.documentId)).toEqual([outside]);
-    await expect(searchChunks(t.domain, ws.ctx, "x", 5, embeddings, { projectId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(searchChunks(domain, ws.ctx, "x", 5, embeddings, { projectId: "not-a-uuid" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
-  it("keyword search ranks by full text alone: stemmed words match, a chunk sharing no word is not returned", async () => {
-    const ws = await seedWorkspace(t.domain, "search-keyword");
-    const backups = await seedIngested(ws, "Backups", "Nightly backups are retained for thirty days.");
-    await seedIngested(ws, "Lunch", "The canteen serves soup on Tuesdays.");
+  test("keyword search ranks by full text alone: stemmed words match, a chunk sharing no word is not returned", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "search-keyword");
+    const backups = await seedIngested(domain, ws, "Backups", "Nightly backups are retained for thirty days.");
+    await seedIngested(domain, ws, "Lunch", "The canteen serves soup on Tuesdays.");
     // "backup" and "retain" match "backups" / "retained" through stemming; the vector of the
     // bag-of-words embedder would see different words.
-    const hits = await searchChunks(t.domain, ws.ctx, "how long is a backup retained", 5, embeddings, { mode: "keyword" });
+    const hits = await searchChunks(domain, ws.ctx, "how long is a backup retained", 5, embeddings, { mode: "keyword" });
     expect(hits.map((h) => h.documentId)).toEqual([backups]);
     expect(hits[0]!.score).toBeGreaterThan(0);
-    expect(await searchChunks(t.domain, ws.ctx, "the of and", 5, embeddings, { mode: "keyword" })).toEqual([]);
+    expect(await searchChunks(domain, ws.ctx, "the of and", 5, embeddings, { mode: "keyword" })).toEqual([]);
     const otherModel = new OfflineHashEmbeddings({ dimensions: 64 });
-    expect(await searchChunks(t.domain, ws.ctx, "backup retained", 5, otherModel, { mode: "keyword" })).toEqual([]);
+    expect(await searchChunks(domain, ws.ctx, "backup retained", 5, otherModel, { mode: "keyword" })).toEqual([]);
   });
 
-  it("rejects a k out of range", async () => {
-    const ws = await seedWorkspace(t.domain, "search-k");
-    await expect(searchChunks(t.domain, ws.ctx, "anything", 0, embeddings)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  test("rejects a k out of range", async ({ domain }) => {
+    const ws = await seedWorkspace(domain, "search-k");
+    await expect(searchChunks(domain, ws.ctx, "anything", 0, embeddings)).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -4,9 +4,6 @@ import {
   type OperationContext,
 } from "@spine/domain";
 
-/** The domain's own per-file fixture: a fresh migrated database and a Domain on the app role. */
-export { useTestDomain, type TestDomain } from "@spine/domain/test-domain";
-
 export interface TestWorkspace {
   workspaceId: string;
   userId: string;
