@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import pg from "pg";
+import { describe, expect } from "vitest";
+import { dbTest } from "../test-support/fixtures.ts";
 import type { Operation } from "../operation/operation.ts";
 import { applyLifecycleEvent } from "../modules/governance/apply-lifecycle-event.ts";
 import { clearUsagePolicy } from "../modules/governance/clear-usage-policy.ts";
@@ -13,7 +13,7 @@ import { restoreIntegration } from "../modules/integrations/restore-integration.
 import { updateIntegration } from "../modules/integrations/update-integration.ts";
 import { createProject } from "../modules/product/create-project.ts";
 import { auditRowsOf } from "../test-support/audit-rows.ts";
-import { seedWorkspace, useTestDomain, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";
+import { seedWorkspace, userCtx, type SeededWorkspace } from "../test-support/test-domain.ts";
 import { newId } from "../shared/ids.ts";
 import { PRIVILEGED_ENTITIES } from "./privileged-writes.ts";
 import { REDACTED } from "./redact.ts";
@@ -129,14 +129,20 @@ const WRITES: Record<string, Write[]> = {
   ],
 };
 
-const t = useTestDomain("audit");
-let owner: pg.Client;
-beforeAll(async () => {
-  owner = new pg.Client({ connectionString: t.db.ownerUrl });
-  await owner.connect();
-});
-afterAll(async () => {
-  await owner?.end();
+/** Each entity's workspace and id bag, seeded the first time one of its writes asks (as its describe's beforeAll did). */
+const test = dbTest.extend("seeded", { scope: "file" }, async ({ domain }) => {
+  const seeded = new Map<string, Promise<{ ws: SeededWorkspace; bag: Bag }>>();
+  return (entity: string) => {
+    let entry = seeded.get(entity);
+    if (!entry) {
+      entry = (async () => {
+        const ws = await seedWorkspace(domain, "audit", { access: false });
+        return { ws, bag: { ws: ws.workspaceId, ownerRole: ws.roleId } as Bag };
+      })();
+      seeded.set(entity, entry);
+    }
+    return entry;
+  };
 });
 
 /** "{key}" placeholders in expectations stand for ids created along the way. */
@@ -146,22 +152,16 @@ function resolve(value: unknown, bag: Bag): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, bag)]));
 }
 
-it("every documented privileged entity has its writes listed here", () => {
+test("every documented privileged entity has its writes listed here", () => {
   expect(Object.keys(WRITES).sort()).toEqual(Object.keys(PRIVILEGED_ENTITIES).sort());
 });
 
 describe.each(Object.entries(WRITES))("%s", (_entity, writes) => {
-  let ws: SeededWorkspace;
-  const bag: Bag = {};
-  beforeAll(async () => {
-    ws = await seedWorkspace(t.domain, "audit", { access: false });
-    Object.assign(bag, { ws: ws.workspaceId, ownerRole: ws.roleId });
-  });
-
-  it.each(writes.map((w) => [w.label, w] as const))("%s writes exactly one audit row with the right fields and no secret", async (_label, write) => {
+  test.for(writes.map((w) => [w.label, w] as const))("%s writes exactly one audit row with the right fields and no secret", async ([_label, write], { domain, ownerSql, seeded }) => {
+    const { ws, bag } = await seeded(_entity);
     const corr = `audit-${newId()}`;
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId, corr), (op) => write.run(op, bag));
-    const rows = (await auditRowsOf(owner, corr)).filter((r) => r.target_type === PRIVILEGED_ENTITIES[_entity]);
+    await domain.run(userCtx(ws.workspaceId, ws.userId, corr), (op) => write.run(op, bag));
+    const rows = (await auditRowsOf(ownerSql, corr)).filter((r) => r.target_type === PRIVILEGED_ENTITIES[_entity]);
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(row).toMatchObject({
@@ -171,25 +171,25 @@ describe.each(Object.entries(WRITES))("%s", (_entity, writes) => {
     if (write.before) expect(row.changes.before).toMatchObject(resolve(write.before, bag) as object);
     if (write.after) expect(row.changes.after).toMatchObject(resolve(write.after, bag) as object);
     expect(JSON.stringify(row)).not.toMatch(/SECRET/);
-    const outbox = await owner.query("select envelope from outbox where envelope->>'correlation_id' = $1", [corr]);
+    const outbox = await ownerSql.query("select envelope from outbox where envelope->>'correlation_id' = $1", [corr]);
     expect(JSON.stringify(outbox.rows)).not.toMatch(/SECRET/);
   });
 });
 
 describe("writes that are not privileged", () => {
-  it("a project rename, a usage increment and a webhook event write no audit row", async () => {
-    const ws = await seedWorkspace(t.domain, "plain");
-    const integrationId = await t.domain.run(userCtx(ws.workspaceId, ws.userId), async (op) =>
+  test("a project rename, a usage increment and a webhook event write no audit row", async ({ domain, ownerSql }) => {
+    const ws = await seedWorkspace(domain, "plain");
+    const integrationId = await domain.run(userCtx(ws.workspaceId, ws.userId), async (op) =>
       (await connectIntegration(op, { provider: "github", name: "gh", credentials: {} })).id,
     );
     const corr = `plain-${newId()}`;
-    await t.domain.run(userCtx(ws.workspaceId, ws.userId, corr), async (op) => {
+    await domain.run(userCtx(ws.workspaceId, ws.userId, corr), async (op) => {
       const project = await createProject(op, { name: "P" });
       project.name = "P2";
       await op.em.flush();
       await incrementUsage(op, { metric: "api_calls" });
       await recordIntegrationEvent(op, { integrationId, sourceEventId: "e1", eventType: "push", payload: {} });
     });
-    expect(await auditRowsOf(owner, corr)).toEqual([]);
+    expect(await auditRowsOf(ownerSql, corr)).toEqual([]);
   });
 });
