@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { WorkspaceMembership } from "../modules/identity/entities.ts";
-import { seedWorkspace, useTestDomain, userCtx } from "../test-support/test-domain.ts";
+import { dbTest } from "../test-support/fixtures.ts";
+import { seedWorkspace, userCtx } from "../test-support/test-domain.ts";
 import { TENANT_FILTER } from "../shared/common-props.ts";
 import { Domain } from "./domain.ts";
 
-const t = useTestDomain("run_system");
+const test = dbTest;
 
 async function settings(op: { em: { execute: (sql: string) => Promise<unknown[]> } }) {
   const [row] = (await op.em.execute(
@@ -14,30 +15,30 @@ async function settings(op: { em: { execute: (sql: string) => Promise<unknown[]>
 }
 
 describe("Domain.runSystem", () => {
-  it("runs as the system role across workspaces, while run stays inside its workspace", async () => {
-    const a = await seedWorkspace(t.domain, "sys-a");
-    const b = await seedWorkspace(t.domain, "sys-b");
+  test("runs as the system role across workspaces, while run stays inside its workspace", async ({ domain }) => {
+    const a = await seedWorkspace(domain, "sys-a");
+    const b = await seedWorkspace(domain, "sys-b");
     const ids = [a.membershipId, b.membershipId];
-    const asApp = await t.domain.run(userCtx(a.workspaceId, a.userId), (op) =>
+    const asApp = await domain.run(userCtx(a.workspaceId, a.userId), (op) =>
       op.em.find(WorkspaceMembership, { id: { $in: ids } }, { filters: { [TENANT_FILTER]: false } }),
     );
     expect(asApp.map((m) => m.id)).toEqual([a.membershipId]);
-    const asSystem = await t.domain.runSystem({ workspaceId: null, actorType: "system", actorId: null, correlationId: "sys" }, (op) =>
+    const asSystem = await domain.runSystem({ workspaceId: null, actorType: "system", actorId: null, correlationId: "sys" }, (op) =>
       op.em.find(WorkspaceMembership, { id: { $in: ids } }, { filters: { [TENANT_FILTER]: false } }),
     );
     expect(asSystem.map((m) => m.id).sort()).toEqual([...ids].sort());
   });
 
-  it("applies the session settings through the same scope function as run", async () => {
-    const a = await seedWorkspace(t.domain, "sys-c");
-    const sys = await t.domain.runSystem(userCtx(a.workspaceId, a.userId), settings);
+  test("applies the session settings through the same scope function as run", async ({ domain }) => {
+    const a = await seedWorkspace(domain, "sys-c");
+    const sys = await domain.runSystem(userCtx(a.workspaceId, a.userId), settings);
     expect(sys).toEqual({ role: "spine_system", ws: a.workspaceId, usr: a.userId });
-    const app = await t.domain.run(userCtx(a.workspaceId, a.userId), settings);
+    const app = await domain.run(userCtx(a.workspaceId, a.userId), settings);
     expect(app).toEqual({ role: "spine_app", ws: a.workspaceId, usr: a.userId });
   });
 
-  it("refuses when the domain was created without a system connection", async () => {
-    const appOnly = await Domain.create({ clientUrl: t.db.appUrl, poolMax: 1 });
+  test("refuses when the domain was created without a system connection", async ({ db }) => {
+    const appOnly = await Domain.create({ clientUrl: db.appUrl, poolMax: 1 });
     try {
       expect(() => appOnly.runSystem(userCtx(null, "u"), async () => 1)).toThrow(/systemUrl/);
     } finally {

@@ -1,29 +1,8 @@
-import { afterAll, beforeAll } from "vitest";
-import { createTestDatabase, testKeyRing, type TestDatabase } from "./test-database.ts";
-import { Domain } from "../runtime/domain.ts";
+import type { Domain } from "../runtime/domain.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { Role, User, Workspace, WorkspaceMembership } from "../modules/identity/entities.ts";
 import { newId } from "../shared/ids.ts";
 import { activateNewWorkspace } from "../modules/governance/activate-new-workspace.ts";
-
-export interface TestDomain {
-  db: TestDatabase;
-  domain: Domain;
-}
-
-/** A fresh, migrated database and a Domain (app role; system role for `runSystem`) for one test file. */
-export function useTestDomain(label: string): TestDomain {
-  const holder = {} as TestDomain;
-  beforeAll(async () => {
-    holder.db = await createTestDatabase(label);
-    holder.domain = await Domain.create({ clientUrl: holder.db.appUrl, systemUrl: holder.db.systemUrl, poolMax: 4, keyRing: testKeyRing() });
-  });
-  afterAll(async () => {
-    await holder.domain?.close();
-    await holder.db?.drop();
-  });
-  return holder;
-}
 
 export interface SeededWorkspace {
   workspaceId: string;
