@@ -2,33 +2,46 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "@spine/bus";
 import { createSpineClient } from "@spine/client";
 import { dropDatabase } from "@spine/domain/migrate";
-import { AppProcess, freePort, natsTestNames, TEST_NATS_URL, TEST_PG_URL, testKeyRingSpec } from "@spine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppProcess, freePort, TEST_PG_URL, testKeyRingSpec } from "@spine/testing";
+import { natsTest } from "@spine/testing/fixtures";
+import { describe, expect } from "vitest";
 import { ensureBuilt } from "./test-support/built-apps.ts";
 
 // The production artifacts: `pnpm build` bundles each app with the workspace packages it uses into
 // apps/<app>/dist/*.js, and plain `node` runs them with the same environment as the dev runner (no tsx).
 const appsRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const names = natsTestNames("build");
-const dbUrl = (() => {
-  const url = new URL(TEST_PG_URL);
-  url.pathname = `/spine_test_build_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  return url.toString();
-})();
-const apps: AppProcess[] = [];
+/** `pnpm build` of each app, before the file's first test (the old beforeAll: its budget is the first test's). */
+const BUILD_BUDGET_MS = 400_000;
 
-beforeAll(() => ensureBuilt(["api", "worker", "gateway"]), 400_000);
-afterAll(async () => {
-  await Promise.allSettled(apps.map((a) => a.stop()));
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "build-test-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc.close();
-  await dropDatabase(dbUrl).catch(() => undefined);
-});
+/**
+ * `built` (automatic): the three apps built before the file's first test; `dbUrl`: the URL of a database that does not
+ * exist yet (dist/migrate.js creates it), dropped after the file; `apps`: the app processes a test starts, stopped after
+ * the file, then the file's events stream deleted. `natsUrl` and `natsNames` are `natsTest`'s.
+ */
+const it = natsTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("built", { scope: "file", auto: true }, ({}) => {
+    ensureBuilt(["api", "worker", "gateway"]);
+    return true;
+  })
+  // eslint-disable-next-line no-empty-pattern
+  .extend("dbUrl", { scope: "file" }, ({}, { onCleanup }) => {
+    const url = new URL(TEST_PG_URL);
+    url.pathname = `/spine_test_build_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+    onCleanup(() => dropDatabase(url.toString()).catch(() => undefined));
+    return url.toString();
+  })
+  .extend("apps", { scope: "file" }, ({ jsm, natsNames }, { onCleanup }) => {
+    const apps: AppProcess[] = [];
+    onCleanup(async () => {
+      await Promise.allSettled(apps.map((a) => a.stop()));
+      await jsm.streams.delete(natsNames.stream).catch(() => false);
+    });
+    return apps;
+  });
 
 describe("pnpm build: runnable JavaScript for api, worker and gateway", () => {
   it("bundles the workspace packages and leaves only declared third-party imports", () => {
@@ -37,9 +50,10 @@ describe("pnpm build: runnable JavaScript for api, worker and gateway", () => {
       expect(main).not.toMatch(/from\s*["']@spine\//);
       expect(main).not.toMatch(/["']tsx["']/);
     }
-  });
+    // The first test builds the apps (the `built` fixture), as the file's beforeAll did with this budget.
+  }, BUILD_BUDGET_MS + 120_000);
 
-  it("migrates a new database with dist/migrate.js, then node dist/main.js of each app starts and serves", async () => {
+  it("migrates a new database with dist/migrate.js, then node dist/main.js of each app starts and serves", async ({ apps, dbUrl, natsNames: names, natsUrl }) => {
     const migrated = AppProcess.startBuilt("worker", { DATABASE_URL: dbUrl }, "migrate", "dist/migrate.js");
     await migrated.exited;
     expect(migrated.exit, migrated.output).toEqual({ code: 0, signal: null });
@@ -47,7 +61,7 @@ describe("pnpm build: runnable JavaScript for api, worker and gateway", () => {
 
     const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const shared = {
-      DATABASE_URL: dbUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: "build-test-secret-that-is-long-enough", SPINE_KEY_RING: testKeyRingSpec(),
+      DATABASE_URL: dbUrl, NATS_URL: natsUrl, SPINE_TOKEN_SECRET: "build-test-secret-that-is-long-enough", SPINE_KEY_RING: testKeyRingSpec(),
       SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
     };
     const worker = AppProcess.startBuilt("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });

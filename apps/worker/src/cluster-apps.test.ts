@@ -5,9 +5,10 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats } from "@spine/bus";
 import { createRealtimeClient, createSpineClient, type RealtimeClient } from "@spine/client";
-import { AppProcess, createTestDatabase, freePort, startNatsCluster, testKeyRingSpec, type NatsCluster, type TestDatabase } from "@spine/testing";
+import { AppProcess, freePort, startNatsCluster, testKeyRingSpec, type NatsCluster } from "@spine/testing";
+import { dbTest } from "@spine/testing/fixtures";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { streamEventIds } from "./bus/test-support/stream-contents.ts";
 import { waitUntil } from "./bus/test-support/wait-until.ts";
 import { METERED_EVENT_TYPES } from "./handlers/usage-metering.ts";
@@ -26,72 +27,120 @@ const KILL_AT = 60;
 const RESTART_AT = 160;
 const CONCURRENCY = 4;
 
-let db: TestDatabase;
-let cluster: NatsCluster;
-let operator: NatsConnection;
-let owner: pg.Pool;
-const apps: AppProcess[] = [];
-const clients: RealtimeClient[] = [];
-const apiUrls: string[] = [];
-const gatewayUrls: string[] = [];
+interface Stack {
+  /** The workers, then api-1, gateway-1, api-2, gateway-2. */
+  apps: AppProcess[];
+  apiUrls: string[];
+  gatewayUrls: string[];
+}
 
-beforeAll(async () => {
-  ensureBuilt(["api", "worker", "gateway"]);
-  db = await createTestDatabase("clusterapps");
-  owner = new pg.Pool({ connectionString: db.ownerUrl, max: 3 });
-  cluster = await startNatsCluster({
-    configFile: CONFIG,
-    env: Object.fromEntries(Object.entries(pw).map(([user, pass]) => [`SPINE_NATS_${user.toUpperCase()}_PASSWORD`, pass])),
+/**
+ * On `dbTest` (`db`), all file-scoped:
+ * - `built` (automatic): api, worker and gateway built before the file's first test;
+ * - `owner`: a pool of the database owner, ended;
+ * - `natsCluster`: the file's own 3-node nats-server cluster (infra/nats/cluster.conf) with JetStream up, and the
+ *   `operator`'s connection to it; closed, then the cluster disposed;
+ * - `stack`: two workers, then two api and two gateway processes, built, on `db` and the cluster, ready; stopped;
+ * - `openClients(token)`: one realtime client on each gateway, closed after the file.
+ */
+const it = dbTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("built", { scope: "file", auto: true }, ({}) => {
+    ensureBuilt(["api", "worker", "gateway"]);
+    return true;
+  })
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 3 });
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  // eslint-disable-next-line no-empty-pattern
+  .extend("natsCluster", { scope: "file" }, async ({}, { onCleanup }): Promise<{ cluster: NatsCluster; operator: NatsConnection }> => {
+    const cluster = await startNatsCluster({
+      configFile: CONFIG,
+      env: Object.fromEntries(Object.entries(pw).map(([user, pass]) => [`SPINE_NATS_${user.toUpperCase()}_PASSWORD`, pass])),
+    });
+    let operator: NatsConnection | undefined;
+    const dispose = async () => {
+      await operator?.close();
+      await cluster.dispose();
+    };
+    try {
+      operator = await connectNats({ servers: cluster.urls, name: "cluster-apps-operator", user: "operator", pass: pw.operator });
+      const nc = operator;
+      // JetStream answers once the nodes have elected a meta leader.
+      await waitUntil(async () => (await jetstreamManager(nc, { timeout: 5_000 }).then((jsm) => jsm.getAccountInfo())) !== null, "the cluster's JetStream", 90_000);
+    } catch (err) {
+      // A fixture that throws is not cleaned up: stop what started.
+      await dispose();
+      throw err;
+    }
+    onCleanup(dispose);
+    return { cluster, operator };
+  })
+  .extend("stack", { scope: "file" }, async ({ db, natsCluster: { cluster } }, { onCleanup }): Promise<Stack> => {
+    const apps: AppProcess[] = [];
+    const apiUrls: string[] = [];
+    const gatewayUrls: string[] = [];
+    const stop = async () => {
+      await Promise.allSettled(apps.map((a) => a.stop()));
+    };
+    try {
+      const natsUrl = cluster.urls.join(",");
+      const keyRing = testKeyRingSpec();
+      const common = { DATABASE_URL: db.ownerUrl, NATS_URL: natsUrl, SPINE_KEY_RING: keyRing, SPINE_TOKEN_SECRET: TOKEN_SECRET, LOG_LEVEL: "warn" };
+      const workerPorts = [await freePort(), await freePort()];
+      for (const [i, port] of workerPorts.entries()) {
+        apps.push(AppProcess.startBuilt("worker", {
+          ...common, NATS_USER: "worker", NATS_PASSWORD: pw.worker, NATS_RELAY_USER: "relay", NATS_RELAY_PASSWORD: pw.relay,
+          SPINE_STREAM_REPLICAS: "3", SPINE_GATEWAY_STREAM: "EVENTS_GATEWAY", WORKER_PORT: String(port), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200",
+        }, `worker-${i + 1}`));
+      }
+      // The workers create the R3 streams (EVENTS, its gateway mirror, JOBS) before the gateways read them.
+      for (const [i, port] of workerPorts.entries()) await apps[i]?.waitForHttp(`http://127.0.0.1:${port}/readyz`, 180_000);
+      const admin: string[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        const [apiPort, apiAdmin, gwPort, gwAdmin] = [await freePort(), await freePort(), await freePort(), await freePort()];
+        apps.push(AppProcess.startBuilt("api", {
+          ...common, NATS_USER: "api", NATS_PASSWORD: pw.api, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdmin),
+        }, `api-${i + 1}`));
+        apps.push(AppProcess.startBuilt("gateway", {
+          ...common, NATS_USER: "gateway", NATS_PASSWORD: pw.gateway, SPINE_EVENTS_STREAM: "EVENTS_GATEWAY",
+          GATEWAY_PORT: String(gwPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gwAdmin),
+        }, `gateway-${i + 1}`));
+        apiUrls.push(`http://127.0.0.1:${apiPort}`);
+        gatewayUrls.push(`http://127.0.0.1:${gwPort}`);
+        admin.push(`http://127.0.0.1:${apiAdmin}/readyz`, `http://127.0.0.1:${gwAdmin}/readyz`);
+      }
+      for (const [i, url] of admin.entries()) await apps[2 + i]?.waitForHttp(url, 180_000);
+    } catch (err) {
+      // A fixture that throws is not cleaned up: stop what started.
+      await stop();
+      throw err;
+    }
+    onCleanup(stop);
+    return { apps, apiUrls, gatewayUrls };
+  })
+  .extend("openClients", { scope: "file" }, ({ stack: { gatewayUrls } }, { onCleanup }) => {
+    const clients: RealtimeClient[] = [];
+    onCleanup(() => {
+      for (const c of clients) c.close();
+    });
+    return (token: string): RealtimeClient[] => {
+      const opened = gatewayUrls.map((url) => createRealtimeClient({ url, getToken: () => token, reconnectDelayMs: 100 }));
+      clients.push(...opened);
+      return opened;
+    };
   });
-  operator = await connectNats({ servers: cluster.urls, name: "cluster-apps-operator", user: "operator", pass: pw.operator });
-  // JetStream answers once the nodes have elected a meta leader.
-  await waitUntil(async () => (await jetstreamManager(operator, { timeout: 5_000 }).then((jsm) => jsm.getAccountInfo())) !== null, "the cluster's JetStream", 90_000);
 
-  const natsUrl = cluster.urls.join(",");
-  const keyRing = testKeyRingSpec();
-  const common = { DATABASE_URL: db.ownerUrl, NATS_URL: natsUrl, SPINE_KEY_RING: keyRing, SPINE_TOKEN_SECRET: TOKEN_SECRET, LOG_LEVEL: "warn" };
-  const workerPorts = [await freePort(), await freePort()];
-  for (const [i, port] of workerPorts.entries()) {
-    apps.push(AppProcess.startBuilt("worker", {
-      ...common, NATS_USER: "worker", NATS_PASSWORD: pw.worker, NATS_RELAY_USER: "relay", NATS_RELAY_PASSWORD: pw.relay,
-      SPINE_STREAM_REPLICAS: "3", SPINE_GATEWAY_STREAM: "EVENTS_GATEWAY", WORKER_PORT: String(port), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200",
-    }, `worker-${i + 1}`));
-  }
-  // The workers create the R3 streams (EVENTS, its gateway mirror, JOBS) before the gateways read them.
-  for (const [i, port] of workerPorts.entries()) await apps[i]?.waitForHttp(`http://127.0.0.1:${port}/readyz`, 180_000);
-  const admin: string[] = [];
-  for (let i = 0; i < 2; i += 1) {
-    const [apiPort, apiAdmin, gwPort, gwAdmin] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    apps.push(AppProcess.startBuilt("api", {
-      ...common, NATS_USER: "api", NATS_PASSWORD: pw.api, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdmin),
-    }, `api-${i + 1}`));
-    apps.push(AppProcess.startBuilt("gateway", {
-      ...common, NATS_USER: "gateway", NATS_PASSWORD: pw.gateway, SPINE_EVENTS_STREAM: "EVENTS_GATEWAY",
-      GATEWAY_PORT: String(gwPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gwAdmin),
-    }, `gateway-${i + 1}`));
-    apiUrls.push(`http://127.0.0.1:${apiPort}`);
-    gatewayUrls.push(`http://127.0.0.1:${gwPort}`);
-    admin.push(`http://127.0.0.1:${apiAdmin}/readyz`, `http://127.0.0.1:${gwAdmin}/readyz`);
-  }
-  for (const [i, url] of admin.entries()) await apps[2 + i]?.waitForHttp(url, 180_000);
-}, 480_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.allSettled(apps.map((a) => a.stop()));
-  await operator?.close();
-  await cluster?.dispose();
-  await owner?.end();
-  await db?.drop();
-});
-
-async function scalar(sql: string, params: unknown[] = []): Promise<number> {
+async function scalar(owner: pg.Pool, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await owner.query<{ n: number }>(sql, params);
   return Number(rows[0]?.n ?? -1);
 }
 
 describe("2× api, 2× worker, 2× gateway (built) on a 3-node NATS cluster; the EVENTS leader is killed mid-load", () => {
-  it("every committed event is in the stream once, metered once, and reaches both gateways' clients in order", async () => {
+  it("every committed event is in the stream once, metered once, and reaches both gateways' clients in order", async ({ natsCluster: { cluster, operator }, openClients, owner, stack: { apps, apiUrls } }) => {
     const anonymous = createSpineClient({ url: `${apiUrls[0]}/trpc` });
     const session = await anonymous.auth.signUp.mutate({ email: `cluster-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "Cluster" });
     const api = apiUrls.map((url) => createSpineClient({ url: `${url}/trpc`, token: session.accessToken }));
@@ -99,9 +148,7 @@ describe("2× api, 2× worker, 2× gateway (built) on a 3-node NATS cluster; the
 
     // One client on each gateway instance.
     const seen: { ids: string[]; resyncs: number }[] = [];
-    for (const url of gatewayUrls) {
-      const client = createRealtimeClient({ url, getToken: () => session.accessToken, reconnectDelayMs: 100 });
-      clients.push(client);
+    for (const client of openClients(session.accessToken)) {
       const view = { ids: [] as string[], resyncs: 0 };
       seen.push(view);
       client.on("project.created", (envelope) => void view.ids.push(envelope.event_id));
@@ -132,7 +179,7 @@ describe("2× api, 2× worker, 2× gateway (built) on a 3-node NATS cluster; the
         if (i === KILL_AT) {
           await victim?.stop("SIGKILL");
           killedAt = Date.now();
-          void waitUntil(async () => firstAfterKill && (await scalar(
+          void waitUntil(async () => firstAfterKill && (await scalar(owner,
             "select count(*)::int as n from outbox where published_at is not null and envelope->'payload'->>'project_id' = $1", [firstAfterKill],
           )) === 1, "the first write after the kill to be published", 120_000).then(() => void (recoveryMs = Date.now() - killedAt));
         }
@@ -144,19 +191,19 @@ describe("2× api, 2× worker, 2× gateway (built) on a 3-node NATS cluster; the
     const writeMs = Date.now() - started;
     expect(written).toBe(WRITES);
 
-    await waitUntil(async () => (await scalar("select count(*)::int as n from outbox where published_at is null")) === 0, "both relays to publish every committed event", 120_000);
+    await waitUntil(async () => (await scalar(owner, "select count(*)::int as n from outbox where published_at is null")) === 0, "both relays to publish every committed event", 120_000);
     const committed = (await owner.query<{ id: string; event_type: string }>("select id, event_type from outbox order by created_at, id")).rows;
     const metered = committed.filter((r) => (METERED_EVENT_TYPES as readonly string[]).includes(r.event_type));
-    await waitUntil(async () => (await scalar("select count(*)::int as n from job_runs where handler = 'usage-metering' and status = 'succeeded'")) >= metered.length, "the workers' metering", 120_000);
+    await waitUntil(async () => (await scalar(owner, "select count(*)::int as n from job_runs where handler = 'usage-metering' and status = 'succeeded'")) >= metered.length, "the workers' metering", 120_000);
     await waitUntil(async () => seen.every((v) => v.ids.length >= WRITES || v.resyncs > 0), "both gateways' clients to see every project", 120_000);
 
     const inStream = await streamEventIds(operator, "EVENTS");
     const distinct = new Set(inStream);
     const missing = committed.filter((r) => !distinct.has(r.id)).length;
     const duplicates = inStream.length - distinct.size;
-    const runs = await scalar("select count(*)::int as n from job_runs where handler = 'usage-metering'");
-    const runsDistinct = await scalar("select count(distinct event_id)::int as n from job_runs where handler = 'usage-metering'");
-    const projectsCounted = await scalar("select coalesce(sum(value), 0)::int as n from usage_counters where metric = 'projects' and \"window\" = 'day'");
+    const runs = await scalar(owner, "select count(*)::int as n from job_runs where handler = 'usage-metering'");
+    const runsDistinct = await scalar(owner, "select count(distinct event_id)::int as n from job_runs where handler = 'usage-metering'");
+    const projectsCounted = await scalar(owner, "select coalesce(sum(value), 0)::int as n from usage_counters where metric = 'projects' and \"window\" = 'day'");
     // The gateway delivers in stream order: each client's project ids are the stream's, in the stream's order.
     const streamProjects = inStream.filter((id) => committed.some((r) => r.id === id && r.event_type === "project.created"));
     process.stdout.write(
@@ -175,5 +222,6 @@ describe("2× api, 2× worker, 2× gateway (built) on a 3-node NATS cluster; the
     }
     expect(recoveryMs).toBeGreaterThan(0);
     for (const app of apps) expect(app.exit, `${app.name} exited:\n${app.output}`).toBeNull();
-  }, 300_000);
+    // The first test builds the file's fixtures (the built apps, the cluster, six processes), as the file's beforeAll did with this budget.
+  }, 480_000 + 300_000);
 });

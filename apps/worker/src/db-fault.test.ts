@@ -2,67 +2,73 @@ import { randomUUID } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "@spine/bus";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
-import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRingSpec, type TestDatabase } from "@spine/testing";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { AppProcess, freePort, testKeyRingSpec } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
+import type pg from "pg";
+import { describe, expect, onTestFailed } from "vitest";
 
 // The fault test of issue 10: the api, the worker and the gateway run as real processes; writes flow
 // through the HTTP API without pause while every backend of their database is terminated three times.
 // No process may exit, no answered write may be lost or published twice, and a failed write answers 503, never 500.
-const names = natsTestNames("dbfault");
 const TOKEN_SECRET = "db-fault-test-secret-0123456789abcdef";
 const WRITERS = 4;
 const ROUNDS = 3;
 /** Answered writes wanted before the first round, between rounds and after the last (proves recovery). */
 const WRITES_PER_PHASE = 25;
 
-let db: TestDatabase;
-let admin: pg.Client;
-let api: AppProcess;
-let worker: AppProcess;
-let gateway: AppProcess;
-let gatewayUrl: string;
-let apiUrl: string;
-let apiAdminUrl: string;
+interface Stack {
+  api: AppProcess;
+  worker: AppProcess;
+  gateway: AppProcess;
+  apiUrl: string;
+  apiAdminUrl: string;
+  gatewayUrl: string;
+}
 
-beforeAll(async () => {
-  db = await createTestDatabase("dbfault");
-  admin = new pg.Client({ connectionString: db.ownerUrl });
-  await admin.connect();
-  const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const shared = {
-    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
-    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
-  };
-  worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
-  api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
-  // The gateway too: its membership and session checks hold pooled connections of the same database.
-  gateway = AppProcess.start("gateway", {
-    ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), GATEWAY_SESSION_RECHECK_MS: "200",
+/**
+ * On `dbNatsTest` (`db`, `ownerSql` the admin client, the file's `natsNames` on the shared server): `stack` the api,
+ * the worker and the gateway as processes on the file's database and stream, ready; stopped after the file, then the
+ * events stream deleted.
+ */
+const it = dbNatsTest
+  .extend("stack", { scope: "file" }, async ({ db, jsm, natsNames: names, natsUrl }, { onCleanup }): Promise<Stack> => {
+    const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const shared = {
+      DATABASE_URL: db.ownerUrl, NATS_URL: natsUrl, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
+      SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
+    };
+    const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200" });
+    const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+    // The gateway too: its membership and session checks hold pooled connections of the same database.
+    const gateway = AppProcess.start("gateway", {
+      ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), GATEWAY_SESSION_RECHECK_MS: "200",
+    });
+    const stop = async () => {
+      await Promise.allSettled([api.stop(), worker.stop(), gateway.stop()]);
+      await jsm.streams.delete(names.stream).catch(() => false);
+    };
+    const stack = {
+      api, worker, gateway, gatewayUrl: `http://127.0.0.1:${gatewayPort}`, apiUrl: `http://127.0.0.1:${apiPort}`, apiAdminUrl: `http://127.0.0.1:${apiAdminPort}`,
+    };
+    try {
+      await worker.waitForHttp(`http://127.0.0.1:${workerPort}/readyz`);
+      await api.waitForHttp(`${stack.apiUrl}/readyz`);
+      await gateway.waitForHttp(`${stack.gatewayUrl}/readyz`);
+    } catch (err) {
+      // A fixture that throws is not cleaned up: stop what started.
+      await stop();
+      throw err;
+    }
+    onCleanup(stop);
+    return stack;
   });
-  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  apiAdminUrl = `http://127.0.0.1:${apiAdminPort}`;
-  await worker.waitForHttp(`http://127.0.0.1:${workerPort}/readyz`);
-  await api.waitForHttp(`${apiUrl}/readyz`);
-  await gateway.waitForHttp(`${gatewayUrl}/readyz`);
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled([api?.stop(), worker?.stop(), gateway?.stop()]);
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "db-fault-cleanup" });
-  await (await jetstreamManager(nc)).streams.delete(names.stream).catch(() => false);
-  await nc.close();
-  await admin?.end();
-  await db?.drop();
-});
 
 interface Answer {
   status: number;
   body: { result?: { data: Record<string, unknown> }; error?: { data?: { code?: string; appCode?: string } } };
 }
 
-async function call(procedure: string, input: unknown, token?: string): Promise<Answer> {
+async function call(apiUrl: string, procedure: string, input: unknown, token?: string): Promise<Answer> {
   const res = await fetch(`${apiUrl}/trpc/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json", "idempotency-key": randomUUID(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -72,22 +78,22 @@ async function call(procedure: string, input: unknown, token?: string): Promise<
 }
 
 /** Set-up calls before the faults: retried on 503 (none is expected). */
-async function setUp(procedure: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+async function setUp(apiUrl: string, procedure: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await call(procedure, input, token);
+    const answer = await call(apiUrl, procedure, input, token);
     if (answer.status === 200 && answer.body.result) return answer.body.result.data;
     if (answer.status !== 503 || attempt > 5) throw new Error(`${procedure} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
 }
 
 /** Every message of the stream, as `event_id`s, read with an ordered consumer. */
-async function streamEventIds(): Promise<string[]> {
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "db-fault-stream-read" });
+async function streamEventIds(natsUrl: string, stream: string): Promise<string[]> {
+  const nc = await connectNats({ servers: natsUrl, name: "db-fault-stream-read" });
   try {
-    const total = (await (await jetstreamManager(nc)).streams.info(names.stream)).state.messages;
+    const total = (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
     const ids: string[] = [];
     if (total === 0) return ids;
-    const messages = await (await jetstream(nc).consumers.get(names.stream)).consume({ max_messages: 1_000 });
+    const messages = await (await jetstream(nc).consumers.get(stream)).consume({ max_messages: 1_000 });
     for await (const m of messages) {
       ids.push(m.json<{ event_id: string }>().event_id);
       if (m.info.pending === 0 || ids.length >= total) break;
@@ -107,16 +113,16 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-const count = async (sql: string, params: unknown[] = []) => Number((await admin.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
+const count = async (admin: pg.Client, sql: string, params: unknown[] = []) => Number((await admin.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
 
 describe("database faults while writes flow", () => {
-  it("three rounds of pg_terminate_backend on every backend: no process exits, no answered write is lost or published twice, failures answer 503", async () => {
+  it("three rounds of pg_terminate_backend on every backend: no process exits, no answered write is lost or published twice, failures answer 503", async ({ db, natsNames: names, natsUrl, ownerSql: admin, stack: { api, worker, gateway, apiUrl, apiAdminUrl, gatewayUrl } }) => {
     onTestFailed(() => {
       console.error(`--- api output ---\n${api.output}\n--- worker output ---\n${worker.output}\n--- gateway output ---\n${gateway.output}`);
     });
-    const session = await setUp("auth.signUp", { email: `fault-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "F" });
+    const session = await setUp(apiUrl, "auth.signUp", { email: `fault-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "F" });
     const token = String(session.accessToken);
-    const { workspace } = (await setUp("workspace.create", { name: "Faults" }, token)) as { workspace: { id: string } };
+    const { workspace } = (await setUp(apiUrl, "workspace.create", { name: "Faults" }, token)) as { workspace: { id: string } };
 
     const answers: { name: string; status: number; code: string | null; projectId: string | null }[] = [];
     const answered = () => answers.filter((a) => a.status === 200).length;
@@ -124,7 +130,7 @@ describe("database faults while writes flow", () => {
     const writers = Array.from({ length: WRITERS }, async (_, w) => {
       for (let i = 0; writing; i++) {
         const name = `w${w}-${i}`;
-        const answer = await call("project.create", { workspaceId: workspace.id, name }, token).catch((err: unknown) => ({
+        const answer = await call(apiUrl, "project.create", { workspaceId: workspace.id, name }, token).catch((err: unknown) => ({
           status: -1, body: { error: { data: { code: String(err) } } },
         }) as Answer);
         const data = answer.body.result?.data as { id?: string } | undefined;
@@ -182,22 +188,23 @@ describe("database faults while writes flow", () => {
     expect(stored.rows.length).toBeLessThanOrEqual(answers.length);
 
     // The relay publishes everything, each event exactly once.
-    await waitFor("the outbox to drain", async () => (await count("select count(*)::text as n from outbox where published_at is null")) === 0);
+    await waitFor("the outbox to drain", async () => (await count(admin, "select count(*)::text as n from outbox where published_at is null")) === 0);
     const outboxIds = (await admin.query<{ id: string }>("select envelope->>'event_id' as id from outbox")).rows.map((r) => r.id);
-    const inStream = await streamEventIds();
+    const inStream = await streamEventIds(natsUrl, names.stream);
     expect(new Set(inStream).size).toBe(inStream.length);
     expect([...inStream].sort()).toEqual([...outboxIds].sort());
 
     // The consumer applied each project.created exactly once (usage_counters counts projects once).
     await waitFor("usage-metering to apply every project.created", async () =>
-      (await count(`select coalesce(sum(value), 0)::text as n from usage_counters where workspace_id = $1 and metric = 'projects' and "window" = 'month'`, [workspace.id])) === stored.rows.length,
+      (await count(admin, `select coalesce(sum(value), 0)::text as n from usage_counters where workspace_id = $1 and metric = 'projects' and "window" = 'month'`, [workspace.id])) === stored.rows.length,
     );
-    expect(await count("select count(*)::text as n from job_runs where handler = 'usage-metering' and event_type = 'project.created' and status = 'succeeded'")).toBe(stored.rows.length);
+    expect(await count(admin, "select count(*)::text as n from job_runs where handler = 'usage-metering' and event_type = 'project.created' and status = 'succeeded'")).toBe(stored.rows.length);
 
     // The api's metrics saw the same: the 503s and no 500.
     const metrics = await scrapeMetrics(apiAdminUrl);
     expect(sampleValue(metrics, "spine_api_requests_total", { procedure: "project.create", code: "OK" })).toBe(ok.length);
     expect(sampleValue(metrics, "spine_api_requests_total", { procedure: "project.create", code: "SERVICE_UNAVAILABLE" })).toBe(failed.length);
     expect(sampleValue(metrics, "spine_api_requests_total", { code: "INTERNAL_SERVER_ERROR" })).toBe(0);
-  }, 300_000);
+    // The first test builds the file's fixtures (database, the three app processes), as the file's beforeAll did with this budget.
+  }, 120_000 + 300_000);
 });

@@ -1,42 +1,59 @@
 import { randomUUID } from "node:crypto";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "@spine/bus";
-import { connectIntegration, createProject, createWorkspace, Domain, recordIntegrationEvent, signUp, type OperationContext } from "@spine/domain";
-import { AppProcess, createTestDatabase, freePort, natsTestNames, TEST_NATS_URL, testKeyRing, testKeyRingSpec, type TestDatabase } from "@spine/testing";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { connectIntegration, createProject, createWorkspace, recordIntegrationEvent, signUp, type OperationContext } from "@spine/domain";
+import { AppProcess, freePort, testKeyRingSpec } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
+import { describe, expect, onTestFailed } from "vitest";
 import { INTEGRATION_EVENTS_HANDLER } from "./handlers/integration-events.ts";
 
 // Issue 12, "done when": the processing consumer is exactly-once under a killed worker. The worker runs
 // as a real process and is killed with SIGKILL while it turns GitHub deliveries into items; a new worker
 // finishes the rest. Every delivery ends processed once: one item per issue, one item.created per item,
 // one succeeded job run per delivery, no duplicate effect.
-const names = natsTestNames("integ_crash");
 const DELIVERIES = 60;
 const keyRing = testKeyRingSpec();
-let db: TestDatabase;
-let owner: pg.Client;
-let domain: Domain;
-let workspaceId = "";
-let integrationId = "";
-const workers: AppProcess[] = [];
 
-async function startWorkerProcess(): Promise<AppProcess> {
-  const port = await freePort();
-  const worker = AppProcess.start("worker", {
-    DATABASE_URL: db.ownerUrl, NATS_URL: TEST_NATS_URL, SPINE_KEY_RING: keyRing, SPINE_TOKEN_SECRET: "integration-crash-secret-0123456789abcdef",
-    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, WORKER_PORT: String(port), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200",
+/**
+ * On `dbNatsTest` (`db`, `domain`, `ownerSql`, the file's `natsNames` on the shared server):
+ * - `seeded`: a user's workspace with a project and a GitHub integration mirroring into it;
+ * - `count(sql, params)`: a `count(*) as n` query as the owner, as a number;
+ * - `workers`: `start()` runs the worker app as a process on the file's database and stream, ready; `started` lists
+ *   them; every one is stopped after the file, then the events stream deleted.
+ */
+const it = dbNatsTest
+  .extend("seeded", { scope: "file" }, async ({ domain }) => {
+    const sys: OperationContext = { workspaceId: null, actorId: null, actorType: "system", correlationId: randomUUID() };
+    const userId = (await domain.run(sys, (op) => signUp(op, { email: "crash@proc.test", password: "correct horse battery staple", displayName: "crash" }))).id;
+    const workspaceId = await domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: randomUUID() }, async (op) => (await createWorkspace(op, { name: "crash" })).workspace.id);
+    const integrationId = await domain.run({ workspaceId, actorId: userId, actorType: "user", correlationId: randomUUID() }, async (op) => {
+      const projectId = (await createProject(op, { name: "mirror" })).id;
+      return (await connectIntegration(op, {
+        provider: "github", name: "app", config: { repository: "acme/app", projectId }, credentials: {}, webhookSecret: "gh-secret-0123456789abcdef",
+      })).id;
+    });
+    return { workspaceId, integrationId };
+  })
+  .extend("count", { scope: "file" }, ({ ownerSql }) => async (sql: string, params: unknown[] = []): Promise<number> => {
+    const { rows } = await ownerSql.query<{ n: string }>(sql, params);
+    return Number(rows[0]!.n);
+  })
+  .extend("workers", { scope: "file" }, ({ db, jsm, natsNames: names, natsUrl }, { onCleanup }) => {
+    const started: AppProcess[] = [];
+    onCleanup(async () => {
+      await Promise.allSettled(started.map((w) => w.stop()));
+      await jsm.streams.delete(names.stream).catch(() => undefined);
+    });
+    const start = async (): Promise<AppProcess> => {
+      const port = await freePort();
+      const worker = AppProcess.start("worker", {
+        DATABASE_URL: db.ownerUrl, NATS_URL: natsUrl, SPINE_KEY_RING: keyRing, SPINE_TOKEN_SECRET: "integration-crash-secret-0123456789abcdef",
+        SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, WORKER_PORT: String(port), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: "200",
+      });
+      started.push(worker);
+      await worker.waitForHttp(`http://127.0.0.1:${port}/readyz`);
+      return worker;
+    };
+    return { started, start };
   });
-  workers.push(worker);
-  await worker.waitForHttp(`http://127.0.0.1:${port}/readyz`);
-  return worker;
-}
-
-async function count(sql: string, params: unknown[] = []): Promise<number> {
-  const { rows } = await owner.query<{ n: string }>(sql, params);
-  return Number(rows[0]!.n);
-}
-const processed = () => count("select count(*) as n from integration_events where workspace_id = $1 and status = 'processed'", [workspaceId]);
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -46,36 +63,10 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("integ_crash");
-  owner = new pg.Client({ connectionString: db.ownerUrl });
-  await owner.connect();
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, keyRing: testKeyRing(), poolMax: 4 });
-  const sys: OperationContext = { workspaceId: null, actorId: null, actorType: "system", correlationId: randomUUID() };
-  const userId = (await domain.run(sys, (op) => signUp(op, { email: "crash@proc.test", password: "correct horse battery staple", displayName: "crash" }))).id;
-  workspaceId = await domain.run({ workspaceId: null, actorId: userId, actorType: "user", correlationId: randomUUID() }, async (op) => (await createWorkspace(op, { name: "crash" })).workspace.id);
-  integrationId = await domain.run({ workspaceId, actorId: userId, actorType: "user", correlationId: randomUUID() }, async (op) => {
-    const projectId = (await createProject(op, { name: "mirror" })).id;
-    return (await connectIntegration(op, {
-      provider: "github", name: "app", config: { repository: "acme/app", projectId }, credentials: {}, webhookSecret: "gh-secret-0123456789abcdef",
-    })).id;
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(workers.map((w) => w.stop()));
-  const nc = await connectNats({ servers: TEST_NATS_URL, name: "integ-crash-cleanup" });
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(names.stream).catch(() => undefined);
-  await nc.close();
-  await domain?.close();
-  await owner?.end();
-  await db?.drop();
-});
-
 describe("processing inbound events across a killed worker", () => {
-  it("every delivery is processed exactly once: one item per issue, one item.created each, one succeeded job run each", async () => {
-    onTestFailed(() => console.error(workers.map((w) => `--- ${w.name} ${JSON.stringify(w.exit)}\n${w.output}`).join("\n")));
+  it("every delivery is processed exactly once: one item per issue, one item.created each, one succeeded job run each", async ({ count, domain, seeded: { integrationId, workspaceId }, workers }) => {
+    const processed = () => count("select count(*) as n from integration_events where workspace_id = $1 and status = 'processed'", [workspaceId]);
+    onTestFailed(() => console.error(workers.started.map((w) => `--- ${w.name} ${JSON.stringify(w.exit)}\n${w.output}`).join("\n")));
     const hook: OperationContext = { workspaceId, actorId: null, actorType: "integration", correlationId: randomUUID() };
     for (let i = 1; i <= DELIVERIES; i++) {
       await domain.run({ ...hook, correlationId: randomUUID() }, (op) => recordIntegrationEvent(op, {
@@ -84,14 +75,14 @@ describe("processing inbound events across a killed worker", () => {
       }));
     }
 
-    const first = await startWorkerProcess();
+    const first = await workers.start();
     await waitFor("the first deliveries to be processed", async () => (await processed()) >= 5);
     first.child.kill("SIGKILL");
     await first.exited;
     const atKill = await processed();
     expect(atKill).toBeLessThan(DELIVERIES);
 
-    await startWorkerProcess();
+    await workers.start();
     await waitFor("every delivery to be processed", async () => (await processed()) === DELIVERIES);
 
     const items = await count("select count(*) as n from items where workspace_id = $1 and external_source is not null", [workspaceId]);
@@ -104,5 +95,6 @@ describe("processing inbound events across a killed worker", () => {
     expect({ atKillBelowAll: atKill < DELIVERIES, items, distinct, created, updated, runs, runKeys, notProcessed }).toEqual({
       atKillBelowAll: true, items: DELIVERIES, distinct: DELIVERIES, created: DELIVERIES, updated: 0, runs: DELIVERIES, runKeys: DELIVERIES, notProcessed: 0,
     });
-  }, 300_000);
+    // The first test builds the file's fixtures (database, seeded workspace), as the file's beforeAll did with this budget.
+  }, 120_000 + 300_000);
 });

@@ -5,7 +5,7 @@ import { createRealtimeClient, type RealtimeClient } from "@spine/client";
 import { migrate } from "@spine/domain/migrate";
 import { AppProcess, freePort, natsTestNames, startNatsServer, startPgCluster, testKeyRingSpec, type NatsServerProcess, type PgClusterProcess } from "@spine/testing";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { test as baseTest, describe, expect, onTestFailed } from "vitest";
 
 // Issue 10, defect 1: every process survives a PostgreSQL restart and a NATS restart without being restarted.
 // This file runs its own PostgreSQL cluster and its own nats-server, stops each like a crash
@@ -21,81 +21,120 @@ const WRITES_PER_PHASE = 10;
  */
 const RELAY_POLL_MS = 600_000;
 
-let cluster: PgClusterProcess;
-let nats: NatsServerProcess;
-let ownerUrl: string;
-let admin: pg.Pool;
-let api: AppProcess;
-let worker: AppProcess;
-let gateway: AppProcess;
-let tail: AppProcess;
-const tailed: { event_id: string; event_type: string }[] = [];
-let apiUrl: string;
-let workerUrl: string;
-let gatewayUrl: string;
-let realtime: RealtimeClient | undefined;
-let cliEnv: Record<string, string>;
+interface Stack {
+  api: AppProcess;
+  worker: AppProcess;
+  gateway: AppProcess;
+  /** `spine events tail` on the file's prefix, running all along. */
+  tail: AppProcess;
+  /** The envelopes the tail printed, as they come. */
+  tailed: { event_id: string; event_type: string }[];
+  apiUrl: string;
+  workerUrl: string;
+  gatewayUrl: string;
+}
 
-beforeAll(async () => {
-  [cluster, nats] = await Promise.all([startPgCluster(), startNatsServer()]);
-  const url = new URL(cluster.url);
-  url.pathname = "/spine_pg_restart";
-  ownerUrl = url.toString();
-  await migrate(ownerUrl);
-  admin = new pg.Pool({ connectionString: ownerUrl, max: 2 });
-  admin.on("error", () => undefined);
-  const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const shared = {
-    DATABASE_URL: ownerUrl, NATS_URL: nats.url, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
-    SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
-  };
-  cliEnv = { DATABASE_URL: ownerUrl, NATS_URL: nats.url, SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, LOG_LEVEL: "warn" };
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  workerUrl = `http://127.0.0.1:${workerPort}`;
-  gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  // The stream exists before the processes start (the worker would create it; the gateway waits for it).
-  const nc = await connectNats({ servers: nats.url, name: "pg-restart-setup" });
-  await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
-  await nc.close();
-  worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: String(RELAY_POLL_MS) });
-  api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
-  gateway = AppProcess.start("gateway", {
-    ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), GATEWAY_SESSION_RECHECK_MS: "200",
-  });
-  tail = AppProcess.start("worker", cliEnv, ["src/cli.ts", "events", "tail", `${names.prefix}.>`], "events-tail");
-  let buffer = "";
-  tail.child.stdout?.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) {
-      const parsed = JSON.parse(line) as { envelope?: { event_id: string; event_type: string } };
-      if (parsed.envelope) tailed.push({ event_id: parsed.envelope.event_id, event_type: parsed.envelope.event_type });
+/**
+ * - `pgCluster`: the file's own PostgreSQL cluster, disposed after the file; `ownerUrl`: a migrated database on it;
+ *   `admin`: a pool of its owner, ended;
+ * - `natsServer`: the file's own nats-server, disposed after the file;
+ * - `cliEnv`: the environment of the `spine` CLI on both;
+ * - `stack`: the api, the worker, the gateway and a `spine events tail` as processes on both, ready; stopped after the file;
+ * - `connectRealtime(token)`: a socket client of the gateway, closed after the file.
+ */
+const it = baseTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("pgCluster", { scope: "file" }, async ({}, { onCleanup }): Promise<PgClusterProcess> => {
+    const cluster = await startPgCluster();
+    onCleanup(() => cluster.dispose());
+    return cluster;
+  })
+  // eslint-disable-next-line no-empty-pattern
+  .extend("natsServer", { scope: "file" }, async ({}, { onCleanup }): Promise<NatsServerProcess> => {
+    const nats = await startNatsServer();
+    onCleanup(() => nats.dispose());
+    return nats;
+  })
+  .extend("ownerUrl", { scope: "file" }, async ({ pgCluster }) => {
+    const url = new URL(pgCluster.url);
+    url.pathname = "/spine_pg_restart";
+    await migrate(url.toString());
+    return url.toString();
+  })
+  .extend("admin", { scope: "file" }, ({ ownerUrl }, { onCleanup }) => {
+    const admin = new pg.Pool({ connectionString: ownerUrl, max: 2 });
+    admin.on("error", () => undefined);
+    onCleanup(() => admin.end());
+    return admin;
+  })
+  .extend("cliEnv", { scope: "file" }, ({ natsServer, ownerUrl }): Record<string, string> => ({
+    DATABASE_URL: ownerUrl, NATS_URL: natsServer.url, SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix, LOG_LEVEL: "warn",
+  }))
+  .extend("stack", { scope: "file" }, async ({ cliEnv, natsServer: nats, ownerUrl }, { onCleanup }): Promise<Stack> => {
+    const [apiPort, apiAdminPort, workerPort, gatewayPort, gatewayAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const shared = {
+      DATABASE_URL: ownerUrl, NATS_URL: nats.url, SPINE_TOKEN_SECRET: TOKEN_SECRET, SPINE_KEY_RING: testKeyRingSpec(),
+      SPINE_EVENTS_STREAM: names.stream, SPINE_SUBJECT_PREFIX: names.prefix,
+    };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const workerUrl = `http://127.0.0.1:${workerPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    // The stream exists before the processes start (the worker would create it; the gateway waits for it).
+    const nc = await connectNats({ servers: nats.url, name: "pg-restart-setup" });
+    await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
+    await nc.close();
+    const worker = AppProcess.start("worker", { ...shared, WORKER_PORT: String(workerPort), WORKER_HOST: "127.0.0.1", SPINE_RELAY_POLL_MS: String(RELAY_POLL_MS) });
+    const api = AppProcess.start("api", { ...shared, API_PORT: String(apiPort), API_HOST: "127.0.0.1", API_ADMIN_PORT: String(apiAdminPort) });
+    const gateway = AppProcess.start("gateway", {
+      ...shared, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: "127.0.0.1", GATEWAY_ADMIN_PORT: String(gatewayAdminPort), GATEWAY_SESSION_RECHECK_MS: "200",
+    });
+    const tail = AppProcess.start("worker", cliEnv, ["src/cli.ts", "events", "tail", `${names.prefix}.>`], "events-tail");
+    const tailed: Stack["tailed"] = [];
+    let buffer = "";
+    tail.child.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        const parsed = JSON.parse(line) as { envelope?: { event_id: string; event_type: string } };
+        if (parsed.envelope) tailed.push({ event_id: parsed.envelope.event_id, event_type: parsed.envelope.event_type });
+      }
+    });
+    const stop = async () => {
+      await Promise.allSettled([api.stop(), worker.stop(), gateway.stop(), tail.stop()]);
+    };
+    try {
+      await worker.waitForHttp(`${workerUrl}/readyz`);
+      await api.waitForHttp(`${apiUrl}/readyz`);
+      await gateway.waitForHttp(`${gatewayUrl}/readyz`);
+    } catch (err) {
+      console.error(`--- worker ---\n${worker.output}\n--- api ---\n${api.output}`);
+      // A fixture that throws is not cleaned up: stop what started.
+      await stop();
+      throw err;
     }
+    onCleanup(stop);
+    return { api, worker, gateway, tail, tailed, apiUrl, workerUrl, gatewayUrl };
+  })
+  .extend("connectRealtime", { scope: "file" }, ({ stack: { gatewayUrl } }, { onCleanup }) => {
+    const clients: RealtimeClient[] = [];
+    onCleanup(() => {
+      for (const c of clients) c.close();
+    });
+    return (token: string): RealtimeClient => {
+      const client = createRealtimeClient({ url: gatewayUrl, getToken: () => token });
+      clients.push(client);
+      return client;
+    };
   });
-  try {
-    await worker.waitForHttp(`${workerUrl}/readyz`);
-    await api.waitForHttp(`${apiUrl}/readyz`);
-    await gateway.waitForHttp(`${gatewayUrl}/readyz`);
-  } catch (err) {
-    console.error(`--- worker ---\n${worker.output}\n--- api ---\n${api.output}`);
-    throw err;
-  }
-}, 240_000);
-
-afterAll(async () => {
-  realtime?.close();
-  await Promise.allSettled([api?.stop(), worker?.stop(), gateway?.stop(), tail?.stop()]);
-  await admin?.end();
-  await Promise.allSettled([cluster?.dispose(), nats?.dispose()]);
-});
 
 interface Answer {
   status: number;
   body: { result?: { data: Record<string, unknown> }; error?: { data?: { code?: string; appCode?: string } } };
 }
 
-async function call(procedure: string, input: unknown, token?: string): Promise<Answer> {
+async function call(apiUrl: string, procedure: string, input: unknown, token?: string): Promise<Answer> {
   const res = await fetch(`${apiUrl}/trpc/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json", "idempotency-key": randomUUID(), ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -104,8 +143,8 @@ async function call(procedure: string, input: unknown, token?: string): Promise<
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
 
-async function setUp(procedure: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
-  const answer = await call(procedure, input, token);
+async function setUp(apiUrl: string, procedure: string, input: unknown, token?: string): Promise<Record<string, unknown>> {
+  const answer = await call(apiUrl, procedure, input, token);
   if (answer.status === 200 && answer.body.result) return answer.body.result.data;
   throw new Error(`${procedure} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
 }
@@ -119,11 +158,11 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
 }
 
 const readiness = async (base: string) => fetch(`${base}/readyz`).then((r) => r.status, () => -1);
-const count = async (sql: string, params: unknown[] = []) => Number((await admin.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
+const count = async (admin: pg.Pool, sql: string, params: unknown[] = []) => Number((await admin.query<{ n: string }>(sql, params)).rows[0]?.n ?? -1);
 
 /** Every message of the stream, as `event_id`s, read with an ordered consumer. */
-async function streamEventIds(): Promise<string[]> {
-  const nc = await connectNats({ servers: nats.url, name: "pg-restart-stream-read" });
+async function streamEventIds(natsUrl: string): Promise<string[]> {
+  const nc = await connectNats({ servers: natsUrl, name: "pg-restart-stream-read" });
   try {
     const total = (await (await jetstreamManager(nc)).streams.info(names.stream)).state.messages;
     const ids: string[] = [];
@@ -141,25 +180,27 @@ async function streamEventIds(): Promise<string[]> {
 }
 
 /** Run `spine <args>` once and wait for it. */
-async function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+async function cli(cliEnv: Record<string, string>, args: string[]): Promise<{ code: number | null; output: string }> {
   const proc = AppProcess.start("worker", cliEnv, ["src/cli.ts", ...args], `spine ${args.join(" ")}`);
   await proc.exited;
   return { code: proc.exit?.code ?? null, output: proc.output };
 }
 
 describe("PostgreSQL and NATS restarts under running processes", () => {
-  it("api, worker, gateway and a CLI tail keep running; outage writes answer 503; every committed write is relayed and delivered once", async () => {
+  it("api, worker, gateway and a CLI tail keep running; outage writes answer 503; every committed write is relayed and delivered once", async ({
+    admin, cliEnv, connectRealtime, natsServer: nats, pgCluster: cluster, stack: { api, worker, gateway, tail, tailed, apiUrl, workerUrl, gatewayUrl },
+  }) => {
     onTestFailed(() => {
       console.error(`--- api ---\n${api.output}\n--- worker ---\n${worker.output}\n--- gateway ---\n${gateway.output}\n--- tail ---\n${tail.output}`);
     });
     const pids = [api, worker, gateway, tail].map((p) => p.child.pid);
-    const session = await setUp("auth.signUp", { email: `restart-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "R" });
+    const session = await setUp(apiUrl, "auth.signUp", { email: `restart-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery", displayName: "R" });
     const token = String(session.accessToken);
-    const { workspace } = (await setUp("workspace.create", { name: "Restarts" }, token)) as { workspace: { id: string } };
+    const { workspace } = (await setUp(apiUrl, "workspace.create", { name: "Restarts" }, token)) as { workspace: { id: string } };
 
     // A socket client of the gateway, subscribed before any project is written.
     const delivered: string[] = [];
-    realtime = createRealtimeClient({ url: gatewayUrl, getToken: () => token });
+    const realtime = connectRealtime(token);
     realtime.on("project.created", (env) => void delivered.push(env.event_id));
     await realtime.subscribe(workspace.id);
 
@@ -172,7 +213,7 @@ describe("PostgreSQL and NATS restarts under running processes", () => {
       for (let i = 0; writing; i++) {
         const at = phase;
         const name = `w${w}-${i}`;
-        const answer = await call("project.create", { workspaceId: workspace.id, name }, token).catch((err: unknown) => ({
+        const answer = await call(apiUrl, "project.create", { workspaceId: workspace.id, name }, token).catch((err: unknown) => ({
           status: -1, body: { error: { data: { code: String(err) } } },
         }) as Answer);
         const data = answer.body.result?.data as { id?: string } | undefined;
@@ -196,7 +237,7 @@ describe("PostgreSQL and NATS restarts under running processes", () => {
     await waitFor("every process ready again", async () => (await readiness(apiUrl)) === 200 && (await readiness(workerUrl)) === 200 && (await readiness(gatewayUrl)) === 200);
     // The relay's LISTEN connection is back (the poll interval is 10 minutes, so the events after the
     // restart can only have been relayed through its wake-ups).
-    await waitFor("the relay listening again", async () => (await count("select count(*)::text as n from pg_stat_activity where query ilike 'listen spine_outbox%'")) === 1);
+    await waitFor("the relay listening again", async () => (await count(admin, "select count(*)::text as n from pg_stat_activity where query ilike 'listen spine_outbox%'")) === 1);
 
     // NATS dies (SIGKILL) while writes go on: the api does not need it; the relay and the consumers wait.
     await nats.stop("SIGKILL");
@@ -241,9 +282,9 @@ describe("PostgreSQL and NATS restarts under running processes", () => {
     expect(stored.rows.length).toBeLessThanOrEqual(answers.length);
 
     // The relay published everything, each event exactly once.
-    await waitFor("the outbox to drain", async () => (await count("select count(*)::text as n from outbox where published_at is null")) === 0);
+    await waitFor("the outbox to drain", async () => (await count(admin, "select count(*)::text as n from outbox where published_at is null")) === 0);
     const outboxIds = (await admin.query<{ id: string }>("select envelope->>'event_id' as id from outbox")).rows.map((r) => r.id);
-    const inStream = await streamEventIds();
+    const inStream = await streamEventIds(nats.url);
     expect(new Set(inStream).size).toBe(inStream.length);
     expect([...inStream].sort()).toEqual([...outboxIds].sort());
 
@@ -255,18 +296,19 @@ describe("PostgreSQL and NATS restarts under running processes", () => {
     await waitFor("the gateway to deliver every project.created", () => delivered.length >= projectEvents.length);
     expect([...delivered].sort()).toEqual([...projectEvents].sort());
     await waitFor("usage-metering to apply every project.created", async () =>
-      (await count("select count(*)::text as n from job_runs where handler = 'usage-metering' and event_type = 'project.created' and status = 'succeeded'")) === stored.rows.length,
+      (await count(admin, "select count(*)::text as n from job_runs where handler = 'usage-metering' and event_type = 'project.created' and status = 'succeeded'")) === stored.rows.length,
     );
 
     // The CLI tail, connected all along, prints a write made after both restarts.
-    const last = await setUp("project.create", { workspaceId: workspace.id, name: "after-both" }, token);
+    const last = await setUp(apiUrl, "project.create", { workspaceId: workspace.id, name: "after-both" }, token);
     const lastEvent = (await admin.query<{ id: string }>(
       "select envelope->>'event_id' as id from outbox where envelope->'payload'->>'project_id' = $1", [String(last.id)],
     )).rows[0]?.id;
     await waitFor("the tail to print the last write", () => tailed.some((e) => e.event_id === lastEvent));
     expect(tail.exit).toBeNull();
     // And a one-shot CLI command works against the restarted database.
-    const verify = await cli(["audit", "verify", "--workspace", workspace.id]);
+    const verify = await cli(cliEnv, ["audit", "verify", "--workspace", workspace.id]);
     expect(verify).toMatchObject({ code: 0 });
-  }, 180_000);
+    // The first test builds the file's fixtures (PostgreSQL, nats-server, four processes), as the file's beforeAll did with this budget.
+  }, 240_000 + 180_000);
 });
