@@ -1,68 +1,60 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
+import { jetstream } from "@nats-io/jetstream";
+import { testKeyRing } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { Domain, type DeadLetterRow } from "@spine/domain";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { projectCreated } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 import { createPool } from "./test-support/pools.ts";
-import { ConsumerRunner, type ConsumerRunnerOptions, connectNats, ensureEventsStream, publishEnvelope, replayDeadLetters } from "@spine/bus";
+import { ConsumerRunner, type ConsumerRunnerOptions, ensureEventsStream, publishEnvelope, replayDeadLetters } from "@spine/bus";
 import { deadLetterStore, defineWorkerHandler, jobLedger, type WorkerOperation } from "../wiring.ts";
-
-const names = natsTestNames("consumer");
-let db: TestDatabase;
-let owner: pg.Pool;
-let domain: Domain;
-let nc: NatsConnection;
-let js: JetStreamClient;
-let jsm: JetStreamManager;
-let ws: string[];
-
-beforeAll(async () => {
-  db = await createTestDatabase("consumer");
-  await createEffectsTable(db.ownerUrl);
-  ws = await seedWorkspaces(db.ownerUrl, 5);
-  owner = createPool(db.ownerUrl, 4);
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
-  nc = await connectNats({ servers: TEST_NATS_URL, name: "consumer-test" });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
-  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix });
-});
-afterAll(async () => {
-  await jsm?.streams.delete(names.stream).catch(() => undefined);
-  await nc?.close();
-  await owner?.end();
-  await domain?.close();
-  await db?.drop();
-});
 
 type Options = ConsumerRunnerOptions<WorkerOperation>;
 
-function runner(options: Pick<Options, "handler"> & Partial<Options>): ConsumerRunner<WorkerOperation> {
-  return new ConsumerRunner<WorkerOperation>({
-    js, jsm, ledger: jobLedger(domain), stream: names.stream, prefix: names.prefix, logger: pino({ level: "silent" }),
-    ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, ...options,
+// File-scoped, on top of dbNatsTest: `domain` with a pool of 10 (a runner's concurrent handlers and ledger);
+// `owner` a pool of the database owner; `ws` five seeded workspaces, with the effects table; `names` the file's NATS
+// names, with its events stream in place; `js`; and the helpers `runner`, `publishProjects`, `deadLetters`.
+const it = dbNatsTest
+  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
+    onCleanup(() => domain.close());
+    return domain;
+  })
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = createPool(db.ownerUrl, 4);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("ws", { scope: "file" }, async ({ db }) => {
+    await createEffectsTable(db.ownerUrl);
+    return seedWorkspaces(db.ownerUrl, 5);
+  })
+  .extend("names", { scope: "file" }, async ({ jsm, natsNames }) => {
+    await ensureEventsStream(jsm, { name: natsNames.stream, prefix: natsNames.prefix });
+    return natsNames;
+  })
+  .extend("js", { scope: "file" }, ({ nats }) => jetstream(nats))
+  .extend("runner", { scope: "file" }, ({ js, jsm, domain, names }) =>
+    (options: Pick<Options, "handler"> & Partial<Options>): ConsumerRunner<WorkerOperation> =>
+      new ConsumerRunner<WorkerOperation>({
+        js, jsm, ledger: jobLedger(domain), stream: names.stream, prefix: names.prefix, logger: pino({ level: "silent" }),
+        ackWaitMs: 5_000, idleHeartbeatMs: 1_000, expiresMs: 5_000, ...options,
+      }))
+  .extend("publishProjects", { scope: "file" }, ({ js, names }) => async (workspaceId: string, count: number, name = "P"): Promise<string[]> => {
+    const envs = Array.from({ length: count }, () => projectCreated(workspaceId, name));
+    await Promise.all(envs.map((e) => publishEnvelope(js, e, { prefix: names.prefix })));
+    return envs.map((e) => e.event_id);
+  })
+  .extend("deadLetters", { scope: "file" }, ({ owner }) => async (handler: string): Promise<DeadLetterRow[]> => {
+    const { rows } = await owner.query<DeadLetterRow>("select * from dead_letter_jobs where handler = $1 order by created_at", [handler]);
+    return rows;
   });
-}
-
-async function publishProjects(workspaceId: string, count: number, name = "P"): Promise<string[]> {
-  const envs = Array.from({ length: count }, () => projectCreated(workspaceId, name));
-  await Promise.all(envs.map((e) => publishEnvelope(js, e, { prefix: names.prefix })));
-  return envs.map((e) => e.event_id);
-}
-
-async function deadLetters(handler: string): Promise<DeadLetterRow[]> {
-  const { rows } = await owner.query<DeadLetterRow>("select * from dead_letter_jobs where handler = $1 order by created_at", [handler]);
-  return rows;
-}
 
 describe("consumer runner", () => {
-  it("applies each event once, in its workspace, and records job_runs", async () => {
+  it("applies each event once, in its workspace, and records job_runs", async ({ owner, ws, names, runner, publishProjects }) => {
     // First test on a fresh stream: the handler may take every subject.
     const handler = effectsHandler(`apply_${names.suffix}`, "*.project.created");
     const r = runner({ handler, concurrency: 4 });
@@ -85,7 +77,7 @@ describe("consumer runner", () => {
     expect(misplaced.rowCount).toBe(0);
   });
 
-  it("an invalid envelope is dead-lettered and terminated; the loop goes on", async () => {
+  it("an invalid envelope is dead-lettered and terminated; the loop goes on", async ({ owner, ws, names, js, runner, publishProjects, deadLetters }) => {
     const handler = effectsHandler(`invalid_${names.suffix}`, `${ws[2]}.>`);
     const r = runner({ handler });
     r.start();
@@ -104,7 +96,9 @@ describe("consumer runner", () => {
     expect((await effectCounts(owner, handler.name)).distinct).toBe(good.length);
   });
 
-  it("a poison message: max attempts with backoff, one dead letter, others flow; after the fix, replay applies once", async () => {
+  it("a poison message: max attempts with backoff, one dead letter, others flow; after the fix, replay applies once", async ({
+    domain, owner, ws, names, runner, publishProjects, deadLetters,
+  }) => {
     let broken = true;
     const attempts: number[] = [];
     const appliedDuringRetries: string[] = [];
@@ -160,7 +154,7 @@ describe("consumer runner", () => {
     expect(after[0]?.replayed_at).toBeInstanceOf(Date);
   });
 
-  it("the watchdog re-creates a consumer deleted under it", async () => {
+  it("the watchdog re-creates a consumer deleted under it", async ({ owner, ws, names, jsm, runner, publishProjects }) => {
     const handler = effectsHandler(`watchdog_${names.suffix}`, `${ws[4]}.>`);
     const r = runner({ handler });
     r.start();

@@ -2,11 +2,10 @@ import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
-import { createTestDatabase, natsTestNames, startNatsCluster, type NatsCluster, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
+import { startNatsCluster, testKeyRing } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
@@ -23,64 +22,83 @@ const passwords = {
   SPINE_NATS_RELAY_PASSWORD: secret(), SPINE_NATS_WORKER_PASSWORD: secret(), SPINE_NATS_GATEWAY_PASSWORD: secret(), SPINE_NATS_API_PASSWORD: secret(),
   SPINE_NATS_OPERATOR_PASSWORD: secret(),
 };
-const names = natsTestNames("cluster");
 // The cluster is this file's own, so it uses the production prefix the relay user may publish on.
 const PREFIX = "evt";
 const BATCHES = 40;
 const PER_TX = 25;
-let db: TestDatabase;
-let cluster: NatsCluster;
-let owner: pg.Pool;
-let system: pg.Pool;
-let domain: Domain;
-let nc: NatsConnection;
-let relayNc: NatsConnection;
-let workspaceId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase("cluster");
-  await createEffectsTable(db.ownerUrl);
-  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = createPool(db.ownerUrl, 4);
-  system = createPool(db.systemUrl, 4);
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
-  cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
-  // The relay publishes as infra/nats's `relay`; the test's own consumer and checks use `operator`.
-  nc = await connectNats({ servers: cluster.urls, name: "cluster-test", user: "operator", pass: passwords.SPINE_NATS_OPERATOR_PASSWORD });
-  relayNc = await connectNats({ servers: cluster.urls, name: "cluster-relay", user: "relay", pass: passwords.SPINE_NATS_RELAY_PASSWORD });
-  // The meta leader is elected a moment after the routes connect (slower on a loaded machine):
-  // retry both the JetStream account check and the stream creation until they succeed.
-  await waitUntil(async () => {
-    try {
-      const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-      return (await ensureEventsStream(jsm, { name: names.stream, prefix: PREFIX, replicas: 3 })).config.num_replicas === 3;
-    } catch {
-      return false;
-    }
-  }, "the 3-replica EVENTS stream on the cluster");
-}, 120_000);
-afterAll(async () => {
-  await nc?.close();
-  await relayNc?.close();
-  await cluster?.dispose();
-  await owner?.end();
-  await system?.end();
-  await domain?.close();
-  await db?.drop();
-});
-
-async function unpublished(): Promise<number> {
-  const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
-  return rows[0]?.n ?? -1;
-}
-
-async function published(id: string): Promise<boolean> {
-  const { rows } = await owner.query<{ ok: boolean }>("select published_at is not null as ok from outbox where id = $1", [id]);
-  return rows[0]?.ok === true;
-}
+// This file kills NATS nodes, so it runs its own 3-node cluster (`cluster`, disposed after the file; `natsUrl` its
+// nodes). The relay publishes as infra/nats's `relay` (`relayNc`); the test's own consumer and checks use `operator`
+// (`nats`); both reconnect forever, as the apps' do. File-scoped, on top of dbNatsTest: `domain` with a pool of 10;
+// `owner` and `system` pools; `workspaceId` a seeded workspace, with the effects table; `names` the file's NATS names,
+// with its 3-replica events stream in place; the helpers `unpublished` and `published`.
+const it = dbNatsTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("cluster", { scope: "file" }, async ({}, { onCleanup }) => {
+    const cluster = await startNatsCluster({ configFile: CONFIG, env: passwords });
+    onCleanup(() => cluster.dispose());
+    return cluster;
+  })
+  .override("natsUrl", { scope: "file" }, ({ cluster }) => cluster.urls.join(","))
+  .override("nats", { scope: "file" }, async ({ natsUrl }, { onCleanup }) => {
+    const nc = await connectNats({ servers: natsUrl, name: "cluster-test", user: "operator", pass: passwords.SPINE_NATS_OPERATOR_PASSWORD });
+    onCleanup(() => nc.close());
+    return nc;
+  })
+  .extend("relayNc", { scope: "file" }, async ({ natsUrl }, { onCleanup }) => {
+    const nc = await connectNats({ servers: natsUrl, name: "cluster-relay", user: "relay", pass: passwords.SPINE_NATS_RELAY_PASSWORD });
+    onCleanup(() => nc.close());
+    return nc;
+  })
+  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
+    onCleanup(() => domain.close());
+    return domain;
+  })
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = createPool(db.ownerUrl, 4);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const system = createPool(db.systemUrl, 4);
+    onCleanup(() => system.end());
+    return system;
+  })
+  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
+    await createEffectsTable(db.ownerUrl);
+    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+    return workspaceId;
+  })
+  .extend("names", { scope: "file" }, async ({ nats, natsNames }) => {
+    // The meta leader is elected a moment after the routes connect (slower on a loaded machine):
+    // retry both the JetStream account check and the stream creation until they succeed.
+    await waitUntil(async () => {
+      try {
+        const jsm = await jetstreamManager(nats, { timeout: 10_000 });
+        return (await ensureEventsStream(jsm, { name: natsNames.stream, prefix: PREFIX, replicas: 3 })).config.num_replicas === 3;
+      } catch {
+        return false;
+      }
+    }, "the 3-replica EVENTS stream on the cluster");
+    return natsNames;
+  })
+  .extend("unpublished", { scope: "file" }, ({ owner }) => async (): Promise<number> => {
+    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+    return rows[0]?.n ?? -1;
+  })
+  .extend("published", { scope: "file" }, ({ owner }) => async (id: string): Promise<boolean> => {
+    const { rows } = await owner.query<{ ok: boolean }>("select published_at is not null as ok from outbox where id = $1", [id]);
+    return rows[0]?.ok === true;
+  });
 
 describe("3-node NATS cluster (infra/nats/cluster.conf), stream leader killed with SIGKILL under write load", () => {
-  it("keeps publishing, loses and duplicates nothing in the R3 stream, and applies every consumer effect once", async () => {
+  // The cluster's setup (up to 120 s while its meta leader is elected, as its beforeAll had) now runs inside this
+  // test: its budget is that plus the test's own 120 s.
+  it("keeps publishing, loses and duplicates nothing in the R3 stream, and applies every consumer effect once", { timeout: 240_000 }, async ({
+    db, cluster, nats: nc, relayNc, domain, owner, system, workspaceId, names, unpublished, published,
+  }) => {
     const logger = pino({ level: process.env.SPINE_TEST_LOG ?? "silent" });
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });

@@ -1,9 +1,8 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
-import { createTestDatabase, natsTestNames, startNatsServer, type NatsServerProcess, type TestDatabase } from "@spine/testing";
-import type pg from "pg";
+import { startNatsServer, testKeyRing } from "@spine/testing";
+import { dbNatsTest } from "@spine/testing/fixtures";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
 import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
@@ -14,44 +13,60 @@ import { createPool } from "./test-support/pools.ts";
 import { jobLedger, outboxStore, outboxWakeups } from "../wiring.ts";
 import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@spine/bus";
 
-const names = natsTestNames("outage");
 const BATCHES = 40;
 const PER_TX = 25;
-let db: TestDatabase;
-let server: NatsServerProcess;
-let owner: pg.Pool;
-let system: pg.Pool;
-let domain: Domain;
-let nc: NatsConnection;
-let workspaceId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase("outage");
-  await createEffectsTable(db.ownerUrl);
-  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = createPool(db.ownerUrl, 4);
-  system = createPool(db.systemUrl, 4);
-  domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10 });
-  server = await startNatsServer();
-  nc = await connectNats({ servers: server.url, name: "outage-test" });
-  await ensureEventsStream(await jetstreamManager(nc), { name: names.stream, prefix: names.prefix });
-});
-afterAll(async () => {
-  await nc?.close();
-  await server?.dispose();
-  await owner?.end();
-  await system?.end();
-  await domain?.close();
-  await db?.drop();
-});
-
-async function unpublished(): Promise<number> {
-  const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
-  return rows[0]?.n ?? -1;
-}
+// This file stops NATS, so it runs its own nats-server (`server`, disposed after the file) and connects to it as the
+// apps do, reconnecting forever (`nats`). File-scoped, on top of dbNatsTest: `domain` with a pool of 10; `owner` and
+// `system` pools; `workspaceId` a seeded workspace, with the effects table; `names` the file's NATS names, with its
+// events stream in place; the helper `unpublished`.
+const it = dbNatsTest
+  // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+  // eslint-disable-next-line no-empty-pattern
+  .extend("server", { scope: "file" }, async ({}, { onCleanup }) => {
+    const server = await startNatsServer();
+    onCleanup(() => server.dispose());
+    return server;
+  })
+  .override("natsUrl", { scope: "file" }, ({ server }) => server.url)
+  .override("nats", { scope: "file" }, async ({ natsUrl }, { onCleanup }) => {
+    const nc = await connectNats({ servers: natsUrl, name: "outage-test" });
+    onCleanup(() => nc.close());
+    return nc;
+  })
+  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
+    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
+    onCleanup(() => domain.close());
+    return domain;
+  })
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = createPool(db.ownerUrl, 4);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const system = createPool(db.systemUrl, 4);
+    onCleanup(() => system.end());
+    return system;
+  })
+  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
+    await createEffectsTable(db.ownerUrl);
+    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+    return workspaceId;
+  })
+  .extend("names", { scope: "file" }, async ({ nats, natsNames }) => {
+    await ensureEventsStream(await jetstreamManager(nats), { name: natsNames.stream, prefix: natsNames.prefix });
+    return natsNames;
+  })
+  .extend("unpublished", { scope: "file" }, ({ owner }) => async (): Promise<number> => {
+    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+    return rows[0]?.n ?? -1;
+  });
 
 describe("nats-server stopped while events commit", () => {
-  it("every event reaches the stream and every consumer effect applies once after the restart", async () => {
+  it("every event reaches the stream and every consumer effect applies once after the restart", async ({
+    db, server, nats: nc, domain, owner, system, workspaceId, names, unpublished,
+  }) => {
     const logger = pino({ level: "silent" });
     const js = jetstream(nc);
     const relay = new OutboxRelay({

@@ -1,9 +1,8 @@
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
-import { createTestDatabase, natsTestNames, TEST_NATS_URL, type TestDatabase } from "@spine/testing";
+import { jetstream } from "@nats-io/jetstream";
+import { dbNatsTest } from "@spine/testing/fixtures";
 import type pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { deletePublishedOutbox } from "@spine/domain/ops";
 import { txOf } from "@spine/domain/reads";
 import { outboxStore, outboxWakeups } from "../wiring.ts";
@@ -12,49 +11,46 @@ import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 import { createPool } from "./test-support/pools.ts";
-import { OutboxRelay, connectNats, ensureEventsStream, ensureStream, jobsStreamConfig, publishEnvelope, republishOutbox } from "@spine/bus";
+import { OutboxRelay, ensureEventsStream, ensureStream, jobsStreamConfig, publishEnvelope, republishOutbox } from "@spine/bus";
 
-const names = natsTestNames("relay");
-let db: TestDatabase;
-let owner: pg.Pool;
-let system: pg.Pool;
-let nc: NatsConnection;
-let js: JetStreamClient;
-let jsm: JetStreamManager;
-let workspaceId: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase("relay");
-  [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-  owner = createPool(db.ownerUrl, 4);
-  system = createPool(db.systemUrl, 4);
-  nc = await connectNats({ servers: TEST_NATS_URL, name: "relay-test" });
-  js = jetstream(nc);
-  jsm = await jetstreamManager(nc);
-  await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix, duplicateWindowMs: 60_000 });
-});
-afterAll(async () => {
-  await jsm?.streams.delete(names.stream).catch(() => undefined);
-  await nc?.close();
-  await owner?.end();
-  await system?.end();
-  await db?.drop();
-});
-
-async function unpublished(): Promise<number> {
-  const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
-  return rows[0]?.n ?? -1;
-}
+// File-scoped, on top of dbNatsTest: `owner` and `system` pools of the database owner and of the system role;
+// `workspaceId` a seeded workspace; `names` the file's NATS names, with its events stream in place (60 s duplicate
+// window); `js`; and the helpers `unpublished` and `naivePoller`.
+const it = dbNatsTest
+  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const owner = createPool(db.ownerUrl, 4);
+    onCleanup(() => owner.end());
+    return owner;
+  })
+  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
+    const system = createPool(db.systemUrl, 4);
+    onCleanup(() => system.end());
+    return system;
+  })
+  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
+    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
+    return workspaceId;
+  })
+  .extend("names", { scope: "file" }, async ({ jsm, natsNames }) => {
+    await ensureEventsStream(jsm, { name: natsNames.stream, prefix: natsNames.prefix, duplicateWindowMs: 60_000 });
+    return natsNames;
+  })
+  .extend("js", { scope: "file" }, ({ nats }) => jetstream(nats))
+  .extend("unpublished", { scope: "file" }, ({ owner }) => async (): Promise<number> => {
+    const { rows } = await owner.query<{ n: number }>("select count(*)::int as n from outbox where published_at is null");
+    return rows[0]?.n ?? -1;
+  })
+  .extend("naivePoller", { scope: "file" }, ({ owner }) => () => startNaivePoller(owner));
 
 describe("streams as code", () => {
-  it("creates or updates the events stream idempotently", async () => {
+  it("creates or updates the events stream idempotently", async ({ names, jsm }) => {
     const again = await ensureEventsStream(jsm, { name: names.stream, prefix: names.prefix, duplicateWindowMs: 60_000 });
     expect(again.config.subjects).toEqual([`${names.prefix}.>`]);
     expect(again.config.storage).toBe("file");
     expect(again.config.duplicate_window).toBe(60_000 * 1_000_000);
   });
 
-  it("creates a work-queue stream for jobs", async () => {
+  it("creates a work-queue stream for jobs", async ({ names, jsm }) => {
     const name = `JOBS_${names.suffix}`.toUpperCase();
     const info = await ensureStream(jsm, jobsStreamConfig({ name, prefix: `job_${names.suffix}` }));
     expect(info.config.retention).toBe("workqueue");
@@ -64,7 +60,9 @@ describe("streams as code", () => {
 });
 
 describe("outbox relay", () => {
-  it("publishes committed rows on the subject from the envelope and marks them published", async () => {
+  it("publishes committed rows on the subject from the envelope and marks them published", async ({
+    owner, system, workspaceId, names, js, jsm, unpublished,
+  }) => {
     const ids = await commitEvents(owner, workspaceId, 25);
     const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10 });
     expect(await relay.drain()).toBe(25);
@@ -74,7 +72,7 @@ describe("outbox relay", () => {
     expect(msg?.header?.get("Nats-Msg-Id")).toBe(msg?.json<{ event_id: string }>().event_id);
   });
 
-  it("a re-publish of the same event_id inside the window is dropped by the stream", async () => {
+  it("a re-publish of the same event_id inside the window is dropped by the stream", async ({ workspaceId, names, js }) => {
     const env = projectCreated(workspaceId);
     const first = await publishEnvelope(js, env, { prefix: names.prefix });
     const second = await publishEnvelope(js, env, { prefix: names.prefix });
@@ -83,7 +81,9 @@ describe("outbox relay", () => {
     expect(second.seq).toBe(first.seq);
   });
 
-  it("commit order: a row that commits late is not lost, where a naive id > cursor poller loses it", async () => {
+  it("commit order: a row that commits late is not lost, where a naive id > cursor poller loses it", async ({
+    owner, system, workspaceId, names, js, nats: nc, naivePoller,
+  }) => {
     const early = projectCreated(workspaceId, "early");
     const late = projectCreated(workspaceId, "late");
     expect(early.event_id < late.event_id).toBe(true);
@@ -114,7 +114,9 @@ describe("outbox relay", () => {
     expect(inStream).toContain(late.event_id);
   });
 
-  it("concurrent writers committing out of id order lose nothing with the relay running", async () => {
+  it("concurrent writers committing out of id order lose nothing with the relay running", async ({
+    db, owner, system, workspaceId, names, js, nats: nc, unpublished,
+  }) => {
     const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200 });
     await relay.start();
     const writers = Array.from({ length: 12 }, async (_, i) => {
@@ -138,7 +140,9 @@ describe("outbox relay", () => {
     for (const id of ids) expect(inStream.has(id)).toBe(true);
   });
 
-  it("several relays side by side each publish a row once (SKIP LOCKED), together all of them", async () => {
+  it("several relays side by side each publish a row once (SKIP LOCKED), together all of them", async ({
+    db, owner, workspaceId, names, js, nats: nc, unpublished,
+  }) => {
     const before = new Set(await streamEventIds(nc, names.stream));
     const ids: string[] = [];
     for (let i = 0; i < 8; i += 1) ids.push(...(await commitEvents(owner, workspaceId, 100)));
@@ -154,7 +158,9 @@ describe("outbox relay", () => {
     expect(new Set(fresh)).toEqual(new Set(ids));
   });
 
-  it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async () => {
+  it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async ({
+    owner, system, workspaceId, names, js,
+  }) => {
     const ids = await commitEvents(owner, workspaceId, 5);
     const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix });
     await relay.drain();
@@ -173,7 +179,9 @@ describe("outbox relay", () => {
     expect(deleted).toBe(before.rows[0]?.n);
   });
 
-  it("republish never sends rows the relay has not published yet, and a time range needs force", async () => {
+  it("republish never sends rows the relay has not published yet, and a time range needs force", async ({
+    owner, system, workspaceId, names, js, nats: nc,
+  }) => {
     const since = new Date(Date.now() - 1_000);
     const published = await commitEvents(owner, workspaceId, 2);
     await new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix }).drain();
@@ -197,7 +205,9 @@ describe("outbox relay", () => {
     for (const id of pending) expect(after.filter((e) => e === id)).toHaveLength(1);
   });
 
-  it("never publishes a row whose envelope does not parse; sets it aside and goes on", async () => {
+  it("never publishes a row whose envelope does not parse; sets it aside and goes on", async ({
+    owner, system, workspaceId, names, js, nats: nc,
+  }) => {
     const bad = projectCreated(workspaceId);
     await owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope) values ($1, $2, $3, $4, $5)", [
       bad.event_id, workspaceId, "project.created", "evt.x.project.created", JSON.stringify({ ...bad, payload: { name: 42 } }),
@@ -222,7 +232,9 @@ describe("outbox relay", () => {
     expect(good.every((id) => inStream.has(id))).toBe(true);
   });
 
-  it("publishes a validated row's stored JSON as it is, on its columns' subject; a row whose envelope names another row is set aside", async () => {
+  it("publishes a validated row's stored JSON as it is, on its columns' subject; a row whose envelope names another row is set aside", async ({
+    owner, system, workspaceId, names, js, jsm, nats: nc,
+  }) => {
     const insert = (id: string, envelope: unknown, validated: boolean) =>
       owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope, validated) values ($1, $2, 'project.created', 'evt.x', $3, $4)", [
         id, workspaceId, JSON.stringify(envelope), validated,
@@ -247,7 +259,9 @@ describe("outbox relay", () => {
     expect(new Set(await streamEventIds(nc, names.stream)).has(copied.event_id)).toBe(false);
   });
 
-  it("a backlog of many batches: each row published once, in commit order, the next batch claimed while acks arrive", async () => {
+  it("a backlog of many batches: each row published once, in commit order, the next batch claimed while acks arrive", async ({
+    owner, system, workspaceId, names, js, nats: nc,
+  }) => {
     const ids = await commitEvents(owner, workspaceId, 95);
     const batches: number[] = [];
     const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10, metrics: { batch: (b) => void batches.push(b.claimed) } });
@@ -263,7 +277,7 @@ describe("outbox relay", () => {
 });
 
 /** What the relay must not be: remembers the highest id it saw and reads past it. */
-async function naivePoller(): Promise<{ poll(): Promise<string[]> }> {
+async function startNaivePoller(owner: pg.Pool): Promise<{ poll(): Promise<string[]> }> {
   let cursor = "00000000-0000-0000-0000-000000000000";
   const { rows } = await owner.query<{ id: string }>("select max(id::text) as id from outbox");
   cursor = rows[0]?.id ?? cursor;
