@@ -4,6 +4,7 @@ import type { AccessTokenService } from "@spine/auth";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { SessionWatch } from "./auth/session-watch.ts";
+import type { SocketSinkOptions } from "./delivery/socket-sink.ts";
 import type { SubscriptionRouter } from "./delivery/subscription-router.ts";
 import type { GatewayConfig } from "./gateway-options.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -22,4 +23,6 @@ export interface GatewayResources {
   router: SubscriptionRouter;
   tail: LiveTail;
   sessions: SessionWatch;
+  /** Every socket's outbound limits, one object for all. */
+  sinkOptions: SocketSinkOptions;
 }

@@ -81,7 +81,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     onGap: (reason) => router.resyncAll(reason),
   });
-  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions };
+  const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions,
+    sinkOptions: { maxQueue: config.limits.maxQueue, maxInFlight: config.limits.maxInFlight, metrics },
+  };
 
   try {
     await tail.start();

@@ -5,8 +5,8 @@ import { checkTokenSessions, type TokenSession, type UserTokenCheck } from "@spi
 
 /** An open socket as the watch sees it: the claims it currently holds, and how to cut it off. */
 export interface WatchedSocket {
-  claims: () => TokenSession;
-  revoke: (reason: Exclude<UserTokenCheck, "ok">) => void;
+  claims(): TokenSession;
+  revoke(reason: Exclude<UserTokenCheck, "ok">): void;
 }
 
 /** Sockets checked per query. */
@@ -29,16 +29,17 @@ export class SessionWatch {
     private readonly logger: Logger,
   ) {}
 
-  add(socket: WatchedSocket): () => void {
+  add(socket: WatchedSocket): void {
     this.#sockets.add(socket);
     if (!this.#timer) {
       this.#timer = setInterval(() => void this.checkNow(), this.intervalMs);
       this.#timer.unref();
     }
-    return () => {
-      this.#sockets.delete(socket);
-      if (this.#sockets.size === 0) this.stop();
-    };
+  }
+
+  remove(socket: WatchedSocket): void {
+    this.#sockets.delete(socket);
+    if (this.#sockets.size === 0) this.stop();
   }
 
   /**

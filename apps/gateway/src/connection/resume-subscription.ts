@@ -47,7 +47,7 @@ export async function resumeSubscription(
         r.metrics.envelopesInvalid += 1;
         r.logger.error({ seq: decoded.seq, subject: decoded.subject, reason: decoded.reason }, "invalid envelope in replay; skipped");
       }
-      await sink.waitForRoom(sub.abort.signal);
+      await sink.waitForRoom(sub.signal);
     }
     if (sub.state !== "replaying" || end === null) return null;
     if (!end.complete) return end.reason;

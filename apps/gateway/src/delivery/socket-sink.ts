@@ -13,10 +13,17 @@ export interface SocketSinkOptions {
   maxQueue: number;
   maxInFlight: number;
   metrics: GatewayMetrics;
+}
+
+/**
+ * Where a sink's events go. The socket's session implements it with methods (not closures made per
+ * socket), so an idle connection holds no functions of its own.
+ */
+export interface SinkTarget {
   /** Send one event; `ack` runs when the client acknowledges it. */
-  send: (message: ServerMessage<"event">, ack: () => void) => void;
+  sendEvent(message: ServerMessage<"event">, ack: () => void): void;
   /** The queue overflowed and was cleared: the socket's subscriptions must resync. */
-  onOverflow: () => void;
+  sinkOverflowed(): void;
 }
 
 /**
@@ -30,9 +37,12 @@ export class SocketSink {
   #closed = false;
   #roomWaiters: (() => void)[] = [];
   readonly #o: SocketSinkOptions;
+  readonly #target: SinkTarget;
 
-  constructor(options: SocketSinkOptions) {
+  /** `options` is shared by every socket of the gateway; `target` is the socket's session. */
+  constructor(options: SocketSinkOptions, target: SinkTarget) {
     this.#o = options;
+    this.#target = target;
   }
 
   get queued(): number {
@@ -51,7 +61,7 @@ export class SocketSink {
       this.#o.metrics.slowClientCutoffs += 1;
       this.#setQueue([]);
       this.#wakeRoomWaiters();
-      this.#o.onOverflow();
+      this.#target.sinkOverflowed();
       return false;
     }
     this.#queue.push(event);
@@ -112,7 +122,7 @@ export class SocketSink {
       this.#inFlight += 1;
       this.#o.metrics.deliveries += 1;
       let acked = false;
-      this.#o.send(next.message, () => {
+      this.#target.sendEvent(next.message, () => {
         if (acked || this.#closed) return;
         acked = true;
         this.#inFlight -= 1;

@@ -7,14 +7,14 @@ export type SubscriptionState = "checking" | "replaying" | "live" | "closed";
 
 export interface SubscriptionHooks {
   /** An envelope in the stream ended this user's access to the workspace. */
-  onEnd: (sub: Subscription, reason: TSubscriptionEndReason) => void;
+  onEnd(sub: Subscription, reason: TSubscriptionEndReason): void;
   /** The user's membership changed in place; check it again against the database. */
-  onRecheck: (sub: Subscription) => void;
+  onRecheck(sub: Subscription): void;
   /** Live envelopes held during a check or replay overflowed: the client must resume later. */
-  onTooSlow: (sub: Subscription) => void;
+  onTooSlow(sub: Subscription): void;
   /** The live tail lost envelopes it cannot deliver: the client must resync. */
-  onResync: (sub: Subscription, reason: TResyncReason) => void;
-  onReplayed: () => void;
+  onResync(sub: Subscription, reason: TResyncReason): void;
+  onReplayed(): void;
 }
 
 /**
@@ -29,7 +29,8 @@ export class Subscription {
   lastOffered: number;
   /** Highest sequence the client acknowledged; null before its first ack. */
   lastAcked: number | null = null;
-  readonly abort = new AbortController();
+  /** Made on first use (a replay waiting for room): an idle live subscription holds none. */
+  #abort: AbortController | null = null;
   /** Tail position when registered: every later envelope is offered live, earlier ones need a replay. */
   readonly registeredAt: number;
   /** The membership the subscribe check found; null until it passed. */
@@ -46,6 +47,13 @@ export class Subscription {
   ) {
     this.lastOffered = baseline;
     this.registeredAt = baseline;
+  }
+
+  /** Aborted when the subscription closes; a replay waiting for the client's room stops then. */
+  get signal(): AbortSignal {
+    this.#abort ??= new AbortController();
+    if (this.state === "closed") this.#abort.abort();
+    return this.#abort.signal;
   }
 
   get closed(): boolean {
@@ -101,7 +109,7 @@ export class Subscription {
   close(): void {
     this.state = "closed";
     this.#held = [];
-    this.abort.abort();
+    this.#abort?.abort();
   }
 
   /** True when the envelope went to the socket. */
