@@ -19,4 +19,14 @@ export default tseslint.config(
     },
   },
   { files: ["**/src/env.ts", "**/src/scripts/**", "**/*.test.ts", "**/src/test-support/**", "packages/testing/**", "packages/bench/**", "infra/**", "**/src/examples/**"], rules: { "no-restricted-properties": "off", "no-console": "off" } },
+  // Test state comes from `test.extend` fixtures (docs/CONVENTIONS.md), not hooks filling module-level variables.
+  {
+    files: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "vitest", importNames: ["beforeAll", "afterAll"], message: "Use a file-scoped test.extend fixture (dbTest, natsTest, … in @spine/testing/fixtures) instead of beforeAll/afterAll." }] },
+      ],
+    },
+  },
 );
