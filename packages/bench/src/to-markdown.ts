@@ -11,6 +11,7 @@ interface Line {
   ratio?: number;
   unit?: string;
   processes?: Record<string, number>;
+  cpu?: { spine?: Record<string, number>; baseline?: Record<string, number> };
   relay_leg?: { p50: number; p99: number };
   gateway_leg?: { p50: number; p99: number };
 }
@@ -28,10 +29,15 @@ const lines: Line[] = readFileSync(file, "utf8")
 const out: string[] = [];
 const machine = lines.find((l) => l.machine)?.machine;
 if (machine) out.push(`Machine: ${Object.entries(machine).map(([k, v]) => `${k} ${String(v)}`).join(", ")}`, "");
-out.push("| bench | variant | metric | Spine | baseline | ratio (Spine/baseline) |", "|---|---|---|---|---|---|");
+/** CPU µs per operation per process (user + system), e.g. `api 5870, postgres 2353`. */
+const cpuOf = (side: Record<string, number> | undefined) => (side ? Object.entries(side).map(([p, us]) => `${p} ${us}`).join(", ") : "");
+out.push(
+  "| bench | variant | metric | Spine | baseline | ratio (Spine/baseline) | CPU µs/op, Spine | CPU µs/op, baseline |",
+  "|---|---|---|---|---|---|---|---|",
+);
 for (const l of lines) {
   if (l.spine === undefined || l.baseline === undefined) continue;
-  out.push(`| ${l.bench} | ${l.variant} | ${l.metric} | ${l.spine} ${l.unit} | ${l.baseline} ${l.unit} | ${l.ratio} |`);
+  out.push(`| ${l.bench} | ${l.variant} | ${l.metric} | ${l.spine} ${l.unit} | ${l.baseline} ${l.unit} | ${l.ratio} | ${cpuOf(l.cpu?.spine)} | ${cpuOf(l.cpu?.baseline)} |`);
 }
 const breakdowns = lines.filter((l) => l.metric === "breakdown");
 if (breakdowns.length) {
