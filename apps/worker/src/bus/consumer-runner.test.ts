@@ -1,37 +1,20 @@
 import { jetstream } from "@nats-io/jetstream";
-import { testKeyRing } from "@spine/testing";
-import { dbNatsTest } from "@spine/testing/fixtures";
+import { busTest } from "./test-support/bus-fixtures.ts";
 import { pino } from "pino";
 import { describe, expect } from "vitest";
-import { Domain, type DeadLetterRow } from "@spine/domain";
-import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
+import type { DeadLetterRow } from "@spine/domain";
+import { effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { projectCreated } from "./test-support/outbox-events.ts";
-import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { createPool } from "./test-support/pools.ts";
 import { ConsumerRunner, type ConsumerRunnerOptions, ensureEventsStream, publishEnvelope, replayDeadLetters } from "@spine/bus";
 import { deadLetterStore, defineWorkerHandler, jobLedger, type WorkerOperation } from "../wiring.ts";
 
 type Options = ConsumerRunnerOptions<WorkerOperation>;
 
-// File-scoped, on top of dbNatsTest: `domain` with a pool of 10 (a runner's concurrent handlers and ledger);
-// `owner` a pool of the database owner; `ws` five seeded workspaces, with the effects table; `names` the file's NATS
-// names, with its events stream in place; `js`; and the helpers `runner`, `publishProjects`, `deadLetters`.
-const it = dbNatsTest
-  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
-    onCleanup(() => domain.close());
-    return domain;
-  })
-  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const owner = createPool(db.ownerUrl, 4);
-    onCleanup(() => owner.end());
-    return owner;
-  })
-  .extend("ws", { scope: "file" }, async ({ db }) => {
-    await createEffectsTable(db.ownerUrl);
-    return seedWorkspaces(db.ownerUrl, 5);
-  })
+// File-scoped, on top of busTest (`domain` with a pool of 10, `owner`, `workspaceIds` five seeded workspaces with
+// the effects table): `names` the file's NATS names, with its events stream in place; `js`; and the helpers
+// `runner`, `publishProjects`, `deadLetters`.
+const it = busTest
   .extend("names", { scope: "file" }, async ({ jsm, natsNames }) => {
     await ensureEventsStream(jsm, { name: natsNames.stream, prefix: natsNames.prefix });
     return natsNames;
@@ -54,12 +37,12 @@ const it = dbNatsTest
   });
 
 describe("consumer runner", () => {
-  it("applies each event once, in its workspace, and records job_runs", async ({ owner, ws, names, runner, publishProjects }) => {
+  it("applies each event once, in its workspace, and records job_runs", async ({ owner, workspaceIds, names, runner, publishProjects }) => {
     // First test on a fresh stream: the handler may take every subject.
     const handler = effectsHandler(`apply_${names.suffix}`, "*.project.created");
     const r = runner({ handler, concurrency: 4 });
     r.start();
-    const ids = [...(await publishProjects(ws[0] ?? "", 20)), ...(await publishProjects(ws[1] ?? "", 20))];
+    const ids = [...(await publishProjects(workspaceIds[0] ?? "", 20)), ...(await publishProjects(workspaceIds[1] ?? "", 20))];
     await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 40, "40 effects");
     await r.stop();
     expect(await effectCounts(owner, handler.name)).toEqual({ rows: 40, distinct: 40 });
@@ -77,13 +60,13 @@ describe("consumer runner", () => {
     expect(misplaced.rowCount).toBe(0);
   });
 
-  it("an invalid envelope is dead-lettered and terminated; the loop goes on", async ({ owner, ws, names, js, runner, publishProjects, deadLetters }) => {
-    const handler = effectsHandler(`invalid_${names.suffix}`, `${ws[2]}.>`);
+  it("an invalid envelope is dead-lettered and terminated; the loop goes on", async ({ owner, workspaceIds, names, js, runner, publishProjects, deadLetters }) => {
+    const handler = effectsHandler(`invalid_${names.suffix}`, `${workspaceIds[2]}.>`);
     const r = runner({ handler });
     r.start();
-    await js.publish(`${names.prefix}.${ws[2]}.project.created`, "{not json");
-    await js.publish(`${names.prefix}.${ws[2]}.project.created`, JSON.stringify({ ...projectCreated(ws[2] ?? ""), event_id: "nope" }));
-    const good = await publishProjects(ws[2] ?? "", 3);
+    await js.publish(`${names.prefix}.${workspaceIds[2]}.project.created`, "{not json");
+    await js.publish(`${names.prefix}.${workspaceIds[2]}.project.created`, JSON.stringify({ ...projectCreated(workspaceIds[2] ?? ""), event_id: "nope" }));
+    const good = await publishProjects(workspaceIds[2] ?? "", 3);
     await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 3, "the valid events behind the invalid ones");
     const dead = await waitUntil(async () => {
       const rows = await deadLetters(handler.name);
@@ -97,7 +80,7 @@ describe("consumer runner", () => {
   });
 
   it("a poison message: max attempts with backoff, one dead letter, others flow; after the fix, replay applies once", async ({
-    domain, owner, ws, names, runner, publishProjects, deadLetters,
+    domain, owner, workspaceIds, names, runner, publishProjects, deadLetters,
   }) => {
     let broken = true;
     const attempts: number[] = [];
@@ -106,7 +89,7 @@ describe("consumer runner", () => {
     const handler = defineWorkerHandler({
       name,
       eventTypes: ["project.created"],
-      subjectFilter: `${ws[3]}.>`,
+      subjectFilter: `${workspaceIds[3]}.>`,
       async handle(envelope, { op }) {
         if (envelope.payload.name === "poison") {
           attempts.push(Date.now());
@@ -124,8 +107,8 @@ describe("consumer runner", () => {
     const backoffMs = [400, 800];
     const r = runner({ handler, concurrency: 1, maxAttempts: 3, backoffMs });
     r.start();
-    const [poisonId] = await publishProjects(ws[3] ?? "", 1, "poison");
-    const behind = await publishProjects(ws[3] ?? "", 10);
+    const [poisonId] = await publishProjects(workspaceIds[3] ?? "", 1, "poison");
+    const behind = await publishProjects(workspaceIds[3] ?? "", 10);
     const [dead] = await waitUntil(async () => {
       const rows = await deadLetters(name);
       return rows.length > 0 && rows;
@@ -154,16 +137,16 @@ describe("consumer runner", () => {
     expect(after[0]?.replayed_at).toBeInstanceOf(Date);
   });
 
-  it("the watchdog re-creates a consumer deleted under it", async ({ owner, ws, names, jsm, runner, publishProjects }) => {
-    const handler = effectsHandler(`watchdog_${names.suffix}`, `${ws[4]}.>`);
+  it("the watchdog re-creates a consumer deleted under it", async ({ owner, workspaceIds, names, jsm, runner, publishProjects }) => {
+    const handler = effectsHandler(`watchdog_${names.suffix}`, `${workspaceIds[4]}.>`);
     const r = runner({ handler });
     r.start();
-    await publishProjects(ws[4] ?? "", 2);
+    await publishProjects(workspaceIds[4] ?? "", 2);
     await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 2, "first effects");
     await jsm.consumers.delete(names.stream, handler.name);
     const restartsBefore = r.restarts;
     await waitUntil(async () => r.restarts > restartsBefore, "the consume loop to restart");
-    await publishProjects(ws[4] ?? "", 2);
+    await publishProjects(workspaceIds[4] ?? "", 2);
     await waitUntil(async () => (await effectCounts(owner, handler.name)).rows >= 4, "effects after re-creation");
     await r.stop();
     // Re-created with deliver-all, the consumer sees the first two again: job_runs turns them into no-ops.

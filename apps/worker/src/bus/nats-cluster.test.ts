@@ -2,17 +2,14 @@ import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { startNatsCluster, testKeyRing } from "@spine/testing";
-import { dbNatsTest } from "@spine/testing/fixtures";
+import { startNatsCluster } from "@spine/testing";
+import { busTest } from "./test-support/bus-fixtures.ts";
 import { pino } from "pino";
 import { describe, expect } from "vitest";
-import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
+import { effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
-import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { Domain } from "@spine/domain";
-import { createPool } from "./test-support/pools.ts";
 import { jobLedger, outboxStore, outboxWakeups } from "../wiring.ts";
 import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@spine/bus";
 
@@ -29,10 +26,10 @@ const PER_TX = 25;
 
 // This file kills NATS nodes, so it runs its own 3-node cluster (`cluster`, disposed after the file; `natsUrl` its
 // nodes). The relay publishes as infra/nats's `relay` (`relayNc`); the test's own consumer and checks use `operator`
-// (`nats`); both reconnect forever, as the apps' do. File-scoped, on top of dbNatsTest: `domain` with a pool of 10;
-// `owner` and `system` pools; `workspaceId` a seeded workspace, with the effects table; `names` the file's NATS names,
-// with its 3-replica events stream in place; the helpers `unpublished` and `published`.
-const it = dbNatsTest
+// (`nats`); both reconnect forever, as the apps' do. File-scoped, on top of busTest (`domain` with a pool
+// of 10, `owner` and `system` pools, `workspaceId` a seeded workspace with the effects table): `names` the file's NATS
+// names, with its 3-replica events stream in place; the helpers `unpublished` and `published`.
+const it = busTest
   // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
   // eslint-disable-next-line no-empty-pattern
   .extend("cluster", { scope: "file" }, async ({}, { onCleanup }) => {
@@ -50,26 +47,6 @@ const it = dbNatsTest
     const nc = await connectNats({ servers: natsUrl, name: "cluster-relay", user: "relay", pass: passwords.SPINE_NATS_RELAY_PASSWORD });
     onCleanup(() => nc.close());
     return nc;
-  })
-  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
-    onCleanup(() => domain.close());
-    return domain;
-  })
-  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const owner = createPool(db.ownerUrl, 4);
-    onCleanup(() => owner.end());
-    return owner;
-  })
-  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const system = createPool(db.systemUrl, 4);
-    onCleanup(() => system.end());
-    return system;
-  })
-  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
-    await createEffectsTable(db.ownerUrl);
-    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-    return workspaceId;
   })
   .extend("names", { scope: "file" }, async ({ nats, natsNames }) => {
     // The meta leader is elected a moment after the routes connect (slower on a loaded machine):

@@ -1,15 +1,12 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { startNatsServer, testKeyRing } from "@spine/testing";
-import { dbNatsTest } from "@spine/testing/fixtures";
+import { startNatsServer } from "@spine/testing";
+import { busTest } from "./test-support/bus-fixtures.ts";
 import { pino } from "pino";
 import { describe, expect } from "vitest";
-import { createEffectsTable, effectCounts, effectsHandler } from "./test-support/effects-table.ts";
+import { effectCounts, effectsHandler } from "./test-support/effects-table.ts";
 import { commitEvents } from "./test-support/outbox-events.ts";
-import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
-import { Domain } from "@spine/domain";
-import { createPool } from "./test-support/pools.ts";
 import { jobLedger, outboxStore, outboxWakeups } from "../wiring.ts";
 import { ConsumerRunner, OutboxRelay, connectNats, ensureEventsStream } from "@spine/bus";
 
@@ -17,10 +14,10 @@ const BATCHES = 40;
 const PER_TX = 25;
 
 // This file stops NATS, so it runs its own nats-server (`server`, disposed after the file) and connects to it as the
-// apps do, reconnecting forever (`nats`). File-scoped, on top of dbNatsTest: `domain` with a pool of 10; `owner` and
-// `system` pools; `workspaceId` a seeded workspace, with the effects table; `names` the file's NATS names, with its
+// apps do, reconnecting forever (`nats`). File-scoped, on top of busTest (`domain` with a pool of 10, `owner` and
+// `system` pools, `workspaceId` a seeded workspace with the effects table): `names` the file's NATS names, with its
 // events stream in place; the helper `unpublished`.
-const it = dbNatsTest
+const it = busTest
   // vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
   // eslint-disable-next-line no-empty-pattern
   .extend("server", { scope: "file" }, async ({}, { onCleanup }) => {
@@ -33,26 +30,6 @@ const it = dbNatsTest
     const nc = await connectNats({ servers: natsUrl, name: "outage-test" });
     onCleanup(() => nc.close());
     return nc;
-  })
-  .override("domain", { scope: "file" }, async ({ db }, { onCleanup }) => {
-    const domain = await Domain.create({ clientUrl: db.appUrl, systemUrl: db.systemUrl, poolMax: 10, keyRing: testKeyRing() });
-    onCleanup(() => domain.close());
-    return domain;
-  })
-  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const owner = createPool(db.ownerUrl, 4);
-    onCleanup(() => owner.end());
-    return owner;
-  })
-  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const system = createPool(db.systemUrl, 4);
-    onCleanup(() => system.end());
-    return system;
-  })
-  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
-    await createEffectsTable(db.ownerUrl);
-    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-    return workspaceId;
   })
   .extend("names", { scope: "file" }, async ({ nats, natsNames }) => {
     await ensureEventsStream(await jetstreamManager(nats), { name: natsNames.stream, prefix: natsNames.prefix });

@@ -1,5 +1,5 @@
 import { jetstream } from "@nats-io/jetstream";
-import { dbNatsTest } from "@spine/testing/fixtures";
+import { busTest } from "./test-support/bus-fixtures.ts";
 import type pg from "pg";
 import { pino } from "pino";
 import { describe, expect } from "vitest";
@@ -7,30 +7,14 @@ import { deletePublishedOutbox } from "@spine/domain/ops";
 import { txOf } from "@spine/domain/reads";
 import { outboxStore, outboxWakeups } from "../wiring.ts";
 import { commitEvents, insertOutboxRow, projectCreated } from "./test-support/outbox-events.ts";
-import { seedWorkspaces } from "./test-support/seed-workspaces.ts";
 import { streamEventIds } from "./test-support/stream-contents.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 import { createPool } from "./test-support/pools.ts";
 import { OutboxRelay, ensureEventsStream, ensureStream, jobsStreamConfig, publishEnvelope, republishOutbox } from "@spine/bus";
 
-// File-scoped, on top of dbNatsTest: `owner` and `system` pools of the database owner and of the system role;
-// `workspaceId` a seeded workspace; `names` the file's NATS names, with its events stream in place (60 s duplicate
+// File-scoped, on top of busTest (`owner` and `system` pools, `workspaceId` a seeded workspace): `names` the file's NATS names, with its events stream in place (60 s duplicate
 // window); `js`; and the helpers `unpublished` and `naivePoller`.
-const it = dbNatsTest
-  .extend("owner", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const owner = createPool(db.ownerUrl, 4);
-    onCleanup(() => owner.end());
-    return owner;
-  })
-  .extend("system", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const system = createPool(db.systemUrl, 4);
-    onCleanup(() => system.end());
-    return system;
-  })
-  .extend("workspaceId", { scope: "file" }, async ({ db }) => {
-    const [workspaceId = ""] = await seedWorkspaces(db.ownerUrl);
-    return workspaceId;
-  })
+const it = busTest
   .extend("names", { scope: "file" }, async ({ jsm, natsNames }) => {
     await ensureEventsStream(jsm, { name: natsNames.stream, prefix: natsNames.prefix, duplicateWindowMs: 60_000 });
     return natsNames;
