@@ -2,19 +2,25 @@ import { randomUUID } from "node:crypto";
 import { Migrator } from "@mikro-orm/migrations";
 import { MikroORM } from "@mikro-orm/postgresql";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, test } from "vitest";
 import { TEST_PG_URL } from "../test-support/test-database.ts";
 import { BUILT_IN_ROLES } from "../modules/identity/permissions.ts";
 import { dropDatabase, ensureDatabase, MIGRATIONS } from "./migrate.ts";
 
-const url = new URL(TEST_PG_URL);
-url.pathname = `/spine_test_rolemig_${randomUUID().slice(0, 8)}`;
-const ownerUrl = url.toString();
-afterAll(() => dropDatabase(ownerUrl));
+// `ownerUrl`: a database of its own, created empty (the test migrates it in two steps), dropped after the file.
+// vitest reads a fixture's dependencies from its first parameter's pattern: `{}` means none.
+// eslint-disable-next-line no-empty-pattern
+const it = test.extend("ownerUrl", { scope: "file" }, async ({}, { onCleanup }) => {
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/spine_test_rolemig_${randomUUID().slice(0, 8)}`;
+  const ownerUrl = url.toString();
+  await ensureDatabase(ownerUrl);
+  onCleanup(() => dropDatabase(ownerUrl));
+  return ownerUrl;
+});
 
 describe("Migration20261128000400_builtin_role_permissions", () => {
-  it("brings built-in roles of workspaces created before it up to today's permission lists, leaving custom roles alone", async () => {
-    await ensureDatabase(ownerUrl);
+  it("brings built-in roles of workspaces created before it up to today's permission lists, leaving custom roles alone", async ({ ownerUrl }) => {
     const orm = await MikroORM.init({
       clientUrl: ownerUrl, entities: [], discovery: { warnWhenNoEntities: false },
       extensions: [Migrator], migrations: { migrationsList: MIGRATIONS, snapshot: false, silent: true },
