@@ -122,8 +122,9 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
     this.socket.emit("event", message, () => ack());
   }
 
+  /** The outbound buffer overflowed: every subscription stops until the client resumes it. */
   sinkOverflowed(): void {
-    this.#tooSlow();
+    for (const sub of [...this.#subs.values()]) this.#resync(sub, "client_too_slow");
   }
 
   // --- ExpiryTarget
@@ -132,7 +133,9 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
   }
 
   tokenExpired(): void {
-    this.#expired();
+    this.r.metrics.tokenExpiryDisconnects += 1;
+    this.#log("info", {}, "access token expired without refresh; disconnecting");
+    this.socket.disconnect(true);
   }
 
   // --- WatchedSocket
@@ -140,8 +143,12 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
     return this.socket.data.claims;
   }
 
+  /** A signed-out session, a user signed out everywhere or deleted loses open sockets too, not only new handshakes. */
   revoke(reason: Parameters<WatchedSocket["revoke"]>[0]): void {
-    this.#revoked(reason);
+    if (!this.socket.connected) return;
+    this.r.metrics.sessionsRevoked += 1;
+    this.#log("info", { reason }, "session revoked; disconnecting");
+    this.socket.disconnect(true);
   }
 
   // --- SubscriptionHooks
@@ -349,25 +356,6 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
       return { member: false as const, reason: "not_member" as const };
     });
     if (!check.member && !sub.closed) this.#end(sub, "access_revoked");
-  }
-
-  /** The outbound buffer overflowed: every subscription stops until the client resumes it. */
-  #tooSlow(): void {
-    for (const sub of [...this.#subs.values()]) this.#resync(sub, "client_too_slow");
-  }
-
-  /** A signed-out session, a user signed out everywhere or deleted loses open sockets too, not only new handshakes. */
-  #revoked(reason: string): void {
-    if (!this.socket.connected) return;
-    this.r.metrics.sessionsRevoked += 1;
-    this.#log("info", { reason }, "session revoked; disconnecting");
-    this.socket.disconnect(true);
-  }
-
-  #expired(): void {
-    this.r.metrics.tokenExpiryDisconnects += 1;
-    this.#log("info", {}, "access token expired without refresh; disconnecting");
-    this.socket.disconnect(true);
   }
 
   /** Stop a subscription and forget its unsent envelopes; false if it was already gone. */
