@@ -1,6 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TokenError } from "@spine/auth";
-import { AppError, assertAccessActive, authenticateUser, authorizeMember, isPlatformOperator, type Operation, type TPermission, type UsageWindow, type User, type WorkspaceAccess } from "@spine/domain";
+import { AppError, authenticateUser, authorizeCall, isPlatformOperator, type IdempotencyKeyClaim, type Operation, type TPermission, type UsageWindow, type WorkspaceAccess } from "@spine/domain";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { issuesOf, MAX_ISSUES_RETURNED, publicMessage, toTRPCError } from "./errors/format-error.ts";
@@ -49,50 +49,67 @@ function unauthenticated(reason: "missing" | "expired" | "invalid"): AppError {
 /** No caller identity required (sign up, sign in, refresh). */
 export const publicProcedure = baseProcedure;
 
-/** A signed-in caller; mutations may carry an Idempotency-Key. */
-export const protectedProcedure = baseProcedure.use(async ({ ctx, type, path, getRawInput, next }) => {
+/**
+ * A caller whose access token verifies (signature, expiry); mutations may carry an Idempotency-Key.
+ * Nothing is read yet: whether the session still stands is checked by the procedure kinds below,
+ * as their first database statement.
+ */
+const signedInProcedure = baseProcedure.use(async ({ ctx, type, path, getRawInput, next }) => {
   const header = ctx.req.authorization;
   if (!header?.startsWith("Bearer ")) throw unauthenticated("missing");
   const claims = await ctx.deps.tokens.verify(header.slice(7).trim()).catch((err: unknown) => {
     if (err instanceof TokenError) throw unauthenticated(err.reason);
     throw err;
   });
-  // One autocommit round trip: users and sessions are untenanted, so no transaction is needed.
-  const user = await ctx.deps.domain.readUntenanted((em) => authenticateUser(em, claims));
   let idempotency: IdempotencyRequest | null = null;
   if (type === "mutation" && ctx.req.idempotencyKey !== null) {
     idempotency = { key: parseIdempotencyKey(ctx.req.idempotencyKey), procedure: path, requestHash: requestHash(path, await getRawInput()) };
   }
-  return next({ ctx: { user, sessionId: claims.sessionId, idempotency, log: ctx.log.child({ user_id: user.id }) } });
+  return next({ ctx: { claims, userId: claims.userId, sessionId: claims.sessionId, idempotency } });
 });
 
-interface AuthedContext extends ApiContext {
-  user: User;
+/** A signed-in caller whose session is checked before the procedure runs (one autocommit read). */
+export const protectedProcedure = signedInProcedure.use(async ({ ctx, next }) => {
+  // Users and sessions are untenanted, so no transaction is needed.
+  const user = await ctx.deps.domain.readUntenanted((em) => authenticateUser(em, ctx.claims));
+  return next({ ctx: { user } });
+});
+
+interface CallerContext extends ApiContext {
+  userId: string;
   idempotency: IdempotencyRequest | null;
 }
 
+/** What a procedure kind's authorisation gives the operation: its value, and the Idempotency-Key row it claimed (if it did). */
+interface Prepared<P> {
+  value: P;
+  /** Set when the authorisation sent the key's claim: the row it inserted, or null when the key had one. */
+  claimedKeyId?: string | null;
+}
+
 /**
- * Run one domain operation as the caller: `prepare` (authorisation) first, then `fn` under the
- * request's Idempotency-Key, all in one transaction.
+ * Run one domain operation as the caller: `prepare` (authorisation, which may claim the
+ * Idempotency-Key in its statement) first, then `fn` under that key, all in one transaction.
  */
 export function runAsCaller<P, T>(
-  ctx: AuthedContext,
+  ctx: CallerContext,
   workspaceId: string | null,
-  prepare: (op: Operation) => Promise<P>,
+  prepare: (op: Operation, claim: IdempotencyKeyClaim | undefined) => Promise<Prepared<P>>,
   fn: (op: Operation, prepared: P) => Promise<T>,
 ): Promise<T> {
-  const opCtx = { workspaceId, actorId: ctx.user.id, actorType: "user" as const, correlationId: ctx.correlationId };
+  const opCtx = { workspaceId, actorId: ctx.userId, actorType: "user" as const, correlationId: ctx.correlationId };
+  const idempotency = ctx.idempotency;
+  const claim = idempotency ? { userId: ctx.userId, ...idempotency, ttlSeconds: ctx.deps.config.idempotencyTtlSeconds } : undefined;
   return ctx.deps.domain.run(opCtx, async (op) => {
-    const prepared = await prepare(op);
-    const idempotency = ctx.idempotency;
-    if (!idempotency) return fn(op, prepared);
-    return runIdempotent(op, ctx.user.id, idempotency, ctx.deps.config.idempotencyTtlSeconds, () => fn(op, prepared));
+    const { value, claimedKeyId } = await prepare(op, claim);
+    if (!claim) return fn(op, value);
+    return runIdempotent(op, claim, () => fn(op, value), claimedKeyId);
   });
 }
 
 /** An authenticated operation outside any workspace (creating one, listing mine). */
 export const userProcedure = protectedProcedure.use(async ({ ctx, next }) =>
-  next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => null, (op) => fn(op)) } }),
+  next({ ctx: { run: <T>(fn: (op: Operation) => Promise<T>) => runAsCaller(ctx, null, async () => ({ value: null }), (op) => fn(op)) } }),
 );
 
 /**
@@ -129,6 +146,11 @@ const ZNoFieldsSchema = z.object({});
  * A procedure on one workspace: the caller must be a member whose role holds `permission`.
  * Non-members get NOT_FOUND; members without the permission get FORBIDDEN. `schema` is merged
  * with `workspaceId` into one input, so every bad field is reported at once.
+ *
+ * Every `ctx.run` authorises in its own transaction, in one statement: the session, the membership,
+ * the role, the access gate (mutations), the workspace's usage policies and the Idempotency-Key claim
+ * (`authorizeCall`). A procedure that returns without ever calling `ctx.run` is a bug: it fails with
+ * INTERNAL rather than answer a caller whose session was never checked.
  */
 export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, never>>(
   permission: TPermission,
@@ -136,21 +158,25 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
   options: { allowDeletedWorkspace?: boolean; allowInactiveAccess?: boolean } = {},
 ) {
   const input = ZWorkspaceScopedSchema.extend((schema ?? ZNoFieldsSchema).shape as TShape);
-  return protectedProcedure.input(input).use(async ({ ctx, type, path, input: parsed, next }) => {
+  return signedInProcedure.input(input).use(async ({ ctx, type, path, input: parsed, next }) => {
     // The merged schema always holds workspaceId; TypeScript cannot see through the generic extend.
     const { workspaceId } = parsed as { workspaceId: string };
     // The access gate, for every mutation on a workspace (queries and exports are reads and pass):
     // an inactive or expired workspace is read-only (ACCESS_INACTIVE), after the membership check.
-    const gated = type === "mutation" && !options.allowInactiveAccess;
+    const gate = type === "mutation" && !options.allowInactiveAccess;
     // The api_calls metric: counted after authorisation (a non-member cannot spend a workspace's calls).
     const meter = isMeteredCall(path) ? ctx.deps.apiCalls : undefined;
     let counted: ReadonlySet<UsageWindow> | null = null;
-    const prepare = async (op: Operation): Promise<WorkspaceAccess> => {
-      const access = await authorizeMember(op, permission, options);
-      if (gated) await assertAccessActive(op);
+    let authorized = false;
+    const prepare = async (op: Operation, claim: IdempotencyKeyClaim | undefined): Promise<Prepared<WorkspaceAccess>> => {
+      const { workspace, membership, role, claimedKeyId } = await authorizeCall(op, {
+        permission, session: ctx.claims, gate, ...(claim ? { idempotency: claim } : {}),
+        ...(options.allowDeletedWorkspace ? { allowDeletedWorkspace: true } : {}),
+      });
+      authorized = true;
       // Once per call, in the transaction of its (first) operation: a refusal writes nothing.
       if (meter && counted === null) counted = await meter.consume(op, workspaceId);
-      return access;
+      return { value: { workspace, membership, role }, ...(claim ? { claimedKeyId } : {}) };
     };
     const result = await next({
       ctx: {
@@ -158,6 +184,7 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
         run: <T>(fn: (op: Operation, access: WorkspaceAccess) => Promise<T>) => runAsCaller(ctx, workspaceId, prepare, fn),
       },
     });
+    if (result.ok && !authorized) throw new AppError("INTERNAL", `${path} answered without authorising its caller (it never called ctx.run)`);
     if (meter && counted !== null && result.ok) meter.record(workspaceId, counted);
     if (path.startsWith("usage.") && type === "mutation") ctx.deps.apiCalls?.invalidate(workspaceId);
     return result;

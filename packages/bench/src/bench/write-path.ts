@@ -2,13 +2,14 @@ import { createSpineClient } from "@spine/client";
 import { rawWrites } from "../baseline/raw-write.ts";
 import { createBenchEnv, settleDatabase } from "../lib/bench-env.ts";
 import { CpuMeter } from "../lib/cpu.ts";
+import { keepAliveFetch } from "../lib/keep-alive-fetch.ts";
 import { emit, emitMemory } from "../lib/report.ts";
 import { newTokenSecret, startApp } from "../lib/spine-apps.ts";
 import { nowMs, ratio, summarize } from "../lib/stats.ts";
 
 /**
- * Write path: `project.create` over HTTP (auth, membership check, tenant scope, domain row + activity
- * row + outbox row in one transaction) against raw node-postgres transactions writing the same rows.
+ * Write path: `project.create` over HTTP through the Spine client on a keep-alive node:http transport
+ * (auth, membership check, tenant scope, domain row + activity row + outbox row in one transaction) against raw node-postgres transactions writing the same rows.
  * CPU µs per write is reported per process: the API, the bench (HTTP client or raw driver) and PostgreSQL.
  */
 export async function benchWritePath(options: { total: number; concurrencies: number[]; policy?: boolean }): Promise<void> {
@@ -17,7 +18,9 @@ export async function benchWritePath(options: { total: number; concurrencies: nu
   try {
     const anon = createSpineClient({ url: `${api.url}/trpc` });
     const session = await anon.auth.signUp.mutate({ email: `writer-${env.runId}@bench.dev`, password: "bench-password-123", displayName: "Writer" });
-    const client = createSpineClient({ url: `${api.url}/trpc`, token: session.accessToken });
+    // The real client (typed calls, Idempotency-Key on every mutation) over a lean keep-alive transport.
+    const http = keepAliveFetch(Math.max(...options.concurrencies));
+    const client = createSpineClient({ url: `${api.url}/trpc`, token: session.accessToken, fetch: http.fetch });
     const { workspace } = await client.workspace.create.mutate({ name: "bench" });
     // Variant: a block policy on the metric this bench consumes, so every write takes the counter row lock.
     if (options.policy) await client.usage.setPolicy.mutate({ workspaceId: workspace.id, metric: "projects", window: "month", limit: 1_000_000_000, action: "block" });
@@ -56,6 +59,7 @@ export async function benchWritePath(options: { total: number; concurrencies: nu
       emit({ bench: "write", variant, metric: "latency p99", spine: spine.p99, baseline: raw.latency.p99, ratio: ratio(spine.p99, raw.latency.p99), unit: "ms" });
     }
     emitMemory("write", { bench: "self", api: api.child.pid ?? "self" });
+    http.close();
   } finally {
     await api.stop();
     await env.close();

@@ -27,7 +27,7 @@ export const runAgentRoute = workspaceProcedure("agents.run", ZRunAgentRequestSc
       return ZAgentRunSchema.parse(prior);
     }
     const { domain } = ctx.deps;
-    const opCtx: OperationContext = { workspaceId: ctx.workspaceId, actorId: ctx.user.id, actorType: "user", correlationId: ctx.correlationId };
+    const opCtx: OperationContext = { workspaceId: ctx.workspaceId, actorId: ctx.userId, actorType: "user", correlationId: ctx.correlationId };
     const key = ctx.idempotency?.key;
     const record = (runId: string, store: boolean) =>
       domain.run(opCtx, async (op) => {
@@ -36,7 +36,7 @@ export const runAgentRoute = workspaceProcedure("agents.run", ZRunAgentRequestSc
         if (run.status === "completed" || run.status === "failed") {
           recordActivity(op, { verb: "ran", targetType: "agent_run", targetId: run.id, summary: `ran the agent (${run.status})`, data: { thread_id: run.threadId } });
         }
-        if (store && key) await storeRunResponse(op, ctx.user.id, key, dto);
+        if (store && key) await storeRunResponse(op, ctx.userId, key, dto);
         return dto;
       });
     try {
@@ -60,19 +60,19 @@ export const runAgentRoute = workspaceProcedure("agents.run", ZRunAgentRequestSc
         onStep: publish,
       });
       const logFailure = (result: AgentRunResult) => {
-        if (result.status === "failed") ctx.log.warn({ run_id: result.runId, error: result.error }, "agent run failed");
+        if (result.status === "failed") ctx.log.warn({ user_id: ctx.userId, run_id: result.runId, error: result.error }, "agent run failed");
       };
       if (input.stream) {
         // Answer with the queued run; the run goes on. A run that cannot even be queued throws here.
         const id = await Promise.race([queued, finished.then((r) => r.runId)]);
-        finished.then(async (result) => { logFailure(result); await record(result.runId, false); }).catch((err: unknown) => ctx.log.error({ err, run_id: id }, "agent run stopped recording"));
+        finished.then(async (result) => { logFailure(result); await record(result.runId, false); }).catch((err: unknown) => ctx.log.error({ err, user_id: ctx.userId, run_id: id }, "agent run stopped recording"));
         return await record(id, true);
       }
       const result = await finished;
       logFailure(result);
       return await record(result.runId, true);
     } catch (err) {
-      if (key) await domain.run(opCtx, (op) => releaseRunKey(op, ctx.user.id, key));
+      if (key) await domain.run(opCtx, (op) => releaseRunKey(op, ctx.userId, key));
       throw err;
     }
   });

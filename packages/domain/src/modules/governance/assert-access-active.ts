@@ -3,7 +3,8 @@ import { AppError } from "../../errors/app-error.ts";
 import { accessStatusAt, foldAccessHistory, type AccessStatus } from "./access-fold.ts";
 import { loadAccessHistory } from "./apply-lifecycle-event.ts";
 
-interface GateRow {
+/** A workspace's row of `demo_access_states`, as the gate reads it. */
+export interface GateRow {
   state: "active" | "inactive";
   reason: string | null;
   expires_at: Date | null;
@@ -12,9 +13,20 @@ interface GateRow {
 
 const GATE = `select state, reason, expires_at, next_transition_at from demo_access_states where workspace_id = ?`;
 
+export interface AccessVerdict {
+  status: AccessStatus;
+  reason: string | null;
+  expiresAt: Date | null;
+}
+
 /** The workspace's access as the gate sees it at `now`, with what ended it. */
-export async function accessStatus(op: Operation, now: Date = new Date()): Promise<{ status: AccessStatus; reason: string | null; expiresAt: Date | null }> {
+export async function accessStatus(op: Operation, now: Date = new Date()): Promise<AccessVerdict> {
   const [row] = await op.em.execute<GateRow[]>(GATE, [op.workspaceId]);
+  return accessStatusOf(op, row ?? null, now);
+}
+
+/** As `accessStatus`, from a gate row already read (the authorization statement reads it with the membership). */
+export async function accessStatusOf(op: Operation, row: GateRow | null, now: Date = new Date()): Promise<AccessVerdict> {
   if (!row) return { status: "inactive", reason: "no access", expiresAt: null };
   let snapshot = { state: row.state, reason: row.reason, expiresAt: row.expires_at === null ? null : new Date(row.expires_at) };
   // A future-dated change came due and the expiry job has not folded it yet: fold it here (read-only).
@@ -31,7 +43,11 @@ export async function accessStatus(op: Operation, now: Date = new Date()): Promi
  * tRPC mutation on a workspace except `access.change`, webhook ingestion, agent runs); reads never call it.
  */
 export async function assertAccessActive(op: Operation, now: Date = new Date()): Promise<void> {
-  const { status, reason, expiresAt } = await accessStatus(op, now);
+  refuseInactive(await accessStatus(op, now));
+}
+
+/** Throw ACCESS_INACTIVE unless the verdict is active. */
+export function refuseInactive({ status, reason, expiresAt }: AccessVerdict): void {
   if (status === "active") return;
   throw new AppError("ACCESS_INACTIVE", `workspace access is ${status}; the workspace is read-only`, {
     issues: [{ path: "access", message: `access ${status}${reason ? ` (${reason})` : ""}: reads and exports work, writes are refused` }],

@@ -2,7 +2,8 @@ import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../shared/ids.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
-import { UsagePolicy } from "./entities.ts";
+import type { UsagePolicy } from "./entities.ts";
+import { usagePoliciesOn } from "./usage-policies.ts";
 import { windowResetsAt, windowStart } from "./usage-window.ts";
 
 /** Metrics the write path consumes. */
@@ -49,7 +50,7 @@ export async function consumeUsage(op: Operation, input: { metric: UsageMetric; 
   const amount = input.amount ?? 1;
   if (!Number.isSafeInteger(amount) || amount < 0) throw AppError.badRequest("amount must be a non-negative integer", [{ path: "amount", message: "non-negative integer" }]);
   if (amount === 0) return [];
-  const policies = await op.em.find(UsagePolicy, { metric: input.metric }, { orderBy: { window: "asc" } });
+  const policies = await usagePoliciesOn(op, input.metric);
   const at = input.at ?? new Date();
   const consumed: ConsumedUsage[] = [];
   for (const policy of policies) {

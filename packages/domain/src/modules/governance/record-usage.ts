@@ -3,6 +3,7 @@ import { AppError } from "../../errors/app-error.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import type { UsageMetric } from "./consume-usage.ts";
 import { UsagePolicy } from "./entities.ts";
+import { usagePoliciesOn } from "./usage-policies.ts";
 import { USAGE_WINDOWS, windowResetsAt, windowStart } from "./usage-window.ts";
 
 // Only the transaction that flips limit_reached_at from null announces the window's crossing.
@@ -80,5 +81,5 @@ export async function assertUsageAvailable(op: Operation, input: { metric: Usage
 
 /** Whether the operation's workspace has any usage policy on `metric` (the API caches the answer briefly). */
 export async function hasUsagePolicy(op: Operation, metric: UsageMetric): Promise<boolean> {
-  return (await op.em.count(UsagePolicy, { metric })) > 0;
+  return (await usagePoliciesOn(op, metric)).length > 0;
 }

@@ -2,6 +2,7 @@ import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../shared/ids.ts";
 import { UsagePolicy, type UsagePolicyAction, type UsageWindow } from "./entities.ts";
+import { forgetUsagePolicies } from "./usage-policies.ts";
 
 export type { UsagePolicyAction };
 export interface SetUsagePolicyInput {
@@ -28,6 +29,7 @@ export async function setUsagePolicy(op: Operation, input: SetUsagePolicyInput):
     policy.source = "workspace";
   }
   await op.em.flush();
+  forgetUsagePolicies(op);
   if (changed) {
     op.emit("usage_policy.set", { policy_id: policy.id, metric: policy.metric, window: policy.window, limit: policy.limitValue, action });
   }

@@ -1,6 +1,7 @@
 import type { Operation } from "../../operation/operation.ts";
 import { newId } from "../../shared/ids.ts";
 import { UsagePolicy } from "./entities.ts";
+import { forgetUsagePolicies } from "./usage-policies.ts";
 import { PLAN_TIER_DEFAULTS, type PlanTier } from "./plan-tiers.ts";
 
 /**
@@ -31,4 +32,5 @@ export async function syncPlanPolicies(op: Operation, tier: PlanTier): Promise<v
     }
   }
   await op.em.flush();
+  forgetUsagePolicies(op);
 }

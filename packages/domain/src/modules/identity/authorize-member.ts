@@ -1,12 +1,143 @@
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
+import { tokenSessionVerdict } from "../../reads/token-session-rule.ts";
+import { accessStatusOf, refuseInactive, type GateRow } from "../governance/assert-access-active.ts";
+import { UsagePolicy } from "../governance/entities.ts";
+import { rememberUsagePolicies } from "../governance/usage-policies.ts";
+import { CLAIM_IDEMPOTENCY_KEY, claimParams, type IdempotencyKeyClaim } from "../ops/claim-idempotency-key.ts";
+import type { SessionClaims } from "./authenticate-session.ts";
+import { Role, User, Workspace, WorkspaceMembership } from "./entities.ts";
 import type { TPermission } from "./permissions.ts";
 
 export interface WorkspaceAccess {
   workspace: Workspace;
   membership: WorkspaceMembership;
   role: Role;
+}
+
+export interface CallerCheck {
+  permission: TPermission;
+  /** A deleted workspace is still found (restoring it, reading its trail). */
+  allowDeletedWorkspace?: boolean;
+  /** Verified access-token claims: the user, its token version and its session are checked in the same statement. */
+  session?: SessionClaims;
+  /** The access gate (writes): ACCESS_INACTIVE unless the workspace's access is active. */
+  gate?: boolean;
+  /** An Idempotency-Key to claim in the same statement; settle it with `settleIdempotencyKey`. */
+  idempotency?: IdempotencyKeyClaim;
+}
+
+export interface AuthorizedCall extends WorkspaceAccess {
+  /** The signed-in user, when `session` was checked. */
+  user: User | null;
+  /** The idempotency row this statement inserted (the key is ours), or null when it was not claimed here. */
+  claimedKeyId: string | null;
+}
+
+interface CallerRow {
+  claimed_id: string | null;
+  user: Record<string, unknown> | null;
+  session_id: string | null;
+  session_revoked_at: Date | null;
+  membership: Record<string, unknown> | null;
+  workspace: (Record<string, unknown> & { deleted_at: string | null }) | null;
+  role: Record<string, unknown> | null;
+  gate_found: boolean;
+  gate_state: GateRow["state"] | null;
+  gate_reason: string | null;
+  gate_expires_at: Date | null;
+  gate_next_transition_at: Date | null;
+  policies: Record<string, unknown>[];
+}
+
+/**
+ * The whole authorization of a call in one statement: the caller's user and session (when asked), its
+ * membership, the workspace (deleted ones too), the role, the access gate's row and the workspace's
+ * usage policies, and, when asked, the Idempotency-Key claim (an insert that rolls back with the
+ * transaction if any check below refuses the call). Row-level security scopes the tenant tables to the
+ * operation's workspace; users and sessions carry none.
+ */
+function callerStatement(withSession: boolean, withClaim: boolean): string {
+  return `${withClaim ? `with claim as (${CLAIM_IDEMPOTENCY_KEY}) ` : ""}select
+  ${withClaim ? "(select id from claim)" : "null::uuid"} as claimed_id,
+  ${withSession ? `to_jsonb(u) as "user", s.id as session_id, s.revoked_at as session_revoked_at` : `null::jsonb as "user", null::uuid as session_id, null::timestamptz as session_revoked_at`},
+  to_jsonb(m) as membership, to_jsonb(w) as workspace, to_jsonb(r) as role,
+  a.workspace_id is not null as gate_found, a.state as gate_state, a.reason as gate_reason,
+  a.expires_at as gate_expires_at, a.next_transition_at as gate_next_transition_at,
+  coalesce((select jsonb_agg(to_jsonb(p) order by p."window") from usage_policies p where p.workspace_id = ?), '[]'::jsonb) as policies
+from (select 1) as one
+${withSession ? `left join users u on u.id = ? and u.deleted_at is null
+left join auth_sessions s on s.id = ? and s.user_id = u.id` : ""}
+left join workspace_memberships m on m.workspace_id = ? and m.user_id = ?
+left join workspaces w on w.id = m.workspace_id
+left join roles r on r.id = m.role_id and r.workspace_id = m.workspace_id
+left join demo_access_states a on a.workspace_id = m.workspace_id`;
+}
+
+const STATEMENTS = new Map<string, string>();
+function statementFor(withSession: boolean, withClaim: boolean): string {
+  const key = `${withSession}:${withClaim}`;
+  let sql = STATEMENTS.get(key);
+  if (!sql) STATEMENTS.set(key, (sql = callerStatement(withSession, withClaim)));
+  return sql;
+}
+
+function unauthenticated(message: string): AppError {
+  return new AppError("UNAUTHENTICATED", message, { issues: [{ path: "authorization", message }] });
+}
+
+/**
+ * Authorize the acting user on the operation's workspace in one round trip, checking in this order:
+ * the session (UNAUTHENTICATED), the membership and the workspace (NOT_FOUND, so a workspace's
+ * existence does not leak), the role's `permission` (FORBIDDEN), then the access gate
+ * (ACCESS_INACTIVE). The workspace's usage policies come back with it and serve the operation's
+ * `consumeUsage` calls, so a workspace without policies is never asked again.
+ */
+export async function authorizeCall(op: Operation, check: CallerCheck): Promise<AuthorizedCall> {
+  const workspaceId = op.workspaceId;
+  const message = `workspace ${workspaceId} not found`;
+  const notFound = new AppError("NOT_FOUND", message, { issues: [{ path: "workspaceId", message }] });
+  const userId = op.ctx.actorId;
+  if (op.ctx.actorType !== "user" || !userId) throw notFound;
+  const { session, idempotency } = check;
+  const params: unknown[] = [
+    ...(idempotency ? claimParams(idempotency) : []),
+    workspaceId,
+    ...(session ? [session.userId, session.sessionId] : []),
+    workspaceId,
+    userId,
+  ];
+  const [row] = await op.em.execute<CallerRow[]>(statementFor(session !== undefined, idempotency !== undefined), params);
+  if (!row) throw new AppError("INTERNAL", "the authorization statement returned no row");
+
+  let user: User | null = null;
+  if (session) {
+    if (!row.user) throw unauthenticated("access token revoked");
+    user = op.em.map(User, row.user);
+    const verdict = tokenSessionVerdict(
+      { userFound: true, userDeleted: false, userTokenVersion: user.tokenVersion, sessionFound: row.session_id !== null, sessionRevoked: row.session_revoked_at !== null },
+      session.tokenVersion,
+    );
+    if (verdict === "session_revoked") throw unauthenticated("session signed out");
+    if (verdict !== "ok") throw unauthenticated("access token revoked");
+  }
+  if (!row.membership || !row.workspace) throw notFound;
+  if (row.workspace.deleted_at !== null && !check.allowDeletedWorkspace) throw notFound;
+  if (!row.role) throw new AppError("INTERNAL", "the membership's role is missing");
+  const membership = op.em.map(WorkspaceMembership, row.membership);
+  const workspace = op.em.map(Workspace, row.workspace);
+  const role = op.em.map(Role, row.role);
+  if (!role.permissions.includes(check.permission)) {
+    throw AppError.forbidden(`role "${role.key}" lacks permission "${check.permission}"`);
+  }
+  if (check.gate) {
+    const gateRow: GateRow | null = row.gate_found
+      ? { state: row.gate_state!, reason: row.gate_reason, expires_at: row.gate_expires_at, next_transition_at: row.gate_next_transition_at }
+      : null;
+    refuseInactive(await accessStatusOf(op, gateRow));
+  }
+  rememberUsagePolicies(op, row.policies.map((policy) => op.em.map(UsagePolicy, policy)));
+  return { workspace, membership, role, user, claimedKeyId: row.claimed_id };
 }
 
 /**
@@ -18,18 +149,6 @@ export async function authorizeMember(
   permission: TPermission,
   options: { allowDeletedWorkspace?: boolean } = {},
 ): Promise<WorkspaceAccess> {
-  const workspaceId = op.workspaceId;
-  const message = `workspace ${workspaceId} not found`;
-  const notFound = new AppError("NOT_FOUND", message, { issues: [{ path: "workspaceId", message }] });
-  if (op.ctx.actorType !== "user" || !op.ctx.actorId) throw notFound;
-  const membership = await op.em.findOne(WorkspaceMembership, { userId: op.ctx.actorId });
-  if (!membership) throw notFound;
-  const workspace = await op.em.findOne(Workspace, { id: workspaceId }, { filters: { notDeleted: false } });
-  if (!workspace) throw notFound;
-  if (workspace.deletedAt && !options.allowDeletedWorkspace) throw notFound;
-  const role = await op.em.findOneOrFail(Role, { id: membership.roleId });
-  if (!role.permissions.includes(permission)) {
-    throw AppError.forbidden(`role "${role.key}" lacks permission "${permission}"`);
-  }
+  const { workspace, membership, role } = await authorizeCall(op, { permission, ...options });
   return { workspace, membership, role };
 }

@@ -13,7 +13,7 @@ export interface ActivityEntry {
 
 /** Add a line to the workspace's activity feed in the operation's transaction. */
 export function recordActivity(op: Operation, entry: ActivityEntry): ActivityLog {
-  const row = op.em.create(ActivityLog, {
+  return op.newRow(ActivityLog, {
     id: newId(),
     workspaceId: op.workspaceId,
     projectId: entry.projectId ?? null,
@@ -25,6 +25,4 @@ export function recordActivity(op: Operation, entry: ActivityEntry): ActivityLog
     data: entry.data ?? {},
     correlationId: op.ctx.correlationId,
   });
-  op.em.persist(row);
-  return row;
 }
