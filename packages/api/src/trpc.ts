@@ -169,14 +169,14 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
     let counted: ReadonlySet<UsageWindow> | null = null;
     let authorized = false;
     const prepare = async (op: Operation, claim: IdempotencyKeyClaim | undefined): Promise<Prepared<WorkspaceAccess>> => {
-      const { workspace, membership, role, claimedKeyId } = await authorizeCall(op, {
+      const access = await authorizeCall(op, {
         permission, session: ctx.claims, gate, ...(claim ? { idempotency: claim } : {}),
         ...(options.allowDeletedWorkspace ? { allowDeletedWorkspace: true } : {}),
       });
       authorized = true;
       // Once per call, in the transaction of its (first) operation: a refusal writes nothing.
       if (meter && counted === null) counted = await meter.consume(op, workspaceId);
-      return { value: { workspace, membership, role }, ...(claim ? { claimedKeyId } : {}) };
+      return { value: access, ...(claim ? { claimedKeyId: access.claimedKeyId } : {}) };
     };
     const result = await next({
       ctx: {

@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { SignJWT, errors, jwtVerify } from "jose";
 
 export interface AccessTokenClaims {
@@ -33,14 +34,15 @@ export interface TokenServiceOptions {
 
 /** Short-lived access tokens shared by the API and the realtime gateway. */
 export class AccessTokenService {
-  readonly #key: Uint8Array;
+  /** The HS256 key, imported once (WebCrypto) rather than from raw bytes on every sign and verify. */
+  readonly #key: Promise<webcrypto.CryptoKey>;
   readonly issuer: string;
   readonly audience: string;
   readonly accessTtlSeconds: number;
 
   constructor(options: TokenServiceOptions) {
     if (options.secret.length < 32) throw new Error("token secret must be at least 32 characters");
-    this.#key = new TextEncoder().encode(options.secret);
+    this.#key = webcrypto.subtle.importKey("raw", new TextEncoder().encode(options.secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     this.issuer = options.issuer ?? "spine";
     this.audience = options.audience ?? "spine-clients";
     this.accessTtlSeconds = options.accessTtlSeconds ?? 900;
@@ -56,13 +58,13 @@ export class AccessTokenService {
       .setAudience(this.audience)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(this.#key);
+      .sign(await this.#key);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, {
+      const { payload } = await jwtVerify(token, await this.#key, {
         issuer: this.issuer,
         audience: this.audience,
         algorithms: ["HS256"],

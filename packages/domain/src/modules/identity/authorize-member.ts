@@ -6,7 +6,7 @@ import { UsagePolicy } from "../governance/entities.ts";
 import { rememberUsagePolicies } from "../governance/usage-policies.ts";
 import { CLAIM_IDEMPOTENCY_KEY, claimParams, type IdempotencyKeyClaim } from "../ops/claim-idempotency-key.ts";
 import type { SessionClaims } from "./authenticate-session.ts";
-import { Role, User, Workspace, WorkspaceMembership } from "./entities.ts";
+import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
 import type { TPermission } from "./permissions.ts";
 
 export interface WorkspaceAccess {
@@ -28,20 +28,19 @@ export interface CallerCheck {
 }
 
 export interface AuthorizedCall extends WorkspaceAccess {
-  /** The signed-in user, when `session` was checked. */
-  user: User | null;
   /** The idempotency row this statement inserted (the key is ours), or null when it was not claimed here. */
   claimedKeyId: string | null;
 }
 
 interface CallerRow {
   claimed_id: string | null;
-  user: Record<string, unknown> | null;
+  user_found: boolean;
+  token_version: number | null;
   session_id: string | null;
   session_revoked_at: Date | null;
   membership: Record<string, unknown> | null;
   workspace: (Record<string, unknown> & { deleted_at: string | null }) | null;
-  role: Record<string, unknown> | null;
+  role: (Record<string, unknown> & { key: string; permissions: string[] }) | null;
   gate_found: boolean;
   gate_state: GateRow["state"] | null;
   gate_reason: string | null;
@@ -60,7 +59,7 @@ interface CallerRow {
 function callerStatement(withSession: boolean, withClaim: boolean): string {
   return `${withClaim ? `with claim as (${CLAIM_IDEMPOTENCY_KEY}) ` : ""}select
   ${withClaim ? "(select id from claim)" : "null::uuid"} as claimed_id,
-  ${withSession ? `to_jsonb(u) as "user", s.id as session_id, s.revoked_at as session_revoked_at` : `null::jsonb as "user", null::uuid as session_id, null::timestamptz as session_revoked_at`},
+  ${withSession ? `u.id is not null as user_found, u.token_version, s.id as session_id, s.revoked_at as session_revoked_at` : `false as user_found, null::int as token_version, null::uuid as session_id, null::timestamptz as session_revoked_at`},
   to_jsonb(m) as membership, to_jsonb(w) as workspace, to_jsonb(r) as role,
   a.workspace_id is not null as gate_found, a.state as gate_state, a.reason as gate_reason,
   a.expires_at as gate_expires_at, a.next_transition_at as gate_next_transition_at,
@@ -110,12 +109,10 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
   const [row] = await op.em.execute<CallerRow[]>(statementFor(session !== undefined, idempotency !== undefined), params);
   if (!row) throw new AppError("INTERNAL", "the authorization statement returned no row");
 
-  let user: User | null = null;
   if (session) {
-    if (!row.user) throw unauthenticated("access token revoked");
-    user = op.em.map(User, row.user);
+    if (!row.user_found) throw unauthenticated("access token revoked");
     const verdict = tokenSessionVerdict(
-      { userFound: true, userDeleted: false, userTokenVersion: user.tokenVersion, sessionFound: row.session_id !== null, sessionRevoked: row.session_revoked_at !== null },
+      { userFound: true, userDeleted: false, userTokenVersion: row.token_version, sessionFound: row.session_id !== null, sessionRevoked: row.session_revoked_at !== null },
       session.tokenVersion,
     );
     if (verdict === "session_revoked") throw unauthenticated("session signed out");
@@ -124,11 +121,8 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
   if (!row.membership || !row.workspace) throw notFound;
   if (row.workspace.deleted_at !== null && !check.allowDeletedWorkspace) throw notFound;
   if (!row.role) throw new AppError("INTERNAL", "the membership's role is missing");
-  const membership = op.em.map(WorkspaceMembership, row.membership);
-  const workspace = op.em.map(Workspace, row.workspace);
-  const role = op.em.map(Role, row.role);
-  if (!role.permissions.includes(check.permission)) {
-    throw AppError.forbidden(`role "${role.key}" lacks permission "${check.permission}"`);
+  if (!row.role.permissions.includes(check.permission)) {
+    throw AppError.forbidden(`role "${row.role.key}" lacks permission "${check.permission}"`);
   }
   if (check.gate) {
     const gateRow: GateRow | null = row.gate_found
@@ -137,7 +131,17 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
     refuseInactive(await accessStatusOf(op, gateRow));
   }
   rememberUsagePolicies(op, row.policies.map((policy) => op.em.map(UsagePolicy, policy)));
-  return { workspace, membership, role, user, claimedKeyId: row.claimed_id };
+  // The rows become managed entities only when the procedure asks for them (most never do).
+  const { membership, workspace, role } = row;
+  let entities: WorkspaceAccess | null = null;
+  const mapped = () =>
+    (entities ??= { membership: op.em.map(WorkspaceMembership, membership), workspace: op.em.map(Workspace, workspace), role: op.em.map(Role, role) });
+  return {
+    get workspace() { return mapped().workspace; },
+    get membership() { return mapped().membership; },
+    get role() { return mapped().role; },
+    claimedKeyId: row.claimed_id,
+  };
 }
 
 /**
@@ -149,6 +153,5 @@ export async function authorizeMember(
   permission: TPermission,
   options: { allowDeletedWorkspace?: boolean } = {},
 ): Promise<WorkspaceAccess> {
-  const { workspace, membership, role } = await authorizeCall(op, { permission, ...options });
-  return { workspace, membership, role };
+  return authorizeCall(op, { permission, ...options });
 }
