@@ -28,6 +28,20 @@ export async function applyScope(em: EntityManager, ctx: OperationContext, inSes
   em.setFilterParams(TENANT_FILTER, { workspaceId: ctx.workspaceId });
 }
 
+/** The part of knex's raw query this file uses: bound parameters, and driver options (a prepared statement's name). */
+interface KnexRaw {
+  raw(sql: string, bindings: unknown[]): PromiseLike<{ rows: unknown[] }> & { options(options: { name: string }): PromiseLike<{ rows: unknown[] }> };
+}
+
+/** Names of `insertTogether` statements: one per distinct text, so each is prepared once per connection. */
+const INSERT_STATEMENT_NAMES = new Map<string, string>();
+const MAX_INSERT_STATEMENT_NAMES = 200;
+function preparedNameFor(sql: string): string | undefined {
+  let name = INSERT_STATEMENT_NAMES.get(sql);
+  if (!name && INSERT_STATEMENT_NAMES.size < MAX_INSERT_STATEMENT_NAMES) INSERT_STATEMENT_NAMES.set(sql, (name = `spine_insert_${INSERT_STATEMENT_NAMES.size}`));
+  return name;
+}
+
 /**
  * One domain operation: a forked entity manager inside one transaction, scoped to one workspace.
  * Events it emits and audit rows it writes commit with its domain changes, or not at all.
@@ -74,6 +88,19 @@ export class Operation {
   }
 
   /**
+   * One statement in this operation's transaction with bound parameters (`?` placeholders), as a named
+   * prepared statement when `name` is given: PostgreSQL parses and plans it once per connection instead
+   * of on every call. (`em.execute` inlines the parameters into the text, so no two calls share a plan.)
+   * The hot paths' statements go through here; a name must always stand for the same text.
+   */
+  async query<R>(sql: string, params: readonly unknown[], name?: string): Promise<R[]> {
+    const knex = (this.em.getTransactionContext() ?? this.em.getConnection().getKnex()) as unknown as KnexRaw;
+    const raw = knex.raw(sql, params as unknown[]);
+    const result = await (name ? raw.options({ name }) : raw);
+    return result.rows as R[];
+  }
+
+  /**
    * A new row for this operation: persisted through the unit of work, or, inside `insertTogether`,
    * gathered for its one insert statement. Events (`emit`) and activity rows go through here.
    */
@@ -107,7 +134,7 @@ export class Operation {
     const inserts = rows.map((row) => this.#insertStatement(row));
     const last = inserts.pop()!;
     const sql = inserts.length === 0 ? last.sql : `with ${inserts.map((ins, i) => `w${i} as (${ins.sql})`).join(", ")} ${last.sql}`;
-    await this.em.execute(sql, [...inserts.flatMap((ins) => ins.params), ...last.params]);
+    await this.query(sql, [...inserts.flatMap((ins) => ins.params), ...last.params], preparedNameFor(sql));
     for (const row of rows) this.em.merge(row);
     return result;
   }

@@ -73,12 +73,13 @@ left join roles r on r.id = m.role_id and r.workspace_id = m.workspace_id
 left join demo_access_states a on a.workspace_id = m.workspace_id`;
 }
 
-const STATEMENTS = new Map<string, string>();
-function statementFor(withSession: boolean, withClaim: boolean): string {
-  const key = `${withSession}:${withClaim}`;
-  let sql = STATEMENTS.get(key);
-  if (!sql) STATEMENTS.set(key, (sql = callerStatement(withSession, withClaim)));
-  return sql;
+/** The four variants, each a named prepared statement (planned once per connection). */
+const STATEMENTS = new Map<string, { name: string; sql: string }>();
+function statementFor(withSession: boolean, withClaim: boolean): { name: string; sql: string } {
+  const key = `${withSession ? "s" : ""}${withClaim ? "c" : ""}`;
+  let statement = STATEMENTS.get(key);
+  if (!statement) STATEMENTS.set(key, (statement = { name: `spine_authorize_call_${key || "m"}`, sql: callerStatement(withSession, withClaim) }));
+  return statement;
 }
 
 function unauthenticated(message: string): AppError {
@@ -106,7 +107,8 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
     workspaceId,
     userId,
   ];
-  const [row] = await op.em.execute<CallerRow[]>(statementFor(session !== undefined, idempotency !== undefined), params);
+  const statement = statementFor(session !== undefined, idempotency !== undefined);
+  const [row] = await op.query<CallerRow>(statement.sql, params, statement.name);
   if (!row) throw new AppError("INTERNAL", "the authorization statement returned no row");
 
   if (session) {
