@@ -9,7 +9,8 @@ import type { JobRunStart } from "./job-run.ts";
  * first one commits (then it gets false) or rolls back (then it gets true).
  */
 export async function recordJobSuccess(op: Operation, run: JobRunStart, durationMs: number): Promise<boolean> {
-  const rows = await op.em.execute<{ applied: number }[]>(
+  // A named prepared statement: every consumer operation ends with it.
+  const rows = await op.query<{ applied: number }>(
     `insert into job_runs (id, workspace_id, handler, operation_key, event_id, event_type, status, attempts, started_at, finished_at, duration_ms)
      values (gen_random_uuid(), ?, ?, ?, ?, ?, 'succeeded', ?, now(), clock_timestamp(), ?)
      on conflict (handler, operation_key) do update
@@ -17,7 +18,8 @@ export async function recordJobSuccess(op: Operation, run: JobRunStart, duration
            duration_ms = excluded.duration_ms
        where job_runs.status <> 'succeeded'
      returning 1 as applied`,
-    [run.workspaceId, run.handler, run.operationKey, run.eventId, run.eventType, run.attempt, durationMs],
+    [run.workspaceId, run.handler, run.operationKey, run.eventId, run.eventType, run.attempt, Math.round(durationMs)],
+    "spine_record_job_success",
   );
   return rows.length > 0;
 }

@@ -21,12 +21,14 @@ export async function createDocument(op: Operation, input: CreateDocumentInput):
   const content = input.content ?? "";
   await consumeUsage(op, { metric: "documents" });
   await consumeUsage(op, { metric: "document_bytes", amount: Buffer.byteLength(content, "utf8") });
-  const doc = op.em.create(Document, {
-    id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, format: input.format ?? "text", content,
-    metadata: input.metadata ?? {}, contentHash: contentHash(content), ingestionStatus: "pending", createdBy: op.ctx.actorId,
+  // The document, its event and its activity line: one statement.
+  return op.insertTogether(() => {
+    const doc = op.newRow(Document, {
+      id: newId(), workspaceId: op.workspaceId, projectId, title: input.title, format: input.format ?? "text", content,
+      metadata: input.metadata ?? {}, contentHash: contentHash(content), ingestionStatus: "pending", createdBy: op.ctx.actorId,
+    });
+    op.emit("document.created", { document_id: doc.id, project_id: projectId, title: doc.title });
+    recordActivity(op, { verb: "created", targetType: "document", targetId: doc.id, projectId, summary: `created document ${doc.title}` });
+    return doc;
   });
-  op.emit("document.created", { document_id: doc.id, project_id: projectId, title: doc.title });
-  recordActivity(op, { verb: "created", targetType: "document", targetId: doc.id, projectId, summary: `created document ${doc.title}` });
-  await op.em.flush();
-  return doc;
 }

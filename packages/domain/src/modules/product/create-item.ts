@@ -19,13 +19,15 @@ export interface CreateItemInput {
 export async function createItem(op: Operation, input: CreateItemInput): Promise<Item> {
   const project = await findProject(op, input.projectId);
   await consumeUsage(op, { metric: "items" });
-  const item = op.em.create(Item, {
-    id: newId(), workspaceId: op.workspaceId, projectId: project.id, title: input.title,
-    body: input.body ?? "", status: input.status ?? "open", createdBy: op.ctx.actorId,
-    externalSource: input.external?.source ?? null, externalId: input.external?.id ?? null,
+  // The item, its event and its activity line: one statement.
+  return op.insertTogether(() => {
+    const item = op.newRow(Item, {
+      id: newId(), workspaceId: op.workspaceId, projectId: project.id, title: input.title,
+      body: input.body ?? "", status: input.status ?? "open", createdBy: op.ctx.actorId,
+      externalSource: input.external?.source ?? null, externalId: input.external?.id ?? null,
+    });
+    op.emit("item.created", { item_id: item.id, project_id: project.id, title: item.title });
+    recordActivity(op, { verb: "created", targetType: "item", targetId: item.id, projectId: project.id, summary: `created item ${item.title}` });
+    return item;
   });
-  op.emit("item.created", { item_id: item.id, project_id: project.id, title: item.title });
-  recordActivity(op, { verb: "created", targetType: "item", targetId: item.id, projectId: project.id, summary: `created item ${item.title}` });
-  await op.em.flush();
-  return item;
 }
