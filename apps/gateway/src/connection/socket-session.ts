@@ -119,7 +119,7 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
 
   // --- SinkTarget
   sendEvent(message: ServerMessage<"event">, ack: () => void): void {
-    this.socket.emit("event", message, () => ack());
+    this.socket.emit("event", message, ack);
   }
 
   /** The outbound buffer overflowed: every subscription stops until the client resumes it. */
