@@ -1,3 +1,4 @@
+import type { EntityDictionary, EntityName, Primary } from "@mikro-orm/core";
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { tokenSessionVerdict } from "../../reads/token-session-rule.ts";
@@ -133,11 +134,18 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
     refuseInactive(await accessStatusOf(op, gateRow));
   }
   rememberUsagePolicies(op, row.policies.map((policy) => op.em.map(UsagePolicy, policy)));
-  // The rows become managed entities only when the procedure asks for them (most never do).
+  // The rows become managed entities only when the procedure asks for them (most never do). An entity the
+  // operation loaded in the meantime is returned as it is: mapping the snapshot over it would undo its changes.
   const { membership, workspace, role } = row;
   let entities: WorkspaceAccess | null = null;
+  const managed = <E extends object>(entity: EntityName<E>, name: string, data: Record<string, unknown>): E =>
+    op.em.getUnitOfWork().getById<E>(name, data.id as Primary<E>) ?? op.em.map(entity, data as EntityDictionary<E>);
   const mapped = () =>
-    (entities ??= { membership: op.em.map(WorkspaceMembership, membership), workspace: op.em.map(Workspace, workspace), role: op.em.map(Role, role) });
+    (entities ??= {
+      membership: managed(WorkspaceMembership, "WorkspaceMembership", membership),
+      workspace: managed(Workspace, "Workspace", workspace),
+      role: managed(Role, "Role", role),
+    });
   return {
     get workspace() { return mapped().workspace; },
     get membership() { return mapped().membership; },
