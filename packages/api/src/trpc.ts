@@ -175,7 +175,7 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
       });
       authorized = true;
       // Once per call, in the transaction of its (first) operation: a refusal writes nothing.
-      if (meter && counted === null) counted = await meter.consume(op, workspaceId);
+      if (meter && counted === null) counted = await meter.consume(op);
       return { value: access, ...(claim ? { claimedKeyId: access.claimedKeyId } : {}) };
     };
     const result = await next({
@@ -186,7 +186,6 @@ export function workspaceProcedure<TShape extends z.ZodRawShape = Record<never, 
     });
     if (result.ok && !authorized) throw new AppError("INTERNAL", `${path} answered without authorising its caller (it never called ctx.run)`);
     if (meter && counted !== null && result.ok) meter.record(workspaceId, counted);
-    if (path.startsWith("usage.") && type === "mutation") ctx.deps.apiCalls?.invalidate(workspaceId);
     return result;
   });
 }

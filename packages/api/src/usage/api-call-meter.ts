@@ -2,8 +2,6 @@ import { addToUsageCounter, consumeUsage, hasUsagePolicy, USAGE_WINDOWS, windowS
 import type { Logger } from "pino";
 
 export interface ApiCallMeterOptions {
-  /** How long a workspace's "has a policy on api_calls" answer is trusted (default 5 s; changes made through this process apply at once). */
-  policyTtlMs?: number;
   /** How often buffered counts are written (default 2 s). */
   flushIntervalMs?: number;
 }
@@ -26,14 +24,12 @@ interface Pending {
  *   buffer that is written every `flushIntervalMs` (one upsert per workspace and window) and on
  *   shutdown. A process killed with SIGKILL loses at most one interval of these counts.
  *
- * Whether a workspace has a policy is cached for `policyTtlMs` (a policy set through another API
- * process is enforced after at most that long; one set through this process at once).
+ * Whether the workspace has a policy comes from the call's authorization statement, in the call's own
+ * transaction: a policy set through any API process applies to the next call.
  */
 export class ApiCallMeter {
   readonly #domain: Domain;
   readonly #logger: Logger;
-  readonly #policyTtlMs: number;
-  readonly #policies = new Map<string, { has: boolean; until: number }>();
   #pending = new Map<string, Pending>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
@@ -41,7 +37,6 @@ export class ApiCallMeter {
   constructor(domain: Domain, logger: Logger, options: ApiCallMeterOptions = {}) {
     this.#domain = domain;
     this.#logger = logger;
-    this.#policyTtlMs = options.policyTtlMs ?? 5_000;
     const interval = options.flushIntervalMs ?? 2_000;
     this.#timer = setInterval(() => void this.flush(), interval);
     this.#timer.unref();
@@ -52,14 +47,9 @@ export class ApiCallMeter {
    * (refusing it past a `block` limit). Returns the windows counted here; the call's other windows are
    * counted by `record` once it succeeded.
    */
-  async consume(op: Operation, workspaceId: string): Promise<ReadonlySet<UsageWindow>> {
-    const cached = this.#policies.get(workspaceId);
-    let has = cached && cached.until > Date.now() ? cached.has : null;
-    if (has === null) {
-      has = await hasUsagePolicy(op, "api_calls");
-      this.#policies.set(workspaceId, { has, until: Date.now() + this.#policyTtlMs });
-    }
-    if (!has) return new Set();
+  async consume(op: Operation): Promise<ReadonlySet<UsageWindow>> {
+    // The authorization statement read the workspace's policies in this transaction: no query, nothing stale.
+    if (!(await hasUsagePolicy(op, "api_calls"))) return new Set();
     return new Set((await consumeUsage(op, { metric: "api_calls" })).map((c) => c.window));
   }
 
@@ -73,11 +63,6 @@ export class ApiCallMeter {
       if (entry) entry.amount += 1;
       else this.#pending.set(key, { workspaceId, window, windowStart: start, amount: 1 });
     }
-  }
-
-  /** A workspace's usage policies changed through this process: look them up again on its next call. */
-  invalidate(workspaceId: string): void {
-    this.#policies.delete(workspaceId);
   }
 
   /** Write the buffered counts (one transaction per workspace); counts that fail to write stay buffered. */

@@ -8,6 +8,7 @@ import { TENANT_FILTER } from "../shared/common-props.ts";
 import { newId } from "../shared/ids.ts";
 import { redact } from "../uow/redact.ts";
 import { PRIVILEGED_ENTITIES } from "../uow/privileged-writes.ts";
+import { assertRowInWorkspace } from "../uow/unit-of-work.subscriber.ts";
 import type { OperationContext } from "../context/operation-context.ts";
 import { sessionSettingsStatement, type SessionScope } from "../context/session-settings.ts";
 
@@ -143,10 +144,8 @@ export class Operation {
     const meta = helper(row).__meta;
     if (PRIVILEGED_ENTITIES[meta.className]) throw new Error(`insertTogether: ${meta.className} is a privileged entity; write it through the unit of work (audited)`);
     const values = row as Record<string, unknown>;
-    const workspaceId = meta.className === "Workspace" ? values.id : values.workspaceId;
-    if (typeof workspaceId === "string" && workspaceId !== this.ctx.workspaceId) {
-      throw AppError.forbidden(`${meta.className} belongs to another workspace than the operation's`);
-    }
+    // The unit of work's guard, applied here because these rows never reach its flush.
+    assertRowInWorkspace(this.ctx, meta.className, values);
     const platform = this.em.getPlatform();
     const columns: string[] = [];
     const params: unknown[] = [];

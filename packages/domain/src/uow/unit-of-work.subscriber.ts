@@ -25,13 +25,18 @@ function convertToSoftDelete(uow: UnitOfWork, cs: AnyChangeSet, originals: Map<o
   uow.recomputeSingleChangeSet(cs.entity);
 }
 
+/** A tenant row (its values, as `entityName`) must belong to the operation's workspace: FORBIDDEN otherwise. */
+export function assertRowInWorkspace(ctx: OperationContext, entityName: string, row: Record<string, unknown> | undefined): void {
+  const ws = workspaceOf(row, entityName);
+  if (ws !== null && ws !== ctx.workspaceId) {
+    throw AppError.forbidden(`${entityName} belongs to another workspace than the operation's`);
+  }
+}
+
 /** Every tenant row written must belong to the operation's workspace, before and after the change. */
 function assertSameWorkspace(ctx: OperationContext, cs: AnyChangeSet, original: Record<string, unknown> | undefined): void {
-  for (const ws of [workspaceOf(cs.entity, cs.name), workspaceOf(original, cs.name)]) {
-    if (ws !== null && ws !== ctx.workspaceId) {
-      throw AppError.forbidden(`${cs.name} belongs to another workspace than the operation's`);
-    }
-  }
+  assertRowInWorkspace(ctx, cs.name, cs.entity);
+  assertRowInWorkspace(ctx, cs.name, original);
 }
 
 /**

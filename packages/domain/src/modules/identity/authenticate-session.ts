@@ -32,13 +32,22 @@ export async function authenticateUser(em: EntityManager, claims: SessionClaims)
   if (!row) throw unauthenticated("access token revoked");
   const { session_id: sessionId, session_revoked_at: revokedAt, ...userRow } = row;
   const user = em.map(User, userRow);
+  refuseStaleSession({ tokenVersion: user.tokenVersion, sessionId, revokedAt }, claims.tokenVersion);
+  return user;
+}
+
+/**
+ * UNAUTHENTICATED unless a found, undeleted user's token version and session still stand for the claims
+ * (`tokenSessionVerdict`); `null` means no such user. Shared by `authenticateUser` and `authorizeCall`.
+ */
+export function refuseStaleSession(user: { tokenVersion: number | null; sessionId: string | null; revokedAt: Date | null } | null, claimedTokenVersion: number): void {
+  if (!user) throw unauthenticated("access token revoked");
   const verdict = tokenSessionVerdict(
-    { userFound: true, userDeleted: false, userTokenVersion: user.tokenVersion, sessionFound: sessionId !== null, sessionRevoked: revokedAt !== null },
-    claims.tokenVersion,
+    { userFound: true, userDeleted: false, userTokenVersion: user.tokenVersion, sessionFound: user.sessionId !== null, sessionRevoked: user.revokedAt !== null },
+    claimedTokenVersion,
   );
   if (verdict === "session_revoked") throw unauthenticated("session signed out");
   if (verdict !== "ok") throw unauthenticated("access token revoked");
-  return user;
 }
 
 /** As `authenticateUser`, inside a running operation. */

@@ -1,12 +1,11 @@
 import type { EntityDictionary, EntityName, Primary } from "@mikro-orm/core";
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
-import { tokenSessionVerdict } from "../../reads/token-session-rule.ts";
 import { accessStatusOf, refuseInactive, type GateRow } from "../governance/assert-access-active.ts";
 import { UsagePolicy } from "../governance/entities.ts";
 import { rememberUsagePolicies } from "../governance/usage-policies.ts";
 import { CLAIM_IDEMPOTENCY_KEY, claimParams, type IdempotencyKeyClaim } from "../ops/claim-idempotency-key.ts";
-import type { SessionClaims } from "./authenticate-session.ts";
+import { refuseStaleSession, type SessionClaims } from "./authenticate-session.ts";
 import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
 import type { TPermission } from "./permissions.ts";
 
@@ -83,10 +82,6 @@ function statementFor(withSession: boolean, withClaim: boolean): { name: string;
   return statement;
 }
 
-function unauthenticated(message: string): AppError {
-  return new AppError("UNAUTHENTICATED", message, { issues: [{ path: "authorization", message }] });
-}
-
 /**
  * Authorize the acting user on the operation's workspace in one round trip, checking in this order:
  * the session (UNAUTHENTICATED), the membership and the workspace (NOT_FOUND, so a workspace's
@@ -113,13 +108,7 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
   if (!row) throw new AppError("INTERNAL", "the authorization statement returned no row");
 
   if (session) {
-    if (!row.user_found) throw unauthenticated("access token revoked");
-    const verdict = tokenSessionVerdict(
-      { userFound: true, userDeleted: false, userTokenVersion: row.token_version, sessionFound: row.session_id !== null, sessionRevoked: row.session_revoked_at !== null },
-      session.tokenVersion,
-    );
-    if (verdict === "session_revoked") throw unauthenticated("session signed out");
-    if (verdict !== "ok") throw unauthenticated("access token revoked");
+    refuseStaleSession(row.user_found ? { tokenVersion: row.token_version, sessionId: row.session_id, revokedAt: row.session_revoked_at } : null, session.tokenVersion);
   }
   if (!row.membership || !row.workspace) throw notFound;
   if (row.workspace.deleted_at !== null && !check.allowDeletedWorkspace) throw notFound;
