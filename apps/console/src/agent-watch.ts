@@ -1,5 +1,5 @@
 import {
-  SOCKET_PROTOCOL_VERSION, ZAgentStreamMessageSchema, ZAgentWatchAckSchema, ZEventMessageSchema, ZSubscribeAckSchema,
+  SOCKET_PROTOCOL_VERSION, ZAgentStreamMessageSchema, ZAgentWatchAckSchema, ZSubscribeAckSchema,
   type TAgentRunSnapshot, type TAgentStreamChunk,
 } from "@spine/contracts";
 import { io, type Socket } from "socket.io-client";
@@ -13,16 +13,12 @@ export interface AgentWatchHandlers {
 /**
  * Watch one agent run's live steps through the gateway (`agent.watch`). The gateway relays a run's
  * steps only to a socket that holds a subscription to the run's workspace, so this socket subscribes
- * first (acking the workspace's events it is then sent, which this view does not need).
+ * first (the workspace's events it is then sent go unread: this view does not need them).
  */
 export function watchAgentRun(gatewayUrl: string, token: string, workspaceId: string, runId: string, handlers: AgentWatchHandlers): () => void {
   const version = SOCKET_PROTOCOL_VERSION;
   const socket: Socket = io(gatewayUrl, { transports: ["websocket"], auth: { token }, reconnection: true });
   let closed = false;
-  socket.on("event", (raw: unknown, ack?: (a: unknown) => void) => {
-    const parsed = ZEventMessageSchema.safeParse(raw);
-    if (parsed.success) ack?.({ cursor: parsed.data.cursor });
-  });
   socket.on("agent.stream", (raw: unknown) => {
     const parsed = ZAgentStreamMessageSchema.safeParse(raw);
     if (parsed.success && parsed.data.payload.run_id === runId) handlers.onChunk(parsed.data.payload);

@@ -7,8 +7,27 @@ import { gatewayTest } from "./test-support/fixtures.ts";
 import { TestSocket } from "./test-support/test-socket.ts";
 import { waitUntil } from "./test-support/wait-until.ts";
 
-const limits = { maxQueue: 40, maxInFlight: 8 };
+import type { GatewayHarness } from "./test-support/gateway-harness.ts";
+
+const limits = { maxQueue: 40, maxBufferedBytes: 1024 * 1024 };
 const it = gatewayTest.override("gatewayOptions", { scope: "file" }, { limits, admin: { port: 0 } });
+/** What the stalled socket's transport may hold at the cut-off: its packets, the resync message, and one in the TCP socket's flush. */
+const HELD_AT_CUTOFF = limits.maxQueue + 2;
+
+/**
+ * Publish projects in rounds of 100 until `done` (a stalled client's kernel buffers take a few hundred
+ * kilobytes before the gateway's side backs up): every envelope published, in order.
+ */
+async function publishUntil(h: GatewayHarness, ws: string, done: () => boolean, label: string) {
+  const published: Awaited<ReturnType<GatewayHarness["publishProjects"]>> = [];
+  // Long names: fewer envelopes fill the same buffers.
+  const pad = "x".repeat(150);
+  while (!done()) {
+    if (published.length >= 20_000) throw new Error(`${label}: no cut-off after ${published.length} envelopes`);
+    published.push(...(await h.publishProjects(ws, 100, `${label}-${published.length}-${pad}`)));
+  }
+  return published;
+}
 
 describe("backpressure", () => {
   it("a stalled client neither delays the others nor grows the gateway's buffers; it resumes later without a hole", async ({ h, gateway }) => {
@@ -19,50 +38,51 @@ describe("backpressure", () => {
       TestSocket.connected(gateway.url, await h.token(users[0].id)),
       TestSocket.connected(gateway.url, await h.token(users[1].id)),
     ]);
-    // Receives but never acknowledges: from the gateway's side, a client that stopped reading.
-    const stalled = await TestSocket.connected(gateway.url, await h.token(users[2].id), { ackEvents: false });
+    const stalled = await TestSocket.connected(gateway.url, await h.token(users[2].id));
     for (const s of [...fast, stalled]) expect(await s.subscribe(ws)).toMatchObject({ ok: true });
+    // From the gateway's side, a client that stopped reading: its TCP socket backs up.
+    stalled.stopReading();
 
-    const total = 300;
-    const published = await h.publishProjects(ws, total, "load");
-    await waitUntil(() => fast.every((s) => s.events.length === total), "every event at the fast clients");
+    const published = await publishUntil(h, ws, () => gateway.metrics().slow_client_cutoffs === 1, "load");
+    await waitUntil(() => fast.every((s) => s.events.length === published.length), "every event at the fast clients");
     for (const s of fast) expect(s.idsOf()).toEqual(published.map((p) => p.envelope.event_id));
-
-    await waitUntil(() => stalled.resyncs.length === 1, "resync_required at the stalled client");
-    expect(stalled.resyncs[0]?.payload).toMatchObject({ workspace_id: ws, reason: "client_too_slow" });
-    // It got its in-flight window and nothing after the overflow.
-    expect(stalled.events.length).toBe(limits.maxInFlight);
     const metrics = gateway.metrics();
     expect(metrics.drops).toBeGreaterThan(0);
     expect(metrics.resync_required).toBe(1);
     expect(metrics.slow_client_cutoffs).toBe(1);
+    // Memory stays bounded: what the stalled socket's transport holds is capped, and nothing is added after the cut-off.
+    const held = gateway.metrics().buffered_packets as number;
+    expect(held).toBeGreaterThanOrEqual(limits.maxQueue);
+    expect(held).toBeLessThanOrEqual(HELD_AT_CUTOFF);
     // The same counters on the admin port, in the Prometheus format.
     const scraped = await scrapeMetrics(gateway.adminUrl ?? "");
     expect(sampleValue(scraped, "spine_gateway_slow_client_cutoffs_total", { app: "gateway" })).toBe(1);
     expect(sampleValue(scraped, "spine_gateway_resyncs_total")).toBe(1);
     expect(sampleValue(scraped, "spine_gateway_dropped_envelopes_total")).toBe(metrics.drops);
     expect(sampleValue(scraped, "spine_gateway_connections")).toBe(3);
-    // Memory stays bounded: once the fast clients' last acks land, only the stalled socket's window is held.
-    await waitUntil(() => gateway.metrics().in_flight_events === limits.maxInFlight, "only the stalled window in flight");
-    expect(gateway.metrics().buffered_events).toBe(0);
+    expect(sampleValue(scraped, "spine_gateway_buffered_packets")).toBe(held);
 
-    // More traffic: nothing more reaches the stalled socket until it resumes.
-    await h.publishProjects(ws, 20, "more");
-    await waitUntil(() => fast.every((s) => s.events.length === total + 20), "the extra events at the fast clients");
-    expect(stalled.events.length).toBe(limits.maxInFlight);
+    // More traffic: nothing more is queued for the stalled socket.
+    const more = await h.publishProjects(ws, 50, "more");
+    await waitUntil(() => fast.every((s) => s.events.length === published.length + 50), "the extra events at the fast clients");
+    expect(gateway.metrics().buffered_packets).toBe(held);
 
-    // It recovers: resume from the last cursor it processed, now acknowledging.
-    const resumed = await TestSocket.connected(gateway.url, await h.token(users[2].id));
-    const lastProcessed = stalled.events.at(-1)?.cursor ?? null;
-    stalled.close();
-    expect(await resumed.subscribe(ws, lastProcessed)).toMatchObject({ ok: true });
-    await waitUntil(() => resumed.events.length === total + 20 - limits.maxInFlight, "the rest, replayed");
-    const all = [...stalled.events, ...resumed.events].map((e) => e.message.payload.event_id);
-    expect(all).toEqual(fast[0]?.idsOf());
-    for (const s of fast) s.close();
-    resumed.close();
+    // It reads again: what was sent before the cut-off, in order, then resync_required; it resumes from its own cursor.
+    stalled.resumeReading();
+    await waitUntil(() => stalled.resyncs.length === 1, "resync_required at the stalled client");
+    expect(stalled.resyncs[0]?.payload).toMatchObject({ workspace_id: ws, reason: "client_too_slow" });
+    const all = [...published, ...more].map((p) => p.envelope.event_id);
+    const before = stalled.events.length;
+    expect(before).toBeGreaterThan(0);
+    expect(stalled.idsOf()).toEqual(all.slice(0, before));
+    expect(await stalled.subscribe(ws, stalled.events.at(-1)?.cursor ?? null)).toMatchObject({ ok: true });
+    await waitUntil(() => stalled.events.length === all.length, "the rest, replayed");
+    expect(stalled.idsOf()).toEqual(all);
+    // Each event names its predecessor in the workspace: the client can tell there was no hole.
+    for (let i = 1; i < stalled.events.length; i++) expect(stalled.events[i]?.message.prev).toBe(stalled.events[i - 1]?.cursor);
+    for (const s of [...fast, stalled]) s.close();
     await waitUntil(() => gateway.metrics().connections_open === 0, "sockets closed");
-    expect(gateway.metrics()).toMatchObject({ buffered_events: 0, in_flight_events: 0, subscriptions_active: 0 });
+    expect(gateway.metrics()).toMatchObject({ buffered_packets: 0, buffered_bytes: 0, subscriptions_active: 0 });
   });
 
   it("a replay larger than the buffer is paced to the client instead of overflowing it", async ({ h, gateway }) => {
@@ -101,11 +121,10 @@ describe("backpressure", () => {
       const resyncsBefore = gateway.metrics().resync_required as number;
       frozen.kill("SIGSTOP");
 
-      const published = await h.publishProjects(ws, 200, "frozen");
-      await waitUntil(() => awake.events.length === 200, "every event at the awake client");
+      const published = await publishUntil(h, ws, () => gateway.metrics().resync_required === resyncsBefore + 1, "frozen");
+      await waitUntil(() => awake.events.length === published.length, "every event at the awake client");
       expect(awake.idsOf()).toEqual(published.map((p) => p.envelope.event_id));
-      await waitUntil(() => gateway.metrics().resync_required === resyncsBefore + 1, "the frozen client told to resync");
-      expect(gateway.metrics().buffered_events).toBe(0);
+      expect(gateway.metrics().buffered_packets).toBeLessThanOrEqual(HELD_AT_CUTOFF);
     } finally {
       frozen.kill("SIGCONT");
       frozen.kill("SIGKILL");

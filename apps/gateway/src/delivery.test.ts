@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { parseEnvelope } from "@spine/contracts";
+import { SOCKET_PROTOCOL_VERSION, parseEnvelope } from "@spine/contracts";
 import { sampleValue, scrapeMetrics } from "@spine/metrics";
 import { describe, expect } from "vitest";
 import { gatewayTest } from "./test-support/fixtures.ts";
@@ -24,7 +24,8 @@ describe("delivery", () => {
     await waitUntil(() => client.events.length === 1, "the event");
 
     const [received] = client.events;
-    expect(received?.message).toMatchObject({ version: 1, type: "event", cursor: String(published.seq) });
+    // The first envelope this workspace's room carries names no predecessor; the next names this one.
+    expect(received?.message).toMatchObject({ version: SOCKET_PROTOCOL_VERSION, type: "event", cursor: String(published.seq), prev: null });
     const envelope = parseEnvelope(received?.message.payload);
     expect(envelope).toEqual(published.envelope);
     expect(envelope).toMatchObject({
@@ -35,6 +36,9 @@ describe("delivery", () => {
       payload: { project_id: projectId, name: "Roadmap" },
       version: 1,
     });
+    const next = await h.publish(ws, "project.created", { project_id: randomUUID(), name: "Next" });
+    await waitUntil(() => client.events.length === 2, "the second event");
+    expect(client.events[1]?.message).toMatchObject({ cursor: String(next.seq), prev: String(published.seq) });
     client.close();
   });
 

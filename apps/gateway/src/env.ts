@@ -18,7 +18,7 @@ const ZGatewayEnvSchema = z.object({
   SPINE_EVENTS_STREAM: z.string().min(1).default("EVENTS"),
   SPINE_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("evt"),
   GATEWAY_MAX_QUEUE: z.coerce.number().int().positive().default(1000),
-  GATEWAY_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(128),
+  GATEWAY_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   GATEWAY_MAX_REPLAY: z.coerce.number().int().positive().default(100_000),
   GATEWAY_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(5_000),
   /** Browser origins allowed to connect (Socket.IO's HTTP long-polling transport), comma-separated; no wildcard. */

@@ -1,10 +1,14 @@
 import type { Logger } from "pino";
 
 export interface GatewayLimits {
-  /** Envelopes queued per socket beyond the in-flight window; past it the client must resync. */
+  /**
+   * Packets a socket's transport may hold waiting behind its TCP socket (the client stopped reading and
+   * the kernel's buffers are full); past it the socket's subscriptions get `resync_required(client_too_slow)`.
+   * Half of it is where a replay waits for the client.
+   */
   maxQueue: number;
-  /** Envelopes sent to a socket and not yet acknowledged by it. */
-  maxInFlight: number;
+  /** Bytes a socket's TCP socket may hold unsent in the gateway's memory; past it, the same. */
+  maxBufferedBytes: number;
   /** Most envelopes one resume may replay; a longer gap gets `resync_required`. */
   maxReplay: number;
   /** Envelopes read from the stream per replay page. */
@@ -41,7 +45,7 @@ export interface GatewayOptions {
   instanceId?: string;
 }
 
-export const DEFAULT_LIMITS: GatewayLimits = { maxQueue: 1000, maxInFlight: 128, maxReplay: 100_000, replayPageSize: 256 };
+export const DEFAULT_LIMITS: GatewayLimits = { maxQueue: 1000, maxBufferedBytes: 1024 * 1024, maxReplay: 100_000, replayPageSize: 256 };
 
 export interface GatewayConfig {
   stream: string;

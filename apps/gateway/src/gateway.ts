@@ -19,7 +19,7 @@ import { healthRoutes } from "./http/health-routes.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import { registerGatewayMetrics } from "./prometheus.ts";
 import { createMetricsRegistry, startAdminServer, type AdminServer } from "@spine/metrics";
-import type { GatewayServer } from "./socket-types.ts";
+import { transportBacklog, type GatewayServer } from "./socket-types.ts";
 import { LiveTail } from "./stream/live-tail.ts";
 
 export type { GatewayOptions, GatewayLimits } from "./gateway-options.ts";
@@ -58,7 +58,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ...(options.natsUser ? { user: options.natsUser, pass: options.natsPassword ?? "" } : {}),
   });
   const metrics = new GatewayMetrics();
-  const router = new SubscriptionRouter();
+  // The live tail starts before Socket.IO exists; no socket is in a room until then.
+  let io: GatewayServer | null = null;
+  const router = new SubscriptionRouter(metrics, (room, message) => io?.to(room).emit("event", message));
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const pool = createAppPool(options.appDatabaseUrl, (err) => logger.warn({ err }, "postgres connection failed; the client is discarded"));
@@ -82,7 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onGap: (reason) => router.resyncAll(reason),
   });
   const resources: GatewayResources = { pool, nc, js, jsm, tokens: new AccessTokenService({ secret: options.tokenSecret }), logger, metrics, config, router, tail, sessions,
-    sinkOptions: { maxQueue: config.limits.maxQueue, maxInFlight: config.limits.maxInFlight, metrics },
+    sinkOptions: { maxQueue: config.limits.maxQueue, maxBufferedBytes: config.limits.maxBufferedBytes, metrics },
   };
 
   try {
@@ -92,7 +94,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     throw err;
   }
 
-  const snapshot = () => metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position, tail_restarts: tail.restarts });
+  // What the sockets' transports hold unsent, summed at snapshot (scrape) time.
+  const buffered = () => {
+    let packets = 0;
+    let bytes = 0;
+    for (const socket of io?.of("/").sockets.values() ?? []) {
+      const backlog = transportBacklog(socket);
+      packets += backlog.packets;
+      bytes += backlog.bytes;
+    }
+    return { buffered_packets: packets, buffered_bytes: bytes };
+  };
+  const snapshot = () =>
+    metrics.snapshot({ instance: config.instanceId, subscriptions_active: router.size, tail_position: tail.position, tail_restarts: tail.restarts, ...buffered() });
   const ready = async () => {
     const database = await pool.query("select 1").then(() => true, () => false);
     const checks = { stream_tail: tail.ready, nats: natsLink.connected(), database };
@@ -105,15 +119,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const http: HttpServer = createServer((req, res) => {
     if (!routes(req, res)) res.writeHead(404).end();
   });
-  const io: GatewayServer = new Server(http, {
+  const server: GatewayServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     // CORS for the long-polling transport; an allowlist, never a wildcard (see SPINE_CORS_ORIGINS).
     cors: { origin: [...(options.corsOrigins ?? [])], methods: ["GET", "POST"], credentials: false },
     // No connectionStateRecovery: every reconnect is a new handshake, authenticated again.
   });
-  io.use(handshakeAuth(resources));
-  io.on("connection", (socket) => new SocketSession(socket, resources).attach());
+  io = server;
+  server.use(handshakeAuth(resources));
+  server.on("connection", (socket) => new SocketSession(socket, resources).attach());
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -126,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       admin = await startAdminServer({ port: options.admin.port, host: options.admin.host ?? options.host ?? "127.0.0.1", registry, ready });
     } catch (err) {
-      await io.close();
+      await server.close();
       resources.sessions.stop();
       await tail.stop();
       await Promise.allSettled([nc.close(), pool.end()]);
@@ -139,7 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const close = () => {
     closing ??= (async () => {
       await admin?.close();
-      await io.close();
+      await server.close();
       resources.sessions.stop();
       await tail.stop();
       await nc.drain().catch(() => undefined);

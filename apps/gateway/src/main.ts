@@ -14,7 +14,7 @@ const gateway = await createGateway({
   host: env.GATEWAY_HOST,
   stream: env.SPINE_EVENTS_STREAM,
   subjectPrefix: env.SPINE_SUBJECT_PREFIX,
-  limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxInFlight: env.GATEWAY_MAX_IN_FLIGHT, maxReplay: env.GATEWAY_MAX_REPLAY },
+  limits: { maxQueue: env.GATEWAY_MAX_QUEUE, maxBufferedBytes: env.GATEWAY_MAX_BUFFERED_BYTES, maxReplay: env.GATEWAY_MAX_REPLAY },
   sessionRecheckMs: env.GATEWAY_SESSION_RECHECK_MS,
   corsOrigins: env.SPINE_CORS_ORIGINS,
   admin: { port: env.GATEWAY_ADMIN_PORT, host: env.GATEWAY_ADMIN_HOST ?? env.GATEWAY_HOST },

@@ -12,20 +12,16 @@ export class GatewayMetrics {
   /** Envelopes emitted to sockets (live and replayed). */
   deliveries = 0;
   replayedDeliveries = 0;
-  /** Envelopes dropped because a socket's buffer overflowed. */
+  /** Envelopes not sent to a socket because it was cut off as too slow (the one that found it full). */
   drops = 0;
   resyncRequired = 0;
-  /** Sockets whose queue overflowed (a slow client): its subscriptions were cut off with `resync_required`. */
+  /** Sockets whose transport held more than the limit (a slow client): its subscriptions were cut off with `resync_required`. */
   slowClientCutoffs = 0;
   subscriptionsEnded = 0;
   tokenExpiryDisconnects = 0;
   /** Sockets cut off because their user was signed out everywhere or deleted. */
   sessionsRevoked = 0;
   lastStreamSequence = 0;
-  /** Envelopes waiting in socket queues (gauge; bounded by maxQueue per socket). */
-  bufferedEvents = 0;
-  /** Envelopes sent and not yet acknowledged (gauge; bounded by maxInFlight per socket). */
-  inFlightEvents = 0;
 
   snapshot(extra: Record<string, number | string | boolean> = {}): Record<string, number | string | boolean> {
     return { ...this.#counters(), ...extra };
@@ -49,8 +45,6 @@ export class GatewayMetrics {
       token_expiry_disconnects: this.tokenExpiryDisconnects,
       sessions_revoked: this.sessionsRevoked,
       last_stream_sequence: this.lastStreamSequence,
-      buffered_events: this.bufferedEvents,
-      in_flight_events: this.inFlightEvents,
     };
   }
 }

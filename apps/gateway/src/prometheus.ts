@@ -11,8 +11,8 @@ const COUNTERS: [name: string, key: string, help: string][] = [
   ["spine_gateway_deliveries_total", "deliveries", "Envelopes emitted to sockets (live and replayed)."],
   ["spine_gateway_replayed_deliveries_total", "replayed_deliveries", "Of those, envelopes replayed on resume."],
   ["spine_gateway_resyncs_total", "resync_required", "Subscriptions told resync_required (gap beyond the replay limit, slow client, tail gap)."],
-  ["spine_gateway_slow_client_cutoffs_total", "slow_client_cutoffs", "Sockets whose buffer overflowed and were cut off with resync_required."],
-  ["spine_gateway_dropped_envelopes_total", "drops", "Envelopes dropped from overflowing socket buffers."],
+  ["spine_gateway_slow_client_cutoffs_total", "slow_client_cutoffs", "Sockets whose transport held more than the limit and were cut off with resync_required."],
+  ["spine_gateway_dropped_envelopes_total", "drops", "Envelopes not sent to sockets cut off as too slow."],
   ["spine_gateway_envelopes_read_total", "envelopes_read", "Envelopes read from the stream by the live tail."],
   ["spine_gateway_envelopes_invalid_total", "envelopes_invalid", "Stream messages that failed the envelope contract and were skipped."],
   ["spine_gateway_token_expiry_disconnects_total", "token_expiry_disconnects", "Sockets disconnected because their token expired."],
@@ -22,8 +22,8 @@ const COUNTERS: [name: string, key: string, help: string][] = [
 const GAUGES: [name: string, key: string, help: string][] = [
   ["spine_gateway_connections", "connections_open", "Open socket connections."],
   ["spine_gateway_subscriptions", "subscriptions_active", "Active workspace subscriptions."],
-  ["spine_gateway_buffered_events", "buffered_events", "Envelopes waiting in socket queues."],
-  ["spine_gateway_in_flight_events", "in_flight_events", "Envelopes sent and not yet acknowledged."],
+  ["spine_gateway_buffered_packets", "buffered_packets", "Packets the sockets' transports hold waiting behind their TCP sockets (bounded by maxQueue per socket)."],
+  ["spine_gateway_buffered_bytes", "buffered_bytes", "Bytes the sockets' TCP sockets hold unsent in the gateway (bounded by maxBufferedBytes per socket, plus one flush)."],
   ["spine_gateway_stream_sequence", "last_stream_sequence", "Last stream sequence the live tail read."],
 ];
 

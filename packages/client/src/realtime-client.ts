@@ -2,7 +2,7 @@ import {
   SOCKET_PROTOCOL_VERSION,
   ZAuthExpiringMessageSchema,
   ZAuthRefreshAckSchema,
-  ZEventMessageSchema,
+  ZEventFrameSchema,
   ZResyncRequiredMessageSchema,
   ZSubscribeAckSchema,
   ZSubscriptionEndedMessageSchema,
@@ -32,6 +32,12 @@ interface WantedSubscription {
   cursor: TCursor | null;
   /** The gateway accepted it on the current connection. */
   active: boolean;
+  /**
+   * An event's `prev` showed envelopes missing before it: resuming from `cursor`. Until the gateway
+   * answers that subscribe, the old subscription's remaining events (all sent before the answer) are
+   * skipped, so nothing after the hole is taken before the hole is filled.
+   */
+  resuming: boolean;
   waiters: { resolve: (v: { cursor: TCursor }) => void; reject: (e: RealtimeError) => void }[];
 }
 
@@ -76,7 +82,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   };
 
   for (const [workspaceId, cursor] of Object.entries(options.cursors ?? {})) {
-    wanted.set(workspaceId, { cursor, active: false, waiters: [] });
+    wanted.set(workspaceId, { cursor, active: false, resuming: false, waiters: [] });
   }
 
   async function sendSubscribe(workspaceId: string, sub: WantedSubscription): Promise<void> {
@@ -86,15 +92,18 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     } catch (err) {
       // Timed out or disconnected: the next connect subscribes again.
       if (!socket.connected) return;
+      // A resume after a hole must go through before any later event is taken: ask again.
+      if (sub.resuming) return resubscribe(workspaceId, 1_000);
       settle(sub, new RealtimeError("TIMEOUT", "subscribe timed out", { cause: err }));
       return;
     }
     if (wanted.get(workspaceId) !== sub) return;
     const ack = ZSubscribeAckSchema.safeParse(raw);
+    // A newer subscribe for this workspace replaced this one; its answer settles the waiters.
+    if (ack.success && !ack.data.ok && ack.data.error.code === "CONFLICT") return;
+    sub.resuming = false;
     if (!ack.success) return settle(sub, new RealtimeError("INTERNAL", "malformed subscribe answer"));
     if (!ack.data.ok) {
-      // A newer subscribe for this workspace replaced this one; its answer settles the waiters.
-      if (ack.data.error.code === "CONFLICT") return;
       wanted.delete(workspaceId);
       return settle(sub, new RealtimeError(ack.data.error.code, ack.data.error.message));
     }
@@ -125,7 +134,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   });
 
   socket.on("disconnect", (reason) => {
-    for (const sub of wanted.values()) sub.active = false;
+    for (const sub of wanted.values()) {
+      sub.active = false;
+      sub.resuming = false;
+    }
     // The gateway dropped us (e.g. token expiry): reconnect with a fresh token unless we chose to leave.
     if (reason === "io server disconnect" && !closed && !userDisconnected) setTimeout(() => socket.connect(), options.reconnectDelayMs ?? 250);
   });
@@ -137,16 +149,22 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (code === "UNAUTHENTICATED") for (const sub of wanted.values()) settle(sub, new RealtimeError(code, "connection refused"));
   });
 
-  socket.on("event", (raw, ack) => {
-    const parsed = ZEventMessageSchema.safeParse(raw);
+  // One check of the frame and one of the envelope, against its event type's contract.
+  socket.on("event", (raw) => {
+    const parsed = ZEventFrameSchema.safeParse(raw);
     if (!parsed.success) return report(new RealtimeError("BAD_REQUEST", "malformed event message skipped"));
-    const { payload, cursor } = parsed.data;
-    ack({ cursor });
+    const { payload, cursor, prev } = parsed.data;
     const envelope = safeParseEnvelope(payload);
     if (!envelope.ok) return report(new RealtimeError("BAD_REQUEST", envelope.error.message));
     const workspaceId = envelope.envelope.workspace_id;
     const sub = workspaceId === null ? undefined : wanted.get(workspaceId);
-    if (!sub || workspaceId === null || !isAfter(cursor, sub.cursor)) return;
+    if (!sub || workspaceId === null || sub.resuming || !isAfter(cursor, sub.cursor)) return;
+    if (prev !== null && sub.cursor !== null && isAfter(prev, sub.cursor)) {
+      // Envelopes between our cursor and this one never arrived: resume from the cursor (the gateway replays them).
+      sub.resuming = true;
+      sub.active = false;
+      return void sendSubscribe(workspaceId, sub);
+    }
     sub.cursor = cursor;
     const meta: EventMeta = { workspaceId, cursor };
     const thrown = [...(byType.get(envelope.envelope.event_type)?.emit(envelope.envelope, meta) ?? []), ...any.emit(envelope.envelope, meta)];
@@ -202,7 +220,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (closed) return Promise.reject(new RealtimeError("CLOSED", "client closed"));
       const existing = wanted.get(workspaceId);
       if (existing?.active && existing.cursor !== null) return Promise.resolve({ cursor: existing.cursor });
-      const target = existing ?? { cursor: null, active: false, waiters: [] };
+      const target = existing ?? { cursor: null, active: false, resuming: false, waiters: [] };
       wanted.set(workspaceId, target);
       const result = new Promise<{ cursor: TCursor }>((resolve, reject) => target.waiters.push({ resolve, reject }));
       // One request in flight per workspace; a connect sends it otherwise.

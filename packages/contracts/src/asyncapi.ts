@@ -104,14 +104,15 @@ export function asyncApiDocument(options: AsyncApiOptions = {}): Record<string, 
     connect: { action: "send", channel: ref("#/channels/handshake"), summary: "Open a realtime connection." },
   };
 
-  for (const [type, entry] of Object.entries(SERVER_SOCKET_MESSAGES)) {
+  const serverMessages: Record<string, { message: z.ZodType; ack?: z.ZodType }> = SERVER_SOCKET_MESSAGES;
+  for (const [type, entry] of Object.entries(serverMessages)) {
     const id = `socket.${type}`;
     messages[id] = { name: type, title: type, contentType: "application/json", payload: jsonSchema(entry.message) };
     const channelMessages: Record<string, unknown> = { [type]: ref(`#/components/messages/${id}`) };
     const operation: Record<string, unknown> = {
       action: "receive", channel: ref(`#/channels/${id}`), messages: [ref(`#/channels/${id}/messages/${type}`)], summary: `The gateway pushes \`${type}\`.`,
     };
-    if ("ack" in entry) {
+    if (entry.ack) {
       messages[`${id}.ack`] = { name: `${type} ack`, contentType: "application/json", payload: jsonSchema(entry.ack) };
       channelMessages.ack = ref(`#/components/messages/${id}.ack`);
       operation.reply = { channel: ref(`#/channels/${id}`), messages: [ref(`#/channels/${id}/messages/ack`)] };

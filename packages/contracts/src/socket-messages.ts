@@ -8,7 +8,7 @@ import { ZAgentStreamChunkSchema } from "./agent-stream.ts";
  * Every message is `{ version, type, payload }` and travels on the Socket.IO event named
  * after its `type`. Receivers parse every message; one that fails is logged and skipped.
  */
-export const SOCKET_PROTOCOL_VERSION = 1;
+export const SOCKET_PROTOCOL_VERSION = 2;
 
 /** Resume cursor: the JetStream stream sequence of an envelope, as a decimal string (uint64). */
 export const ZCursorSchema = z.string().regex(/^(0|[1-9][0-9]{0,19})$/, "must be a stream sequence");
@@ -32,13 +32,25 @@ function ackOf<TOk extends z.ZodRawShape>(ok: TOk) {
 
 /* ---------------- server → client ---------------- */
 
-/** A workspace envelope, validated against its contract, with its resume cursor. */
+/**
+ * A workspace envelope with its resume cursor. Not acknowledged: the socket's transport is ordered,
+ * and `prev` is the cursor of the workspace's previous envelope (null when the gateway has sent none
+ * of this workspace's envelopes before it on this subscription's path), so a client whose own cursor is
+ * behind `prev` knows it missed envelopes and resumes from its cursor.
+ */
 export const ZEventMessageSchema = z.object({
   version,
   type: z.literal("event"),
   payload: ZEnvelopeSchema,
   cursor: ZCursorSchema,
+  prev: ZCursorSchema.nullable(),
 });
+
+/**
+ * The `event` message with its envelope left unchecked: a receiver checks the frame with this and the
+ * envelope once, against its event type's contract (`safeParseEnvelope`), instead of twice.
+ */
+export const ZEventFrameSchema = ZEventMessageSchema.extend({ payload: z.unknown() });
 
 export const RESYNC_REASONS = [
   /** The cursor is older than the stream's history window; reload state, then subscribe afresh. */
@@ -57,7 +69,10 @@ export const ZResyncRequiredMessageSchema = socketMessage(
   z.object({
     workspace_id: z.uuid(),
     reason: z.enum(RESYNC_REASONS),
-    /** The last cursor the gateway delivered (or the client's), when there is one. */
+    /**
+     * The last cursor the gateway sent on this subscription (or the client's), when there is one. Sent is
+     * not received: a client resumes from the last cursor it processed.
+     */
     cursor: ZCursorSchema.nullable(),
   }),
 );
@@ -80,7 +95,7 @@ export const ZAuthExpiringMessageSchema = socketMessage(
 export const ZAgentStreamMessageSchema = socketMessage("agent.stream", ZAgentStreamChunkSchema);
 
 export const SERVER_SOCKET_MESSAGES = {
-  event: { message: ZEventMessageSchema, ack: z.object({ cursor: ZCursorSchema }) },
+  event: { message: ZEventMessageSchema },
   "agent.stream": { message: ZAgentStreamMessageSchema },
   resync_required: { message: ZResyncRequiredMessageSchema },
   subscription_ended: { message: ZSubscriptionEndedMessageSchema },
@@ -142,11 +157,10 @@ export type ClientMessageType = keyof ClientSocketCatalog;
 export type ServerMessage<K extends ServerMessageType> = z.infer<ServerSocketCatalog[K]["message"]>;
 export type ClientMessage<K extends ClientMessageType> = z.infer<ClientSocketCatalog[K]["message"]>;
 export type ClientMessageAck<K extends ClientMessageType> = z.infer<ClientSocketCatalog[K]["ack"]>;
-export type EventMessageAck = z.infer<ServerSocketCatalog["event"]["ack"]>;
 
 /** Socket.IO event map of what the server emits (for typed `socket.io-client` sockets). */
 export type ServerToClientEvents = {
-  event: (message: ServerMessage<"event">, ack: (ack: EventMessageAck) => void) => void;
+  event: (message: ServerMessage<"event">) => void;
   "agent.stream": (message: ServerMessage<"agent.stream">) => void;
   resync_required: (message: ServerMessage<"resync_required">) => void;
   subscription_ended: (message: ServerMessage<"subscription_ended">) => void;

@@ -16,10 +16,11 @@ import type { WatchedSocket } from "../auth/session-watch.ts";
 import { TokenExpiry, type ExpiryTarget } from "../auth/token-expiry.ts";
 import { checkMembership, readAgentRunSnapshot, type TokenSession } from "@spine/domain/reads";
 import { AgentWatch, MAX_AGENT_WATCHES_PER_SOCKET } from "./agent-watch.ts";
-import { SocketSink, type SinkTarget } from "../delivery/socket-sink.ts";
+import { SocketSink, type SinkTarget, type TransportBacklog } from "../delivery/socket-sink.ts";
+import { roomOf } from "../delivery/subscription-router.ts";
 import { Subscription, type SubscriptionHooks } from "../delivery/subscription.ts";
 import type { GatewayResources } from "../gateway-resources.ts";
-import { reply, type GatewaySocket } from "../socket-types.ts";
+import { reply, transportBacklog, type GatewaySocket } from "../socket-types.ts";
 import { resumeSubscription } from "./resume-subscription.ts";
 
 /** A socket may watch this many workspaces at once. */
@@ -118,11 +119,28 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
   }
 
   // --- SinkTarget
-  sendEvent(message: ServerMessage<"event">, ack: () => void): void {
-    this.socket.emit("event", message, ack);
+  sendEvent(message: ServerMessage<"event">): void {
+    this.socket.emit("event", message);
   }
 
-  /** The outbound buffer overflowed: every subscription stops until the client resumes it. */
+  backlog(): TransportBacklog {
+    return transportBacklog(this.socket);
+  }
+
+  drained(maxWaitMs: number): Promise<void> {
+    const transport = this.socket.conn.transport;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        transport.off("drain", done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      transport.once("drain", done);
+    });
+  }
+
+  /** The transport holds more than the limit: every subscription stops until the client resumes it. */
   sinkOverflowed(): void {
     for (const sub of [...this.#subs.values()]) this.#resync(sub, "client_too_slow");
   }
@@ -170,6 +188,10 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
 
   onReplayed(): void {
     this.r.metrics.replayedDeliveries += 1;
+  }
+
+  onLive(sub: Subscription): void {
+    void this.socket.join(roomOf(sub.workspaceId));
   }
 
   async #guard(what: string, ack: unknown, fn: () => Promise<void>): Promise<void> {
@@ -342,11 +364,11 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
   #resync(sub: Subscription, reason: TResyncReason): void {
     if (!this.#drop(sub)) return;
     this.r.metrics.resyncRequired += 1;
-    this.#log("warn", { workspace_id: sub.workspaceId, reason, last_acked: sub.lastAcked }, "resync required");
+    this.#log("warn", { workspace_id: sub.workspaceId, reason, last_sent: sub.lastOffered }, "resync required");
     this.socket.emit("resync_required", {
       version: SOCKET_PROTOCOL_VERSION,
       type: "resync_required",
-      payload: { workspace_id: sub.workspaceId, reason, cursor: sub.lastAcked === null ? null : String(sub.lastAcked) },
+      payload: { workspace_id: sub.workspaceId, reason, cursor: String(sub.lastOffered) },
     });
   }
 
@@ -358,13 +380,13 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
     if (!check.member && !sub.closed) this.#end(sub, "access_revoked");
   }
 
-  /** Stop a subscription and forget its unsent envelopes; false if it was already gone. */
+  /** Stop a subscription: out of the workspace's room, its held envelopes forgotten; false if it was already gone. */
   #drop(sub: Subscription): boolean {
     if (sub.closed) return false;
     sub.close();
     this.r.router.remove(sub);
     if (this.#subs.get(sub.workspaceId) === sub) this.#subs.delete(sub.workspaceId);
-    this.#sink.dropWorkspace(sub.workspaceId);
+    void this.socket.leave(roomOf(sub.workspaceId));
     for (const watch of [...(this.#watches?.values() ?? [])]) if (watch.workspaceId === sub.workspaceId) this.#forget(watch);
     return true;
   }

@@ -1,18 +1,23 @@
 import type { ServerMessage } from "@spine/contracts";
 import type { GatewayMetrics } from "../metrics.ts";
 
-export interface OutboundEvent {
-  workspaceId: string;
-  seq: number;
-  message: ServerMessage<"event">;
-  /** Called when the client acknowledges the event. */
-  onAck: () => void;
-}
-
 export interface SocketSinkOptions {
   maxQueue: number;
-  maxInFlight: number;
+  maxBufferedBytes: number;
   metrics: GatewayMetrics;
+}
+
+/** What a socket's transport holds unsent in the gateway's memory. */
+export interface TransportBacklog {
+  /** Packets waiting behind the transport (Engine.IO's write buffer). */
+  packets: number;
+  /** Bytes handed to the TCP socket that the kernel has not taken yet. */
+  bytes: number;
+  /**
+   * The transport is held up by its client rather than by the gateway's own write in progress: the TCP
+   * socket holds unsent bytes, or it is not a WebSocket (long-polling waits for the client's next poll).
+   */
+  blocked: boolean;
 }
 
 /**
@@ -20,22 +25,24 @@ export interface SocketSinkOptions {
  * socket), so an idle connection holds no functions of its own.
  */
 export interface SinkTarget {
-  /** Send one event; `ack` runs when the client acknowledges it. */
-  sendEvent(message: ServerMessage<"event">, ack: () => void): void;
-  /** The queue overflowed and was cleared: the socket's subscriptions must resync. */
+  /** Send one event to this socket alone (replays and held envelopes; live ones are broadcast to the room). */
+  sendEvent(message: ServerMessage<"event">): void;
+  backlog(): TransportBacklog;
+  /** Resolves when the transport finished a write, or after `maxWaitMs`. */
+  drained(maxWaitMs: number): Promise<void>;
+  /** The transport holds more than the limit: every subscription of the socket must resync. */
   sinkOverflowed(): void;
 }
 
 /**
- * One socket's outbound path: at most `maxInFlight` unacknowledged events on the wire and at
- * most `maxQueue` waiting. A stalled client fills its own window and queue, then is told to
- * resync; it never holds up the stream or another socket, and its memory stays bounded.
+ * One socket's outbound bound. Events are not acknowledged one by one: the transport is ordered and
+ * the memory a slow client costs is what its transport holds. Past `maxQueue` packets held up by the
+ * client, or `maxBufferedBytes` in its TCP socket, the socket's subscriptions are cut off with
+ * `resync_required(client_too_slow)`, so a stalled client never holds up the stream or another socket,
+ * and its memory stays bounded; it resumes from its own cursor.
  */
 export class SocketSink {
-  #queue: OutboundEvent[] = [];
-  #inFlight = 0;
   #closed = false;
-  #roomWaiters: (() => void)[] = [];
   readonly #o: SocketSinkOptions;
   readonly #target: SinkTarget;
 
@@ -45,92 +52,38 @@ export class SocketSink {
     this.#target = target;
   }
 
-  get queued(): number {
-    return this.#queue.length;
-  }
-
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  /** False when this push overflowed the queue (it and everything queued were dropped). */
-  push(event: OutboundEvent): boolean {
+  /**
+   * True when the socket may be sent one more event. Otherwise the socket is cut off as too slow
+   * (its subscriptions told to resync) and false.
+   */
+  admit(): boolean {
     if (this.#closed) return false;
-    if (this.#queue.length >= this.#o.maxQueue) {
-      this.#o.metrics.drops += this.#queue.length + 1;
-      this.#o.metrics.slowClientCutoffs += 1;
-      this.#setQueue([]);
-      this.#wakeRoomWaiters();
-      this.#target.sinkOverflowed();
-      return false;
-    }
-    this.#queue.push(event);
-    this.#o.metrics.bufferedEvents += 1;
-    this.#pump();
+    const { packets, bytes, blocked } = this.#target.backlog();
+    if (bytes < this.#o.maxBufferedBytes && (packets < this.#o.maxQueue || !blocked)) return true;
+    this.#o.metrics.drops += 1;
+    this.#o.metrics.slowClientCutoffs += 1;
+    this.#target.sinkOverflowed();
+    return false;
+  }
+
+  /** Send one event to this socket alone; false when it was cut off instead. */
+  send(message: ServerMessage<"event">): boolean {
+    if (!this.admit()) return false;
+    this.#target.sendEvent(message);
+    this.#o.metrics.deliveries += 1;
     return true;
   }
 
-  /** Forget queued (unsent) events of a workspace the socket may no longer see. */
-  dropWorkspace(workspaceId: string): void {
-    this.#setQueue(this.#queue.filter((e) => e.workspaceId !== workspaceId));
-    this.#wakeRoomWaiters();
-  }
-
-  /** Resolves once the queue is at most half full, so a replay paces itself to the client. */
-  waitForRoom(signal: AbortSignal): Promise<void> {
-    if (this.#hasRoom() || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      signal.addEventListener("abort", done, { once: true });
-      this.#roomWaiters.push(done);
-    });
+  /** Resolves once the transport holds at most half the limits, so a replay paces itself to the client. */
+  async waitForRoom(signal: AbortSignal): Promise<void> {
+    while (!this.#closed && !signal.aborted) {
+      const { packets, bytes } = this.#target.backlog();
+      if (packets <= this.#o.maxQueue / 2 && bytes <= this.#o.maxBufferedBytes / 2) return;
+      await this.#target.drained(100);
+    }
   }
 
   close(): void {
     this.#closed = true;
-    this.#setQueue([]);
-    this.#o.metrics.inFlightEvents -= this.#inFlight;
-    this.#inFlight = 0;
-    this.#wakeRoomWaiters();
-  }
-
-  #setQueue(queue: OutboundEvent[]): void {
-    this.#o.metrics.bufferedEvents += queue.length - this.#queue.length;
-    this.#queue = queue;
-  }
-
-  #hasRoom(): boolean {
-    return this.#queue.length <= Math.floor(this.#o.maxQueue / 2);
-  }
-
-  #wakeRoomWaiters(): void {
-    if (!this.#hasRoom() && !this.#closed) return;
-    const waiters = this.#roomWaiters;
-    this.#roomWaiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  #pump(): void {
-    while (!this.#closed && this.#inFlight < this.#o.maxInFlight) {
-      const next = this.#queue.shift();
-      if (!next) break;
-      this.#o.metrics.bufferedEvents -= 1;
-      this.#o.metrics.inFlightEvents += 1;
-      this.#inFlight += 1;
-      this.#o.metrics.deliveries += 1;
-      let acked = false;
-      this.#target.sendEvent(next.message, () => {
-        if (acked || this.#closed) return;
-        acked = true;
-        this.#inFlight -= 1;
-        this.#o.metrics.inFlightEvents -= 1;
-        next.onAck();
-        this.#pump();
-      });
-    }
-    this.#wakeRoomWaiters();
   }
 }

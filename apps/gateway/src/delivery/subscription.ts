@@ -1,6 +1,6 @@
-import { SOCKET_PROTOCOL_VERSION, type TResyncReason, type TSubscriptionEndReason } from "@spine/contracts";
+import { SOCKET_PROTOCOL_VERSION, type ServerMessage, type TResyncReason, type TSubscriptionEndReason } from "@spine/contracts";
 import type { StreamEnvelope } from "../stream/decode-stream-message.ts";
-import { accessEffectFor } from "./access-effect.ts";
+import { accessEffectFor, type AccessEffect } from "./access-effect.ts";
 import type { SocketSink } from "./socket-sink.ts";
 
 export type SubscriptionState = "checking" | "replaying" | "live" | "closed";
@@ -15,20 +15,22 @@ export interface SubscriptionHooks {
   /** The live tail lost envelopes it cannot deliver: the client must resync. */
   onResync(sub: Subscription, reason: TResyncReason): void;
   onReplayed(): void;
+  /** Caught up: the subscription takes its workspace's broadcast from now on (its socket joins the room). */
+  onLive(sub: Subscription): void;
 }
 
 /**
  * One socket's subscription to one workspace. The live tail offers every envelope of the
  * workspace in stream order; while the membership check or a replay runs they are held, then
  * released after the replayed ones, deduplicated by sequence, so the client sees no gap and no
- * repeat. Access-changing envelopes are applied at their position in the stream.
+ * repeat — these go to the socket alone. Once caught up the subscription is live: its socket is in
+ * the workspace's room and each envelope reaches it in the room's one broadcast packet, after the
+ * envelope's access effect was applied here (an envelope that ends this user's access is never sent).
  */
 export class Subscription {
   state: SubscriptionState = "checking";
-  /** Highest sequence handed to the socket, or the baseline the client resumes from. */
+  /** Highest sequence sent to the socket, or the baseline the client resumes from. */
   lastOffered: number;
-  /** Highest sequence the client acknowledged; null before its first ack. */
-  lastAcked: number | null = null;
   /** Made on first use (a replay waiting for room): an idle live subscription holds none. */
   #abort: AbortController | null = null;
   /** Tail position when registered: every later envelope is offered live, earlier ones need a replay. */
@@ -60,17 +62,22 @@ export class Subscription {
     return this.state === "closed";
   }
 
-  offerLive(message: StreamEnvelope): void {
-    if (this.state === "closed") return;
-    if (this.state === "live") {
-      this.#deliver(message);
-      return;
+  /**
+   * The live tail's envelope. True when this subscription takes the room's broadcast of it (it is
+   * live, may still see the workspace and its socket has room); held while a check or replay runs.
+   */
+  offerLive(message: StreamEnvelope): boolean {
+    if (this.state === "closed") return false;
+    if (this.state !== "live") {
+      if (this.#held.length >= this.maxHeld) this.hooks.onTooSlow(this);
+      else this.#held.push(message);
+      return false;
     }
-    if (this.#held.length >= this.maxHeld) {
-      this.hooks.onTooSlow(this);
-      return;
-    }
-    this.#held.push(message);
+    const effect = this.#effect(message);
+    if (effect === null || !this.sink.admit()) return false;
+    this.lastOffered = message.seq;
+    if (effect.kind === "recheck") this.hooks.onRecheck(this);
+    return true;
   }
 
   startReplay(afterSeq: number): void {
@@ -83,16 +90,17 @@ export class Subscription {
     if (this.#deliver(message)) this.hooks.onReplayed();
   }
 
-  /** Switch to live: release what the tail held meanwhile, skipping what was already replayed. */
+  /** Switch to live: release what the tail held meanwhile, skipping what was already replayed, then join the room. */
   goLive(): void {
     if (this.state === "closed") return;
     this.state = "live";
     const held = this.#held;
     this.#held = [];
     for (const message of held) {
-      if (this.state !== "live") break;
+      if (this.state !== "live") return;
       this.#deliver(message);
     }
+    if (this.state === "live") this.hooks.onLive(this);
   }
 
   /** Envelopes of this workspace were lost before reaching it (the live tail's gap). */
@@ -112,26 +120,32 @@ export class Subscription {
     this.#abort?.abort();
   }
 
-  /** True when the envelope went to the socket. */
+  /** To this socket alone (replayed or held); true when the envelope went out. */
   #deliver(message: StreamEnvelope): boolean {
     if (message.seq <= this.lastOffered) return false;
+    const effect = this.#effect(message);
+    if (effect === null) return false;
+    const sent = this.sink.send({
+      version: SOCKET_PROTOCOL_VERSION,
+      type: "event",
+      payload: message.envelope,
+      cursor: String(message.seq),
+      prev: String(this.lastOffered),
+    } satisfies ServerMessage<"event">);
+    if (!sent) return false;
+    this.lastOffered = message.seq;
+    if (effect.kind === "recheck") this.hooks.onRecheck(this);
+    return true;
+  }
+
+  /** The envelope's access effect for this user; null when it ended the subscription (it is not sent then). */
+  #effect(message: StreamEnvelope): AccessEffect | null {
     const effect = accessEffectFor(message.envelope, this.userId);
     if (effect.kind === "end" && !this.#superseded(message.seq, effect.membershipId)) {
       this.hooks.onEnd(this, effect.reason);
-      return false;
+      return null;
     }
-    this.lastOffered = message.seq;
-    const seq = message.seq;
-    const pushed = this.sink.push({
-      workspaceId: this.workspaceId,
-      seq,
-      message: { version: SOCKET_PROTOCOL_VERSION, type: "event", payload: message.envelope, cursor: String(seq) },
-      onAck: () => {
-        if (this.lastAcked === null || seq > this.lastAcked) this.lastAcked = seq;
-      },
-    });
-    if (pushed && effect.kind === "recheck") this.hooks.onRecheck(this);
-    return pushed;
+    return effect;
   }
 
   /**

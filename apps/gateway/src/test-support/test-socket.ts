@@ -8,8 +8,8 @@ export interface ReceivedEvent {
 }
 
 /**
- * A bare socket.io-client speaking the catalog by hand: it can forge requests, and with
- * `ackEvents: false` it never acknowledges events (a stalled client).
+ * A bare socket.io-client speaking the catalog by hand: it can forge requests, and it can stop
+ * reading from its TCP socket (`stopReading`), which is what a stalled client looks like to the gateway.
  */
 export class TestSocket {
   readonly events: ReceivedEvent[] = [];
@@ -20,12 +20,10 @@ export class TestSocket {
   disconnectReason: string | null = null;
   readonly socket: Socket;
 
-  constructor(url: string, token: string | null, options: { ackEvents?: boolean } = {}) {
+  constructor(url: string, token: string | null) {
     this.socket = io(url, { transports: ["websocket"], auth: token === null ? {} : { token }, reconnection: false, forceNew: true });
-    const ackEvents = options.ackEvents ?? true;
-    this.socket.on("event", (message: ServerMessage<"event">, ack: (value: { cursor: string }) => void) => {
+    this.socket.on("event", (message: ServerMessage<"event">) => {
       this.events.push({ cursor: message.cursor, message });
-      if (ackEvents) ack({ cursor: message.cursor });
     });
     this.socket.on("resync_required", (m: ServerMessage<"resync_required">) => this.resyncs.push(m));
     this.socket.on("subscription_ended", (m: ServerMessage<"subscription_ended">) => this.ended.push(m));
@@ -38,8 +36,8 @@ export class TestSocket {
     });
   }
 
-  static async connected(url: string, token: string, options: { ackEvents?: boolean } = {}): Promise<TestSocket> {
-    const s = new TestSocket(url, token, options);
+  static async connected(url: string, token: string): Promise<TestSocket> {
+    const s = new TestSocket(url, token);
     await waitUntil(() => s.socket.connected || s.connectError !== null, "socket connect");
     if (s.connectError) throw s.connectError;
     return s;
@@ -64,6 +62,23 @@ export class TestSocket {
 
   idsOf(workspaceId?: string): string[] {
     return this.events.filter((e) => workspaceId === undefined || e.message.payload.workspace_id === workspaceId).map((e) => e.message.payload.event_id);
+  }
+
+  /** The TCP socket under the WebSocket (engine.io-client's `ws` transport in Node). */
+  #tcp(): { pause(): void; resume(): void } {
+    const engine = this.socket.io.engine as unknown as { transport: { ws?: { _socket?: { pause(): void; resume(): void } } } };
+    const tcp = engine.transport.ws?._socket;
+    if (!tcp) throw new Error("test socket: no TCP socket under the WebSocket transport");
+    return tcp;
+  }
+
+  /** Stop reading: the kernel's buffers fill, then the gateway's side of the socket backs up. */
+  stopReading(): void {
+    this.#tcp().pause();
+  }
+
+  resumeReading(): void {
+    this.#tcp().resume();
   }
 
   close(): void {

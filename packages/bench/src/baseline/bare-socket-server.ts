@@ -1,7 +1,7 @@
 /**
  * A bare Socket.IO server, the realtime baseline: clients join rooms, a control socket asks it to
  * emit payloads to rooms at a rate (`blast`) or as fast as it can (`burst`). Run as a child process.
- * Each message has the shape of the gateway's `event` message (version, type, payload, cursor) plus a
+ * Each message has the shape of the gateway's `event` message (version, type, payload, cursor, prev) plus a
  * send time `t`, so the clients of both fleets do the same work per message (see socket-fleet.ts).
  */
 import { createServer } from "node:http";
@@ -16,11 +16,9 @@ const at = () => performance.timeOrigin + performance.now();
 interface Blast { rooms: string[]; rate: number; seconds: number; payload: unknown }
 interface Burst { room: string; count: number; payload: unknown }
 
-const message = (seq: number, payload: unknown) => ({ version: SOCKET_PROTOCOL_VERSION, type: "event", payload, cursor: String(seq + 1), t: at() });
+const message = (seq: number, payload: unknown) => ({ version: SOCKET_PROTOCOL_VERSION, type: "event", payload, cursor: String(seq + 1), prev: seq === 0 ? null : String(seq), t: at() });
 
 io.on("connection", (socket) => {
-  // The clients acknowledge each message as Spine's clients do; the bare server only receives the ack.
-  socket.on("ack", () => undefined);
   socket.on("join", (room: string, ack?: () => void) => {
     void socket.join(room);
     ack?.();

@@ -14,8 +14,8 @@ const bareServer = fileURLToPath(new URL("../baseline/bare-socket-server.ts", im
 
 /**
  * Fan-out: envelopes delivered per second to `clients` clients of one workspace vs the bare
- * Socket.IO broadcast ceiling, with the same client work on both sides (each message checked against
- * the event-message schema, acked, its envelope checked again) and a relay-only worker; the commit
+ * Socket.IO broadcast ceiling, with the same client work on both sides (the event frame checked, then
+ * its envelope once, against its event type's contract; no acks either side) and a relay-only worker; the commit
  * generator runs in its own process. Memory per idle connection is its own bench (`idle`, idle-memory.ts).
  */
 export async function benchFanOut(options: { clients: number; events: number }): Promise<void> {
@@ -47,7 +47,7 @@ export async function benchFanOut(options: { clients: number; events: number }):
     const bareCpuPerDelivery = bareCpu.perOp(bareDelivered);
     emit({
       bench: "fanout", variant: `${options.clients} clients, ${options.events} events`, metric: "deliveries/s", spine: spineRate, baseline: bareRate, ratio: ratio(spineRate, bareRate), unit: "msg/s",
-      extra: { spine_delivered: spineDelivered, bare_delivered: bareDelivered, expected, client_work: "event-message check + ack + envelope check, both fleets" },
+      extra: { spine_delivered: spineDelivered, bare_delivered: bareDelivered, expected, client_work: "event frame check + one envelope check, no ack, both fleets" },
       cpu: { spine: spineCpuPerDelivery, baseline: bareCpuPerDelivery },
     });
 

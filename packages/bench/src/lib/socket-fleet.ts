@@ -1,6 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import { createRealtimeClient, type RealtimeClient } from "@spine/client";
-import { safeParseEnvelope, ZEventMessageSchema } from "@spine/contracts";
+import { safeParseEnvelope, ZEventFrameSchema } from "@spine/contracts";
 
 /** `count` Spine realtime clients; client i subscribes to workspace `workspaceOf(i)`. */
 export async function connectSpineFleet(options: {
@@ -28,8 +28,8 @@ export async function connectSpineFleet(options: {
 
 /**
  * `count` bare socket.io clients; client i joins room `roomOf(i)`. Each does what Spine's realtime client
- * does per event, so both fleets cost the same on the client side: the message checked against the
- * `event` message schema (which holds the envelope schema), an ack sent back, the envelope checked again.
+ * does per event, so both fleets cost the same on the client side: the `event` frame checked
+ * (`ZEventFrameSchema`), then the envelope once, against its event type's contract.
  */
 export async function connectBareFleet(options: {
   url: string;
@@ -45,9 +45,8 @@ export async function connectBareFleet(options: {
     for (let i = start; i < Math.min(options.count, start + batch); i++) {
       const socket = io(options.url, { transports: ["websocket"], forceNew: true });
       socket.on("msg", (raw: { t: number; cursor: string }) => {
-        const parsed = ZEventMessageSchema.safeParse(raw);
+        const parsed = ZEventFrameSchema.safeParse(raw);
         if (!parsed.success) throw new Error("bench: malformed message from the bare server");
-        socket.emit("ack", { cursor: parsed.data.cursor });
         if (!safeParseEnvelope(parsed.data.payload).ok) throw new Error("bench: malformed envelope from the bare server");
         options.onMessage({ t: raw.t, seq: Number(parsed.data.cursor) - 1 }, i);
       });
