@@ -61,5 +61,11 @@ describe("cursor order", () => {
     expect(isAfter("9", "10")).toBe(false);
     expect(isAfter("5", "5")).toBe(false);
     expect(isAfter("1", null)).toBe(true);
+    expect(isAfter("18446744073709551615", "18446744073709551614")).toBe(true);
+    expect(isAfter("100", "99")).toBe(true);
+    expect(isAfter("0", "0")).toBe(false);
+    // Against BigInt's order over a spread of pairs.
+    const samples = ["0", "1", "9", "10", "11", "99", "100", "101", "9007199254740991", "9007199254740993", "18446744073709551615"];
+    for (const a of samples) for (const b of samples) expect(isAfter(a, b), `${a} > ${b}`).toBe(BigInt(a) > BigInt(b));
   });
 });

@@ -25,25 +25,41 @@ export async function benchFanOut(options: { clients: number; events: number }):
   const bare = await startChild(bareServer, ["0"]);
   const bareUrl = `http://127.0.0.1:${String(bare.info.port)}`;
   try {
+    const expected = options.events * options.clients;
+    // Wall-clock times (they compare with the commit generator's, another process): the last delivery of each run.
+    const wallNow = () => performance.timeOrigin + nowMs();
     let spineDelivered = 0;
     let bareDelivered = 0;
-    const spineFleet = await connectSpineFleet({ url: stack.gateway.url, token: stack.token, count: options.clients, workspaceOf: () => workspaceId, onEnvelope: () => spineDelivered++ });
-    const bareFleet = await connectBareFleet({ url: bareUrl, count: options.clients, roomOf: () => "all", onMessage: () => bareDelivered++ });
+    let spineLastAt = 0;
+    let bareLastAt = 0;
+    const spineFleet = await connectSpineFleet({
+      url: stack.gateway.url, token: stack.token, count: options.clients, workspaceOf: () => workspaceId,
+      onEnvelope: () => {
+        if (++spineDelivered === expected) spineLastAt = wallNow();
+      },
+    });
+    const bareFleet = await connectBareFleet({
+      url: bareUrl, count: options.clients, roomOf: () => "all",
+      onMessage: () => {
+        if (++bareDelivered === expected) bareLastAt = wallNow();
+      },
+    });
 
-    const expected = options.events * options.clients;
     const spineCpu = new CpuMeter({ gateway: stack.gateway.child.pid ?? 0, worker: stack.worker.child.pid ?? 0, postgres: "postgres", clients: "self" }).start();
-    const t0 = nowMs();
-    await commitAtRateInChild({ appUrl: env.db.appUrl, workspaceIds: [workspaceId], actorId: env.userId, rate: 2000, seconds: options.events / 2000, commitTimes: new Map() });
+    // Timed from the first commit (not from the generator process's start-up) to the last delivery.
+    const commitTimes = new Map<string, number>();
+    await commitAtRateInChild({ appUrl: env.db.appUrl, workspaceIds: [workspaceId], actorId: env.userId, rate: 2000, seconds: options.events / 2000, commitTimes });
     await until(() => spineDelivered >= expected, 120_000);
-    const spineRate = Math.round(spineDelivered / ((nowMs() - t0) / 1000));
+    const firstCommitAt = Math.min(...commitTimes.values());
+    const spineRate = Math.round(spineDelivered / ((spineLastAt - firstCommitAt) / 1000));
     const spineCpuPerDelivery = spineCpu.perOp(spineDelivered);
 
     const sample = createEnvelope({ type: "project.created", payload: { project_id: newId(), name: "fan" }, workspaceId, actorId: env.userId, correlationId: "bench" });
     const bareCpu = new CpuMeter({ "bare-socket.io": bare.child.pid ?? 0, clients: "self" }).start();
-    const t1 = nowMs();
+    const t1 = wallNow();
     await control(bareUrl, "burst", { room: "all", count: options.events, payload: sample });
     await until(() => bareDelivered >= expected, 120_000);
-    const bareRate = Math.round(bareDelivered / ((nowMs() - t1) / 1000));
+    const bareRate = Math.round(bareDelivered / ((bareLastAt - t1) / 1000));
     const bareCpuPerDelivery = bareCpu.perOp(bareDelivered);
     emit({
       bench: "fanout", variant: `${options.clients} clients, ${options.events} events`, metric: "deliveries/s", spine: spineRate, baseline: bareRate, ratio: ratio(spineRate, bareRate), unit: "msg/s",
