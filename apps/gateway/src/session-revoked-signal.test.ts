@@ -22,7 +22,7 @@ const it = gatewayTest
     const systemPool = createPgPool({ connectionString: h.db.systemUrl, max: 2 });
     const logger = pino({ level: "silent" });
     const relay = new OutboxRelay({
-      store: outboxStore(systemPool), wakeups: outboxWakeups(h.db.systemUrl, logger), js: h.js, prefix: h.prefix, pollIntervalMs: 200, logger,
+      store: outboxStore(systemPool), wakeups: outboxWakeups(h.db.systemUrl, logger), nc: h.nc, prefix: h.prefix, pollIntervalMs: 200, logger,
     });
     onCleanup(async () => {
       await relay.stop();

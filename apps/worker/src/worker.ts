@@ -114,7 +114,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
 
   const relayLogger = logger.child({ component: "outbox-relay" });
   const relay = new OutboxRelay({
-    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), js: jetstream(relayNc), prefix: config.prefix,
+    store: outboxStore(systemPool), wakeups: outboxWakeups(systemUrl, relayLogger), nc: relayNc, prefix: config.prefix,
     pollIntervalMs: config.relayPollMs, metrics: metrics.relay, logger: relayLogger,
   });
   await relay.start();

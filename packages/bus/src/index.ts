@@ -22,6 +22,7 @@ export {
 export { durableConsumerConfig, ensureDurableConsumer, type DurableConsumerOptions } from "./consumers.ts";
 export { publishEnvelope, subjectOf, type PublishOptions } from "./publisher.ts";
 export { OutboxRelay, type OutboxRelayOptions, type RelayBatchResult, type RelayObserver } from "./outbox-relay.ts";
+export { publishPipelined, type PipelinedMessage, type PublishOutcome } from "./pipelined-publish.ts";
 export { republishOutbox, type RepublishOptions, type RepublishRange, type RepublishResult } from "./outbox-republish.ts";
 export { defineHandler, handlerFor, operationKeyOf, type EnvelopeFor, type EventHandler, type HandlerContext } from "./handler.ts";
 export { applyOnce, type ApplyOutcome } from "./apply-once.ts";

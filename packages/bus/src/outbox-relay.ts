@@ -1,14 +1,16 @@
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
 import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, subjectFor } from "@spine/contracts";
-import { BusError, errorMessage } from "./errors.ts";
+import { errorMessage } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
 import type { OutboxBatchOutcome, OutboxRow, OutboxStore, OutboxWakeups } from "./ports.ts";
+import { publishPipelined, type PipelinedMessage } from "./pipelined-publish.ts";
 import { backoffDelay, sleep } from "./sleep.ts";
 
 export interface OutboxRelayOptions {
   /** The outbox (port; the system scope: the relay reads every workspace's rows). */
   store: OutboxStore;
-  js: JetStreamClient;
+  /** The connection it publishes on (JetStream publishes with `Nats-Msg-Id`, acks on its own inbox). */
+  nc: NatsConnection;
   /** Wake-ups on commit (port, e.g. LISTEN/NOTIFY); without it the relay only polls. */
   wakeups?: OutboxWakeups;
   prefix?: string;
@@ -42,8 +44,9 @@ export interface RelayBatchResult {
 /**
  * Publishes committed outbox rows to JetStream. Rows are claimed with FOR UPDATE SKIP LOCKED inside
  * a transaction (so relays can run side by side), selected by `published_at is null` (so a row that
- * commits late is never skipped), published pipelined with msgID = event_id, and marked published
- * in the same transaction once their acks are in. A crash before the commit means a re-send, which
+ * commits late is never skipped), published pipelined with msgID = event_id (`publishPipelined`: one
+ * reply subscription per batch instead of a request per row), and marked published in the same
+ * transaction once their acks are in. A crash before the commit means a re-send, which
  * the stream's duplicate window drops.
  *
  * A row is published as stored: its envelope's JSON text, on the subject made of its columns, after a
@@ -206,9 +209,8 @@ export class OutboxRelay {
 
   private async publishRows(rows: OutboxRow[], onSent?: (claimed: number) => void): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {
     const outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
-    let duplicates = 0;
-    const pending: Promise<void>[] = [];
-    const timeout = this.options.publishTimeoutMs ?? 5_000;
+    const sendable: OutboxRow[] = [];
+    const messages: PipelinedMessage[] = [];
     for (const row of rows) {
       const rejected = this.rejection(row);
       if (rejected) {
@@ -217,19 +219,24 @@ export class OutboxRelay {
         continue;
       }
       // Published as stored (consumers upcast old versions themselves), with msgID = event_id = row id.
-      const subject = subjectFor(row.workspaceId, row.eventType, this.prefix);
-      pending.push(
-        this.options.js.publish(subject, row.data, { msgID: row.id, timeout }).then(
-          (ack) => {
-            outcome.publishedIds.push(row.id);
-            if (ack.duplicate) duplicates += 1;
-          },
-          (err: unknown) => void outcome.failures.push({ id: row.id, error: errorMessage(BusError.publishFailed(subject, err)) }),
-        ),
-      );
+      sendable.push(row);
+      messages.push({ subject: subjectFor(row.workspaceId, row.eventType, this.prefix), data: row.data, msgId: row.id });
     }
-    onSent?.(rows.length);
-    await Promise.all(pending);
+    const results = await publishPipelined(this.options.nc, messages, {
+      timeoutMs: this.options.publishTimeoutMs ?? 5_000,
+      onSent: () => onSent?.(rows.length),
+    });
+    let duplicates = 0;
+    for (let i = 0; i < results.length; i++) {
+      const row = sendable[i]!;
+      const result = results[i]!;
+      if (result.ok) {
+        outcome.publishedIds.push(row.id);
+        if (result.duplicate) duplicates += 1;
+      } else {
+        outcome.failures.push({ id: row.id, error: `publish to ${messages[i]!.subject} failed: ${result.error}` });
+      }
+    }
     return { outcome, duplicates };
   }
 }

@@ -80,7 +80,7 @@ describe("3-node NATS cluster (infra/nats/cluster.conf), stream leader killed wi
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     const relay = new OutboxRelay({
-      store: outboxStore(system), js: jetstream(relayNc), prefix: PREFIX, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 2_000,
+      store: outboxStore(system), nc: relayNc, prefix: PREFIX, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 2_000,
       retryMaxMs: 1_000, logger,
     });
     const handler = effectsHandler(`cluster_${names.suffix}`);

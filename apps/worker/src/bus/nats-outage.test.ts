@@ -47,7 +47,7 @@ describe("nats-server stopped while events commit", () => {
     const logger = pino({ level: "silent" });
     const js = jetstream(nc);
     const relay = new OutboxRelay({
-      store: outboxStore(system), js, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 1_000,
+      store: outboxStore(system), nc, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200, publishTimeoutMs: 1_000,
       retryMaxMs: 1_000, logger,
     });
     const handler = effectsHandler(`outage_${names.suffix}`);

@@ -45,10 +45,10 @@ describe("streams as code", () => {
 
 describe("outbox relay", () => {
   it("publishes committed rows on the subject from the envelope and marks them published", async ({
-    owner, system, workspaceId, names, js, jsm, unpublished,
+    owner, system, workspaceId, names, jsm, unpublished, nats,
   }) => {
     const ids = await commitEvents(owner, workspaceId, 25);
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10 });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc: nats, prefix: names.prefix, batchSize: 10 });
     expect(await relay.drain()).toBe(25);
     expect(await unpublished()).toBe(0);
     const msg = await jsm.streams.getMessage(names.stream, { last_by_subj: `${names.prefix}.${workspaceId}.project.created` });
@@ -66,7 +66,7 @@ describe("outbox relay", () => {
   });
 
   it("commit order: a row that commits late is not lost, where a naive id > cursor poller loses it", async ({
-    owner, system, workspaceId, names, js, nats: nc, naivePoller,
+    owner, system, workspaceId, names, nats: nc, naivePoller,
   }) => {
     const early = projectCreated(workspaceId, "early");
     const late = projectCreated(workspaceId, "late");
@@ -81,7 +81,7 @@ describe("outbox relay", () => {
     await insertOutboxRow(b, late);
     await b.query("commit");
 
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix });
     const seenByNaive = await naive.poll();
     await relay.drain();
 
@@ -99,9 +99,9 @@ describe("outbox relay", () => {
   });
 
   it("concurrent writers committing out of id order lose nothing with the relay running", async ({
-    db, owner, system, workspaceId, names, js, nats: nc, unpublished,
+    db, owner, system, workspaceId, names, nats: nc, unpublished,
   }) => {
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200 });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix, wakeups: outboxWakeups(db.systemUrl, pino({ level: "silent" })), pollIntervalMs: 200 });
     await relay.start();
     const writers = Array.from({ length: 12 }, async (_, i) => {
       const client = await owner.connect();
@@ -125,13 +125,13 @@ describe("outbox relay", () => {
   });
 
   it("several relays side by side each publish a row once (SKIP LOCKED), together all of them", async ({
-    db, owner, workspaceId, names, js, nats: nc, unpublished,
+    db, owner, workspaceId, names, nats: nc, unpublished,
   }) => {
     const before = new Set(await streamEventIds(nc, names.stream));
     const ids: string[] = [];
     for (let i = 0; i < 8; i += 1) ids.push(...(await commitEvents(owner, workspaceId, 100)));
     const pools = Array.from({ length: 3 }, () => createPool(db.systemUrl, 2));
-    const relays = pools.map((pool) => new OutboxRelay({ store: outboxStore(pool), js, prefix: names.prefix, batchSize: 50 }));
+    const relays = pools.map((pool) => new OutboxRelay({ store: outboxStore(pool), nc, prefix: names.prefix, batchSize: 50 }));
     const published = await Promise.all(relays.map((r) => r.drain()));
     await Promise.all(pools.map((p) => p.end()));
     // A row published by two relays would be counted twice.
@@ -143,10 +143,10 @@ describe("outbox relay", () => {
   });
 
   it("keeps published rows for the replay window, re-publishes a range, then retention deletes them", async ({
-    owner, system, workspaceId, names, js,
+    owner, system, workspaceId, names, js, nats,
   }) => {
     const ids = await commitEvents(owner, workspaceId, 5);
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc: nats, prefix: names.prefix });
     await relay.drain();
     const kept = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is not null", [ids]);
     expect(kept.rowCount).toBe(5);
@@ -168,7 +168,7 @@ describe("outbox relay", () => {
   }) => {
     const since = new Date(Date.now() - 1_000);
     const published = await commitEvents(owner, workspaceId, 2);
-    await new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix }).drain();
+    await new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix }).drain();
     const pending = await commitEvents(owner, workspaceId, 3);
 
     await expect(republishOutbox({ store: outboxStore(system), js, prefix: names.prefix, since })).rejects.toMatchObject({ name: "BusError", code: "CONFIG" });
@@ -184,20 +184,20 @@ describe("outbox relay", () => {
     const still = await owner.query("select id from outbox where id = any($1::uuid[]) and published_at is null", [pending]);
     expect(still.rowCount).toBe(3);
     // The relay still owns them: it publishes each once, as a first publish.
-    expect(await new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix }).drain()).toBe(3);
+    expect(await new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix }).drain()).toBe(3);
     const after = await streamEventIds(nc, names.stream);
     for (const id of pending) expect(after.filter((e) => e === id)).toHaveLength(1);
   });
 
   it("never publishes a row whose envelope does not parse; sets it aside and goes on", async ({
-    owner, system, workspaceId, names, js, nats: nc,
+    owner, system, workspaceId, names, nats: nc,
   }) => {
     const bad = projectCreated(workspaceId);
     await owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope) values ($1, $2, $3, $4, $5)", [
       bad.event_id, workspaceId, "project.created", "evt.x.project.created", JSON.stringify({ ...bad, payload: { name: 42 } }),
     ]);
     const good = await commitEvents(owner, workspaceId, 3);
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, logger: pino({ level: "silent" }) });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix, logger: pino({ level: "silent" }) });
     const first = await relay.relayBatch();
     expect(first).toMatchObject({ published: 3, rejected: 1, failed: 0 });
     expect(await relay.relayBatch()).toMatchObject({ claimed: 0 });
@@ -217,7 +217,7 @@ describe("outbox relay", () => {
   });
 
   it("publishes a validated row's stored JSON as it is, on its columns' subject; a row whose envelope names another row is set aside", async ({
-    owner, system, workspaceId, names, js, jsm, nats: nc,
+    owner, system, workspaceId, names, jsm, nats: nc,
   }) => {
     const insert = (id: string, envelope: unknown, validated: boolean) =>
       owner.query("insert into outbox (id, workspace_id, event_type, subject, envelope, validated) values ($1, $2, 'project.created', 'evt.x', $3, $4)", [
@@ -229,7 +229,7 @@ describe("outbox relay", () => {
     const copied = projectCreated(workspaceId, "copied");
     const otherRowId = projectCreated(workspaceId).event_id;
     await insert(otherRowId, copied, true);
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, logger: pino({ level: "silent" }) });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix, logger: pino({ level: "silent" }) });
     expect(await relay.relayBatch()).toMatchObject({ claimed: 2, published: 1, rejected: 1, failed: 0 });
 
     const msg = await jsm.streams.getMessage(names.stream, { last_by_subj: `${names.prefix}.${workspaceId}.project.created` });
@@ -244,11 +244,11 @@ describe("outbox relay", () => {
   });
 
   it("a backlog of many batches: each row published once, in commit order, the next batch claimed while acks arrive", async ({
-    owner, system, workspaceId, names, js, nats: nc,
+    owner, system, workspaceId, names, nats: nc,
   }) => {
     const ids = await commitEvents(owner, workspaceId, 95);
     const batches: number[] = [];
-    const relay = new OutboxRelay({ store: outboxStore(system), js, prefix: names.prefix, batchSize: 10, metrics: { batch: (b) => void batches.push(b.claimed) } });
+    const relay = new OutboxRelay({ store: outboxStore(system), nc, prefix: names.prefix, batchSize: 10, metrics: { batch: (b) => void batches.push(b.claimed) } });
     expect(await relay.drain()).toBe(95);
     // Batches overlap (the next is claimed while the current one's acks arrive), so they may finish in any order:
     // what matters is their sizes; the stream's order below is the commit order.

@@ -2,7 +2,6 @@
  * A relay as its own process, so a test can kill -9 it. Config comes as one JSON argument
  * (packages never read the environment). Logs "relay started" once it is running.
  */
-import { jetstream } from "@nats-io/jetstream";
 import { destination, pino } from "pino";
 import { z } from "zod";
 import { outboxStore, outboxWakeups } from "../../wiring.ts";
@@ -17,7 +16,7 @@ const logger = pino({ level: "info" }, destination({ dest: 1, sync: true }));
 const nc = await connectNats({ servers: config.natsUrl, name: "relay-process" });
 const pool = createPool(config.systemUrl, 2, (err) => logger.warn({ err: err.message }, "idle connection failed"));
 const relay = new OutboxRelay({
-  store: outboxStore(pool), wakeups: outboxWakeups(config.systemUrl, logger), js: jetstream(nc), prefix: config.prefix,
+  store: outboxStore(pool), wakeups: outboxWakeups(config.systemUrl, logger), nc, prefix: config.prefix,
   batchSize: config.batchSize, pollIntervalMs: 100, logger,
 });
 await relay.start();
