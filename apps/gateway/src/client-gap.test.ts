@@ -57,4 +57,35 @@ describe("realtime client: a hole in the live events", () => {
       await io.close();
     }
   });
+
+  it("a handler that throws is reported through onError; the other handlers and the next events still run", async () => {
+    const http = createServer();
+    const io = new Server(http, { serveClient: false });
+    io.on("connection", (socket) => {
+      socket.on("subscribe", (_message: unknown, ack: (a: unknown) => void) => {
+        ack({ ok: true, workspace_id: ws, cursor: "1" });
+        socket.emit("event", eventAt(2, 1));
+        socket.emit("event", eventAt(3, 2));
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const client = createRealtimeClient({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, getToken: () => "t" });
+    try {
+      const errors: { code: string; cause: unknown }[] = [];
+      const seen: string[] = [];
+      client.onError((e) => errors.push({ code: e.code, cause: e.cause }));
+      client.on("project.created", (env: EnvelopeOf<"project.created">) => {
+        if (env.payload.name === "p2") throw new Error("app bug");
+      });
+      client.onAny((_env, meta) => seen.push(meta.cursor));
+      await client.subscribe(ws);
+      await waitUntil(() => seen.length === 2, "both events at the other handler");
+      expect(seen).toEqual(["2", "3"]);
+      expect(errors).toEqual([{ code: "INTERNAL", cause: new Error("app bug") }]);
+      expect(client.cursor(ws)).toBe("3");
+    } finally {
+      client.close();
+      await io.close();
+    }
+  });
 });

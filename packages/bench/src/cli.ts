@@ -20,7 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   write: () => benchWritePath({ total: quick ? 300 : Number(process.env.BENCH_WRITES ?? 3000), concurrencies: [1, 8], policy: process.env.BENCH_WRITE_POLICY === "block" }),
   relay: () => benchRelay({ events: quick ? 10_000 : 100_000 }),
   e2e: () => benchEndToEnd({ clients: quick ? 200 : 1000, workspaces: quick ? 20 : 100, rates: [100, 500], seconds: quick ? 2 : 10 }),
-  fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500 }),
+  fanout: () => benchFanOut({ clients: quick ? 200 : 1000, events: quick ? 100 : 500, rounds: quick ? 1 : 3 }),
   idle: () => benchIdleMemory({ low: quick ? 100 : 500, high: quick ? 1000 : 5000 }),
   consumer: () => benchConsumer({ events: quick ? 2_000 : 20_000, concurrency: 1 }),
   search: () => benchSearch({ chunks: quick ? 10_000 : Number(process.env.BENCH_SEARCH_CHUNKS ?? 100_000), latencyQueries: quick ? 50 : 200, slowShare: quick ? 1 : 0.2 }),

@@ -42,6 +42,7 @@ interface WantedSubscription {
 }
 
 const version = SOCKET_PROTOCOL_VERSION;
+const ignore = (): void => undefined;
 
 /**
  * Typed realtime client for the Spine gateway. Subscriptions and their cursors survive
@@ -77,8 +78,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     },
   });
 
+  // What an app's handler throws is reported through onError, never thrown into the socket's loop.
+  const handlerThrew = (err: unknown) => report(new RealtimeError("INTERNAL", "an event handler threw", { cause: err }));
   const report = (error: RealtimeError) => {
-    errors.emit(error);
+    errors.emit(ignore, error);
   };
 
   for (const [workspaceId, cursor] of Object.entries(options.cursors ?? {})) {
@@ -167,8 +170,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     }
     sub.cursor = cursor;
     const meta: EventMeta = { workspaceId, cursor };
-    const thrown = [...(byType.get(envelope.envelope.event_type)?.emit(envelope.envelope, meta) ?? []), ...any.emit(envelope.envelope, meta)];
-    for (const err of thrown) report(new RealtimeError("INTERNAL", "an event handler threw", { cause: err }));
+    byType.get(envelope.envelope.event_type)?.emit(handlerThrew, envelope.envelope, meta);
+    any.emit(handlerThrew, envelope.envelope, meta);
   });
 
   socket.on("resync_required", (raw) => {
@@ -186,7 +189,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       case "history_exhausted":
       case "cursor_unknown":
         sub.cursor = null;
-        resyncs.emit({ workspaceId, reason });
+        resyncs.emit(ignore, { workspaceId, reason });
         return resubscribe(workspaceId);
     }
   });
@@ -196,7 +199,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (!parsed.success) return report(new RealtimeError("BAD_REQUEST", "malformed subscription_ended skipped"));
     const { workspace_id: workspaceId, reason } = parsed.data.payload;
     if (!wanted.delete(workspaceId)) return;
-    ended.emit({ workspaceId, reason });
+    ended.emit(ignore, { workspaceId, reason });
   });
 
   socket.on("auth.expiring", (raw) => {

@@ -11,16 +11,17 @@ export class Listeners<TArgs extends unknown[]> {
     };
   }
 
-  /** Returns the errors the callbacks threw. */
-  emit(...args: TArgs): unknown[] {
-    const errors: unknown[] = [];
-    for (const fn of [...this.#set]) {
+  /**
+   * Calls every callback; `onError` gets what one threw. A callback removed meanwhile is not called; one
+   * added meanwhile may be (a Set's iteration), so no copy of the set is made per event.
+   */
+  emit(onError: (err: unknown) => void, ...args: TArgs): void {
+    for (const fn of this.#set) {
       try {
         fn(...args);
       } catch (err) {
-        errors.push(err);
+        onError(err);
       }
     }
-    return errors;
   }
 }
