@@ -60,7 +60,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics();
   // The live tail starts before Socket.IO exists; no socket is in a room until then.
   let io: GatewayServer | null = null;
-  const router = new SubscriptionRouter(metrics, (room, message) => io?.to(room).emit("event", message));
+  const router = new SubscriptionRouter(
+    metrics,
+    (room, message) => io?.to(room).emit("event", message),
+    (err, sub) => logger.error({ err, workspace_id: sub.workspaceId, user_id: sub.userId }, "live delivery failed; the subscription must resync"),
+  );
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const pool = createAppPool(options.appDatabaseUrl, (err) => logger.warn({ err }, "postgres connection failed; the client is discarded"));

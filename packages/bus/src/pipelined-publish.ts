@@ -38,8 +38,9 @@ function outcomeOf(msg: Msg): PublishOutcome {
  * the publishes on the same connection, so the server has it before any answer.
  *
  * `onSent` runs once every message is handed to the connection. Resolves with one outcome per message,
- * in order; a message with no answer after `timeoutMs` (NATS down, a lost ack) failed, and may still have
- * reached the stream — a re-send with the same id is then dropped as a duplicate.
+ * in order; a message the connection refuses (e.g. larger than the server's `max_payload`) fails alone, and
+ * one with no answer after `timeoutMs` (NATS down, a lost ack) failed, and may still have reached the
+ * stream — a re-send with the same id is then dropped as a duplicate.
  */
 export function publishPipelined(
   nc: NatsConnection,
@@ -80,12 +81,20 @@ export function publishPipelined(
       timer = setTimeout(finish, options.timeoutMs);
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i]!;
-        const h = headers();
-        h.set("Nats-Msg-Id", m.msgId);
-        nc.publish(m.subject, m.data, { reply: `${inbox}.${i}`, headers: h });
+        try {
+          const h = headers();
+          h.set("Nats-Msg-Id", m.msgId);
+          nc.publish(m.subject, m.data, { reply: `${inbox}.${i}`, headers: h });
+        } catch (err) {
+          // Refused before it left (larger than the server's max_payload, a closed connection): this message
+          // failed; the others go on and their acks are still awaited.
+          outcomes[i] = { ok: false, error: errorMessage(err) };
+          answered += 1;
+        }
       }
+      if (answered === outcomes.length) finish();
     } catch (err) {
-      // A closed or draining connection refuses at once: every message not answered failed with that reason.
+      // The reply subscription could not be made (a closed or draining connection): nothing was sent.
       const error = errorMessage(err);
       for (let i = 0; i < outcomes.length; i++) outcomes[i] ??= { ok: false, error };
       finish();

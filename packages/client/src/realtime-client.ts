@@ -33,9 +33,10 @@ interface WantedSubscription {
   /** The gateway accepted it on the current connection. */
   active: boolean;
   /**
-   * An event's `prev` showed envelopes missing before it: resuming from `cursor`. Until the gateway
-   * answers that subscribe, the old subscription's remaining events (all sent before the answer) are
-   * skipped, so nothing after the hole is taken before the hole is filled.
+   * An event's `prev` showed envelopes missing before it, and a resume from `cursor` was asked for: no
+   * second one is sent until it is answered. (What is taken meanwhile is decided by `prev` alone: an event
+   * whose predecessor is past the cursor is never taken, so nothing after the hole is taken before the
+   * replay fills it — whenever the answer's own continuation happens to run.)
    */
   resuming: boolean;
   waiters: { resolve: (v: { cursor: TCursor }) => void; reject: (e: RealtimeError) => void }[];
@@ -161,9 +162,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (!envelope.ok) return report(new RealtimeError("BAD_REQUEST", envelope.error.message));
     const workspaceId = envelope.envelope.workspace_id;
     const sub = workspaceId === null ? undefined : wanted.get(workspaceId);
-    if (!sub || workspaceId === null || sub.resuming || !isAfter(cursor, sub.cursor)) return;
+    if (!sub || workspaceId === null || !isAfter(cursor, sub.cursor)) return;
     if (prev !== null && sub.cursor !== null && isAfter(prev, sub.cursor)) {
-      // Envelopes between our cursor and this one never arrived: resume from the cursor (the gateway replays them).
+      // Envelopes between our cursor and this one never arrived: take nothing past the hole, and resume
+      // from the cursor once (the gateway replays them, each naming its predecessor, from the cursor on).
+      if (sub.resuming) return;
       sub.resuming = true;
       sub.active = false;
       return void sendSubscribe(workspaceId, sub);

@@ -40,19 +40,21 @@ export async function resumeSubscription(
         break;
       }
       for (const decoded of next.value) {
-        if (decoded.ok) {
-          sub.offerReplayed(decoded.value);
+        if (!decoded.ok) {
+          r.metrics.envelopesInvalid += 1;
+          r.logger.error({ seq: decoded.seq, subject: decoded.subject, reason: decoded.reason }, "invalid envelope in replay; skipped");
           continue;
         }
-        r.metrics.envelopesInvalid += 1;
-        r.logger.error({ seq: decoded.seq, subject: decoded.subject, reason: decoded.reason }, "invalid envelope in replay; skipped");
+        // Paced per envelope, not per page: a page of large envelopes must not overrun the socket's bounds
+        // by itself (that would cut a healthy client off in the middle of its own replay).
+        if (!sink.hasRoom()) await sink.waitForRoom(sub.signal);
+        sub.offerReplayed(decoded.value);
       }
-      await sink.waitForRoom(sub.signal);
     }
     if (sub.state !== "replaying" || end === null) return null;
     if (!end.complete) return end.reason;
     r.logger.info({ workspace_id: sub.workspaceId, after: afterSeq, until: sub.registeredAt, last_replayed: sub.lastOffered }, "replay complete; live");
-    sub.goLive();
+    sub.goLive(r.tail.position);
     return null;
   } finally {
     await plan.close();

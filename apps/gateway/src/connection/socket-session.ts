@@ -241,7 +241,7 @@ export class SocketSession implements SubscriptionHooks, SinkTarget, ExpiryTarge
     }
     sub.admit(check.membershipId);
     if (cursor === null || cursor === undefined) {
-      sub.goLive();
+      sub.goLive(this.r.tail.position);
       reply(ack, { ok: true, workspace_id: workspaceId, cursor: String(sub.lastOffered) });
       this.#log("info", { workspace_id: workspaceId, cursor: sub.lastOffered }, "subscribed");
       return;

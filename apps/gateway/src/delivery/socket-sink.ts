@@ -37,7 +37,7 @@ export interface SinkTarget {
 /**
  * One socket's outbound bound. Events are not acknowledged one by one: the transport is ordered and
  * the memory a slow client costs is what its transport holds. Past `maxQueue` packets held up by the
- * client, or `maxBufferedBytes` in its TCP socket, the socket's subscriptions are cut off with
+ * client, or `maxBufferedBytes` in its TCP socket with more waiting behind it, the socket's subscriptions are cut off with
  * `resync_required(client_too_slow)`, so a stalled client never holds up the stream or another socket,
  * and its memory stays bounded; it resumes from its own cursor.
  */
@@ -59,7 +59,11 @@ export class SocketSink {
   admit(): boolean {
     if (this.#closed) return false;
     const { packets, bytes, blocked } = this.#target.backlog();
-    if (bytes < this.#o.maxBufferedBytes && (packets < this.#o.maxQueue || !blocked)) return true;
+    // A stalled client shows as packets piling up behind its TCP socket; bytes count only while something
+    // waits behind them (one large envelope on its way is not a slow client).
+    const tooManyPackets = packets >= this.#o.maxQueue && blocked;
+    const tooManyBytes = bytes >= this.#o.maxBufferedBytes && packets > 0;
+    if (!tooManyPackets && !tooManyBytes) return true;
     this.#o.metrics.drops += 1;
     this.#o.metrics.slowClientCutoffs += 1;
     this.#target.sinkOverflowed();
@@ -74,13 +78,15 @@ export class SocketSink {
     return true;
   }
 
+  /** The transport holds at most half the limits. */
+  hasRoom(): boolean {
+    const { packets, bytes } = this.#target.backlog();
+    return packets <= this.#o.maxQueue / 2 && bytes <= this.#o.maxBufferedBytes / 2;
+  }
+
   /** Resolves once the transport holds at most half the limits, so a replay paces itself to the client. */
   async waitForRoom(signal: AbortSignal): Promise<void> {
-    while (!this.#closed && !signal.aborted) {
-      const { packets, bytes } = this.#target.backlog();
-      if (packets <= this.#o.maxQueue / 2 && bytes <= this.#o.maxBufferedBytes / 2) return;
-      await this.#target.drained(100);
-    }
+    while (!this.#closed && !signal.aborted && !this.hasRoom()) await this.#target.drained(100);
   }
 
   close(): void {

@@ -30,6 +30,7 @@ export class SubscriptionRouter {
   constructor(
     private readonly metrics: GatewayMetrics,
     private readonly broadcast: Broadcast,
+    private readonly onError: (err: unknown, sub: Subscription) => void,
   ) {}
 
   get size(): number {
@@ -67,15 +68,31 @@ export class SubscriptionRouter {
     // Access effects first: a subscription this envelope ends (or a socket too slow to take it)
     // leaves the room before the broadcast. A Set tolerates the deletions while we walk it.
     let live = 0;
-    for (const sub of room.subs) if (sub.offerLive(message)) live += 1;
-    if (live === 0) return;
-    this.metrics.deliveries += live;
-    this.broadcast(room.name, {
-      version: SOCKET_PROTOCOL_VERSION,
-      type: "event",
-      payload: message.envelope,
-      cursor: String(message.seq),
-      prev: prev === null ? null : String(prev),
-    });
+    let joining: Subscription[] | null = null;
+    for (const sub of room.subs) {
+      let offer: ReturnType<Subscription["offerLive"]>;
+      try {
+        offer = sub.offerLive(message);
+      } catch (err) {
+        // Never a silent hole for one subscription because of another's failure: this one must resync.
+        this.onError(err, sub);
+        sub.requireResync("gateway_unavailable");
+        continue;
+      }
+      if (offer === "broadcast") live += 1;
+      else if (offer === "join") (joining ??= []).push(sub);
+    }
+    if (live > 0) {
+      this.metrics.deliveries += live;
+      this.broadcast(room.name, {
+        version: SOCKET_PROTOCOL_VERSION,
+        type: "event",
+        payload: message.envelope,
+        cursor: String(message.seq),
+        prev: prev === null ? null : String(prev),
+      });
+    }
+    // Caught up with the tail by this envelope (sent to them alone): in the room from the next one on.
+    for (const sub of joining ?? []) sub.joinRoom();
   }
 }

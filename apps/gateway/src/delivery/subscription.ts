@@ -38,6 +38,12 @@ export class Subscription {
   /** The membership the subscribe check found; null until it passed. */
   membershipId: string | null = null;
   #held: StreamEnvelope[] = [];
+  /**
+   * Live, but the client's cursor is ahead of this gateway's tail (it resumed here from another instance,
+   * or from a mirror ahead of this one): envelopes go to this socket alone, without the ones the client
+   * has, until the tail passes the cursor; then it joins the room.
+   */
+  #catchingUpTo: number | null = null;
 
   constructor(
     readonly workspaceId: string,
@@ -63,21 +69,34 @@ export class Subscription {
   }
 
   /**
-   * The live tail's envelope. True when this subscription takes the room's broadcast of it (it is
-   * live, may still see the workspace and its socket has room); held while a check or replay runs.
+   * The live tail's envelope. `broadcast` when this subscription takes the room's broadcast of it (it
+   * is live, may still see the workspace and its socket has room); `join` when it was sent to this socket
+   * alone and the subscription caught up with the tail: it joins the room right after this broadcast;
+   * `skip` otherwise (held while a check or replay runs, ended, cut off).
    */
-  offerLive(message: StreamEnvelope): boolean {
-    if (this.state === "closed") return false;
+  offerLive(message: StreamEnvelope): "broadcast" | "join" | "skip" {
+    if (this.state === "closed") return "skip";
     if (this.state !== "live") {
       if (this.#held.length >= this.maxHeld) this.hooks.onTooSlow(this);
       else this.#held.push(message);
-      return false;
+      return "skip";
+    }
+    if (this.#catchingUpTo !== null) {
+      this.#deliver(message);
+      if (this.state !== "live" || message.seq < this.#catchingUpTo) return "skip";
+      this.#catchingUpTo = null;
+      return "join";
     }
     const effect = this.#effect(message);
-    if (effect === null || !this.sink.admit()) return false;
+    if (effect === null || !this.sink.admit()) return "skip";
     this.lastOffered = message.seq;
     if (effect.kind === "recheck") this.hooks.onRecheck(this);
-    return true;
+    return "broadcast";
+  }
+
+  /** In the room from now on (after the broadcast that caught it up). */
+  joinRoom(): void {
+    if (this.state === "live") this.hooks.onLive(this);
   }
 
   startReplay(afterSeq: number): void {
@@ -90,8 +109,12 @@ export class Subscription {
     if (this.#deliver(message)) this.hooks.onReplayed();
   }
 
-  /** Switch to live: release what the tail held meanwhile, skipping what was already replayed, then join the room. */
-  goLive(): void {
+  /**
+   * Switch to live: release what the tail held meanwhile, skipping what was already replayed, then join
+   * the room — or, while the client's cursor is still ahead of the tail (`tailPosition`), go on per socket
+   * until the tail passes it, so the room never sends it what it has.
+   */
+  goLive(tailPosition: number): void {
     if (this.state === "closed") return;
     this.state = "live";
     const held = this.#held;
@@ -100,7 +123,9 @@ export class Subscription {
       if (this.state !== "live") return;
       this.#deliver(message);
     }
-    if (this.state === "live") this.hooks.onLive(this);
+    if (this.state !== "live") return;
+    if (this.lastOffered > tailPosition) this.#catchingUpTo = this.lastOffered;
+    else this.hooks.onLive(this);
   }
 
   /** Envelopes of this workspace were lost before reaching it (the live tail's gap). */

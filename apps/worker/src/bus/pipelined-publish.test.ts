@@ -36,6 +36,26 @@ describe("publishPipelined (the relay's JetStream publishes)", () => {
     expect((await jsm.streams.info(names.stream)).state.messages).toBe(2);
   });
 
+  it("a message the server refuses (larger than max_payload) fails alone; the ones around it are stored", async ({ nats, jsm, names }) => {
+    const subject = `${names.prefix}.${randomUUID()}.project.created`;
+    const tooLarge = "x".repeat((nats.info?.max_payload ?? 1024 * 1024) + 1);
+    const outcomes = await publishPipelined(
+      nats,
+      [
+        { subject, data: "{\"n\":1}", msgId: randomUUID() },
+        { subject, data: tooLarge, msgId: randomUUID() },
+        { subject, data: "{\"n\":3}", msgId: randomUUID() },
+      ],
+      { timeoutMs: 5_000 },
+    );
+    expect(outcomes).toEqual([
+      { ok: true, duplicate: false },
+      { ok: false, error: expect.stringContaining("max_payload") as string },
+      { ok: true, duplicate: false },
+    ]);
+    expect((await jsm.streams.getMessage(names.stream, { last_by_subj: subject }))?.json<{ n: number }>()).toEqual({ n: 3 });
+  });
+
   it("an empty batch answers at once; a closed connection fails every message with its reason instead of throwing", async ({ nats, natsUrl, names }) => {
     expect(await publishPipelined(nats, [], { timeoutMs: 1_000 })).toEqual([]);
     const closed = await connectNats({ servers: natsUrl, name: "closed" });
