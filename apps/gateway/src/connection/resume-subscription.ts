@@ -54,6 +54,9 @@ export async function resumeSubscription(
     if (sub.state !== "replaying" || end === null) return null;
     if (!end.complete) return end.reason;
     r.logger.info({ workspace_id: sub.workspaceId, after: afterSeq, until: sub.registeredAt, last_replayed: sub.lastOffered }, "replay complete; live");
+    // What the tail held meanwhile goes out at once: make room for it first.
+    await sink.waitForRoom(sub.signal);
+    if (sub.state !== "replaying") return null;
     sub.goLive(r.tail.position);
     return null;
   } finally {

@@ -81,6 +81,22 @@ describe("live delivery through the workspace's room", () => {
     expect(sub.lastOffered).toBe(12);
   });
 
+  it("a removal of the user inside the range the client already has still ends the subscription while it catches up", () => {
+    const s = socketAndRouter();
+    const ended: string[] = [];
+    const sub = new Subscription(ws, user, 5, s.sink, 100, { ...s.hooks, onEnd: (_sub, reason) => void ended.push(reason) });
+    s.router.add(sub);
+    sub.admit("0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f8");
+    sub.startReplay(10);
+    sub.goLive(5);
+    s.router.dispatch(envelopeAt(7));
+    const removal = createEnvelope({
+      type: "membership.removed", payload: { membership_id: "0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f8", user_id: user }, workspaceId: ws, actorId: null, correlationId: "c-rm",
+    });
+    s.router.dispatch({ seq: 8, workspaceId: ws, envelope: removal });
+    expect(ended).toEqual(["membership_removed"]);
+  });
+
   it("when the tail never carries the cursor itself (another workspace's sequence), the first envelope past it goes to the socket alone, then the room takes over", () => {
     const s = socketAndRouter();
     const sub = new Subscription(ws, user, 5, s.sink, 100, s.hooks);

@@ -147,7 +147,12 @@ export class Subscription {
 
   /** To this socket alone (replayed or held); true when the envelope went out. */
   #deliver(message: StreamEnvelope): boolean {
-    if (message.seq <= this.lastOffered) return false;
+    if (message.seq <= this.lastOffered) {
+      // The client has it (its cursor is past it), but an access change after registration still applies:
+      // a removal here ends the subscription even though the envelope itself is not sent again.
+      if (message.seq > this.registeredAt && this.#effect(message)?.kind === "recheck") this.hooks.onRecheck(this);
+      return false;
+    }
     const effect = this.#effect(message);
     if (effect === null) return false;
     const sent = this.sink.send({
