@@ -52,6 +52,16 @@ function socketAndRouter() {
 
 const cursors = (messages: ServerMessage<"event">[]) => messages.map((m) => m.cursor);
 
+/** Registered at tail position 5, resumed from cursor 10 (read that far through another gateway), live. */
+function resumedAheadOfTail(s: ReturnType<typeof socketAndRouter>, hooks: SubscriptionHooks = s.hooks, membershipId?: string): Subscription {
+  const sub = new Subscription(ws, user, 5, s.sink, 100, hooks);
+  s.router.add(sub);
+  if (membershipId) sub.admit(membershipId);
+  sub.startReplay(10);
+  sub.goLive(5);
+  return sub;
+}
+
 describe("live delivery through the workspace's room", () => {
   it("a subscription caught up with the tail joins the room and takes each envelope once, from the broadcast", () => {
     const s = socketAndRouter();
@@ -68,11 +78,7 @@ describe("live delivery through the workspace's room", () => {
 
   it("a client resuming with a cursor ahead of this gateway's tail gets nothing it has: per socket until the tail passes its cursor, then the room", () => {
     const s = socketAndRouter();
-    // Registered at tail position 5; the client resumes from 10 (it read up to there through another gateway).
-    const sub = new Subscription(ws, user, 5, s.sink, 100, s.hooks);
-    s.router.add(sub);
-    sub.startReplay(10);
-    sub.goLive(5);
+    const sub = resumedAheadOfTail(s);
     expect(s.inRoom()).toBe(false);
     for (let seq = 6; seq <= 12; seq++) s.router.dispatch(envelopeAt(seq));
     // 6–10 are the client's already; 10 caught it up, so 11 and 12 come from the room, and only from it.
@@ -84,11 +90,7 @@ describe("live delivery through the workspace's room", () => {
   it("a removal of the user inside the range the client already has still ends the subscription while it catches up", () => {
     const s = socketAndRouter();
     const ended: string[] = [];
-    const sub = new Subscription(ws, user, 5, s.sink, 100, { ...s.hooks, onEnd: (_sub, reason) => void ended.push(reason) });
-    s.router.add(sub);
-    sub.admit("0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f8");
-    sub.startReplay(10);
-    sub.goLive(5);
+    resumedAheadOfTail(s, { ...s.hooks, onEnd: (_sub, reason) => void ended.push(reason) }, "0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f8");
     s.router.dispatch(envelopeAt(7));
     const removal = createEnvelope({
       type: "membership.removed", payload: { membership_id: "0193f1e2-7a1b-7c3d-8e4f-a1b2c3d4e5f8", user_id: user }, workspaceId: ws, actorId: null, correlationId: "c-rm",
@@ -99,10 +101,7 @@ describe("live delivery through the workspace's room", () => {
 
   it("when the tail never carries the cursor itself (another workspace's sequence), the first envelope past it goes to the socket alone, then the room takes over", () => {
     const s = socketAndRouter();
-    const sub = new Subscription(ws, user, 5, s.sink, 100, s.hooks);
-    s.router.add(sub);
-    sub.startReplay(10);
-    sub.goLive(5);
+    resumedAheadOfTail(s);
     for (const seq of [7, 9, 11, 13]) s.router.dispatch(envelopeAt(seq));
     expect(cursors(s.direct)).toEqual(["11"]);
     expect(s.direct[0]?.prev).toBe("10");
