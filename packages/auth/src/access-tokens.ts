@@ -30,6 +30,11 @@ export interface TokenServiceOptions {
   issuer?: string;
   audience?: string;
   accessTtlSeconds?: number;
+  /**
+   * Verified tokens remembered (by their exact text, until they expire) so a client's next call skips the
+   * signature check; 0 turns it off. Default 4,096. A token is only ever remembered after it verified.
+   */
+  verifiedCacheSize?: number;
 }
 
 /** Short-lived access tokens shared by the API and the realtime gateway. */
@@ -39,6 +44,9 @@ export class AccessTokenService {
   readonly issuer: string;
   readonly audience: string;
   readonly accessTtlSeconds: number;
+  /** Tokens that verified, by text, oldest first (Map order); each entry is dropped once its token expires. */
+  readonly #verified = new Map<string, AccessTokenClaims>();
+  readonly #verifiedCacheSize: number;
 
   constructor(options: TokenServiceOptions) {
     if (options.secret.length < 32) throw new Error("token secret must be at least 32 characters");
@@ -46,6 +54,7 @@ export class AccessTokenService {
     this.issuer = options.issuer ?? "spine";
     this.audience = options.audience ?? "spine-clients";
     this.accessTtlSeconds = options.accessTtlSeconds ?? 900;
+    this.#verifiedCacheSize = options.verifiedCacheSize ?? 4_096;
   }
 
   async sign(claims: { userId: string; tokenVersion: number; sessionId: string }, ttlSeconds = this.accessTtlSeconds): Promise<{ token: string; expiresAt: Date }> {
@@ -62,7 +71,26 @@ export class AccessTokenService {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
+  /**
+   * The token's claims if its signature, issuer, audience and expiry check out; `TokenError` otherwise.
+   * A token that verified before and has not expired is answered from memory (the same text under the same
+   * key verifies the same way), as a copy; an expired one goes through the full check again, which says so.
+   */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.#verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > Date.now()) return { ...known, expiresAt: new Date(known.expiresAt) };
+      this.#verified.delete(token);
+    }
+    const claims = await this.#verify(token);
+    if (this.#verifiedCacheSize > 0) {
+      if (this.#verified.size >= this.#verifiedCacheSize) this.#verified.delete(this.#verified.keys().next().value!);
+      this.#verified.set(token, { ...claims, expiresAt: new Date(claims.expiresAt) });
+    }
+    return claims;
+  }
+
+  async #verify(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, await this.#key, {
         issuer: this.issuer,

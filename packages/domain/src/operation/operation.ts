@@ -43,6 +43,18 @@ function preparedNameFor(sql: string): string | undefined {
   return name;
 }
 
+/** A write sent with the transaction's COMMIT: `?` placeholders, values rendered as escaped literals then. */
+export interface DeferredWrite {
+  sql: string;
+  params: readonly (string | number | null)[];
+}
+
+/** The writes a top-level transaction sends with its COMMIT; `open` while it can still take one. */
+export interface CommitTail {
+  open: boolean;
+  statements: DeferredWrite[];
+}
+
 /**
  * One domain operation: a forked entity manager inside one transaction, scoped to one workspace.
  * Events it emits and audit rows it writes commit with its domain changes, or not at all.
@@ -60,6 +72,8 @@ export class Operation {
      * shared with its savepoints. The module that stores a key owns it and forgets it when it writes.
      */
     readonly memo: Map<string, unknown> = new Map(),
+    /** Where `writeAtCommit` defers to: the top-level transaction's COMMIT; null in a savepoint or without the hook. */
+    private readonly commitTail: CommitTail | null = null,
   ) {}
 
   /** The key ring that seals and opens secrets at rest; a process configured without one cannot touch secrets. */
@@ -102,6 +116,25 @@ export class Operation {
   }
 
   /**
+   * A write whose outcome the operation does not read, sent in the same round trip as the transaction's
+   * COMMIT (one simple-protocol query: the writes, then `commit`). Same transaction, same guarantees: if
+   * the write fails, nothing of the operation is committed and the operation fails with its error. Values
+   * are strings, finite numbers or null, inlined as escaped literals (a multi-statement query takes no
+   * parameters). Inside a savepoint (whose writes may still roll back alone) or a transaction the hook does
+   * not own, the write runs now, as an ordinary statement (`name` makes it a prepared one).
+   */
+  async writeAtCommit(sql: string, params: readonly (string | number | null)[], name?: string): Promise<void> {
+    const placeholders = sql.split("?").length - 1;
+    if (placeholders !== params.length) throw new Error(`writeAtCommit: ${params.length} parameters for ${placeholders} placeholders`);
+    if (params.some((value) => typeof value === "number" && !Number.isFinite(value))) throw new Error("writeAtCommit: a number parameter must be finite");
+    if (this.commitTail?.open) {
+      this.commitTail.statements.push({ sql, params });
+      return;
+    }
+    await this.query(sql, params, name);
+  }
+
+  /**
    * A new row for this operation: persisted through the unit of work, or, inside `insertTogether`,
    * gathered for its one insert statement. Events (`emit`) and activity rows go through here.
    */
@@ -136,7 +169,8 @@ export class Operation {
     const last = inserts.pop()!;
     const sql = inserts.length === 0 ? last.sql : `with ${inserts.map((ins, i) => `w${i} as (${ins.sql})`).join(", ")} ${last.sql}`;
     await this.query(sql, [...inserts.flatMap((ins) => ins.params), ...last.params], preparedNameFor(sql));
-    for (const row of rows) this.em.merge(row);
+    // Managed from here on, as after a flush; not validated again (the database just took these values).
+    for (const row of rows) this.em.merge(row, { validate: false });
     return result;
   }
 

@@ -4,45 +4,101 @@ import { toAppError } from "../errors/driver-error.ts";
 import type { KeyRing } from "../shared/key-ring.ts";
 import { ENTITY_SCHEMAS } from "./entities.ts";
 import { UnitOfWorkSubscriber } from "../uow/unit-of-work.subscriber.ts";
-import { Operation, applyScope, scopeOf } from "../operation/operation.ts";
+import { Operation, applyScope, scopeOf, type CommitTail, type DeferredWrite } from "../operation/operation.ts";
 import { OperationContextStore, type OperationContext } from "../context/operation-context.ts";
 import { beginWithSessionSettingsSql } from "../context/session-settings.ts";
 
-/** The begin statement the next top-level transaction of an operation sends; `sent` once it has. */
-interface PendingBegin {
-  sql: string;
-  sent: boolean;
+/**
+ * The top-level transaction of one operation, as the knex hook below sees it: the statement its `BEGIN`
+ * carries (the scope), whether the hook took it over, and the writes it sends with its `COMMIT`.
+ */
+interface PendingTransaction {
+  /** `BEGIN` plus the session settings, or null when the scope is set by its own statement. */
+  beginSql: string | null;
+  /** Set once the hook took over this operation's transaction (its begin and its commit). */
+  claimed: boolean;
+  /** Writes sent in the `COMMIT`'s round trip (`Operation.writeAtCommit`). */
+  tail: CommitTail;
 }
 
-/** The parts of knex's client and transaction the scoped begin touches. */
+/** The parts of knex's client and transaction the hook touches. */
 interface KnexTransactionLike {
   begin(connection: unknown): Promise<unknown>;
+  commit(connection: unknown, value: unknown): Promise<unknown>;
   query(connection: unknown, sql: string): Promise<unknown>;
   isolationLevel?: string;
   readOnly?: boolean;
+  _completed: boolean;
+  _resolver(value: unknown): void;
+  _rejecter(error: unknown): void;
 }
 interface KnexClientLike {
   transacting?: boolean;
+  emit(event: "query", query: { sql: string; bindings: unknown[] }): void;
   transaction: (this: KnexClientLike, container: unknown, config: unknown, outerTx?: unknown) => KnexTransactionLike;
+}
+/** The driver connection (node-postgres) under a knex transaction. */
+interface PgConnectionLike {
+  query(sql: string): Promise<unknown>;
+  escapeLiteral(value: string): string;
 }
 
 /**
- * Make the first top-level transaction begun inside `pending.run` send `BEGIN` together with the
- * operation's session settings (one round trip instead of two). Nested transactions (savepoints), a
- * transaction begun outside an operation, or a second one inside it, begin as before.
+ * Take over the first top-level transaction begun inside `pending.run`: its `BEGIN` carries the
+ * operation's session settings (one round trip instead of two), and its `COMMIT` carries the writes the
+ * operation deferred to it (`Operation.writeAtCommit`), as one simple-protocol query. If that query fails
+ * (a deferred write refused, the commit refused), the transaction is rolled back on the same connection
+ * before knex hands the connection back, and the operation fails with the driver's error: nothing of it
+ * is committed. Nested transactions (savepoints), a transaction begun outside an operation, or a second one
+ * inside it, begin and commit as before.
  */
-function sendScopeWithBegin(orm: MikroORM, pending: AsyncLocalStorage<PendingBegin>): void {
+function takeOverTopLevelTransaction(orm: MikroORM, pending: AsyncLocalStorage<PendingTransaction>): void {
   const client = orm.em.getConnection().getKnex().client as KnexClientLike;
   const transaction = client.transaction;
   client.transaction = function (this: KnexClientLike, container, config, outerTx) {
     const trx = transaction.call(this, container, config, outerTx);
-    const begin = pending.getStore();
-    if (begin && !begin.sent && !outerTx && !this.transacting && !trx.isolationLevel && !trx.readOnly) {
-      begin.sent = true;
-      trx.begin = (connection) => trx.query(connection, begin.sql);
+    const operation = pending.getStore();
+    if (operation && !operation.claimed && !outerTx && !this.transacting && !trx.isolationLevel && !trx.readOnly) {
+      operation.claimed = true;
+      const { beginSql, tail } = operation;
+      if (beginSql) trx.begin = (connection) => trx.query(connection, beginSql);
+      const commit = trx.commit.bind(trx);
+      tail.open = true;
+      trx.commit = (connection, value) => {
+        tail.open = false;
+        const writes = tail.statements.splice(0);
+        if (writes.length === 0) return commit(connection, value);
+        const conn = connection as PgConnectionLike;
+        const sql = `${writes.map((w) => renderLiterals(w, conn)).join(";\n")};\ncommit`;
+        // Sent past knex's query runner (which would read a `?` inside a literal as a placeholder); announced
+        // like any other statement, for whoever traces knex's queries.
+        client.emit("query", { sql, bindings: [] });
+        return conn.query(sql).then(
+          () => {
+            trx._completed = true;
+            trx._resolver(value);
+          },
+          async (err: unknown) => {
+            // The failed statement left the transaction aborted (or the commit already ended it): end it here.
+            await conn.query("rollback").catch(() => undefined);
+            trx._completed = true;
+            trx._rejecter(err);
+          },
+        );
+      };
     }
     return trx;
   };
+}
+
+/** A deferred write's text with each `?` replaced by its value as an escaped literal (`writeAtCommit` checked the count). */
+function renderLiterals(write: DeferredWrite, conn: PgConnectionLike): string {
+  let i = 0;
+  return write.sql.replace(/\?/g, () => {
+    const value = write.params[i++] ?? null;
+    if (value === null) return "null";
+    return typeof value === "number" ? String(value) : conn.escapeLiteral(value);
+  });
 }
 
 export interface DomainOptions {
@@ -61,7 +117,7 @@ export interface DomainOptions {
 
 /** The domain runtime: one ORM, and operations that each run in one scoped transaction. */
 export class Domain {
-  readonly #pendingBegin = new AsyncLocalStorage<PendingBegin>();
+  readonly #pending = new AsyncLocalStorage<PendingTransaction>();
 
   private constructor(
     readonly orm: MikroORM,
@@ -88,7 +144,7 @@ export class Domain {
     const orm = await init(options.clientUrl);
     const systemOrm = options.systemUrl ? await init(options.systemUrl) : null;
     const domain = new Domain(orm, store, systemOrm, options.keyRing ?? null);
-    for (const o of [orm, systemOrm]) if (o) sendScopeWithBegin(o, domain.#pendingBegin);
+    for (const o of [orm, systemOrm]) if (o) takeOverTopLevelTransaction(o, domain.#pending);
     return domain;
   }
 
@@ -114,15 +170,14 @@ export class Domain {
     // otherwise inherit that operation's driver, and so its role.
     const em = orm.em.fork({ clear: true, disableContextResolution: true });
     try {
-      const beginSql = beginWithSessionSettingsSql(scopeOf(opCtx));
-      const begin: PendingBegin | null = beginSql ? { sql: beginSql, sent: false } : null;
+      const pending: PendingTransaction = { beginSql: beginWithSessionSettingsSql(scopeOf(opCtx)), claimed: false, tail: { open: false, statements: [] } };
       const transact = () =>
         em.transactional(async (tem) => {
-          // The scope went with BEGIN when the begin hook sent it; otherwise it is its own statement.
-          await applyScope(tem, opCtx, begin?.sent ?? false);
-          return fn(new Operation(tem, opCtx, this.keyRing));
+          // The scope went with BEGIN when the hook sent it; otherwise it is its own statement.
+          await applyScope(tem, opCtx, pending.claimed && pending.beginSql !== null);
+          return fn(new Operation(tem, opCtx, this.keyRing, new Map(), pending.claimed ? pending.tail : null));
         });
-      return await this.store.run(opCtx, () => (begin ? this.#pendingBegin.run(begin, transact) : transact()));
+      return await this.store.run(opCtx, () => this.#pending.run(pending, transact));
     } catch (err) {
       const converter = this.orm.em.getPlatform().getExceptionConverter();
       throw toAppError(err, (raw) => converter.convertException(raw));

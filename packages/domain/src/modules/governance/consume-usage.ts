@@ -3,7 +3,7 @@ import { AppError } from "../../errors/app-error.ts";
 import { newId } from "../../shared/ids.ts";
 import { addToUsageCounter } from "./add-to-usage-counter.ts";
 import type { UsagePolicy } from "./entities.ts";
-import { usagePoliciesOn } from "./usage-policies.ts";
+import { usagePoliciesOn, type UsagePolicyRule } from "./usage-policies.ts";
 import { windowResetsAt, windowStart } from "./usage-window.ts";
 
 /** Metrics the write path consumes. */
@@ -31,7 +31,7 @@ const CONSUME_BLOCKING = `insert into usage_counters (id, workspace_id, metric, 
 const CLAIM_CROSSING = `update usage_counters set limit_reached_at = now()
   where workspace_id = ? and id = ? and limit_reached_at is null returning id`;
 
-function limitReached(policy: UsagePolicy, resetsAt: Date): AppError {
+function limitReached(policy: UsagePolicyRule, resetsAt: Date): AppError {
   return new AppError("USAGE_LIMIT_REACHED", `usage limit reached: ${policy.metric} ${policy.limitValue} per ${policy.window}`, {
     issues: [{ path: "usage", message: `${policy.metric} limit ${policy.limitValue} per ${policy.window} reached; resets at ${resetsAt.toISOString()}` }],
     details: { metric: policy.metric, limit: policy.limitValue, window: policy.window, resetsAt: resetsAt.toISOString() },

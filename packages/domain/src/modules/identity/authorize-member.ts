@@ -2,8 +2,7 @@ import type { EntityDictionary, EntityName, Primary } from "@mikro-orm/core";
 import type { Operation } from "../../operation/operation.ts";
 import { AppError } from "../../errors/app-error.ts";
 import { accessStatusOf, refuseInactive, type GateRow } from "../governance/assert-access-active.ts";
-import { UsagePolicy } from "../governance/entities.ts";
-import { rememberUsagePolicies } from "../governance/usage-policies.ts";
+import { rememberUsagePolicies, type UsagePolicyRule } from "../governance/usage-policies.ts";
 import { CLAIM_IDEMPOTENCY_KEY, claimParams, type IdempotencyKeyClaim } from "../ops/claim-idempotency-key.ts";
 import { refuseStaleSession, type SessionClaims } from "./authenticate-session.ts";
 import { Role, Workspace, WorkspaceMembership } from "./entities.ts";
@@ -46,7 +45,7 @@ interface CallerRow {
   gate_reason: string | null;
   gate_expires_at: Date | null;
   gate_next_transition_at: Date | null;
-  policies: Record<string, unknown>[];
+  policies: UsagePolicyRule[];
 }
 
 /**
@@ -63,7 +62,8 @@ function callerStatement(withSession: boolean, withClaim: boolean): string {
   to_jsonb(m) as membership, to_jsonb(w) as workspace, to_jsonb(r) as role,
   a.workspace_id is not null as gate_found, a.state as gate_state, a.reason as gate_reason,
   a.expires_at as gate_expires_at, a.next_transition_at as gate_next_transition_at,
-  coalesce((select jsonb_agg(to_jsonb(p) order by p."window") from usage_policies p where p.workspace_id = ?), '[]'::jsonb) as policies
+  coalesce((select jsonb_agg(jsonb_build_object('metric', p.metric, 'window', p."window", 'limitValue', p.limit_value, 'action', p.action) order by p."window")
+    from usage_policies p where p.workspace_id = ?), '[]'::jsonb) as policies
 from (select 1) as one
 ${withSession ? `left join users u on u.id = ? and u.deleted_at is null
 left join auth_sessions s on s.id = ? and s.user_id = u.id` : ""}
@@ -91,10 +91,12 @@ function statementFor(withSession: boolean, withClaim: boolean): { name: string;
  */
 export async function authorizeCall(op: Operation, check: CallerCheck): Promise<AuthorizedCall> {
   const workspaceId = op.workspaceId;
-  const message = `workspace ${workspaceId} not found`;
-  const notFound = new AppError("NOT_FOUND", message, { issues: [{ path: "workspaceId", message }] });
+  const notFound = () => {
+    const message = `workspace ${workspaceId} not found`;
+    return new AppError("NOT_FOUND", message, { issues: [{ path: "workspaceId", message }] });
+  };
   const userId = op.ctx.actorId;
-  if (op.ctx.actorType !== "user" || !userId) throw notFound;
+  if (op.ctx.actorType !== "user" || !userId) throw notFound();
   const { session, idempotency } = check;
   const params: unknown[] = [
     ...(idempotency ? claimParams(idempotency) : []),
@@ -110,8 +112,8 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
   if (session) {
     refuseStaleSession(row.user_found ? { tokenVersion: row.token_version, sessionId: row.session_id, revokedAt: row.session_revoked_at } : null, session.tokenVersion);
   }
-  if (!row.membership || !row.workspace) throw notFound;
-  if (row.workspace.deleted_at !== null && !check.allowDeletedWorkspace) throw notFound;
+  if (!row.membership || !row.workspace) throw notFound();
+  if (row.workspace.deleted_at !== null && !check.allowDeletedWorkspace) throw notFound();
   if (!row.role) throw new AppError("INTERNAL", "the membership's role is missing");
   if (!row.role.permissions.includes(check.permission)) {
     throw AppError.forbidden(`role "${row.role.key}" lacks permission "${check.permission}"`);
@@ -122,7 +124,9 @@ export async function authorizeCall(op: Operation, check: CallerCheck): Promise<
       : null;
     refuseInactive(await accessStatusOf(op, gateRow));
   }
-  rememberUsagePolicies(op, row.policies.map((policy) => op.em.map(UsagePolicy, policy)));
+  // The rules as plain values (what usage enforcement reads), not managed entities: mapping them was a
+  // measurable share of every call's CPU, and nothing in the operation writes them through this list.
+  rememberUsagePolicies(op, row.policies);
   // The rows become managed entities only when the procedure asks for them (most never do). An entity the
   // operation loaded in the meantime is returned as it is: mapping the snapshot over it would undo its changes.
   const { membership, workspace, role } = row;

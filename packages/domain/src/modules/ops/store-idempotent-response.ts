@@ -8,7 +8,8 @@ export async function storeIdempotentResponse(
 ): Promise<void> {
   const json = JSON.stringify(response ?? null);
   if ("id" in target) {
-    await op.query(`update idempotency_keys set response = ?::jsonb where id = ?`, [json, target.id], "spine_store_idempotent_response");
+    // Nothing reads it before the commit: it travels with the COMMIT (one round trip fewer per keyed mutation).
+    await op.writeAtCommit(`update idempotency_keys set response = ?::jsonb where id = ?`, [json, target.id], "spine_store_idempotent_response");
     return;
   }
   await op.em.execute(`update idempotency_keys set response = ?::jsonb where user_id = ? and key = ?`, [json, target.userId, target.key]);
