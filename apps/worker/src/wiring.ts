@@ -8,10 +8,10 @@
 import { handlerFor, type DeadLetterStore, type JobLedger, type JobRunStart, type OutboxStore, type OutboxWakeups } from "@spine/bus";
 import type { Domain, Operation, OperationContext } from "@spine/domain";
 import {
-  claimOutboxBatch, findDeadLetterIds, insertDeadLetter, jobRunSucceeded, lockDeadLetter, OutboxListener, readOutboxRange,
-  recordDeadLetterReplay, recordJobFailure, recordJobSuccess, recordJobSuccesses, recordOutboxBatch, type OutboxListenerLogger,
+  findDeadLetterIds, insertDeadLetter, jobRunSucceeded, lockDeadLetter, OutboxListener, readOutboxRange,
+  recordDeadLetterReplay, recordJobFailure, recordJobSuccess, recordJobSuccesses, relayOutboxBatch, type OutboxListenerLogger,
 } from "@spine/domain/ops";
-import { inTransaction, txOf } from "@spine/domain/reads";
+import { txOf } from "@spine/domain/reads";
 import type pg from "pg";
 
 /** What a worker handler's effects go through: the domain operation of its `job_runs` transaction. */
@@ -31,14 +31,7 @@ function runCtx(run: JobRunStart): OperationContext {
 /** The outbox for the relay and re-publishing: system-role pg transactions. */
 export function outboxStore(systemPool: pg.Pool): OutboxStore {
   return {
-    relayBatch: (limit, publish) =>
-      inTransaction(systemPool, async (client) => {
-        const tx = txOf(client);
-        const rows = await claimOutboxBatch(tx, limit);
-        if (rows.length === 0) return 0;
-        await recordOutboxBatch(tx, await publish(rows));
-        return rows.length;
-      }),
+    relayBatch: (limit, publish) => relayOutboxBatch(systemPool, limit, publish),
     readRange: (range, after, limit) => readOutboxRange(txOf(systemPool), range, after, limit),
   };
 }

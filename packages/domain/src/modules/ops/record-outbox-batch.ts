@@ -14,15 +14,15 @@ export interface OutboxBatchOutcome {
   rejections: readonly OutboxRowError[];
 }
 
-/** Record what became of a claimed batch, in the transaction that claimed it (see `claimOutboxBatch`). */
-export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome): Promise<void> {
-  if (outcome.publishedIds.length > 0) {
-    await tx.query(
-      `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
-       where id = any($1::uuid[])`,
-      [outcome.publishedIds],
-    );
-  }
+const MARK_PUBLISHED = `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
+       where id = any($1::uuid[])`;
+
+/**
+ * Record what became of a claimed batch, in the transaction that claimed it (see `claimOutboxBatch`).
+ * With `markPublishedLater`, the published rows are left for `markPublishedSql` (sent with the COMMIT).
+ */
+export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome, options: { markPublishedLater?: boolean } = {}): Promise<void> {
+  if (outcome.publishedIds.length > 0 && !options.markPublishedLater) await tx.query(MARK_PUBLISHED, [outcome.publishedIds]);
   if (outcome.failures.length > 0) {
     await tx.query(
       `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
@@ -37,4 +37,13 @@ export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome): Pr
       [outcome.rejections.map((f) => f.id), outcome.rejections.map((f) => f.error.slice(0, 2000))],
     );
   }
+}
+
+/**
+ * The published rows' mark as statement text with the ids inlined (one array literal, escaped by the
+ * driver's `escapeLiteral`), for a multi-statement query that ends the transaction; "" when there are none.
+ */
+export function markPublishedSql(publishedIds: readonly string[], escapeLiteral: (value: string) => string): string {
+  if (publishedIds.length === 0) return "";
+  return `${MARK_PUBLISHED.replace("$1", escapeLiteral(`{${publishedIds.join(",")}}`))};\n`;
 }

@@ -8,6 +8,7 @@
  */
 export { claimOutboxBatch, type ClaimedOutboxRow } from "./claim-outbox-batch.ts";
 export { recordOutboxBatch, type OutboxBatchOutcome, type OutboxRowError } from "./record-outbox-batch.ts";
+export { relayOutboxBatch } from "./relay-outbox-batch.ts";
 export { readOutboxRange, type OutboxCursor, type OutboxRange, type OutboxRangeRow } from "./read-outbox-range.ts";
 export { deletePublishedOutbox } from "./delete-published-outbox.ts";
 export { deleteExpiredIdempotencyKeys } from "./delete-expired-idempotency-keys.ts";
