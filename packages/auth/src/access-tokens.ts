@@ -44,7 +44,7 @@ export class AccessTokenService {
   readonly issuer: string;
   readonly audience: string;
   readonly accessTtlSeconds: number;
-  /** Tokens that verified, by text, oldest first (Map order); each entry is dropped once its token expires. */
+  /** Tokens that verified, by text, oldest first (Map order); an entry goes when it is looked up after its token expired, or when the oldest make room. */
   readonly #verified = new Map<string, AccessTokenClaims>();
   readonly #verifiedCacheSize: number;
 

@@ -52,6 +52,8 @@ export interface DeferredWrite {
 /** The writes a top-level transaction sends with its COMMIT; `open` while it can still take one. */
 export interface CommitTail {
   open: boolean;
+  /** Savepoints of the operation running now: while above 0, a write cannot wait for the COMMIT. */
+  savepoints: number;
   statements: DeferredWrite[];
 }
 
@@ -98,8 +100,14 @@ export class Operation {
    * Run `fn` in a savepoint of this operation's transaction: if it throws, its writes, events and
    * audit rows are rolled back and the error is rethrown; the operation itself goes on.
    */
-  savepoint<T>(fn: (op: Operation) => Promise<T>): Promise<T> {
-    return this.em.transactional((em) => fn(new Operation(em, this.ctx, this.secretKeys, this.memo)));
+  async savepoint<T>(fn: (op: Operation) => Promise<T>): Promise<T> {
+    const tail = this.commitTail;
+    if (tail) tail.savepoints++;
+    try {
+      return await this.em.transactional((em) => fn(new Operation(em, this.ctx, this.secretKeys, this.memo)));
+    } finally {
+      if (tail) tail.savepoints--;
+    }
   }
 
   /**
@@ -120,14 +128,15 @@ export class Operation {
    * COMMIT (one simple-protocol query: the writes, then `commit`). Same transaction, same guarantees: if
    * the write fails, nothing of the operation is committed and the operation fails with its error. Values
    * are strings, finite numbers or null, inlined as escaped literals (a multi-statement query takes no
-   * parameters). Inside a savepoint (whose writes may still roll back alone) or a transaction the hook does
-   * not own, the write runs now, as an ordinary statement (`name` makes it a prepared one).
+   * parameters). While a savepoint runs (its writes may still roll back alone; through this operation or
+   * the savepoint's own) or in a transaction the hook does not own, the write runs now, as an ordinary
+   * statement (`name` makes it a prepared one).
    */
   async writeAtCommit(sql: string, params: readonly (string | number | null)[], name?: string): Promise<void> {
     const placeholders = sql.split("?").length - 1;
     if (placeholders !== params.length) throw new Error(`writeAtCommit: ${params.length} parameters for ${placeholders} placeholders`);
     if (params.some((value) => typeof value === "number" && !Number.isFinite(value))) throw new Error("writeAtCommit: a number parameter must be finite");
-    if (this.commitTail?.open) {
+    if (this.commitTail?.open && this.commitTail.savepoints === 0) {
       this.commitTail.statements.push({ sql, params });
       return;
     }

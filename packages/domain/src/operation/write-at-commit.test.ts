@@ -102,9 +102,27 @@ describe("Operation.writeAtCommit", () => {
           throw new Error("roll the savepoint back");
         })
         .catch(() => undefined);
+      // The same through the outer operation, while the savepoint runs: not deferred past its rollback either.
+      await op
+        .savepoint(async () => {
+          await op.writeAtCommit("update projects set name = ? where id = ?", ["from outside the savepoint", id]);
+          throw new Error("roll the savepoint back");
+        })
+        .catch(() => undefined);
+    });
+    const { rows } = await systemSql.query<{ description: string; name: string }>("select description, name from projects where id = $1", [id]);
+    expect(rows[0]).toEqual({ description: "", name: "tail" });
+  });
+
+  test("numbers land typed by their column, negative ones included", async ({ domain, systemSql }) => {
+    const a = await seedWorkspace(domain, "wac6");
+    const id = newId();
+    await domain.run(userCtx(a.workspaceId, a.userId), async (op) => {
+      await createProject(op, id);
+      await op.writeAtCommit("update projects set description = ? || '|' || ?::text where id = ?", [-1, 2.5, id]);
     });
     const { rows } = await systemSql.query<{ description: string }>("select description from projects where id = $1", [id]);
-    expect(rows[0]?.description).toBe("");
+    expect(rows[0]?.description).toBe("-1|2.5");
   });
 
   test("refuses a parameter count that does not match its placeholders, before anything is sent", async ({ domain }) => {

@@ -46,10 +46,11 @@ interface PgConnectionLike {
 /**
  * Take over the first top-level transaction begun inside `pending.run`: its `BEGIN` carries the
  * operation's session settings (one round trip instead of two), and its `COMMIT` carries the writes the
- * operation deferred to it (`Operation.writeAtCommit`), as one simple-protocol query. If that query fails
- * (a deferred write refused, the commit refused), the transaction is rolled back on the same connection
- * before knex hands the connection back, and the operation fails with the driver's error: nothing of it
- * is committed. Nested transactions (savepoints), a transaction begun outside an operation, or a second one
+ * operation deferred to it (`Operation.writeAtCommit`), as one simple-protocol query. If that query is
+ * refused (a deferred write, or the commit), the transaction is rolled back on the same connection before
+ * knex hands the connection back, and the operation fails with the driver's error: nothing of it is
+ * committed. If the connection is lost once the query is sent, the outcome is unknown, as with any COMMIT.
+ * Nested transactions (savepoints), a transaction begun outside an operation, or a second one
  * inside it, begin and commit as before.
  */
 function takeOverTopLevelTransaction(orm: MikroORM, pending: AsyncLocalStorage<PendingTransaction>): void {
@@ -73,15 +74,15 @@ function takeOverTopLevelTransaction(orm: MikroORM, pending: AsyncLocalStorage<P
         // Sent past knex's query runner (which would read a `?` inside a literal as a placeholder); announced
         // like any other statement, for whoever traces knex's queries.
         client.emit("query", { sql, bindings: [] });
+        // Completed from here on, as knex's own commit does: a stray query on the transaction is refused
+        // rather than queued behind the COMMIT, where it would run outside the transaction and its scope.
+        trx._completed = true;
         return conn.query(sql).then(
-          () => {
-            trx._completed = true;
-            trx._resolver(value);
-          },
+          () => trx._resolver(value),
           async (err: unknown) => {
-            // The failed statement left the transaction aborted (or the commit already ended it): end it here.
+            // The failed statement left the transaction aborted (or the commit already ended it): end it here,
+            // before knex hands the connection back (a lost connection is discarded by the pool instead).
             await conn.query("rollback").catch(() => undefined);
-            trx._completed = true;
             trx._rejecter(err);
           },
         );
@@ -97,7 +98,9 @@ function renderLiterals(write: DeferredWrite, conn: PgConnectionLike): string {
   return write.sql.replace(/\?/g, () => {
     const value = write.params[i++] ?? null;
     if (value === null) return "null";
-    return typeof value === "number" ? String(value) : conn.escapeLiteral(value);
+    // Numbers as quoted untyped literals: typed by their column, as a bound parameter would be (and a
+    // negative one cannot turn into a `--` comment).
+    return conn.escapeLiteral(typeof value === "number" ? String(value) : value);
   });
 }
 
@@ -170,7 +173,7 @@ export class Domain {
     // otherwise inherit that operation's driver, and so its role.
     const em = orm.em.fork({ clear: true, disableContextResolution: true });
     try {
-      const pending: PendingTransaction = { beginSql: beginWithSessionSettingsSql(scopeOf(opCtx)), claimed: false, tail: { open: false, statements: [] } };
+      const pending: PendingTransaction = { beginSql: beginWithSessionSettingsSql(scopeOf(opCtx)), claimed: false, tail: { open: false, savepoints: 0, statements: [] } };
       const transact = () =>
         em.transactional(async (tem) => {
           // The scope went with BEGIN when the hook sent it; otherwise it is its own statement.

@@ -39,11 +39,17 @@ export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome, opt
   }
 }
 
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /**
- * The published rows' mark as statement text with the ids inlined (one array literal, escaped by the
- * driver's `escapeLiteral`), for a multi-statement query that ends the transaction; "" when there are none.
+ * The published rows' mark as statement text with the ids inlined, for a multi-statement query that ends
+ * the transaction; "" when there are none. Every id must be a UUID (they are the claimed rows' ids), and
+ * each is still written as its own escaped literal.
  */
 export function markPublishedSql(publishedIds: readonly string[], escapeLiteral: (value: string) => string): string {
   if (publishedIds.length === 0) return "";
-  return `${MARK_PUBLISHED.replace("$1", escapeLiteral(`{${publishedIds.join(",")}}`))};\n`;
+  const bad = publishedIds.find((id) => !UUID.test(id));
+  if (bad !== undefined) throw new Error(`markPublishedSql: not an outbox row id: ${JSON.stringify(bad.slice(0, 80))}`);
+  const ids = `array[${publishedIds.map((id) => escapeLiteral(id)).join(",")}]::uuid[]`;
+  return `${MARK_PUBLISHED.replace("$1::uuid[]", () => ids)};\n`;
 }

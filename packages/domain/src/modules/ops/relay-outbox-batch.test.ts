@@ -67,18 +67,28 @@ describe("relayOutboxBatch", () => {
     }
   });
 
-  test("a mark that fails rolls the batch back: the rows stay unpublished, the connection is clean, no id is read as SQL", async ({ db, domain, systemSql }) => {
+  test("a mark that fails rolls the batch back: the rows stay unpublished and the connection is clean; no id is read as SQL", async ({ db, domain, systemSql }) => {
     const a = await seedWorkspace(domain, "rob2");
     await drain(db.systemUrl);
     const ids = await emitEvents(domain, a.workspaceId, a.userId, 2);
-    const { pool } = countingPool(db.systemUrl);
+    const { pool, sent } = countingPool(db.systemUrl);
     try {
-      // An id that is not a UUID (and tries to end the literal): refused by the cast, never executed.
-      const hostile = `x}'::uuid[]); delete from outbox; --`;
-      const err = await relayOutboxBatch(pool, 100, async (rows) => ({ publishedIds: [...rows.map((r) => r.id), hostile], failures: [], rejections: [] })).catch(
-        (e: unknown) => e,
-      );
-      expect((err as { code?: string }).code).toBe("22P02");
+      // Ids that are not UUIDs, trying to end the literal (with a quote, with a `$'` replacement pattern): refused.
+      for (const hostile of [`x}'::uuid[]); delete from outbox; --`, `x$'; delete from outbox; --`]) {
+        const before = sent.length;
+        const err = await relayOutboxBatch(pool, 100, async (rows) => ({ publishedIds: [...rows.map((r) => r.id), hostile], failures: [], rejections: [] })).catch(
+          (e: unknown) => e,
+        );
+        expect(String(err)).toMatch(/not an outbox row id/);
+        expect(sent.slice(before).some((q) => q.includes("delete from outbox"))).toBe(false);
+        expect(await unpublished(systemSql, ids)).toBe(2);
+      }
+      // A mark the database refuses (a row id that is a UUID but not the right one is fine; force a failing
+      // cast through the failures path instead): the batch rolls back whole.
+      const refused = await relayOutboxBatch(pool, 100, async (rows) => ({
+        publishedIds: rows.map((r) => r.id), failures: [{ id: "not-a-uuid", error: "x" }], rejections: [],
+      })).catch((e: unknown) => e);
+      expect((refused as { code?: string }).code).toBe("22P02");
       expect(await unpublished(systemSql, ids)).toBe(2);
       // The same (only) connection relays the rows afterwards.
       const claimed = await relayOutboxBatch(pool, 100, publishAll);
