@@ -30,12 +30,10 @@ export interface TokenServiceOptions {
   issuer?: string;
   audience?: string;
   accessTtlSeconds?: number;
-  /**
-   * Verified tokens remembered (by their exact text, until they expire) so a client's next call skips the
-   * signature check; 0 turns it off. Default 4,096. A token is only ever remembered after it verified.
-   */
-  verifiedCacheSize?: number;
 }
+
+/** How many verified tokens a service remembers (by their exact text, until they expire); the oldest make room. */
+const VERIFIED_TOKENS_KEPT = 4_096;
 
 /** Short-lived access tokens shared by the API and the realtime gateway. */
 export class AccessTokenService {
@@ -46,7 +44,6 @@ export class AccessTokenService {
   readonly accessTtlSeconds: number;
   /** Tokens that verified, by text, oldest first (Map order); an entry goes when it is looked up after its token expired, or when the oldest make room. */
   readonly #verified = new Map<string, AccessTokenClaims>();
-  readonly #verifiedCacheSize: number;
 
   constructor(options: TokenServiceOptions) {
     if (options.secret.length < 32) throw new Error("token secret must be at least 32 characters");
@@ -54,7 +51,6 @@ export class AccessTokenService {
     this.issuer = options.issuer ?? "spine";
     this.audience = options.audience ?? "spine-clients";
     this.accessTtlSeconds = options.accessTtlSeconds ?? 900;
-    this.#verifiedCacheSize = options.verifiedCacheSize ?? 4_096;
   }
 
   async sign(claims: { userId: string; tokenVersion: number; sessionId: string }, ttlSeconds = this.accessTtlSeconds): Promise<{ token: string; expiresAt: Date }> {
@@ -83,10 +79,8 @@ export class AccessTokenService {
       this.#verified.delete(token);
     }
     const claims = await this.#verify(token);
-    if (this.#verifiedCacheSize > 0) {
-      if (this.#verified.size >= this.#verifiedCacheSize) this.#verified.delete(this.#verified.keys().next().value!);
-      this.#verified.set(token, { ...claims, expiresAt: new Date(claims.expiresAt) });
-    }
+    if (this.#verified.size >= VERIFIED_TOKENS_KEPT) this.#verified.delete(this.#verified.keys().next().value!);
+    this.#verified.set(token, { ...claims, expiresAt: new Date(claims.expiresAt) });
     return claims;
   }
 

@@ -27,9 +27,10 @@ export function connectNats(options: NatsConnectOptions): Promise<NatsConnection
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
-    // No Error object made up front for every request (js.publish is one): by default nats.js builds two
-    // per call, a RequestError and a TimeoutError, to remember where it started — measured as a third of
-    // the relay's CPU per event. Errors still carry their message and cause; a timeout's stack is the timer's.
+    // No Error object made up front for every request (a `js.publish`, an `nc.request`): by default nats.js
+    // builds two per call, a RequestError and a TimeoutError, to remember where it started — a third of the
+    // relay's CPU per event when it still published with `js.publish` (it now uses `publishPipelined`). Errors
+    // still carry their message and cause; a timeout's stack is the timer's.
     noAsyncTraces: true,
   });
 }

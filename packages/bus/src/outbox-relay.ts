@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { EVENTS_SUBJECT_PREFIX, safeParseEnvelope, subjectFor } from "@spine/contracts";
-import { errorMessage } from "./errors.ts";
+import { BusError, errorMessage } from "./errors.ts";
 import { defaultLogger, type Logger } from "./logger.ts";
 import type { OutboxBatchOutcome, OutboxRow, OutboxStore, OutboxWakeups } from "./ports.ts";
 import { publishPipelined, type PipelinedMessage } from "./pipelined-publish.ts";
@@ -209,7 +209,6 @@ export class OutboxRelay {
 
   private async publishRows(rows: OutboxRow[], onSent?: (claimed: number) => void): Promise<{ outcome: OutboxBatchOutcome; duplicates: number }> {
     const outcome: OutboxBatchOutcome = { publishedIds: [], failures: [], rejections: [] };
-    const sendable: OutboxRow[] = [];
     const messages: PipelinedMessage[] = [];
     for (const row of rows) {
       const rejected = this.rejection(row);
@@ -219,7 +218,6 @@ export class OutboxRelay {
         continue;
       }
       // Published as stored (consumers upcast old versions themselves), with msgID = event_id = row id.
-      sendable.push(row);
       messages.push({ subject: subjectFor(row.workspaceId, row.eventType, this.prefix), data: row.data, msgId: row.id });
     }
     const results = await publishPipelined(this.options.nc, messages, {
@@ -228,13 +226,13 @@ export class OutboxRelay {
     });
     let duplicates = 0;
     for (let i = 0; i < results.length; i++) {
-      const row = sendable[i]!;
+      const { msgId: id, subject } = messages[i]!;
       const result = results[i]!;
       if (result.ok) {
-        outcome.publishedIds.push(row.id);
+        outcome.publishedIds.push(id);
         if (result.duplicate) duplicates += 1;
       } else {
-        outcome.failures.push({ id: row.id, error: `publish to ${messages[i]!.subject} failed: ${result.error}` });
+        outcome.failures.push({ id, error: BusError.publishFailed(subject, result.error).message });
       }
     }
     return { outcome, duplicates };

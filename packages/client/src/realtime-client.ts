@@ -192,7 +192,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       case "history_exhausted":
       case "cursor_unknown":
         sub.cursor = null;
-        resyncs.emit(ignore, { workspaceId, reason });
+        resyncs.emit(handlerThrew, { workspaceId, reason });
         return resubscribe(workspaceId);
     }
   });
@@ -202,7 +202,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (!parsed.success) return report(new RealtimeError("BAD_REQUEST", "malformed subscription_ended skipped"));
     const { workspace_id: workspaceId, reason } = parsed.data.payload;
     if (!wanted.delete(workspaceId)) return;
-    ended.emit(ignore, { workspaceId, reason });
+    ended.emit(handlerThrew, { workspaceId, reason });
   });
 
   socket.on("auth.expiring", (raw) => {

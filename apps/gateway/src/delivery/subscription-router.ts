@@ -93,6 +93,6 @@ export class SubscriptionRouter {
       });
     }
     // Caught up with the tail by this envelope (sent to them alone): in the room from the next one on.
-    for (const sub of joining ?? []) sub.joinRoom();
+    if (joining) for (const sub of joining) sub.joinRoom();
   }
 }

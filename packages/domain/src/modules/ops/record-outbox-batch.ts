@@ -14,15 +14,11 @@ export interface OutboxBatchOutcome {
   rejections: readonly OutboxRowError[];
 }
 
-const MARK_PUBLISHED = `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
-       where id = any($1::uuid[])`;
-
 /**
- * Record what became of a claimed batch, in the transaction that claimed it (see `claimOutboxBatch`).
- * With `markPublishedLater`, the published rows are left for `markPublishedSql` (sent with the COMMIT).
+ * Record the failed and rejected rows of a claimed batch, in the transaction that claimed it (see
+ * `claimOutboxBatch`); the published ones are marked by `markPublishedSql`, sent with the COMMIT.
  */
-export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome, options: { markPublishedLater?: boolean } = {}): Promise<void> {
-  if (outcome.publishedIds.length > 0 && !options.markPublishedLater) await tx.query(MARK_PUBLISHED, [outcome.publishedIds]);
+export async function recordOutboxFailures(tx: Tx, outcome: OutboxBatchOutcome): Promise<void> {
   if (outcome.failures.length > 0) {
     await tx.query(
       `update outbox o set publish_attempts = o.publish_attempts + 1, last_error = f.error
@@ -42,14 +38,15 @@ export async function recordOutboxBatch(tx: Tx, outcome: OutboxBatchOutcome, opt
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
- * The published rows' mark as statement text with the ids inlined, for a multi-statement query that ends
- * the transaction; "" when there are none. Every id must be a UUID (they are the claimed rows' ids), and
- * each is still written as its own escaped literal.
+ * The published rows' mark as statement text with the ids inlined, for the query that ends the transaction
+ * (`inTransaction`'s `atCommit`); "" when there are none. Every id must be a UUID (they are the claimed rows'
+ * ids), and each is still written as its own escaped literal.
  */
 export function markPublishedSql(publishedIds: readonly string[], escapeLiteral: (value: string) => string): string {
   if (publishedIds.length === 0) return "";
   const bad = publishedIds.find((id) => !UUID.test(id));
   if (bad !== undefined) throw new Error(`markPublishedSql: not an outbox row id: ${JSON.stringify(bad.slice(0, 80))}`);
-  const ids = `array[${publishedIds.map((id) => escapeLiteral(id)).join(",")}]::uuid[]`;
-  return `${MARK_PUBLISHED.replace("$1::uuid[]", () => ids)};\n`;
+  const ids = publishedIds.map((id) => escapeLiteral(id)).join(",");
+  return `update outbox set published_at = now(), publish_attempts = publish_attempts + 1, last_error = null
+       where id = any(array[${ids}]::uuid[])`;
 }

@@ -44,12 +44,17 @@ async function unpublished(sql: pg.Client, ids: string[]): Promise<number> {
   return rows[0]!.n;
 }
 
+/** A fresh workspace's `n` events, alone in the outbox, and a counting one-connection pool to relay them. */
+async function eventsToRelay(domain: Domain, systemUrl: string, slug: string, n: number): Promise<{ ids: string[]; pool: pg.Pool; sent: string[] }> {
+  const a = await seedWorkspace(domain, slug);
+  await drain(systemUrl);
+  const ids = await emitEvents(domain, a.workspaceId, a.userId, n);
+  return { ids, ...countingPool(systemUrl) };
+}
+
 describe("relayOutboxBatch", () => {
   test("claims, then marks what was published together with the COMMIT: three round trips", async ({ db, domain, systemSql }) => {
-    const a = await seedWorkspace(domain, "rob1");
-    await drain(db.systemUrl);
-    const ids = await emitEvents(domain, a.workspaceId, a.userId, 3);
-    const { pool, sent } = countingPool(db.systemUrl);
+    const { ids, pool, sent } = await eventsToRelay(domain, db.systemUrl, "rob1", 3);
     try {
       const claimed = await relayOutboxBatch(pool, 100, async (rows) => {
         expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
@@ -68,10 +73,7 @@ describe("relayOutboxBatch", () => {
   });
 
   test("a mark that fails rolls the batch back: the rows stay unpublished and the connection is clean; no id is read as SQL", async ({ db, domain, systemSql }) => {
-    const a = await seedWorkspace(domain, "rob2");
-    await drain(db.systemUrl);
-    const ids = await emitEvents(domain, a.workspaceId, a.userId, 2);
-    const { pool, sent } = countingPool(db.systemUrl);
+    const { ids, pool, sent } = await eventsToRelay(domain, db.systemUrl, "rob2", 2);
     try {
       // Ids that are not UUIDs, trying to end the literal (with a quote, with a `$'` replacement pattern): refused.
       for (const hostile of [`x}'::uuid[]); delete from outbox; --`, `x$'; delete from outbox; --`]) {
@@ -100,10 +102,10 @@ describe("relayOutboxBatch", () => {
   });
 
   test("failed publishes stay unpublished with their error; the published ones are marked", async ({ db, domain, systemSql }) => {
-    const a = await seedWorkspace(domain, "rob3");
-    await drain(db.systemUrl);
-    const [ok, failed] = await emitEvents(domain, a.workspaceId, a.userId, 2);
-    const { pool } = countingPool(db.systemUrl);
+    const {
+      ids: [ok, failed],
+      pool,
+    } = await eventsToRelay(domain, db.systemUrl, "rob3", 2);
     try {
       await relayOutboxBatch(pool, 100, async () => ({ publishedIds: [ok!], failures: [{ id: failed!, error: "stream unavailable" }], rejections: [] }));
       const { rows } = await systemSql.query<{ id: string; published: boolean; last_error: string | null }>(

@@ -1,13 +1,13 @@
 /**
  * `@spine/domain/ops`: the ops use-cases the worker wires to the bus's ports, importable without
- * booting the ORM (so a relay process stays light). The outbox relay's claim and record, re-publishing
+ * booting the ORM (so a relay process stays light). The outbox relay's batch (claim, record, mark), re-publishing
  * ranges and retention run on `pg` (a `Tx` of `@spine/domain/reads`: a pooled client in a transaction, or
  * a pool for autocommit statements) — a few statements per batch. Job runs and dead letters run inside a
  * domain `Operation` the caller provides (`Domain.run` / `runSystem`), so a consumer's effects and its
  * `job_runs` row are one operation.
  */
-export { claimOutboxBatch, type ClaimedOutboxRow } from "./claim-outbox-batch.ts";
-export { recordOutboxBatch, type OutboxBatchOutcome, type OutboxRowError } from "./record-outbox-batch.ts";
+export type { ClaimedOutboxRow } from "./claim-outbox-batch.ts";
+export type { OutboxBatchOutcome, OutboxRowError } from "./record-outbox-batch.ts";
 export { relayOutboxBatch } from "./relay-outbox-batch.ts";
 export { readOutboxRange, type OutboxCursor, type OutboxRange, type OutboxRangeRow } from "./read-outbox-range.ts";
 export { deletePublishedOutbox } from "./delete-published-outbox.ts";
